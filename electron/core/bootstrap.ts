@@ -1,0 +1,61 @@
+/**
+ * Starts the whole server side for either shell: config → logger → core → console service and
+ * the web console's sign-in + socket routes. The Electron main process and the headless host
+ * both call this; only what they put on top differs (a window vs. a printed URL).
+ */
+import type { Logger } from 'pino';
+import { loadConfig, parseCliArgs, type LoadedConfig } from '../config/loadConfig';
+import { ConsoleSocket } from '../host/consoleSocket';
+import { mountSignInRoutes } from '../host/signInRoutes';
+import { ConsoleService } from '../ipc/ConsoleService';
+import { createLogger } from '../log/logger';
+import { Core } from './Core';
+
+export interface RunningApp {
+  core: Core;
+  service: ConsoleService;
+  config: LoadedConfig;
+  logger: Logger;
+  url: string;
+  /** Graceful stop: idempotent; resolves once every component is closed and logs are flushed. */
+  stop(): Promise<void>;
+}
+
+export async function bootstrap(opts: { argv: readonly string[]; rendererDir: string; cwd?: string }): Promise<RunningApp> {
+  const config = loadConfig(parseCliArgs(opts.argv), opts.cwd);
+  const appLogger = createLogger({ dataDir: config.dataDir, level: config.log.level });
+  const logger = appLogger.logger;
+  const core = await Core.create({ config, logger, rendererDir: opts.rendererDir });
+  const service = new ConsoleService(core);
+  const consoleSocket = new ConsoleSocket(service, core.operatorAuth, logger.child({ component: 'console-socket' }));
+  mountSignInRoutes(core.http, core.operatorAuth, logger.child({ component: 'sign-in' }));
+  core.http.upgrade('/console/ws', consoleSocket.handleUpgrade);
+  // Console sockets close last, so operators watch every component stop.
+  core.onFinalClose(() => {
+    consoleSocket.close();
+    service.close();
+  });
+  let url: string;
+  try {
+    url = await core.start();
+  } catch (err) {
+    await core.stop();
+    appLogger.flush();
+    throw err;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    core,
+    service,
+    config,
+    logger,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await core.stop();
+        appLogger.flush();
+      })();
+      return stopping;
+    },
+  };
+}

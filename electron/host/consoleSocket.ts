@@ -1,0 +1,89 @@
+/**
+ * The console IPC contract over a WebSocket (`/console/ws`) for the web host. The upgrade needs
+ * a valid operator session cookie and a same-origin Origin header; after that the socket speaks
+ * `{id, call, args}` → `{id, ok, value | error}` and receives `{event, payload}` pushes.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Codes } from '../../shared/codes';
+import { eventNames, isCallName } from '../../shared/ipc/contract';
+import type { OperatorAuth } from '../auth/OperatorAuth';
+import { parseCookies } from '../http/httpUtil';
+import type { ConsoleService } from '../ipc/ConsoleService';
+import { SESSION_COOKIE } from './signInRoutes';
+
+const MAX_CONSOLE_FRAME = 256 * 1024;
+
+export class ConsoleSocket {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CONSOLE_FRAME });
+
+  constructor(
+    private readonly service: ConsoleService,
+    private readonly auth: OperatorAuth,
+    private readonly logger: Logger,
+  ) {}
+
+  handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    const session = this.auth.sessionFor(token);
+    if (!session) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!isSameOrigin(req)) {
+      this.logger.warn({ origin: req.headers.origin }, 'console socket refused: cross-origin');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws, session.username, token!));
+  };
+
+  private serve(ws: WebSocket, operator: string, token: string): void {
+    const send = (msg: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    };
+    const unsubs = eventNames.map((event) => this.service.events.on(event, (payload) => send({ event, payload })));
+    ws.on('message', async (data, isBinary) => {
+      // A signed-out or expired session ends the socket at its next call.
+      if (!this.auth.sessionFor(token)) {
+        ws.close(4401, 'session ended');
+        return;
+      }
+      let msg: { id?: unknown; call?: unknown; args?: unknown };
+      try {
+        if (isBinary) throw new Error('binary');
+        msg = JSON.parse(data.toString());
+        if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
+      } catch {
+        send({ id: null, ok: false, error: { code: Codes.BAD_REQUEST, message: 'malformed frame: expected a JSON object' } });
+        return;
+      }
+      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
+      if (!isCallName(msg.call)) {
+        send({ id, ok: false, error: { code: Codes.NOT_FOUND, message: `unknown call ${String(msg.call)}` } });
+        return;
+      }
+      const result = await this.service.call(msg.call, msg.args, { operator, shell: 'web' });
+      send({ id, ...result });
+    });
+    ws.on('close', () => unsubs.forEach((u) => u()));
+    ws.on('error', (err) => this.logger.debug({ err: err.message }, 'console socket error'));
+  }
+
+  close(): void {
+    for (const client of this.wss.clients) client.close(1001, 'server stopping');
+    this.wss.close();
+  }
+}
+
+function isSameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // non-browser clients send none; the session cookie still applies
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

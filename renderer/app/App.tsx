@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+import { signOut } from '../api/webSession';
+import { useT } from '../i18n/useT';
+import { DashboardScreen } from '../screens/Dashboard/DashboardScreen';
+import { SignInScreen } from '../screens/SignIn/SignInScreen';
+import { useConsoleStore } from '../state/store';
+import type { Page } from '../state/uiSlice';
+import { connectOnLoad, detachClient } from './connect';
+import { NavBar } from './shell/NavBar';
+import { StatusBar } from './shell/StatusBar';
+
+function Placeholder({ page }: { page: Page }) {
+  const t = useT();
+  return (
+    <section>
+      <h2>{t(`nav.${page}`)}</h2>
+      <p className="muted">{t('common.comingSoon')}</p>
+    </section>
+  );
+}
+
+function Screen({ page }: { page: Page }) {
+  switch (page) {
+    case 'dashboard':
+      return <DashboardScreen />;
+    default:
+      return <Placeholder page={page} />;
+  }
+}
+
+export function App() {
+  const t = useT();
+  const connection = useConsoleStore((s) => s.connection);
+  const connectionError = useConsoleStore((s) => s.connectionError);
+  const page = useConsoleStore((s) => s.page);
+  const shell = useConsoleStore((s) => s.client?.shell);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    connectOnLoad()
+      .catch(() => undefined)
+      .finally(() => setLoading(false));
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = useConsoleStore.getState().language;
+    document.title = t('app.title');
+  }, [t]);
+
+  if (loading) return <p className="muted center">{t('common.loading')}</p>;
+  if (connection === 'signed-out' || connection === 'connecting') return <SignInScreen />;
+
+  async function handleSignOut() {
+    await signOut();
+    detachClient();
+  }
+
+  return (
+    <div className="shell">
+      <NavBar onSignOut={shell === 'web' ? handleSignOut : undefined} />
+      {connection === 'lost' && (
+        <div role="alert" className="banner error">
+          {t('conn.lost', { reason: connectionError ?? '' })}
+        </div>
+      )}
+      <main className="content" data-testid={`screen-${page}`}>
+        <Screen page={page} />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
