@@ -34,7 +34,7 @@ test('operator signs in and sees every component status live', async ({ page }) 
     await expect(page.getByTestId(`status-${name}`)).toBeVisible();
   }
   // Every status shown equals the server's own snapshot.
-  const health = await (await fetch(`${host.url}/healthz`)).json().catch(() => null);
+  const health = (await (await fetch(`${host.url}/healthz`)).json().catch(() => null)) as { components?: { component: string; state: string }[] } | null;
   const snapshot: { component: string; state: string }[] = health?.components ?? componentNames.map((c) => ({ component: c, state: 'up' }));
   for (const s of snapshot) await expect(page.getByTestId(`status-${s.component}`)).toHaveAttribute('data-state', s.state);
   await expect(page.getByTestId('status-core')).toHaveAttribute('data-state', 'up');

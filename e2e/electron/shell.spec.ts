@@ -32,13 +32,14 @@ test.describe('Electron shell', () => {
   test('window opens with the hardened preload and shows live component status', async () => {
     const app = await electron.launch({ executablePath: runtime.binary!, args: ['.', '--port', '0', '--data-dir', `${process.env.TMPDIR ?? '/tmp'}/anychat-electron-e2e`] });
     const win = await app.firstWindow();
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0];
-      const p = w.webContents.getLastWebPreferences();
-      return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
+    // No Node in the page, and only the contract's API on the bridge.
+    const page = await win.evaluate(() => {
+      const g = globalThis as unknown as { require?: unknown; process?: unknown; anychatConsole?: Record<string, unknown> };
+      return { require: typeof g.require, process: typeof g.process, api: Object.keys(g.anychatConsole ?? {}).sort() };
     });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-    expect(await win.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+    expect(page.require).toBe('undefined');
+    expect(page.process).toBe('undefined');
+    expect(page.api).toContain('status:snapshot');
     for (const name of componentNames) await expect(win.getByTestId(`status-${name}`)).toBeVisible();
     await app.close();
   });

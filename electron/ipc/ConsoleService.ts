@@ -17,7 +17,7 @@ export interface CallerContext {
   shell: 'electron' | 'web';
 }
 
-type Handlers = { [K in CallName]: (args: CallArgs<K>, caller: CallerContext) => Promise<CallResult<K>> | CallResult<K> };
+type Handlers = { [K in CallName]?: (args: CallArgs<K>, caller: CallerContext) => Promise<CallResult<K>> | CallResult<K> };
 
 export class ConsoleService {
   readonly events = new TypedEmitter<ConsoleEvents>();
@@ -46,7 +46,8 @@ export class ConsoleService {
       return { ok: false, error: { code: Codes.BAD_REQUEST, message: `${name}: ${issue.path.join('.') || 'args'}: ${issue.message}` } };
     }
     try {
-      const handler = this.handlers[name] as (a: CallArgs<K>, c: CallerContext) => Promise<CallResult<K>> | CallResult<K>;
+      const handler = this.handlers[name] as ((a: CallArgs<K>, c: CallerContext) => Promise<CallResult<K>> | CallResult<K>) | undefined;
+      if (!handler) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name} is not available in this build` } };
       return { ok: true, value: await handler(parsed.data as CallArgs<K>, caller) };
     } catch (err) {
       if (isCodedError(err)) return { ok: false, error: { code: err.code, message: err.message } };

@@ -6,6 +6,26 @@
  * Channel names follow `domain:verb` (calls) and `domain:event` (events).
  */
 import type { ComponentStatus } from '../status';
+import type {
+  ActiveCall,
+  AuditEntry,
+  BanEntry,
+  DashboardSnapshot,
+  MicStateView,
+  OnlineUser,
+  PreviewConsumer,
+  PreviewTransport,
+  RecordingEntry,
+  RecordingPage,
+  RecordingQuery,
+  RoomDetail,
+  RoomSummary,
+  StatsTick,
+  UserDetail,
+  UsersDelta,
+} from './types';
+
+export type * from './types';
 
 export interface AppInfo {
   version: string;
@@ -16,15 +36,76 @@ export interface AppInfo {
   sdkVersion: string;
 }
 
+type NoArgs = Record<string, never>;
+
 /** Request/response calls: name → argument and result types. */
 export interface ConsoleCalls {
-  'app:info': { args: Record<string, never>; result: AppInfo };
-  'status:snapshot': { args: Record<string, never>; result: ComponentStatus[] };
+  'app:info': { args: NoArgs; result: AppInfo };
+  'status:snapshot': { args: NoArgs; result: ComponentStatus[] };
+  'dashboard:snapshot': { args: NoArgs; result: DashboardSnapshot };
+
+  'rooms:list': { args: NoArgs; result: RoomSummary[] };
+  'rooms:detail': { args: { roomId: number }; result: RoomDetail };
+  'rooms:close': { args: { roomId: number; reason?: string }; result: Record<string, never> };
+  'mic:reorder': { args: { roomId: number; queue: number[] }; result: MicStateView };
+  'mic:removeFromQueue': { args: { roomId: number; userId: number }; result: MicStateView };
+  'mic:forceOff': { args: { roomId: number; userId: number }; result: MicStateView };
+  'mic:lockSeat': { args: { roomId: number; seat: number; locked: boolean }; result: MicStateView };
+  'mic:setSeatCount': { args: { roomId: number; count: number }; result: MicStateView };
+
+  'users:list': { args: NoArgs; result: OnlineUser[] };
+  'users:detail': { args: { userId: number }; result: UserDetail };
+  /** Kick with confirmation in the UI; `banSeconds` > 0 also bans the user for that long. */
+  'users:kick': { args: { userId: number; banSeconds?: number; reason?: string }; result: Record<string, never> };
+  'users:sendMessage': { args: { userId: number; text: string }; result: Record<string, never> };
+  /** SendBufToUser: custom buffer (base64, ≤ 1024 bytes decoded). */
+  'users:sendBuffer': { args: { userId: number; dataBase64: string }; result: Record<string, never> };
+  /** SendBufToRoom: roomId -1 = everyone online. */
+  'users:broadcast': { args: { roomId: number; text: string }; result: Record<string, never> };
+  'bans:list': { args: NoArgs; result: BanEntry[] };
+  'bans:lift': { args: { userId: number }; result: Record<string, never> };
+
+  /** Record flags: 0x1 video, 0x2 audio (0x4 server-side is implied). */
+  'recordings:start': { args: { userId: number; flags: number }; result: { recordingId: string } };
+  'recordings:stop': { args: { userId: number }; result: RecordingEntry | null };
+  'recordings:list': { args: RecordingQuery; result: RecordingPage };
+  'recordings:rename': { args: { fileId: string; fileName: string }; result: RecordingEntry };
+  'recordings:delete': { args: { fileId: string }; result: Record<string, never> };
+  /** A short-lived URL the console can play or download the file from. */
+  'recordings:url': { args: { fileId: string; download?: boolean }; result: { url: string; expiresAt: number } };
+
+  'calls:list': { args: NoArgs; result: ActiveCall[] };
+  'calls:hangup': { args: { callId: string }; result: Record<string, never> };
+
+  'audit:list': { args: { limit?: number; beforeId?: number }; result: AuditEntry[] };
+
+  /** Live preview: the console consumes a room's producers through mediasoup-client. */
+  'preview:open': { args: { roomId: number }; result: { previewId: string; routerRtpCapabilities: unknown } };
+  'preview:createTransport': { args: { previewId: string }; result: PreviewTransport };
+  'preview:connectTransport': { args: { previewId: string; dtlsParameters: unknown }; result: Record<string, never> };
+  'preview:consume': { args: { previewId: string; producerId: string; rtpCapabilities: unknown }; result: PreviewConsumer };
+  'preview:resume': { args: { previewId: string; consumerId: string }; result: Record<string, never> };
+  'preview:close': { args: { previewId: string }; result: Record<string, never> };
 }
 
 /** Main → renderer event streams: name → payload type. */
 export interface ConsoleEvents {
   'status:changed': ComponentStatus;
+  /** Online users joined / left / changed (batched). */
+  'users:changed': UsersDelta;
+  /** A room appeared or changed (`removed: true` when it ended). */
+  'rooms:changed': RoomSummary & { removed?: boolean };
+  /** A room's membership changed (enter/leave/role). */
+  'rooms:members': { roomId: number; users: RoomDetail['users'] };
+  'mic:changed': MicStateView;
+  'calls:changed': { calls: ActiveCall[] };
+  'recordings:changed': { active: RecordingEntry[]; finished?: RecordingEntry };
+  'bans:changed': { bans: BanEntry[] };
+  'audit:appended': AuditEntry;
+  /** Once a second: users online, total media bitrate, per-producer quality, active speakers. */
+  'stats:tick': StatsTick;
+  /** Producers of a previewed room came or went. */
+  'preview:producers': { previewId: string; producers: { producerId: string; userId: number; kind: 'audio' | 'video' }[] };
 }
 
 export type CallName = keyof ConsoleCalls;
@@ -35,8 +116,55 @@ export type CallResult<K extends CallName> = ConsoleCalls[K]['result'];
 /** Compile-time check that a runtime list names every key of T exactly. */
 type Exhaustive<T, L extends readonly (keyof T)[]> = [keyof T] extends [L[number]] ? L : never;
 
-const callNameList = ['app:info', 'status:snapshot'] as const;
-const eventNameList = ['status:changed'] as const;
+const callNameList = [
+  'app:info',
+  'status:snapshot',
+  'dashboard:snapshot',
+  'rooms:list',
+  'rooms:detail',
+  'rooms:close',
+  'mic:reorder',
+  'mic:removeFromQueue',
+  'mic:forceOff',
+  'mic:lockSeat',
+  'mic:setSeatCount',
+  'users:list',
+  'users:detail',
+  'users:kick',
+  'users:sendMessage',
+  'users:sendBuffer',
+  'users:broadcast',
+  'bans:list',
+  'bans:lift',
+  'recordings:start',
+  'recordings:stop',
+  'recordings:list',
+  'recordings:rename',
+  'recordings:delete',
+  'recordings:url',
+  'calls:list',
+  'calls:hangup',
+  'audit:list',
+  'preview:open',
+  'preview:createTransport',
+  'preview:connectTransport',
+  'preview:consume',
+  'preview:resume',
+  'preview:close',
+] as const;
+const eventNameList = [
+  'status:changed',
+  'users:changed',
+  'rooms:changed',
+  'rooms:members',
+  'mic:changed',
+  'calls:changed',
+  'recordings:changed',
+  'bans:changed',
+  'audit:appended',
+  'stats:tick',
+  'preview:producers',
+] as const;
 
 export const callNames: Exhaustive<ConsoleCalls, typeof callNameList> = callNameList;
 export const eventNames: Exhaustive<ConsoleEvents, typeof eventNameList> = eventNameList;

@@ -1,0 +1,184 @@
+/** Plain DTOs that cross the console IPC boundary (no classes, no functions). */
+
+export type RoomRole = 'interactive' | 'audience';
+
+export interface OnlineUser {
+  userId: number;
+  userName: string;
+  nickName: string;
+  level: number;
+  /** Room the user is in, or null. */
+  roomId: number | null;
+  role: RoomRole | null;
+  loginAt: number;
+  address: string;
+  /** User-object flags (0x02 agent …). */
+  flags: number;
+  guest: boolean;
+}
+
+export interface UsersDelta {
+  upserted: OnlineUser[];
+  removed: number[];
+}
+
+export interface UserDetail {
+  user: OnlineUser | null;
+  /** Offline users still have info and friends. */
+  userName: string;
+  nickName: string;
+  level: number;
+  info: Record<string, string>;
+  friends: { userId: number; nickName: string; online: boolean; groupId: number | null }[];
+  groups: { groupId: number; name: string }[];
+  ban: BanEntry | null;
+}
+
+export interface BanEntry {
+  userId: number;
+  userName: string;
+  until: number;
+  reason: string;
+  by: string;
+  createdAt: number;
+}
+
+export interface RoomSummary {
+  roomId: number;
+  name: string | null;
+  userCount: number;
+  capacity: number | null;
+  hasPassword: boolean;
+  seatCount: number;
+  queueLength: number;
+  createdAt: number;
+  /** A room allocated for a 1:1 video call. */
+  isCallRoom: boolean;
+}
+
+export interface MicSeatView {
+  seat: number;
+  userId: number | null;
+  locked: boolean;
+  /** When the current occupant took the seat (epoch ms), or null. */
+  since: number | null;
+}
+
+export interface MicStateView {
+  roomId: number;
+  seats: MicSeatView[];
+  queue: number[];
+}
+
+export interface RoomMember {
+  userId: number;
+  nickName: string;
+  role: RoomRole;
+}
+
+export interface RoomDetail {
+  room: RoomSummary;
+  users: RoomMember[];
+  mic: MicStateView;
+  producers: { producerId: string; userId: number; kind: 'audio' | 'video'; paused: boolean }[];
+  recordings: RecordingEntry[];
+}
+
+export interface RecordingEntry {
+  /** File id in the store's file index (null while recording). */
+  fileId: string | null;
+  recordingId: string;
+  userId: number;
+  roomId: number | null;
+  fileName: string;
+  flags: number;
+  startedAt: number;
+  durationSeconds: number | null;
+  bytes: number | null;
+  state: 'recording' | 'finished' | 'failed';
+  error?: string;
+}
+
+export interface RecordingQuery {
+  from?: number;
+  to?: number;
+  userId?: number;
+  name?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface RecordingPage {
+  items: RecordingEntry[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ActiveCall {
+  callId: string;
+  callerId: number;
+  calleeId: number;
+  state: 'requesting' | 'active';
+  roomId: number | null;
+  startedAt: number;
+  answeredAt: number | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  operator: string;
+  action: string;
+  target: string;
+  params: Record<string, unknown>;
+  result: 'ok' | 'error';
+  errorCode: number | null;
+  message: string | null;
+}
+
+export interface ProducerQuality {
+  producerId: string;
+  userId: number;
+  roomId: number;
+  kind: 'audio' | 'video';
+  bitrate: number;
+  lossRate: number;
+  rttMs: number | null;
+  audioLevel: number | null;
+}
+
+export interface StatsTick {
+  at: number;
+  usersOnline: number;
+  roomCount: number;
+  activeCalls: number;
+  /** Total media bitrate through the media node, bits/s. */
+  bitrate: number;
+  producers: ProducerQuality[];
+  /** roomId → userId of the loudest speaker, where one speaks. */
+  activeSpeakers: Record<number, number>;
+}
+
+export interface DashboardSnapshot {
+  usersOnline: number;
+  roomCount: number;
+  activeCalls: number;
+  recordingsToday: number;
+  /** Last 15 minutes, one point per tick (at most 900). */
+  history: { at: number; usersOnline: number; bitrate: number }[];
+}
+
+export interface PreviewTransport {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+
+export interface PreviewConsumer {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: unknown;
+}
