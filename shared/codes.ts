@@ -37,6 +37,24 @@ export const Codes = {
   INTERNAL: 900500,
   UNAVAILABLE: 900503,
   TIMEOUT: 900504,
+  // Business layer (9009xx): rooms, public mic seats and the mic queue (docs/business.md)
+  ROOM_NOT_FOUND: 900901,
+  ROOM_PASSWORD_WRONG: 900902,
+  ROOM_FULL: 900903,
+  /** Leave reason: an operator closed the room. Also refused: entering a room that is closing. */
+  ROOM_CLOSED: 900904,
+  /** A call room admits only the two parties of its call. */
+  ROOM_PRIVATE: 900906,
+  TOO_MANY_ROOMS: 900907,
+  MIC_QUEUE_FULL: 900910,
+  MIC_NOT_SEATED: 900911,
+  MIC_NOT_QUEUED: 900912,
+  MIC_BAD_ORDER: 900913,
+  MIC_BAD_SEAT: 900914,
+  /** Call rooms have no mic seats. */
+  MIC_UNAVAILABLE: 900915,
+  /** produce refused: an audience member needs a mic seat to publish. */
+  PRODUCE_NEEDS_SEAT: 900920,
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];
@@ -65,3 +83,46 @@ export class CodedError extends Error {
 export function isCodedError(e: unknown): e is CodedError {
   return e instanceof Error && typeof (e as CodedError).code === 'number';
 }
+
+/**
+ * Project codes (900xxx) of the client signaling server and the business-server SDK.
+ * Documented in docs/protocol.md.
+ */
+export const SignalingCodes = {
+  /** Guest login (empty password) while the config forbids it. */
+  GUEST_LOGIN_DISABLED: 900201,
+  /** The user is banned (kicked with a ban that has not expired). */
+  USER_BANNED: 900210,
+  /** duplicateLogin = refuseNew and the user is already online. */
+  ALREADY_LOGGED_IN: 900211,
+  /** The method needs a logged-in session. */
+  NOT_LOGGED_IN: 900220,
+  /** The session is already logged in. */
+  LOGIN_TWICE: 900221,
+  /** The target user is not online. */
+  USER_OFFLINE: 900222,
+  /** The method needs the session to be in a room. */
+  NOT_IN_ROOM: 900223,
+  /** Unknown method name. */
+  UNKNOWN_METHOD: 900405,
+  /** A payload above its limit (buffer, text, file, chunk). */
+  PAYLOAD_TOO_LARGE: 900413,
+  /** Frame is not valid JSON / not a request object. */
+  MALFORMED_FRAME: 900415,
+  /** A user may have at most one call at a time (as caller or callee). */
+  CALL_BUSY: 900601,
+  /** No such call for this user / event. */
+  CALL_NOT_FOUND: 900602,
+  /** An unanswered call request ended after callTimeoutSeconds. */
+  CALL_TIMEOUT: 900603,
+  /** Unknown transfer task id. */
+  TRANSFER_NOT_FOUND: 900701,
+  /** A chunk whose offset is not the next expected byte. */
+  TRANSFER_BAD_OFFSET: 900702,
+  /** A transfer cancelled (sender logged out, cancel requested). */
+  TRANSFER_CANCELLED: 900703,
+  /** Media is not available (no media node plugged in, or no router for the room). */
+  MEDIA_UNAVAILABLE: 900801,
+  /** No recorder plugged in. */
+  RECORDER_UNAVAILABLE: 900803,
+} as const;

@@ -46,6 +46,32 @@ const appEntry = z
     /** Default lifetime of fileinfo_get download URLs when a request names none. */
     downloadUrlSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
     retry: retrySettings.prefault({}),
+    /** Sign notifications with MD5 (needs md5Key) or RSA (the server's private key). Default: MD5 when md5Key is set. */
+    notifySignType: z.enum(['MD5', 'RSA']).nullable().default(null),
+    /** Which webhook notices this app receives (method names); null = all eight. */
+    notifyMethods: z.array(z.string().min(1).max(32)).nullable().default(null),
+  })
+  .strict();
+
+/** The HTTP business gateway (seeds/anychat-business-http-api.txt), app-independent settings. */
+const gatewaySettings = z
+  .object({
+    /** Request bodies larger than this get HTTP 413. */
+    maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+    /** PEM file with the server's RSA private key (notify signatures); relative to dataDir; created when missing. */
+    serverKeyFile: z.string().min(1).default('gateway-rsa-private.pem'),
+    /** How gateway timestamps (yyyyMMddHHmmss) are read and written: UTC or the host's local time zone. */
+    timestampZone: z.enum(['utc', 'local']).default('utc'),
+    /** What makes a request a replay: same method+app+timestamp+signature ("signature"), or that plus the same body ("request"). */
+    replayKey: z.enum(['signature', 'request']).default('signature'),
+    /** Most remembered request signatures; past it new requests are refused with 100706 instead of growing memory. */
+    replayCacheMax: z.number().int().min(1000).max(50_000_000).default(2_000_000),
+    /** One webhook attempt fails after this long without a response. */
+    notifyTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** Base of download URLs handed out by fileinfo_get / filelist_get (e.g. https://av.example.com); null = the address the host listens on. */
+    publicBaseUrl: z.string().url().nullable().default(null),
+    /** Delivery-log rows kept for the console. */
+    deliveryLogMax: z.number().int().min(100).max(1_000_000).default(5000),
   })
   .strict();
 
@@ -60,6 +86,7 @@ export const configSchema = z
     users: z.array(userEntry).default([]),
     operators: z.array(operatorEntry).default([]),
     apps: z.array(appEntry).default([]),
+    gateway: gatewaySettings.prefault({}),
     media: z
       .object({
         listenIp: z.string().min(1).default('127.0.0.1'),
@@ -104,6 +131,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The business layer: rooms, public mic seats and the mic queue (docs/business.md). */
+    rooms: z
+      .object({
+        /** Mic seats a new room gets (seed §8.3: "usually 2"). */
+        defaultSeatCount: z.number().int().min(0).max(64).default(2),
+        /** A user is taken off a mic seat after this long; 0 = no limit (seed §8.4). */
+        seatTimeLimitSeconds: z.number().int().min(0).max(86_400).default(0),
+        maxQueueLength: z.number().int().min(1).max(10_000).default(200),
+        /** Entering an unknown room id or name creates it (AnyChat AutoAddRoom=1); false → 900901 (ROOM_NOT_FOUND). */
+        autoCreate: z.boolean().default(true),
+        /** Largest room (also the cap for a room's own capacity). */
+        maxRoomUsers: z.number().int().min(1).max(100_000).default(1000),
+        maxRooms: z.number().int().min(1).max(1_000_000).default(10_000),
+        /** A created room nobody has entered (or everyone reserved a place in never arrived) ends after this long. */
+        emptyRoomSeconds: z.number().int().min(1).max(86_400).default(300),
+        /** Keep text chat of new rooms in the store (seed §2.10); an operator createRoom may override it per room. */
+        chatLog: z.boolean().default(false),
+        chatLogRetentionDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
       .strict()
@@ -116,3 +164,4 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type AppConfig = Config['apps'][number];
 export type OperatorConfig = Config['operators'][number];
+export type GatewayConfig = Config['gateway'];

@@ -26,6 +26,16 @@ export async function bootstrap(opts: { argv: readonly string[]; rendererDir: st
   const appLogger = createLogger({ dataDir: config.dataDir, level: config.log.level });
   const logger = appLogger.logger;
   const core = await Core.create({ config, logger, rendererDir: opts.rendererDir });
+  let url: string;
+  try {
+    url = await core.start();
+  } catch (err) {
+    await core.stop();
+    appLogger.flush();
+    throw err;
+  }
+  // The console service reads the running components, so it comes after start; its routes are
+  // looked up per request, so mounting them now is safe.
   const service = new ConsoleService(core);
   const consoleSocket = new ConsoleSocket(service, core.operatorAuth, logger.child({ component: 'console-socket' }));
   mountSignInRoutes(core.http, core.operatorAuth, logger.child({ component: 'sign-in' }));
@@ -35,14 +45,6 @@ export async function bootstrap(opts: { argv: readonly string[]; rendererDir: st
     consoleSocket.close();
     service.close();
   });
-  let url: string;
-  try {
-    url = await core.start();
-  } catch (err) {
-    await core.stop();
-    appLogger.flush();
-    throw err;
-  }
   let stopping: Promise<void> | null = null;
   return {
     core,

@@ -1,41 +1,86 @@
 /**
  * Implements the console IPC contract (shared/ipc/contract.ts) on the core. Both transports —
- * Electron's ipcMain (electronBridge.ts) and the host's console WebSocket (consoleSocket.ts) —
- * go through `call()` and `events`, so a screen behaves the same in either shell.
+ * Electron's ipcMain (main.ts) and the host's console WebSocket (host/consoleSocket.ts) — go
+ * through `call()` and `events`, so a screen behaves the same in either shell. Handlers live in
+ * electron/console/handlers/, one module per domain; operator actions are audited.
  */
 import { Codes, isCodedError } from '../../shared/codes';
 import type { CallArgs, CallName, CallResult, ConsoleEvents } from '../../shared/ipc/contract';
 import { callArgSchemas } from '../../shared/ipc/validators';
 import type { Result } from '../../shared/result';
+import { ConsoleFeeds } from '../console/ConsoleFeeds';
+import { callsHandlers } from '../console/handlers/callsHandlers';
+import { ActiveRecordings, recordingsHandlers } from '../console/handlers/recordingsHandlers';
+import { mediaStats } from '../console/mediaStats';
+import { StatsTicker } from '../console/StatsTicker';
+import { roomsHandlers, type RoomMediaView } from '../console/handlers/roomsHandlers';
+import type { CallerContext, Handler, HandlerDeps, HandlerMap } from '../console/handlers/types';
+import { usersHandlers } from '../console/handlers/usersHandlers';
 import type { Core } from '../core/Core';
 import { TypedEmitter } from '../core/TypedEmitter';
 import { SDK_VERSION } from '../core/version';
 
-/** Who is calling: the operator signed in on the web host, or the local desktop user. */
-export interface CallerContext {
-  operator: string;
-  shell: 'electron' | 'web';
-}
+export type { CallerContext };
 
-type Handlers = { [K in CallName]?: (args: CallArgs<K>, caller: CallerContext) => Promise<CallResult<K>> | CallResult<K> };
+export interface ConsoleServiceOptions {
+  /** Producers and recordings per room (media side); empty lists until the media view is wired. */
+  roomMedia?: RoomMediaView;
+  /** Extra handler modules (recordings, preview, gateway …) built by the composition root. */
+  extraHandlers?: HandlerMap[];
+}
 
 export class ConsoleService {
   readonly events = new TypedEmitter<ConsoleEvents>();
-  private readonly handlers: Handlers;
-  private readonly unsubscribers: (() => void)[] = [];
+  private readonly handlers: HandlerMap;
+  private readonly feeds: ConsoleFeeds;
+  private readonly stats: StatsTicker;
 
-  constructor(private readonly core: Core) {
-    this.handlers = {
-      'app:info': (_args, caller) => ({
-        version: SDK_VERSION,
-        shell: caller.shell,
-        operator: caller.operator,
-        startedAt: core.startedAt,
-        sdkVersion: SDK_VERSION,
-      }),
-      'status:snapshot': () => core.status.snapshot(),
+  constructor(
+    private readonly core: Core,
+    opts: ConsoleServiceOptions = {},
+  ) {
+    const deps: HandlerDeps = {
+      core,
+      audited: (caller, action, target, params, fn) => core.audit.run(caller.operator, action, target, params, fn),
     };
-    this.unsubscribers.push(core.status.on('changed', (s) => this.events.emit('status:changed', s)));
+    const active = new ActiveRecordings(deps, this.events);
+    const roomMedia: RoomMediaView = opts.roomMedia ?? { producersOf: () => [], recordingsOf: (roomId) => active.ofRoom(roomId) };
+    const { sdk, business, platform, media } = core.components;
+    this.stats = new StatsTicker(
+      {
+        usersOnline: () => sdk.getOnlineUsers().length,
+        roomCount: () => business.listRooms().length,
+        activeCalls: () => sdk.listCalls().length,
+        recordingsToday: () => {
+          const midnight = new Date();
+          midnight.setHours(0, 0, 0, 0);
+          return platform.files.query({ fromMs: midnight.getTime(), toMs: Date.now() + 60_000, typeMask: 1, exactName: false, offset: 0, limit: 1 }).total;
+        },
+        media: () => mediaStats(media),
+      },
+      core.logger.child({ component: 'console-stats' }),
+    );
+    this.stats.on('tick', (t) => this.events.emit('stats:tick', t));
+    this.stats.start();
+    this.handlers = Object.assign(
+      {
+        'app:info': (_args, caller) => ({
+          version: SDK_VERSION,
+          shell: caller.shell,
+          operator: caller.operator,
+          startedAt: core.startedAt,
+          sdkVersion: SDK_VERSION,
+        }),
+        'status:snapshot': () => core.status.snapshot(),
+        'dashboard:snapshot': () => this.stats.snapshot(),
+      } satisfies HandlerMap,
+      recordingsHandlers(deps, active),
+      usersHandlers(deps),
+      roomsHandlers(deps, roomMedia),
+      callsHandlers(deps),
+      ...(opts.extraHandlers ?? []),
+    );
+    this.feeds = new ConsoleFeeds(core, this.events);
   }
 
   /** Validates the arguments, runs the handler and wraps the outcome in the wire envelope. */
@@ -45,9 +90,9 @@ export class ConsoleService {
       const issue = parsed.error.issues[0];
       return { ok: false, error: { code: Codes.BAD_REQUEST, message: `${name}: ${issue.path.join('.') || 'args'}: ${issue.message}` } };
     }
+    const handler = this.handlers[name] as Handler<K> | undefined;
+    if (!handler) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name} is not available in this build` } };
     try {
-      const handler = this.handlers[name] as ((a: CallArgs<K>, c: CallerContext) => Promise<CallResult<K>> | CallResult<K>) | undefined;
-      if (!handler) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name} is not available in this build` } };
       return { ok: true, value: await handler(parsed.data as CallArgs<K>, caller) };
     } catch (err) {
       if (isCodedError(err)) return { ok: false, error: { code: err.code, message: err.message } };
@@ -57,7 +102,8 @@ export class ConsoleService {
   }
 
   close(): void {
-    for (const u of this.unsubscribers.splice(0)) u();
+    this.stats.stop();
+    this.feeds.close();
     this.events.removeAllListeners();
   }
 }

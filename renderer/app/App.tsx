@@ -1,30 +1,35 @@
 import { useEffect, useState } from 'react';
 import { signOut } from '../api/webSession';
 import { useT } from '../i18n/useT';
+import { AuditScreen } from '../screens/Audit/AuditScreen';
+import { CallsScreen } from '../screens/Calls/CallsScreen';
 import { DashboardScreen } from '../screens/Dashboard/DashboardScreen';
+import { RecordingsScreen } from '../screens/Recordings/RecordingsScreen';
+import { RoomsScreen } from '../screens/Rooms/RoomsScreen';
+import { UsersScreen } from '../screens/Users/UsersScreen';
 import { SignInScreen } from '../screens/SignIn/SignInScreen';
 import { useConsoleStore } from '../state/store';
 import type { Page } from '../state/uiSlice';
 import { connectOnLoad, detachClient } from './connect';
 import { NavBar } from './shell/NavBar';
+import { NoticeBar } from './shell/NoticeBar';
+import { useHashRouting } from './useHashRouting';
 import { StatusBar } from './shell/StatusBar';
-
-function Placeholder({ page }: { page: Page }) {
-  const t = useT();
-  return (
-    <section>
-      <h2>{t(`nav.${page}`)}</h2>
-      <p className="muted">{t('common.comingSoon')}</p>
-    </section>
-  );
-}
 
 function Screen({ page }: { page: Page }) {
   switch (page) {
     case 'dashboard':
       return <DashboardScreen />;
-    default:
-      return <Placeholder page={page} />;
+    case 'rooms':
+      return <RoomsScreen />;
+    case 'users':
+      return <UsersScreen />;
+    case 'recordings':
+      return <RecordingsScreen />;
+    case 'calls':
+      return <CallsScreen />;
+    case 'audit':
+      return <AuditScreen />;
   }
 }
 
@@ -35,6 +40,7 @@ export function App() {
   const page = useConsoleStore((s) => s.page);
   const shell = useConsoleStore((s) => s.client?.shell);
   const [loading, setLoading] = useState(true);
+  useHashRouting();
 
   useEffect(() => {
     connectOnLoad()
@@ -63,6 +69,7 @@ export function App() {
           {t('conn.lost', { reason: connectionError ?? '' })}
         </div>
       )}
+      <NoticeBar />
       <main className="content" data-testid={`screen-${page}`}>
         <Screen page={page} />
       </main>

@@ -1,24 +1,97 @@
 /**
  * Connects the store to the main process: picks the transport (preload or web socket), loads
  * snapshots, then keeps the store live from event streams. Never polls.
+ *
+ * Order: subscribe to every event first and hold what arrives, load every snapshot, then apply the
+ * held events — so nothing falls between snapshot and stream. Events are applied in batches of one
+ * animation frame (app/eventBatcher.ts).
  */
+import type { ConsoleEvents, EventName } from '../../shared/ipc/contract';
+import type { Result } from '../../shared/result';
 import { hasPreload, preloadClient, webSocketClient, type ConsoleClient } from '../api/consoleClient';
 import { currentSession } from '../api/webSession';
-import { useConsoleStore } from '../state/store';
+import { useConsoleStore, type ConsoleState } from '../state/store';
+import { createEventBatcher, type EventBatcher } from './eventBatcher';
 
 let unsubscribe: (() => void)[] = [];
+let batcher: EventBatcher | null = null;
+
+export const AUDIT_PAGE = 100;
+
+/** Which store action applies which event stream (actions are named after their events). */
+const eventActions: { [E in Exclude<EventName, 'preview:producers'>]: (s: ConsoleState, p: ConsoleEvents[E]) => void } = {
+  'status:changed': (s, p) => s.componentStatusChanged(p),
+  'users:changed': (s, p) => s.usersChanged(p),
+  'rooms:changed': (s, p) => s.roomsChanged(p),
+  'rooms:members': (s, p) => s.roomsMembers(p),
+  'mic:changed': (s, p) => s.micChanged(p),
+  'calls:changed': (s, p) => s.callsChanged(p),
+  'recordings:changed': (s, p) => s.recordingsChanged(p),
+  'bans:changed': (s, p) => s.bansChanged(p),
+  'audit:appended': (s, p) => s.auditAppended(p),
+  'stats:tick': (s, p) => s.statsTick(p),
+};
+
+/** The snapshot domain each event stream belongs to (held until that snapshot is loaded). */
+const eventDomain: Record<keyof typeof eventActions, SnapshotDomain> = {
+  'status:changed': 'status',
+  'users:changed': 'users',
+  'rooms:changed': 'rooms',
+  'rooms:members': 'rooms',
+  'mic:changed': 'rooms',
+  'calls:changed': 'calls',
+  'recordings:changed': 'dashboard',
+  'bans:changed': 'bans',
+  'audit:appended': 'audit',
+  'stats:tick': 'dashboard',
+};
+
+type SnapshotDomain = 'status' | 'dashboard' | 'rooms' | 'users' | 'calls' | 'bans' | 'audit';
 
 export async function attachClient(client: ConsoleClient, operator: string): Promise<void> {
-  const store = useConsoleStore.getState();
   unsubscribe.forEach((u) => u());
+  batcher?.close();
+  const events = createEventBatcher();
+  batcher = events;
+  const domains: SnapshotDomain[] = ['status', 'dashboard', 'rooms', 'users', 'calls', 'bans', 'audit'];
+  domains.forEach((d) => events.hold(d));
   unsubscribe = [
-    // Subscribe before taking the snapshot so no change falls between the two.
-    client.on('status:changed', (s) => useConsoleStore.getState().componentStatusChanged(s)),
+    // Subscribe before taking the snapshots so no change falls between the two.
+    ...(Object.keys(eventActions) as (keyof typeof eventActions)[]).map((name) =>
+      client.on(name, (payload) =>
+        events.push(eventDomain[name], () => (eventActions[name] as (s: ConsoleState, p: unknown) => void)(useConsoleStore.getState(), payload)),
+      ),
+    ),
     client.onDisconnect((reason) => useConsoleStore.getState().connectionLost(reason)),
+    () => events.close(),
   ];
-  store.sessionStarted(operator, client);
-  const snapshot = await client.call('status:snapshot', {});
-  if (snapshot.ok) useConsoleStore.getState().statusSnapshotLoaded(snapshot.value);
+  useConsoleStore.getState().sessionStarted(operator, client);
+  await loadSnapshots(client, (domain) => events.release(domain));
+}
+
+/**
+ * Every slice's snapshot, in parallel; each domain's held events are released as soon as its
+ * snapshot is applied. A failed snapshot leaves its slice to its events.
+ */
+export async function loadSnapshots(client: ConsoleClient, loaded: (domain: SnapshotDomain) => void = () => undefined): Promise<void> {
+  const s = () => useConsoleStore.getState();
+  const load = async <T,>(domain: SnapshotDomain, call: Promise<Result<T>>, apply: (v: T) => void) => {
+    const r = await call;
+    if (r.ok) apply(r.value);
+    loaded(domain);
+  };
+  await Promise.all([
+    load('status', client.call('status:snapshot', {}), (v) => s().statusSnapshotLoaded(v)),
+    load('dashboard', client.call('dashboard:snapshot', {}), (v) => s().dashboardSnapshotLoaded(v)),
+    load('rooms', client.call('rooms:list', {}), (v) => s().roomsSnapshotLoaded(v)),
+    load('users', client.call('users:list', {}), (v) => s().usersSnapshotLoaded(v)),
+    load('calls', client.call('calls:list', {}), (v) => s().callsSnapshotLoaded(v)),
+    load('bans', client.call('bans:list', {}), (v) => s().bansSnapshotLoaded(v)),
+    load('audit', client.call('audit:list', { limit: AUDIT_PAGE }), (v) => s().auditLoaded(v, false, AUDIT_PAGE)),
+  ]);
+  // TODO(contract): 'recordings:active' (NoArgs → RecordingEntry[]) so recordings already running
+  // at connect time show before the first `recordings:changed`; until then the room view seeds them
+  // from `rooms:detail().recordings`.
 }
 
 /** On page load: Electron → connect at once; web → resume a cookie session if there is one. */
@@ -42,6 +115,7 @@ export async function connectWeb(operator: string): Promise<void> {
 export function detachClient(): void {
   unsubscribe.forEach((u) => u());
   unsubscribe = [];
+  batcher = null;
   useConsoleStore.getState().client?.close();
   useConsoleStore.getState().signedOut();
 }

@@ -1,1 +1,10 @@
-document.getElementById('root')!.textContent = 'AnyChat demo client';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { DemoApp } from './DemoApp';
+import './demo.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <DemoApp />
+  </StrictMode>,
+);

@@ -1,19 +1,73 @@
 /**
  * The console's one zustand store, built from slices. The main process is the source of truth;
- * the store is its projection (snapshot on connect, then event streams). Actions are named after
- * the events they apply.
+ * the store is its projection (snapshot on connect, then event streams — see app/connect.ts).
+ * Actions are named after the events they apply.
  *
- * Shape: { components (status), operator/connection/client (session), page/language (ui) }
+ * Shape (entities normalised by id; big tables are Maps updated in place, with a version number
+ * that bumps once per applied event so one event costs O(changed entities)):
+ *
+ *   status      components: {[component]: ComponentStatus}
+ *   session     operator, connection, connectionError, client
+ *   ui          page, language, roomId (open room detail), notice
+ *   users       users: Map<userId, OnlineUser>, usersVersion
+ *   rooms       rooms: Map<roomId, RoomSummary>, roomsVersion,
+ *               members: Map<roomId, RoomMember[]>, membersVersion,
+ *               producers: Map<roomId, RoomProducer[]>, producersVersion
+ *   mics        mics: Map<roomId, MicStateView>, micsVersion
+ *   stats       usersOnline, roomCount, activeCalls, recordingsToday, totalBitrate,
+ *               history: {at, usersOnline, bitrate}[] (≤ 15 min), quality: Map<producerId, ProducerQuality>,
+ *               activeSpeakers: {[roomId]: userId}, lastTickAt
+ *   recordings  activeRecordings: Map<recordingId, RecordingEntry>, activeRecordingsVersion,
+ *               recordingQuery, recordingPage, recordingsListVersion
+ *   calls       calls: Map<callId, ActiveCall>, callsVersion
+ *   bans        bans: Map<userId, BanEntry>, bansVersion
+ *   audit       audit: Map<id, AuditEntry>, auditIds (newest first), auditHasMore
+ *
+ * Components select the smallest piece they need: a row selects its own entity
+ * (`s.users.get(id)`, same object until that user changes); lists select the version number and
+ * derive ids in a memo (or with `useShallow`).
  */
 import { create } from 'zustand';
+import { createAuditSlice, type AuditSlice } from './auditSlice';
+import { createBansSlice, type BansSlice } from './bansSlice';
+import { createCallsSlice, type CallsSlice } from './callsSlice';
+import { createMicsSlice, type MicsSlice } from './micsSlice';
+import { createRecordingsSlice, type RecordingsSlice } from './recordingsSlice';
+import { createRoomsSlice, type RoomsSlice } from './roomsSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
+import { createStatsSlice, type StatsSlice } from './statsSlice';
 import { createStatusSlice, type StatusSlice } from './statusSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
+import { createUsersSlice, type UsersSlice } from './usersSlice';
 
-export type ConsoleState = StatusSlice & SessionSlice & UiSlice;
+export type ConsoleState = StatusSlice &
+  SessionSlice &
+  UiSlice &
+  UsersSlice &
+  RoomsSlice &
+  MicsSlice &
+  StatsSlice &
+  RecordingsSlice &
+  CallsSlice &
+  BansSlice &
+  AuditSlice;
 
-export const useConsoleStore = create<ConsoleState>()((...a) => ({
-  ...createStatusSlice(...a),
-  ...createSessionSlice(...a),
-  ...createUiSlice(...a),
-}));
+/** Builds a fresh store (tests build their own; the app uses `useConsoleStore`). */
+export function createConsoleStore() {
+  return create<ConsoleState>()((...a) => ({
+    ...createStatusSlice(...a),
+    ...createSessionSlice(...a),
+    ...createUiSlice(...a),
+    ...createUsersSlice(...a),
+    ...createRoomsSlice(...a),
+    ...createMicsSlice(...a),
+    ...createStatsSlice(...a),
+    ...createRecordingsSlice(...a),
+    ...createCallsSlice(...a),
+    ...createBansSlice(...a),
+    ...createAuditSlice(...a),
+  }));
+}
+
+export const useConsoleStore = createConsoleStore();
+export type ConsoleStore = typeof useConsoleStore;

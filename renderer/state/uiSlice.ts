@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { Language } from '../i18n/messages';
 import type { ConsoleState } from './store';
 
-export const pages = ['dashboard', 'rooms', 'users', 'recordings', 'calls'] as const;
+export const pages = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'audit'] as const;
 export type Page = (typeof pages)[number];
 
 const LANGUAGE_KEY = 'anychat.console.language';
@@ -17,25 +17,54 @@ function initialLanguage(): Language {
   return 'en';
 }
 
-function initialPage(): Page {
-  const hash = typeof location !== 'undefined' ? location.hash.replace(/^#\/?/, '') : '';
-  return (pages as readonly string[]).includes(hash) ? (hash as Page) : 'dashboard';
+/** `#/rooms/42` → page rooms, room 42. */
+export function parseHash(hash: string): { page: Page; roomId: number | null } {
+  const [head, arg] = hash.replace(/^#\/?/, '').split('/');
+  const page = (pages as readonly string[]).includes(head) ? (head as Page) : 'dashboard';
+  const roomId = page === 'rooms' && arg && /^\d+$/.test(arg) ? Number(arg) : null;
+  return { page, roomId };
 }
 
-/** Navigation and preferences (language persisted in localStorage). */
+const initial = parseHash(typeof location !== 'undefined' ? location.hash : '');
+
+export interface Notice {
+  id: number;
+  kind: 'ok' | 'error';
+  text: string;
+}
+
+/** Navigation, preferences (language persisted in localStorage) and the last action's notice. */
 export interface UiSlice {
   page: Page;
+  /** The room whose detail is open on the Rooms page, or null for the list. */
+  roomId: number | null;
   language: Language;
+  notice: Notice | null;
   navigated(page: Page): void;
+  roomOpened(roomId: number | null): void;
   languageChanged(language: Language): void;
+  noticeShown(kind: Notice['kind'], text: string): void;
+  noticeDismissed(): void;
 }
 
+function writeHash(page: Page, roomId: number | null) {
+  if (typeof location !== 'undefined') location.hash = roomId === null ? `/${page}` : `/${page}/${roomId}`;
+}
+
+let noticeSeq = 0;
+
 export const createUiSlice: StateCreator<ConsoleState, [], [], UiSlice> = (set) => ({
-  page: initialPage(),
+  page: initial.page,
+  roomId: initial.roomId,
   language: initialLanguage(),
+  notice: null,
   navigated: (page) => {
-    if (typeof location !== 'undefined') location.hash = `/${page}`;
-    set({ page });
+    writeHash(page, null);
+    set({ page, roomId: null });
+  },
+  roomOpened: (roomId) => {
+    writeHash('rooms', roomId);
+    set({ page: 'rooms', roomId });
   },
   languageChanged: (language) => {
     try {
@@ -45,4 +74,6 @@ export const createUiSlice: StateCreator<ConsoleState, [], [], UiSlice> = (set) 
     }
     set({ language });
   },
+  noticeShown: (kind, text) => set({ notice: { id: ++noticeSeq, kind, text } }),
+  noticeDismissed: () => set({ notice: null }),
 });

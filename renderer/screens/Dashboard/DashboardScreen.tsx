@@ -1,20 +1,85 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { componentNames } from '../../../shared/status';
+import { formatBitrate } from '../../components/format';
+import { Sparkline } from '../../components/Sparkline';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
 
+/** Component status (server messages 10–14), live counters and 15-minute charts from `stats:tick`. */
 export function DashboardScreen() {
+  return (
+    <section className="stack">
+      <Counters />
+      <Charts />
+      <ComponentTable />
+    </section>
+  );
+}
+
+function Counters() {
+  const t = useT();
+  const c = useConsoleStore(
+    useShallow((s) => ({ usersOnline: s.usersOnline, roomCount: s.roomCount, activeCalls: s.activeCalls, recordingsToday: s.recordingsToday, bitrate: s.totalBitrate })),
+  );
+  const cards: [string, string, string][] = [
+    ['users-online', t('dashboard.usersOnline'), String(c.usersOnline)],
+    ['rooms', t('dashboard.rooms'), String(c.roomCount)],
+    ['active-calls', t('dashboard.activeCalls'), String(c.activeCalls)],
+    ['recordings-today', t('dashboard.recordingsToday'), String(c.recordingsToday)],
+    ['bitrate', t('dashboard.bitrate'), formatBitrate(c.bitrate)],
+  ];
+  return (
+    <div className="cards">
+      {cards.map(([id, label, value]) => (
+        <div key={id} className="card" data-testid={`counter-${id}`}>
+          <div className="muted">{label}</div>
+          <div className="card-value" data-testid={`counter-${id}-value`}>
+            {value}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Charts() {
+  const t = useT();
+  const history = useConsoleStore((s) => s.history);
+  const users = useMemo(() => history.map((p) => p.usersOnline), [history]);
+  const bitrate = useMemo(() => history.map((p) => p.bitrate), [history]);
+  const last = history.at(-1);
+  return (
+    <div className="charts">
+      <figure className="card chart">
+        <figcaption>
+          {t('dashboard.chartUsers')} <strong>{last ? last.usersOnline : ''}</strong>
+        </figcaption>
+        {history.length ? <Sparkline values={users} label={t('dashboard.chartUsers')} testId="chart-users" /> : <p className="muted">{t('dashboard.noData')}</p>}
+      </figure>
+      <figure className="card chart">
+        <figcaption>
+          {t('dashboard.chartBitrate')} <strong>{last ? formatBitrate(last.bitrate) : ''}</strong>
+        </figcaption>
+        {history.length ? <Sparkline values={bitrate} label={t('dashboard.chartBitrate')} testId="chart-bitrate" /> : <p className="muted">{t('dashboard.noData')}</p>}
+      </figure>
+    </div>
+  );
+}
+
+function ComponentTable() {
   const t = useT();
   const components = useConsoleStore((s) => s.components);
   return (
-    <section>
+    <div>
       <h2>{t('dashboard.components')}</h2>
       <table className="grid">
         <thead>
           <tr>
             <th>{t('status.title')}</th>
             <th>{t('dashboard.serverMessage')}</th>
-            <th>State</th>
-            <th>Detail</th>
+            <th>{t('dashboard.state')}</th>
+            <th>{t('dashboard.detail')}</th>
           </tr>
         </thead>
         <tbody>
@@ -31,6 +96,6 @@ export function DashboardScreen() {
           })}
         </tbody>
       </table>
-    </section>
+    </div>
   );
 }

@@ -1,0 +1,60 @@
+/**
+ * Page objects for the console journeys: the operator console (test ids in renderer/TESTIDS.md)
+ * and the demo client page (`/demo/`) used as the user being administered.
+ */
+import { expect, type Browser, type Page } from '@playwright/test';
+import { OPERATOR } from '../fixtures/host';
+
+export class ConsolePage {
+  constructor(readonly page: Page) {}
+
+  static async signIn(page: Page, baseUrl: string): Promise<ConsolePage> {
+    await page.goto(baseUrl);
+    await page.getByLabel(/user name/i).fill(OPERATOR.username);
+    await page.getByLabel(/password/i).fill(OPERATOR.password);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await expect(page.getByTestId('operator')).toHaveText(OPERATOR.username);
+    return new ConsolePage(page);
+  }
+
+  async go(page: 'dashboard' | 'rooms' | 'users' | 'recordings' | 'calls' | 'audit'): Promise<void> {
+    await this.page.getByTestId(`nav-${page}`).click();
+    await expect(this.page.getByTestId(`screen-${page}`)).toBeVisible();
+  }
+
+  async openRoom(roomId: number): Promise<void> {
+    await this.go('rooms');
+    await this.page.getByTestId(`room-row-${roomId}`).click();
+    await expect(this.page.getByTestId(`room-detail-${roomId}`)).toBeVisible();
+  }
+
+  userRow(userId: number) {
+    return this.page.getByTestId(`user-row-${userId}`);
+  }
+
+  async confirm(): Promise<void> {
+    await this.page.getByTestId('confirm-ok').click();
+    await expect(this.page.getByTestId('confirm-dialog')).toHaveCount(0);
+  }
+}
+
+export class DemoClient {
+  constructor(readonly page: Page) {}
+
+  static async enterRoom(browser: Browser, baseUrl: string, user: string, password: string, room: number): Promise<DemoClient> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/demo/`);
+    await page.getByTestId('userName').fill(user);
+    await page.getByTestId('password').fill(password);
+    await page.getByTestId('signIn').click();
+    await expect(page.getByTestId('status')).toContainText('signed in as');
+    await page.getByTestId('room').fill(String(room));
+    await page.getByTestId('enterRoom').click();
+    await expect(page.getByTestId('status')).toContainText(`in room ${room}`);
+    return new DemoClient(page);
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}

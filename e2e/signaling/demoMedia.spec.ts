@@ -1,0 +1,50 @@
+/**
+ * Demo page media: alice turns her (fake) camera on, bob — in the same room — sees her video
+ * playing; camera off removes it. Needs a host with the media node (see README.md).
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { defaultHostConfig, startHost, type RunningHost } from '../fixtures/host';
+
+let host: RunningHost | null = null;
+let baseUrl = '';
+
+test.beforeAll(async ({}, info) => {
+  const configured = process.env.ANYCHAT_BASE_URL ?? (info.project.use.baseURL as string | undefined);
+  if (configured) {
+    baseUrl = configured.replace(/\/$/, '');
+    return;
+  }
+  host = await startHost(defaultHostConfig());
+  baseUrl = host.url.replace(/\/$/, '');
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+async function inRoom(browser: Browser, user: string, password: string, room: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${baseUrl}/demo/`);
+  await page.getByTestId('userName').fill(user);
+  await page.getByTestId('password').fill(password);
+  await page.getByTestId('signIn').click();
+  await expect(page.getByTestId('status')).toContainText('signed in as');
+  await page.getByTestId('room').fill(room);
+  await page.getByTestId('enterRoom').click();
+  await expect(page.getByTestId('status')).toContainText('in room');
+  return page;
+}
+
+test('a published camera reaches the other demo client', async ({ browser }) => {
+  const room = `media-${Date.now()}`;
+  const alice = await inRoom(browser, 'alice', 'alice-pw', room);
+  const bob = await inRoom(browser, 'bob', 'bob-pw', room);
+  await alice.getByTestId('camera').click();
+  await expect(alice.getByTestId('video-local')).toBeVisible();
+  const remote = bob.getByTestId('video-1001');
+  await expect(remote).toBeVisible({ timeout: 20_000 });
+  await expect.poll(() => remote.evaluate((v) => (v as unknown as { videoWidth: number }).videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(bob.getByTestId('status')).not.toContainText('media:');
+  await alice.getByTestId('camera').click();
+  await expect(bob.getByTestId('video-1001')).toHaveCount(0, { timeout: 10_000 });
+});

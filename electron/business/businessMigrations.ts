@@ -1,0 +1,5 @@
+/** Every table the business layer owns, in order; the composition root runs them once. */
+import type { Migration } from '../store/Database';
+import { chatLogMigrations } from './chat/chatLogRepository';
+
+export const businessMigrations: Migration[] = [...chatLogMigrations];

@@ -1,0 +1,116 @@
+/**
+ * The per-room text chat log (seed §2.10: "keep every text chat on the server, e.g. in a
+ * database"). Only rooms with the chat log switched on are written; rows older than the
+ * retention are pruned.
+ */
+import type { Db, Migration } from '../../store/Database';
+
+export interface ChatLogEntry {
+  id: number;
+  roomId: number;
+  roomName: string | null;
+  srcUserId: number;
+  /** -1 = everyone in the room. */
+  targetUserId: number;
+  secret: boolean;
+  text: string;
+  at: number;
+}
+
+export const chatLogMigrations: Migration[] = [
+  {
+    id: 'business:001_chat_log',
+    up(db) {
+      db.exec(`CREATE TABLE business_chat_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room_id INTEGER NOT NULL,
+        room_name TEXT,
+        src_user_id INTEGER NOT NULL,
+        target_user_id INTEGER NOT NULL,
+        secret INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX business_chat_log_room ON business_chat_log (room_id, id);
+      CREATE INDEX business_chat_log_name ON business_chat_log (room_name, id);
+      CREATE INDEX business_chat_log_at ON business_chat_log (at);`);
+    },
+  },
+];
+
+interface Row {
+  id: number;
+  room_id: number;
+  room_name: string | null;
+  src_user_id: number;
+  target_user_id: number;
+  secret: number;
+  text: string;
+  at: number;
+}
+
+export interface ChatLogQuery {
+  roomId?: number;
+  roomName?: string;
+  /** Only entries with a smaller id (paging backwards). */
+  beforeId?: number;
+  /** 1–500, default 100. */
+  limit?: number;
+}
+
+export class ChatLogRepository {
+  private readonly insertStmt;
+  private readonly pruneStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO business_chat_log (room_id, room_name, src_user_id, target_user_id, secret, text, at)
+       VALUES (@roomId, @roomName, @srcUserId, @targetUserId, @secret, @text, @at)`,
+    );
+    this.pruneStmt = db.prepare('DELETE FROM business_chat_log WHERE at < ?');
+  }
+
+  append(e: Omit<ChatLogEntry, 'id'>): number {
+    const r = this.insertStmt.run({ ...e, secret: e.secret ? 1 : 0 });
+    return Number(r.lastInsertRowid);
+  }
+
+  /** Newest first. */
+  query(q: ChatLogQuery): ChatLogEntry[] {
+    const where: string[] = [];
+    const args: (number | string)[] = [];
+    if (q.roomId !== undefined) {
+      where.push('room_id = ?');
+      args.push(q.roomId);
+    }
+    if (q.roomName !== undefined) {
+      where.push('room_name = ?');
+      args.push(q.roomName);
+    }
+    if (q.beforeId !== undefined) {
+      where.push('id < ?');
+      args.push(q.beforeId);
+    }
+    const limit = Math.min(500, Math.max(1, Math.floor(q.limit ?? 100)));
+    const sql = `SELECT * FROM business_chat_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`;
+    return (this.db.prepare(sql).all(...args) as Row[]).map(toEntry);
+  }
+
+  /** Deletes entries older than `before` (epoch ms); returns how many. */
+  prune(before: number): number {
+    return this.pruneStmt.run(before).changes;
+  }
+}
+
+function toEntry(r: Row): ChatLogEntry {
+  return {
+    id: r.id,
+    roomId: r.room_id,
+    roomName: r.room_name,
+    srcUserId: r.src_user_id,
+    targetUserId: r.target_user_id,
+    secret: r.secret === 1,
+    text: r.text,
+    at: r.at,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Turns component events into the console's event streams (shared/ipc/contract.ts ConsoleEvents).
+ * User changes are coalesced per 100 ms so 10,000 users logging in cost a few hundred small
+ * batches, not 10,000 renders.
+ */
+import type { ConsoleEvents } from '../../shared/ipc/contract';
+import type { Core } from '../core/Core';
+import type { TypedEmitter } from '../core/TypedEmitter';
+import { banView, callView, userView } from './toView';
+
+const USER_BATCH_MS = 100;
+
+export class ConsoleFeeds {
+  private readonly disposers: (() => void)[] = [];
+  private readonly dirtyUsers = new Set<number>();
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly core: Core,
+    private readonly out: TypedEmitter<ConsoleEvents>,
+  ) {
+    const { sdk, business } = core.components;
+    const touch = (userId: number) => this.markUser(userId);
+    this.disposers.push(
+      core.status.on('changed', (s) => out.emit('status:changed', s)),
+      core.audit.on('appended', (e) => out.emit('audit:appended', e)),
+      sdk.on('login', (e) => touch(e.userId)),
+      sdk.on('logout', (e) => touch(e.userId)),
+      sdk.on('enterRoom', (e) => touch(e.userId)),
+      sdk.on('leaveRoom', (e) => touch(e.userId)),
+      sdk.on('videoCall', () => out.emit('calls:changed', { calls: sdk.listCalls().map(callView) })),
+      sdk.on('banChanged', () => out.emit('bans:changed', { bans: sdk.listBans().map((b) => banView(b, sdk, new Map())) })),
+      business.on('roomChanged', (r) => out.emit('rooms:changed', r)),
+      business.on('roomMembers', (m) => {
+        out.emit('rooms:members', m);
+        for (const u of m.users) touch(u.userId);
+      }),
+      business.on('micChanged', (m) => out.emit('mic:changed', m)),
+    );
+  }
+
+  private markUser(userId: number): void {
+    this.dirtyUsers.add(userId);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flushUsers(), USER_BATCH_MS);
+  }
+
+  private flushUsers(): void {
+    this.flushTimer = null;
+    const { sdk } = this.core.components;
+    const upserted = [];
+    const removed = [];
+    for (const id of this.dirtyUsers) {
+      const u = sdk.getOnlineUser(id);
+      if (u) upserted.push(userView(u));
+      else removed.push(id);
+    }
+    this.dirtyUsers.clear();
+    if (upserted.length || removed.length) this.out.emit('users:changed', { upserted, removed });
+  }
+
+  close(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.disposers.splice(0).forEach((d) => d());
+  }
+}

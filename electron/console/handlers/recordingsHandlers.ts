@@ -1,0 +1,140 @@
+/**
+ * Recordings: start/stop a server recording for a user (SDK streamRecordCtrl), the list from the
+ * store's file index, rename, delete, and signed URLs to play or download. Tracks recordings in
+ * progress so the console can show their elapsed time.
+ */
+import { randomUUID } from 'node:crypto';
+import { Codes, CodedError } from '../../../shared/codes';
+import type { ConsoleEvents } from '../../../shared/ipc/contract';
+import type { RecordingEntry } from '../../../shared/ipc/types';
+import type { TypedEmitter } from '../../core/TypedEmitter';
+import type { PlatformFile } from '../../gateway';
+import type { HandlerDeps, HandlerMap } from './types';
+
+const RECORD_SERVER_SIDE = 0x4;
+const FILE_TYPE_RECORDING = 1;
+const STOP_WAIT_MS = 20_000;
+const URL_SECONDS = 3600;
+
+export function recordingEntryOf(f: PlatformFile): RecordingEntry {
+  return {
+    fileId: f.fileId,
+    recordingId: f.fileId,
+    userId: f.userId,
+    roomId: null,
+    fileName: f.fileName,
+    flags: f.flags,
+    startedAt: f.createTime - f.recordSeconds * 1000,
+    durationSeconds: f.recordSeconds,
+    bytes: f.fileLength,
+    state: 'finished',
+  };
+}
+
+/** Recordings in progress, keyed by user (one recording per user at a time). */
+export class ActiveRecordings {
+  private readonly byUser = new Map<number, RecordingEntry>();
+  private readonly waiters = new Map<number, (e: RecordingEntry | null) => void>();
+
+  constructor(
+    private readonly deps: HandlerDeps,
+    private readonly out: TypedEmitter<ConsoleEvents>,
+  ) {
+    const { sdk, platform } = deps.core.components;
+    sdk.on('recordingFinished', (ev) => {
+      const active = this.byUser.get(ev.userId);
+      this.byUser.delete(ev.userId);
+      // The platform indexed the file on this same event, before us (subscription order).
+      const file = platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: FILE_TYPE_RECORDING, userId: ev.userId, exactName: false, offset: 0, limit: 1 }).files[0];
+      const finished: RecordingEntry = file
+        ? { ...recordingEntryOf(file), roomId: active?.roomId ?? null }
+        : { ...(active ?? this.blank(ev.userId)), state: 'failed', error: 'no file was indexed' };
+      this.out.emit('recordings:changed', { active: this.list(), finished });
+      this.waiters.get(ev.userId)?.(finished);
+      this.waiters.delete(ev.userId);
+    });
+  }
+
+  list(): RecordingEntry[] {
+    return [...this.byUser.values()];
+  }
+
+  ofRoom(roomId: number): RecordingEntry[] {
+    return this.list().filter((r) => r.roomId === roomId);
+  }
+
+  async start(userId: number, flags: number): Promise<RecordingEntry> {
+    const { sdk } = this.deps.core.components;
+    const user = sdk.getOnlineUser(userId);
+    if (!user) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
+    if (this.byUser.has(userId)) throw new CodedError(Codes.BAD_REQUEST, `user ${userId} is already being recorded`);
+    await sdk.streamRecordCtrl(userId, true, flags | RECORD_SERVER_SIDE);
+    const entry: RecordingEntry = { ...this.blank(userId), roomId: user.roomId, flags: flags | RECORD_SERVER_SIDE };
+    this.byUser.set(userId, entry);
+    this.out.emit('recordings:changed', { active: this.list() });
+    return entry;
+  }
+
+  /** Stops and waits for the finished file (the recorder reports it asynchronously). */
+  async stop(userId: number): Promise<RecordingEntry | null> {
+    if (!this.byUser.has(userId)) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not being recorded`);
+    const finished = new Promise<RecordingEntry | null>((resolve) => {
+      this.waiters.set(userId, resolve);
+      setTimeout(() => {
+        if (this.waiters.delete(userId)) resolve(null);
+      }, STOP_WAIT_MS).unref();
+    });
+    await this.deps.core.components.sdk.streamRecordCtrl(userId, false);
+    return finished;
+  }
+
+  private blank(userId: number): RecordingEntry {
+    return { fileId: null, recordingId: randomUUID(), userId, roomId: null, fileName: '', flags: 0, startedAt: Date.now(), durationSeconds: null, bytes: null, state: 'recording' };
+  }
+}
+
+export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings): HandlerMap {
+  const { core, audited } = deps;
+  const files = () => core.components.platform.files;
+  const requireFile = (fileId: string) => {
+    const f = files().get(fileId);
+    if (!f) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileId} does not exist`);
+    return f;
+  };
+  return {
+    'recordings:start': ({ userId, flags }, caller) =>
+      audited(caller, 'recordings:start', `user ${userId}`, { userId, flags }, async () => ({ recordingId: (await active.start(userId, flags)).recordingId })),
+    'recordings:stop': ({ userId }, caller) => audited(caller, 'recordings:stop', `user ${userId}`, { userId }, () => active.stop(userId)),
+    'recordings:list': ({ from, to, userId, name, page = 1, pageSize = 20 }) => {
+      const r = files().query({
+        fromMs: from ?? 0,
+        toMs: to ?? Date.now() + 60_000,
+        typeMask: FILE_TYPE_RECORDING,
+        userId,
+        fileName: name || undefined,
+        exactName: false,
+        offset: (page - 1) * pageSize,
+        limit: pageSize,
+      });
+      return { items: r.files.map(recordingEntryOf), total: r.total, page, pageSize };
+    },
+    'recordings:rename': ({ fileId, fileName }, caller) =>
+      audited(caller, 'recordings:rename', `file ${fileId}`, { fileId, fileName }, async () => {
+        requireFile(fileId);
+        await files().rename(fileId, fileName);
+        return recordingEntryOf(requireFile(fileId));
+      }),
+    'recordings:delete': ({ fileId }, caller) =>
+      audited(caller, 'recordings:delete', `file ${fileId}`, { fileId }, async () => {
+        requireFile(fileId);
+        await files().delete(fileId);
+        return {};
+      }),
+    // The same signed URL plays (HTTP Range) and downloads (the page's <a download> saves it).
+    'recordings:url': ({ fileId }) => {
+      const signed = core.components.gateway.fileUrl(fileId, URL_SECONDS);
+      if (!signed) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileId} does not exist`);
+      return signed;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** Rooms and mic queues: list, detail (with producers and recordings), close, mic controls. */
+import type { RoomDetail } from '../../../shared/ipc/types';
+import type { HandlerDeps, HandlerMap } from './types';
+
+export interface RoomMediaView {
+  producersOf(roomId: number): RoomDetail['producers'];
+  recordingsOf(roomId: number): RoomDetail['recordings'];
+}
+
+export function roomsHandlers({ core, audited }: HandlerDeps, media: RoomMediaView): HandlerMap {
+  const business = () => core.components.business;
+  return {
+    'rooms:list': () => business().listRooms(),
+    'rooms:detail': ({ roomId }) => {
+      const d = business().roomDetail(roomId);
+      return { ...d, producers: media.producersOf(roomId), recordings: media.recordingsOf(roomId) };
+    },
+    'rooms:close': ({ roomId, reason }, caller) =>
+      audited(caller, 'rooms:close', `room ${roomId}`, { roomId, reason: reason ?? '' }, async () => {
+        await business().closeRoom(roomId, reason ?? `closed by operator ${caller.operator}`);
+        return {};
+      }),
+    'mic:reorder': ({ roomId, queue }, caller) =>
+      audited(caller, 'mic:reorder', `room ${roomId}`, { roomId, queue }, () => business().reorderQueue(roomId, queue)),
+    'mic:removeFromQueue': ({ roomId, userId }, caller) =>
+      audited(caller, 'mic:removeFromQueue', `user ${userId} in room ${roomId}`, { roomId, userId }, () => business().removeFromQueue(roomId, userId)),
+    'mic:forceOff': ({ roomId, userId }, caller) =>
+      audited(caller, 'mic:forceOff', `user ${userId} in room ${roomId}`, { roomId, userId }, () => business().forceOffSeat(roomId, userId)),
+    'mic:lockSeat': ({ roomId, seat, locked }, caller) =>
+      audited(caller, locked ? 'mic:lockSeat' : 'mic:unlockSeat', `seat ${seat} in room ${roomId}`, { roomId, seat, locked }, () =>
+        business().lockSeat(roomId, seat, locked),
+      ),
+    'mic:setSeatCount': ({ roomId, count }, caller) =>
+      audited(caller, 'mic:setSeatCount', `room ${roomId}`, { roomId, count }, () => business().setSeatCount(roomId, count)),
+  };
+}

@@ -1,0 +1,81 @@
+/** Users: the online list, detail, kick (with optional ban), bans, messages and buffers. */
+import { Codes, CodedError } from '../../../shared/codes';
+import type { UserDetail } from '../../../shared/ipc/types';
+import { banView, userView } from '../toView';
+import type { HandlerDeps, HandlerMap } from './types';
+
+
+export function usersHandlers({ core, audited }: HandlerDeps): HandlerMap {
+  const sdk = () => core.components.sdk;
+  const byOperator = new Map<number, string>();
+  const knownNames = new Map<number, string>();
+  const requireOnline = (userId: number) => {
+    const u = sdk().getOnlineUser(userId);
+    if (!u) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
+    return u;
+  };
+  return {
+    'users:list': () => sdk().getOnlineUsers().map(userView),
+    'users:detail': ({ userId }) => {
+      const online = sdk().getOnlineUser(userId);
+      const ban = sdk().listBans().find((b) => b.userId === userId);
+      if (!online && !ban) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
+      const { friends, groups } = sdk().friendListOf(userId);
+      const detail: UserDetail = {
+        user: online ? userView(online) : null,
+        userName: online?.userName ?? knownNames.get(userId) ?? `user ${userId}`,
+        nickName: online?.nickName ?? '',
+        level: online?.userLevel ?? 0,
+        info: {},
+        friends: friends.map((f) => ({ userId: f.userId, nickName: f.nickName, online: f.online, groupId: f.groupId ?? null })),
+        groups,
+        ban: ban ? banView(ban, sdk(), byOperator) : null,
+      };
+      return detail;
+    },
+    'users:kick': ({ userId, banSeconds, reason }, caller) =>
+      audited(caller, 'users:kick', `user ${userId}`, { userId, banSeconds: banSeconds ?? 0, reason: reason ?? '' }, async () => {
+        const online = sdk().getOnlineUser(userId);
+        if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
+        if (online) knownNames.set(userId, online.userName);
+        if (banSeconds) byOperator.set(userId, caller.operator);
+        await sdk().kickUser(userId, { banSeconds, reason });
+        return {};
+      }),
+    'bans:list': () => sdk().listBans().map((b) => ({ ...banView(b, sdk(), byOperator), userName: knownNames.get(b.userId) ?? banView(b, sdk(), byOperator).userName })),
+    'bans:lift': ({ userId }, caller) =>
+      audited(caller, 'bans:lift', `user ${userId}`, { userId }, () => {
+        if (!sdk().liftBan(userId)) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not banned`);
+        byOperator.delete(userId);
+        return {};
+      }),
+    'users:sendMessage': ({ userId, text }, caller) =>
+      audited(caller, 'users:sendMessage', `user ${userId}`, { userId, length: text.length }, () => {
+        const u = requireOnline(userId);
+        sdk().pushToUser(userId, 'textMessage', { roomId: u.roomId ?? 0, srcUserId: 0, targetUserId: userId, secret: true, text });
+        return {};
+      }),
+    'users:sendBuffer': ({ userId, dataBase64 }, caller) =>
+      audited(caller, 'users:sendBuffer', `user ${userId}`, { userId }, () => {
+        requireOnline(userId);
+        const data = Buffer.from(dataBase64, 'base64');
+        if (data.length === 0 || data.toString('base64').replace(/=+$/, '') !== dataBase64.replace(/=+$/, '')) {
+          throw new CodedError(Codes.BAD_REQUEST, 'dataBase64 is not valid base64');
+        }
+        sdk().sendBufToUser(userId, new Uint8Array(data));
+        return {};
+      }),
+    'users:broadcast': ({ roomId, text }, caller) =>
+      audited(caller, 'users:broadcast', roomId === -1 ? 'everyone' : `room ${roomId}`, { roomId, length: text.length }, () => {
+        if (roomId === -1) {
+          for (const u of sdk().getOnlineUsers()) {
+            sdk().pushToUser(u.userId, 'textMessage', { roomId: u.roomId ?? 0, srcUserId: 0, targetUserId: -1, secret: false, text });
+          }
+        } else {
+          if (!sdk().getRoom(roomId)) throw new CodedError(Codes.NOT_FOUND, `room ${roomId} does not exist`);
+          sdk().pushToRoom(roomId, 'textMessage', { roomId, srcUserId: 0, targetUserId: -1, secret: false, text });
+        }
+        return {};
+      }),
+  };
+}

@@ -1,0 +1,400 @@
+/**
+ * The HTTP business gateway (seeds/anychat-business-http-api.txt, docs/gateway-api.md):
+ * `POST /gateway?method=…&appid=…&timestamp=…&signtype=MD5|RSA&signstr=…` with a JSON body,
+ * signed download URLs for files, and signed webhook notices through the durable outbox.
+ * Also owns the smart queue (areas, queues, skills, queue groups, agents, routing).
+ */
+import { createHash, type KeyObject } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { Codes, isCodedError } from '../../shared/codes';
+import type { AppConfig, Config } from '../config/schema';
+import { TypedEmitter } from '../core/TypedEmitter';
+import { BodyTooLargeError, readBody, sendJson } from '../http/httpUtil';
+import type { Db, Migration } from '../store/Database';
+import { QueueObjectStore, queueMigrations } from '../queueing/QueueObjectStore';
+import { SmartQueue, type QueueSnapshot } from '../queueing/SmartQueue';
+import { DOWNLOAD_PREFIX, DownloadSigner, serveFile } from './downloads';
+import { methodHandlers, type MethodContext } from './methods';
+import { agentStatusNotice, noticeForEvent, noticeMethods, type Notice } from './notices';
+import { NotifyOutbox, outboxMigrations, type DeliveryLogEntry, type OutboxDepth, type OutboxEntry } from './outbox/NotifyOutbox';
+import type { PlatformPort } from './platformPort';
+import { ReplayGuard } from './replayGuard';
+import { fileIndexMigrations } from './sdkFileIndex';
+import { describeIssue, gatewayMethods, requestSchemas, type GatewayMethod } from './requestSchemas';
+import { loadOrCreateServerKey, type ServerKey } from './serverKey';
+import { loadPublicKey, md5Signature, rsaSignature, verifyMd5, verifyRsa } from './signature';
+import { formatTimestamp, parseTimestamp } from './timestamp';
+
+export const gatewayMigrations: Migration[] = [...outboxMigrations, ...queueMigrations, ...fileIndexMigrations];
+
+export interface GatewayOptions {
+  db: Db;
+  config: Pick<Config, 'apps' | 'gateway' | 'dataDir'>;
+  logger: Logger;
+  platform: PlatformPort;
+  /** Base of download URLs, e.g. `http://127.0.0.1:8600` (a function when known only after listen); `gateway.publicBaseUrl` overrides it. */
+  publicBaseUrl: string | (() => string);
+}
+
+/** What the Gateway console screen shows per app (never the MD5 key itself). */
+export interface GatewayAppInfo {
+  appId: string;
+  callbackUrl: string | null;
+  md5Key: { set: boolean; hint: string };
+  rsaPublicKey: { set: boolean; sha256: string | null; pem: string | null };
+  timestampWindowSeconds: number;
+  downloadUrlSeconds: number;
+  retry: AppConfig['retry'];
+  notifySignType: 'MD5' | 'RSA' | null;
+  notifyMethods: string[];
+}
+
+export interface GatewayRequestStats {
+  total: number;
+  success: number;
+  byMethod: Record<string, { success: number; fail: number }>;
+  byErrorCode: Record<string, number>;
+}
+
+export interface GatewayEvents {
+  outboxChanged: { appId: string };
+  queueChanged: { reason: string };
+  request: { method: string; appId: string; ok: boolean; errorCode: number; ms: number };
+}
+
+interface AppRuntime {
+  config: AppConfig;
+  rsaKey: KeyObject | null;
+  noticeSignType: 'MD5' | 'RSA';
+  noticeMethods: Set<string>;
+}
+
+class GatewayFail extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly httpStatus = 200,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const methodSet = new Set<string>(gatewayMethods);
+
+export class Gateway extends TypedEmitter<GatewayEvents> {
+  private readonly apps = new Map<string, AppRuntime>();
+  private readonly replay: ReplayGuard;
+  private readonly downloads: DownloadSigner;
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly stats: GatewayRequestStats = { total: 0, success: 0, byMethod: {}, byErrorCode: {} };
+  private closed = false;
+
+  private constructor(
+    private readonly opts: GatewayOptions,
+    private readonly serverKey: ServerKey,
+    readonly queue: SmartQueue,
+    readonly outbox: NotifyOutbox,
+  ) {
+    super();
+    const { config } = opts;
+    let maxWindow = 1;
+    for (const app of config.apps) {
+      const rsaKey = app.rsaPublicKeyPem ? loadPublicKey(app.rsaPublicKeyPem) : null;
+      this.apps.set(app.appId, {
+        config: app,
+        rsaKey,
+        noticeSignType: app.notifySignType ?? (app.md5Key ? 'MD5' : 'RSA'),
+        noticeMethods: new Set(app.notifyMethods ?? noticeMethods),
+      });
+      maxWindow = Math.max(maxWindow, app.timestampWindowSeconds);
+    }
+    this.replay = new ReplayGuard(() => maxWindow * 1000, config.gateway.replayCacheMax);
+    this.downloads = new DownloadSigner(
+      createHash('sha256').update('gateway-downloads\n').update(serverKey.privateKey.export({ type: 'pkcs8', format: 'der' })).digest(),
+    );
+  }
+
+  static async create(opts: GatewayOptions): Promise<Gateway> {
+    const { config, logger } = opts;
+    const serverKey = loadOrCreateServerKey(path.resolve(config.dataDir, config.gateway.serverKeyFile));
+    const zone = config.gateway.timestampZone;
+    const sign = (appId: string, method: string) => {
+      const app = config.apps.find((a) => a.appId === appId)!;
+      const timestamp = formatTimestamp(Date.now(), zone);
+      const type = app.notifySignType ?? (app.md5Key ? 'MD5' : 'RSA');
+      const signstr = type === 'MD5' ? md5Signature(method, appId, timestamp, app.md5Key ?? '') : rsaSignature(method, appId, timestamp, serverKey.privateKey);
+      return { timestamp, signtype: type, signstr };
+    };
+    const outbox = await NotifyOutbox.create({
+      db: opts.db,
+      apps: config.apps.filter((a) => a.callbackUrl).map((a) => ({ appId: a.appId, callbackUrl: a.callbackUrl!, retry: a.retry })),
+      sign,
+      logger: logger.child({ component: 'gateway-outbox' }),
+      timeoutMs: config.gateway.notifyTimeoutMs,
+      deliveryLogMax: config.gateway.deliveryLogMax,
+    });
+    const queue = await SmartQueue.create({ store: new QueueObjectStore(opts.db), platform: opts.platform, logger: logger.child({ component: 'queueing' }) });
+    const gw = new Gateway(opts, serverKey, queue, outbox);
+    gw.unsubscribers.push(
+      opts.platform.onEvent((e) => {
+        for (const app of gw.apps.values()) {
+          const n = noticeForEvent(e, app.config.appId, gw.fmt);
+          if (n && e.type === 'userLogin') n.body.userflags = queue.userObject(e.user.userId).flags;
+          if (n) gw.enqueueNotice(app, n);
+        }
+      }),
+      queue.on('agentStatus', (c) => {
+        for (const app of gw.apps.values()) gw.enqueueNotice(app, agentStatusNotice(c, app.config.appId, gw.fmt));
+      }),
+      queue.on('changed', (c) => gw.emit('queueChanged', c)),
+      outbox.on('changed', (c) => gw.emit('outboxChanged', c)),
+    );
+    logger.info({ apps: gw.apps.size, serverKey: serverKey.file }, 'gateway ready');
+    return gw;
+  }
+
+  private readonly fmt = (ms: number): string => formatTimestamp(ms, this.opts.config.gateway.timestampZone);
+
+  private enqueueNotice(app: AppRuntime, n: Notice): void {
+    if (!app.config.callbackUrl || !app.noticeMethods.has(n.method) || this.closed) return;
+    this.outbox.enqueue(app.config.appId, n.method, n.body);
+  }
+
+  private baseUrl(): string {
+    const b = this.opts.config.gateway.publicBaseUrl ?? this.opts.publicBaseUrl;
+    return (typeof b === 'function' ? b() : b).replace(/\/+$/, '');
+  }
+
+  // ---- POST /gateway ----------------------------------------------------------------------------
+
+  /** The `/gateway` route (mount for every HTTP method: non-POST gets 405). */
+  handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const method = url.searchParams.get('method') ?? '';
+    const appId = url.searchParams.get('appid') ?? '';
+    let status = 200;
+    let reply: Record<string, unknown>;
+    try {
+      if (req.method !== 'POST') {
+        req.resume();
+        throw new GatewayFail(Codes.GW_PROTOCOL_ERROR, 'use POST', 405);
+      }
+      const fields = await this.process(req, url, method, appId);
+      reply = { return_code: 'SUCCESS', return_msg: '', ...fields };
+    } catch (err) {
+      let code: number = Codes.GW_EXCEPTION;
+      let message = 'internal error';
+      let extra: Record<string, unknown> = {};
+      if (err instanceof GatewayFail) {
+        code = err.code;
+        message = err.message;
+        status = err.httpStatus;
+        extra = err.extra;
+      } else if (isCodedError(err)) {
+        code = err.code;
+        message = err.message;
+        extra = err.details ?? {};
+      } else {
+        this.opts.logger.error({ err, method, appId }, 'gateway: method failed');
+      }
+      reply = { return_code: 'FAIL', return_msg: message, errorcode: code, ...extra };
+      this.opts.logger.info({ method, appId, errorcode: code, msg: message, remote: req.socket.remoteAddress }, 'gateway request refused');
+    }
+    const ok = reply.return_code === 'SUCCESS';
+    const headers: Record<string, string> = status === 413 || status === 405 ? { Connection: 'close' } : {};
+    if (status === 405) headers.Allow = 'POST';
+    sendJson(res, status, reply, headers);
+    this.count(method, ok, ok ? 0 : (reply.errorcode as number));
+    this.emit('request', { method, appId, ok, errorCode: ok ? 0 : (reply.errorcode as number), ms: Number(process.hrtime.bigint() - started) / 1e6 });
+  };
+
+  private count(method: string, ok: boolean, code: number): void {
+    const s = this.stats;
+    s.total++;
+    if (ok) s.success++;
+    else s.byErrorCode[code] = (s.byErrorCode[code] ?? 0) + 1;
+    if (!methodSet.has(method)) return;
+    const m = (s.byMethod[method] ??= { success: 0, fail: 0 });
+    if (ok) m.success++;
+    else m.fail++;
+  }
+
+  private async process(req: IncomingMessage, url: URL, method: string, appId: string): Promise<Record<string, unknown>> {
+    const q = url.searchParams;
+    for (const name of ['method', 'appid', 'timestamp', 'signtype', 'signstr']) {
+      if (!q.get(name)) {
+        req.resume();
+        throw new GatewayFail(Codes.GW_INVALID_PARAM, `URL parameter ${name} is required`);
+      }
+    }
+    const timestamp = q.get('timestamp')!;
+    const signtype = q.get('signtype')!.toUpperCase();
+    const signstr = q.get('signstr')!;
+    const fail = (code: number, msg: string): never => {
+      req.resume();
+      throw new GatewayFail(code, msg);
+    };
+    if (!methodSet.has(method)) fail(Codes.GW_INVALID_PARAM, `URL parameter method: unknown method "${method.slice(0, 40)}"`);
+    if (signtype !== 'MD5' && signtype !== 'RSA') fail(Codes.GW_INVALID_PARAM, 'URL parameter signtype: expected MD5 or RSA');
+    const app = this.apps.get(appId);
+    if (!app) return fail(Codes.GW_APPID_UNKNOWN, `app id ${appId.slice(0, 64)} does not exist`);
+    const tsMs = parseTimestamp(timestamp, this.opts.config.gateway.timestampZone);
+    if (tsMs === null) fail(Codes.GW_TIMESTAMP_INVALID, 'timestamp: expected yyyyMMddHHmmss');
+    const skew = Math.abs(Date.now() - tsMs!);
+    if (skew > app.config.timestampWindowSeconds * 1000) fail(Codes.GW_TIMESTAMP_INVALID, `timestamp outside the ${app.config.timestampWindowSeconds} s window`);
+    if (signtype === 'MD5') {
+      if (!app.config.md5Key) fail(Codes.GW_SIGNATURE_FAILED, 'this app has no MD5 key; sign with RSA');
+      if (!verifyMd5(method, appId, timestamp, app.config.md5Key!, signstr)) fail(Codes.GW_SIGNATURE_FAILED, 'signature verification failed');
+    } else {
+      if (!app.rsaKey) fail(Codes.GW_SIGNATURE_FAILED, 'this app has no RSA public key; sign with MD5');
+      if (!verifyRsa(method, appId, timestamp, app.rsaKey!, signstr)) fail(Codes.GW_SIGNATURE_FAILED, 'signature verification failed');
+    }
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, this.opts.config.gateway.maxBodyBytes);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) throw new GatewayFail(Codes.GW_BODY_INVALID, `body larger than ${err.limit} bytes`, 413);
+      throw err;
+    }
+    let key = `${method}|${appId}|${timestamp}|${signstr.toUpperCase()}`;
+    // "request" mode: the same request with the same body; kept as a short digest to bound memory.
+    if (this.opts.config.gateway.replayKey === 'request') key = createHash('sha1').update(key).update('\n').update(raw).digest('base64');
+    const verdict = this.replay.check(key, tsMs!);
+    if (verdict === 'replay') throw new GatewayFail(Codes.GW_TIMESTAMP_INVALID, 'replayed request: this signature was already used');
+    if (verdict === 'full') throw new GatewayFail(Codes.GW_OUT_OF_MEMORY, 'too many requests inside the timestamp window');
+    const body = parseBody(raw);
+    const schema = requestSchemas[method as GatewayMethod];
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new GatewayFail(Codes.GW_INVALID_PARAM, describeIssue(parsed.error));
+    const handler = methodHandlers[method as GatewayMethod] as (ctx: MethodContext, b: unknown) => Record<string, unknown> | Promise<Record<string, unknown>>;
+    return handler(this.context(app), parsed.data);
+  }
+
+  private context(app: AppRuntime): MethodContext {
+    return {
+      appId: app.config.appId,
+      downloadUrlSeconds: app.config.downloadUrlSeconds,
+      platform: this.opts.platform,
+      queue: this.queue,
+      zone: this.opts.config.gateway.timestampZone,
+      fmt: this.fmt,
+      fileUrl: (file, seconds) => this.downloads.url(this.baseUrl(), file, seconds),
+    };
+  }
+
+  /** A signed, expiring URL for a file in the index (the console plays and downloads through it). */
+  fileUrl(fileId: string, seconds: number): { url: string; expiresAt: number } | null {
+    const file = this.opts.platform.files.get(fileId);
+    if (!file) return null;
+    const now = Date.now();
+    return { url: this.downloads.url(this.baseUrl(), file, seconds, now), expiresAt: now + seconds * 1000 };
+  }
+
+  // ---- GET /gateway/files/{fileid}/{name}?expires=…&sign=… ----------------------------------------
+
+  /** Mount on the `/gateway/files` prefix. */
+  handleDownload = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    const fail = (status: number, code: number, msg: string) => sendJson(res, status, { return_code: 'FAIL', return_msg: msg, errorcode: code });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, Codes.GW_PROTOCOL_ERROR, 'use GET');
+    const rest = url.pathname.slice(DOWNLOAD_PREFIX.length).split('/').filter(Boolean);
+    let fileId: string;
+    try {
+      fileId = decodeURIComponent(rest[0] ?? '');
+    } catch {
+      return fail(400, Codes.GW_INVALID_PARAM, 'bad file id');
+    }
+    const expires = Number(url.searchParams.get('expires'));
+    const sign = url.searchParams.get('sign') ?? '';
+    if (!fileId || !Number.isInteger(expires) || !sign) return fail(403, Codes.GW_SIGNATURE_FAILED, 'unsigned download URL');
+    const verdict = this.downloads.verify(fileId, expires, sign);
+    if (verdict === 'bad') return fail(403, Codes.GW_SIGNATURE_FAILED, 'bad download signature');
+    if (verdict === 'expired') return fail(403, Codes.GW_TIMESTAMP_INVALID, 'download URL expired');
+    const file = this.opts.platform.files.get(fileId);
+    if (!file) return fail(404, Codes.GW_FILE_MISSING, 'file does not exist');
+    serveFile(req, res, file);
+  };
+
+  // ---- console ------------------------------------------------------------------------------------
+
+  appsInfo(): GatewayAppInfo[] {
+    return [...this.apps.values()].map(({ config: a, noticeSignType, noticeMethods: nm }) => ({
+      appId: a.appId,
+      callbackUrl: a.callbackUrl,
+      md5Key: { set: !!a.md5Key, hint: a.md5Key ? `${a.md5Key.slice(0, 2)}…(${a.md5Key.length} chars)` : '' },
+      rsaPublicKey: {
+        set: !!a.rsaPublicKeyPem,
+        sha256: a.rsaPublicKeyPem ? createHash('sha256').update(loadPublicKey(a.rsaPublicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex') : null,
+        pem: a.rsaPublicKeyPem,
+      },
+      timestampWindowSeconds: a.timestampWindowSeconds,
+      downloadUrlSeconds: a.downloadUrlSeconds,
+      retry: a.retry,
+      notifySignType: a.callbackUrl ? noticeSignType : null,
+      notifyMethods: [...nm],
+    }));
+  }
+
+  /** The public half of the key that signs RSA notices (PEM, SPKI). */
+  get serverPublicKeyPem(): string {
+    return this.serverKey.publicKeyPem;
+  }
+
+  outboxDepth(): OutboxDepth[] {
+    return this.outbox.depth();
+  }
+
+  outboxEntries(filter?: { appId?: string; state?: 'pending' | 'dead'; limit?: number }): OutboxEntry[] {
+    return this.outbox.entries(filter);
+  }
+
+  deliveryLog(filter?: { appId?: string; notifyId?: string; limit?: number }): DeliveryLogEntry[] {
+    return this.outbox.deliveryLog(filter);
+  }
+
+  resendDead(sel?: { notifyId?: string; appId?: string }): number {
+    const n = this.outbox.resendDead(sel);
+    this.opts.logger.info({ ...sel, count: n }, 'gateway: dead notices re-sent');
+    return n;
+  }
+
+  requestStats(): GatewayRequestStats {
+    return structuredClone(this.stats);
+  }
+
+  queueSnapshot(): QueueSnapshot {
+    return this.queue.snapshot();
+  }
+
+  /** Stops notices and routing; pending notices stay in the store for the next start. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const u of this.unsubscribers.splice(0)) u();
+    this.outbox.close();
+    this.queue.close();
+    this.removeAllListeners();
+  }
+}
+
+/** JSON object body; the seed's examples also have keys with stray spaces and typographic quotes. */
+function parseBody(raw: Buffer): Record<string, unknown> {
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') throw new GatewayFail(Codes.GW_BODY_INVALID, 'body is empty; expected a JSON object');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    try {
+      parsed = JSON.parse(text.replace(/[\u201C\u201D]/g, '"'));
+    } catch {
+      throw new GatewayFail(Codes.GW_BODY_INVALID, 'body is not valid JSON');
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new GatewayFail(Codes.GW_BODY_INVALID, 'body must be a JSON object');
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(parsed)) out[k.trim()] = v;
+  return out;
+}

@@ -1,0 +1,304 @@
+/**
+ * The 13 gateway methods: each takes the validated body and returns the reply fields (besides
+ * return_code / return_msg). Errors are CodedErrors (1007xx). Response field names follow the
+ * seed's parameter tables.
+ */
+import { Codes, CodedError } from '../../shared/codes';
+import { ObjectActions, ObjectTypes, objectTypeValues, ZERO_GUID } from '../queueing/constants';
+import type { QueueObject } from '../queueing/QueueObjectStore';
+import type { SmartQueue } from '../queueing/SmartQueue';
+import type { PlatformFile, PlatformPort, PlatformUser } from './platformPort';
+import { MAX_TRANSBUFFER_BYTES, setUserObjectValue, describeIssue, type GatewayMethod, type RequestOf } from './requestSchemas';
+import { addMonths, parseTimestamp, type TimestampZone } from './timestamp';
+
+export interface MethodContext {
+  appId: string;
+  downloadUrlSeconds: number;
+  platform: PlatformPort;
+  queue: SmartQueue;
+  zone: TimestampZone;
+  fmt(ms: number): string;
+  fileUrl(file: PlatformFile, seconds: number): string;
+}
+
+type Reply = Record<string, unknown>;
+type Handlers = { [M in GatewayMethod]: (ctx: MethodContext, body: RequestOf<M>) => Reply | Promise<Reply> };
+
+const invalid = (msg: string) => new CodedError(Codes.GW_INVALID_PARAM, msg);
+
+export function userInfo(ctx: MethodContext, u: PlatformUser): Reply {
+  return { userid: u.userId, username: u.userName, userlevel: u.userLevel, loginip: u.loginIp, logintime: ctx.fmt(u.loginTime) };
+}
+
+function objectInfo(o: QueueObject): Reply {
+  return {
+    objectguid: o.objectguid,
+    objectid: o.objectid,
+    objecttype: o.objecttype,
+    parentobjectid: o.parentobjectid,
+    name: o.name,
+    description: o.description,
+    flags: o.flags,
+    priority: o.priority,
+    skillgroups: o.skillgroups,
+    queuegroups: o.queuegroups,
+    param: o.param,
+    strparam: o.strparam,
+  };
+}
+
+function fileInfo(ctx: MethodContext, f: PlatformFile, seconds: number): Reply {
+  return {
+    fileid: f.fileId,
+    filename: f.fileName,
+    filelength: f.fileLength,
+    filetype: f.fileType,
+    fileurl: ctx.fileUrl(f, seconds),
+    createtime: ctx.fmt(f.createTime),
+    recordtime: f.recordSeconds,
+    flags: f.flags,
+    userid: f.userId,
+    username: f.userName,
+    useripaddr: f.userIp,
+    param: f.param,
+    strparam: f.strParam,
+  };
+}
+
+function findObject(ctx: MethodContext, guid: string, field = 'objectguid'): QueueObject {
+  const o = ctx.queue.store.get(guid);
+  if (!o) throw invalid(`field ${field}: no object ${guid}`);
+  return o;
+}
+
+function checkObjectType(t: number, field = 'objecttype'): void {
+  if (!objectTypeValues.includes(t)) throw invalid(`field ${field}: expected 4 (area), 5 (queue), 9 (skill) or 10 (queue group)`);
+}
+
+/** Objects "within" a parent: queues of an area; queues of a queue group; otherwise none. */
+function childrenOf(ctx: MethodContext, parent: QueueObject): QueueObject[] {
+  const store = ctx.queue.store;
+  if (parent.objecttype === ObjectTypes.AREA) return store.ofType(ObjectTypes.QUEUE).filter((q) => q.parentobjectid === parent.objectid);
+  if (parent.objecttype === ObjectTypes.QUEUE_GROUP) return parent.queuegroups.map((id) => store.byId(ObjectTypes.QUEUE, id)).filter((q): q is QueueObject => !!q);
+  if (parent.objecttype === ObjectTypes.QUEUE)
+    return parent.skillgroups.map((id) => store.byId(ObjectTypes.SKILL, id)).filter((q): q is QueueObject => !!q);
+  return [];
+}
+
+export const methodHandlers: Handlers = {
+  online_useridlist_get(ctx, body) {
+    const users = ctx.platform.onlineUsers();
+    const ids = users
+      .filter((u) => body.userflags === 0 || (ctx.queue.userObject(u.userId).flags & body.userflags) === body.userflags)
+      .map((u) => u.userId)
+      .sort((a, b) => a - b);
+    return { userscount: ids.length, useridlist: ids };
+  },
+
+  userinfo_get(ctx, body) {
+    const list: Reply[] = [];
+    for (const id of body.useridlist) {
+      const u = ctx.platform.user(id);
+      if (u) list.push(userInfo(ctx, u));
+    }
+    return { userscount: list.length, userinfolist: list };
+  },
+
+  object_idlist_get(ctx, body) {
+    if (body.objecttype !== -1) checkObjectType(body.objecttype);
+    const objs = body.objecttype === -1 ? ctx.queue.store.all() : ctx.queue.store.ofType(body.objecttype);
+    return { objectcount: objs.length, objectguids: objs.map((o) => o.objectguid) };
+  },
+
+  object_list_get(ctx, body) {
+    if (body.objecttype !== -1) checkObjectType(body.objecttype);
+    const scoped = body.objectguid && body.objectguid !== ZERO_GUID ? childrenOf(ctx, findObject(ctx, body.objectguid)) : ctx.queue.store.all();
+    const objs = scoped.filter((o) => body.objecttype === -1 || o.objecttype === body.objecttype);
+    return {
+      objectcount: objs.length,
+      objectlist: objs.map((o) => ({ objectguid: o.objectguid, objecttype: o.objecttype, name: o.name, objectid: o.objectid, description: o.description })),
+    };
+  },
+
+  object_info_get(ctx, body) {
+    return objectInfo(findObject(ctx, body.objectguid));
+  },
+
+  object_status_get(ctx, body) {
+    const o = findObject(ctx, body.objectguid);
+    const known = [401, 402, 403, 404, 405, 504, 601, 606];
+    if (!known.includes(body.infotype)) throw invalid(`field infotype: expected one of ${known.join(', ')}`);
+    if ((body.infotype === 601 || body.infotype === 606) && body.userid === undefined) throw invalid('field userid is required for infotype 601/606');
+    const infovalue = ctx.queue.statusInfo(o, body.infotype, body.userid, (u) => userInfo(ctx, u));
+    return {
+      objectguid: o.objectguid,
+      objecttype: o.objecttype,
+      ...(body.userid !== undefined ? { userid: body.userid } : {}),
+      infotype: body.infotype,
+      infovalue,
+    };
+  },
+
+  filelist_get(ctx, body) {
+    const now = Date.now();
+    const parse = (v: string | undefined, field: string): number | undefined => {
+      if (v === undefined) return undefined;
+      const ms = parseTimestamp(v, ctx.zone);
+      if (ms === null) throw invalid(`field ${field}: not a valid yyyyMMddHHmmss time`);
+      return ms;
+    };
+    let from = parse(body.begintime, 'begintime');
+    let to = parse(body.endtime, 'endtime');
+    // At most three months; a longer span is truncated to begin + 3 months (seed).
+    if (from === undefined && to === undefined) {
+      to = now;
+      from = addMonths(now, -3, ctx.zone);
+    } else if (from === undefined) from = addMonths(to!, -3, ctx.zone);
+    else if (to === undefined) to = Math.min(now, addMonths(from, 3, ctx.zone));
+    if (from > to!) throw invalid('field endtime: earlier than begintime');
+    to = Math.min(to!, addMonths(from, 3, ctx.zone));
+    const limit = body.perpagecount;
+    const offset = (body.pageindex - 1) * limit;
+    const { total, files } = ctx.platform.files.query({
+      fromMs: from,
+      toMs: to,
+      typeMask: body.filetype && body.filetype !== 0 ? body.filetype : 7,
+      userId: body.userid,
+      fileName: body.filename && body.filename.length > 0 ? body.filename : undefined,
+      exactName: body.filenamematch === 1,
+      offset,
+      limit,
+    });
+    return {
+      pagecount: Math.ceil(total / limit),
+      pageindex: body.pageindex,
+      totalcount: total,
+      filecount: files.length,
+      filelist: files.map((f) => fileInfo(ctx, f, ctx.downloadUrlSeconds)),
+    };
+  },
+
+  fileinfo_get(ctx, body) {
+    const seconds = body.activeseconds ?? ctx.downloadUrlSeconds;
+    const out: Reply[] = [];
+    for (const { fileid } of body.filelist) {
+      const f = ctx.platform.files.get(fileid);
+      if (!f) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileid} does not exist`);
+      out.push(fileInfo(ctx, f, seconds));
+    }
+    return { filecount: out.length, filelist: out };
+  },
+
+  object_info_set(ctx, body) {
+    const store = ctx.queue.store;
+    const fields = {
+      parentobjectid: body.parentobjectid,
+      name: body.name,
+      description: body.description,
+      flags: body.flags,
+      priority: body.priority,
+      skillgroups: body.skillgroups,
+      queuegroups: body.queuegroups,
+      param: body.param,
+      strparam: body.strparam,
+    };
+    if (body.action === ObjectActions.CREATE) {
+      if (body.objecttype === undefined) throw invalid('field objecttype is required to create');
+      checkObjectType(body.objecttype);
+      if (body.objectid === undefined) throw invalid('field objectid is required to create');
+      if (body.name === undefined) throw invalid('field name is required to create');
+      if (body.objecttype === ObjectTypes.QUEUE && body.parentobjectid !== undefined && body.parentobjectid !== 0 && !store.byId(ObjectTypes.AREA, body.parentobjectid))
+        throw invalid(`field parentobjectid: no service area ${body.parentobjectid}`);
+      try {
+        const o = store.create({ ...fields, objecttype: body.objecttype, objectid: body.objectid, name: body.name });
+        ctx.queue.emit('changed', { reason: 'objectCreated' });
+        return { objectguid: o.objectguid };
+      } catch {
+        throw invalid(`field objectid: object ${body.objecttype}/${body.objectid} already exists`);
+      }
+    }
+    if (!body.objectguid) throw invalid('field objectguid is required to delete or modify');
+    const cur = findObject(ctx, body.objectguid);
+    if (body.action === ObjectActions.DELETE) {
+      store.delete(cur.objectguid);
+      ctx.queue.objectDeleted(cur);
+      return {};
+    }
+    if (body.objecttype !== undefined && body.objecttype !== cur.objecttype) throw invalid('field objecttype: an object keeps its type');
+    try {
+      store.modify(cur.objectguid, { ...fields, objectid: body.objectid });
+    } catch {
+      throw invalid(`field objectid: object ${cur.objecttype}/${body.objectid} already exists`);
+    }
+    ctx.queue.emit('changed', { reason: 'objectModified' });
+    ctx.queue.dispatch();
+    return {};
+  },
+
+  async userinfo_ctrl(ctx, body) {
+    if (body.ctrlcode === 1) {
+      if (!(await ctx.platform.kick(body.userid))) throw invalid(`field userid: user ${body.userid} is not online`);
+      return {};
+    }
+    if (body.ctrlcode === 11) {
+      let value: unknown = body.ctrlvalue;
+      if (typeof value === 'string') {
+        try {
+          value = JSON.parse(value);
+        } catch {
+          throw invalid('field ctrlvalue: not a JSON object');
+        }
+      }
+      const parsed = setUserObjectValue.safeParse(value);
+      if (!parsed.success) throw invalid(describeIssue(parsed.error, 'ctrlvalue.'));
+      const cur = ctx.queue.userObject(body.userid);
+      ctx.queue.setUserObject({
+        userId: body.userid,
+        flags: parsed.data.flags,
+        priority: parsed.data.priority,
+        skillgroups: parsed.data.skillgroups ?? cur.skillgroups,
+        queuegroups: parsed.data.queuegroups ?? cur.queuegroups,
+      });
+      return {};
+    }
+    throw invalid('field ctrlcode: expected 1 (kick) or 11 (set user object)');
+  },
+
+  async fileinfo_ctrl(ctx, body) {
+    const results: Reply[] = [];
+    for (const item of body.filelist) {
+      let ok: boolean;
+      if (body.ctrltype === 1) ok = await ctx.platform.files.delete(item.fileid);
+      else {
+        if (!item.renamefile) {
+          results.push({ fileid: item.fileid, errorcode: Codes.GW_INVALID_PARAM });
+          continue;
+        }
+        if (/[\\/]/.test(item.renamefile)) {
+          results.push({ fileid: item.fileid, errorcode: Codes.GW_INVALID_PARAM });
+          continue;
+        }
+        ok = await ctx.platform.files.rename(item.fileid, item.renamefile);
+      }
+      results.push({ fileid: item.fileid, errorcode: ok ? 0 : Codes.GW_FILE_MISSING });
+    }
+    if (results.every((r) => r.errorcode !== 0)) {
+      const code = results.every((r) => r.errorcode === Codes.GW_FILE_MISSING) ? Codes.GW_FILE_MISSING : Codes.GW_INVALID_PARAM;
+      throw new CodedError(code, code === Codes.GW_FILE_MISSING ? 'no such file' : 'field filelist[].renamefile: a plain file name is required', {
+        filecount: results.length,
+        filelist: results,
+      });
+    }
+    return { filecount: results.length, filelist: results };
+  },
+
+  transbuffer(ctx, body) {
+    const s = body.databuf;
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw invalid('field databuf: not base64');
+    if (s.length > Math.ceil(MAX_TRANSBUFFER_BYTES / 3) * 4) throw invalid(`field databuf: more than ${MAX_TRANSBUFFER_BYTES} bytes`);
+    const data = Buffer.from(s, 'base64');
+    if (data.length > MAX_TRANSBUFFER_BYTES) throw invalid(`field databuf: more than ${MAX_TRANSBUFFER_BYTES} bytes`);
+    if (!ctx.platform.transBuffer(body.userid, data)) throw invalid(`field userid: user ${body.userid} is not online`);
+    return {};
+  },
+};

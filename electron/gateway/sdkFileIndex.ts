@@ -1,0 +1,112 @@
+/**
+ * A persistent index of recordings, snapshots and received files, fed by the SDK's
+ * `recordingFinished` and `fileReceived` events — the FileIndex the gateway's file methods use
+ * until the media component publishes its own recordings index (swap it in through
+ * SdkPlatform's `files` option).
+ */
+import { randomUUID } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import type { Db, Migration } from '../store/Database';
+import type { FileIndex, FileQuery, PlatformFile, PlatformFileType } from './platformPort';
+
+export const fileIndexMigrations: Migration[] = [
+  {
+    id: 'gateway:002_files',
+    up(db) {
+      db.exec(`CREATE TABLE gateway_files (
+        file_id TEXT PRIMARY KEY,
+        file_type INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        file_length INTEGER NOT NULL,
+        create_time INTEGER NOT NULL,
+        record_seconds INTEGER NOT NULL DEFAULT 0,
+        flags INTEGER NOT NULL DEFAULT 0,
+        user_id INTEGER NOT NULL,
+        user_name TEXT NOT NULL DEFAULT '',
+        user_ip TEXT NOT NULL DEFAULT '',
+        param INTEGER NOT NULL DEFAULT 0,
+        str_param TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX gateway_files_time ON gateway_files (create_time);`);
+    },
+  },
+];
+
+interface Row {
+  file_id: string;
+  file_type: number;
+  file_name: string;
+  file_path: string;
+  file_length: number;
+  create_time: number;
+  record_seconds: number;
+  flags: number;
+  user_id: number;
+  user_name: string;
+  user_ip: string;
+  param: number;
+  str_param: string;
+}
+
+const toFile = (r: Row): PlatformFile => ({
+  fileId: r.file_id,
+  fileType: r.file_type as PlatformFileType,
+  fileName: r.file_name,
+  filePath: r.file_path,
+  fileLength: r.file_length,
+  createTime: r.create_time,
+  recordSeconds: r.record_seconds,
+  flags: r.flags,
+  userId: r.user_id,
+  userName: r.user_name,
+  userIp: r.user_ip,
+  param: r.param,
+  strParam: r.str_param,
+});
+
+export class SqliteFileIndex implements FileIndex {
+  constructor(private readonly db: Db) {}
+
+  add(f: Omit<PlatformFile, 'fileId'> & { fileId?: string }): PlatformFile {
+    const file: PlatformFile = { ...f, fileId: f.fileId ?? randomUUID().toUpperCase() };
+    this.db
+      .prepare(
+        `INSERT INTO gateway_files (file_id, file_type, file_name, file_path, file_length, create_time, record_seconds, flags, user_id, user_name, user_ip, param, str_param)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(file.fileId, file.fileType, file.fileName, file.filePath, file.fileLength, file.createTime, file.recordSeconds, file.flags, file.userId, file.userName, file.userIp, file.param, file.strParam);
+    return file;
+  }
+
+  query(q: FileQuery): { total: number; files: PlatformFile[] } {
+    const where = ['create_time >= ?', 'create_time <= ?', '(file_type & ?) != 0'];
+    const args: unknown[] = [q.fromMs, q.toMs, q.typeMask];
+    if (q.userId !== undefined) (where.push('user_id = ?'), args.push(q.userId));
+    if (q.fileName !== undefined) {
+      if (q.exactName) (where.push('file_name = ?'), args.push(q.fileName));
+      else (where.push("file_name LIKE ? ESCAPE '\\'"), args.push(`%${q.fileName.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+    }
+    const w = where.join(' AND ');
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM gateway_files WHERE ${w}`).get(...args) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT * FROM gateway_files WHERE ${w} ORDER BY create_time DESC, file_id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[];
+    return { total, files: rows.map(toFile) };
+  }
+
+  get(fileId: string): PlatformFile | undefined {
+    const r = this.db.prepare('SELECT * FROM gateway_files WHERE file_id = ?').get(fileId) as Row | undefined;
+    return r ? toFile(r) : undefined;
+  }
+
+  async delete(fileId: string): Promise<boolean> {
+    const f = this.get(fileId);
+    if (!f) return false;
+    this.db.prepare('DELETE FROM gateway_files WHERE file_id = ?').run(fileId);
+    await unlink(f.filePath).catch(() => undefined);
+    return true;
+  }
+
+  async rename(fileId: string, newName: string): Promise<boolean> {
+    return this.db.prepare('UPDATE gateway_files SET file_name = ? WHERE file_id = ?').run(newName, fileId).changes > 0;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * MediaNode: the local SFU. Owns N media workers (worker_threads, one engine each), spreads routers
+ * across them, restarts crashed workers, and runs server-side recordings.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import type { Logger } from 'pino';
+import { EngineContext, Router, type Producer } from './api';
+import { InProcessHost, WorkerHost, defaultWorkerScript, type EngineHost } from './channel';
+import type { EngineSettings } from './engine/protocol';
+import { EnhancedEmitter } from './EnhancedEmitter';
+import type { AppData, RecordingResult } from './types';
+import type { RouterMediaCodec } from './ortc';
+
+export interface MediaNodeOptions {
+  listenIp: string;
+  announcedIp: string | null;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  /** media workers; default one per core. 0 = run the engine in-process (tests, benches). */
+  numWorkers?: number;
+  recordingsDir: string;
+  logger: Logger;
+  /** worker entry override (default: next to this module, TS source under tsx or bundled JS) */
+  workerScript?: string;
+  workerExecArgv?: string[];
+  /** close a connected transport after this long without traffic/consent checks (default 30 s) */
+  iceConsentTimeoutMs?: number;
+  /** close a transport that never gets connected after this long (default 60 s) */
+  iceConnectTimeoutMs?: number;
+}
+
+export type MediaNodeEvents = {
+  /** a media worker crashed; map to server message 14 with lParam = workerId. Its routers got 'workerclose'. */
+  workerdied: [{ workerId: number; error: Error; routerIds: string[] }];
+  workerrestarted: [{ workerId: number }];
+  recordingerror: [{ recordingId: string; error: Error }];
+  close: [];
+};
+
+export interface RecordingHandle {
+  recordingId: string;
+  routerId: string;
+  userId: string | number;
+  flags: number;
+  startedAt: number;
+}
+
+export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
+  private readonly contexts: EngineContext[] = [];
+  readonly routers = new Map<string, Router>();
+  private readonly recordings = new Map<string, RecordingHandle & { workerId: number }>();
+  closed = false;
+  private readonly settings: EngineSettings;
+  private readonly logger: Logger;
+
+  private constructor(private readonly opts: MediaNodeOptions) {
+    super();
+    this.logger = opts.logger;
+    this.settings = {
+      listenIp: opts.listenIp,
+      announcedIp: opts.announcedIp,
+      rtcMinPort: opts.rtcMinPort,
+      rtcMaxPort: opts.rtcMaxPort,
+      recordingsDir: opts.recordingsDir,
+      iceConsentTimeoutMs: opts.iceConsentTimeoutMs,
+      iceConnectTimeoutMs: opts.iceConnectTimeoutMs,
+    };
+  }
+
+  static async create(opts: MediaNodeOptions): Promise<MediaNode> {
+    if (!(opts.rtcMinPort > 0 && opts.rtcMaxPort >= opts.rtcMinPort && opts.rtcMaxPort <= 65535)) throw new RangeError('invalid rtc port range');
+    const node = new MediaNode(opts);
+    const n = opts.numWorkers ?? availableParallelism();
+    if (n === 0) {
+      node.addContext(await InProcessHost.create(0, node.settings, node.logger));
+    } else {
+      const hosts = await Promise.all(Array.from({ length: n }, (_, i) => node.spawn(i + 1)));
+      for (const h of hosts) node.addContext(h);
+    }
+    node.logger.info({ workers: n, ports: [opts.rtcMinPort, opts.rtcMaxPort] }, 'media node started');
+    return node;
+  }
+
+  get workerIds(): number[] {
+    return this.contexts.map((c) => c.workerId);
+  }
+
+  private spawn(workerId: number): Promise<EngineHost> {
+    const script = this.opts.workerScript
+      ? { file: this.opts.workerScript, execArgv: this.opts.workerExecArgv ?? (this.opts.workerScript.endsWith('.ts') ? ['--import', 'tsx'] : []) }
+      : defaultWorkerScript();
+    return WorkerHost.create(workerId, this.settings, this.logger, script);
+  }
+
+  private addContext(host: EngineHost, ctx = new EngineContext(host)) {
+    ctx.host = host;
+    host.onNotification = (n) => {
+      if (this.recordings.has(n.targetId) && n.event === 'error') {
+        const error = new Error(String((n.data as { message?: string })?.message ?? 'recording error'));
+        this.recordings.delete(n.targetId);
+        this.logger.error({ recordingId: n.targetId, err: error }, 'recording failed');
+        this.emit('recordingerror', { recordingId: n.targetId, error });
+        return;
+      }
+      ctx.dispatch(n.targetId, n.event, n.data);
+    };
+    host.onDied = (error) => void this.onWorkerDied(ctx, error);
+    if (!this.contexts.includes(ctx)) this.contexts.push(ctx);
+  }
+
+  private async onWorkerDied(ctx: EngineContext, error: Error) {
+    const workerId = ctx.workerId;
+    this.logger.error({ workerId, err: error }, 'media worker died');
+    const routers = [...this.routers.values()].filter((r) => r.ctx === ctx);
+    for (const [id, rec] of this.recordings) if (rec.workerId === workerId) this.recordings.delete(id);
+    for (const r of routers) {
+      this.routers.delete(r.id);
+      r.closeInternal(true);
+    }
+    this.emit('workerdied', { workerId, error, routerIds: routers.map((r) => r.id) });
+    if (this.closed) return;
+    for (let attempt = 0; attempt < 5 && !this.closed; attempt++) {
+      try {
+        const host = await this.spawn(workerId);
+        if (this.closed) {
+          await host.close();
+          return;
+        }
+        this.addContext(host, ctx);
+        this.logger.info({ workerId }, 'media worker restarted');
+        this.emit('workerrestarted', { workerId });
+        return;
+      } catch (e) {
+        this.logger.error({ workerId, err: e }, 'media worker restart failed');
+        await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+      }
+    }
+  }
+
+  /** Create a router on the least-loaded worker. */
+  async createRouter(appData: AppData = {}, options: { mediaCodecs?: RouterMediaCodec[] } = {}): Promise<Router> {
+    if (this.closed) throw new Error('media node closed');
+    const load = (c: EngineContext) => [...this.routers.values()].filter((r) => r.ctx === c).length;
+    const ctx = [...this.contexts].sort((a, b) => load(a) - load(b))[0];
+    const router = await Router.create(ctx, appData, options.mediaCodecs);
+    this.routers.set(router.id, router);
+    router.once('close', () => this.routers.delete(router.id));
+    return router;
+  }
+
+  /**
+   * Start a server-side recording of one user's producers (Opus audio + VP8 video → WebM).
+   * flags: RecordFlags bit mask (0x1 video, 0x2 audio; neither = both).
+   */
+  async startRecording({
+    router,
+    userId,
+    producers,
+    flags,
+    fileBaseName,
+  }: {
+    router: Router;
+    userId: string | number;
+    producers: (Producer | string)[];
+    flags: number;
+    fileBaseName?: string;
+  }): Promise<RecordingHandle> {
+    if (router.closed) throw new Error('router closed');
+    const recordingId = randomUUID();
+    const startedAt = Date.now();
+    const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, '-');
+    await router.ctx.request('recorder.start', {
+      recordingId,
+      routerId: router.id,
+      producerIds: producers.map((p) => (typeof p === 'string' ? p : p.id)),
+      flags,
+      fileBaseName: fileBaseName ?? `rec_${userId}_${stamp}`,
+    });
+    const handle = { recordingId, routerId: router.id, userId, flags, startedAt };
+    this.recordings.set(recordingId, { ...handle, workerId: router.workerId });
+    return handle;
+  }
+
+  async stopRecording(recording: RecordingHandle | string): Promise<RecordingResult> {
+    const id = typeof recording === 'string' ? recording : recording.recordingId;
+    const rec = this.recordings.get(id);
+    if (!rec) throw new Error(`recording ${id} not found (stopped, failed or its worker died)`);
+    this.recordings.delete(id);
+    const router = this.routers.get(rec.routerId);
+    const ctx = router?.ctx ?? this.contexts.find((c) => c.workerId === rec.workerId)!;
+    return (await ctx.request('recorder.stop', { recordingId: id })) as RecordingResult;
+  }
+
+  /** Test/diagnostic hook: crash a worker on purpose. */
+  async crashWorker(workerId: number): Promise<void> {
+    const ctx = this.contexts.find((c) => c.workerId === workerId);
+    if (!ctx) throw new Error(`no worker ${workerId}`);
+    await ctx.request('engine.crash', {}).catch(() => {});
+  }
+
+  async dump() {
+    return Promise.all(this.contexts.map(async (c) => ({ workerId: c.workerId, ...((await c.request('engine.dump', {}).catch(() => ({}))) as object) })));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const r of [...this.routers.values()]) r.close();
+    this.routers.clear();
+    await Promise.all(this.contexts.map((c) => c.host.close().catch(() => {})));
+    this.emit('close');
+  }
+}

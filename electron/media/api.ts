@@ -1,0 +1,527 @@
+/**
+ * Main-thread objects with mediasoup's shape: Router → WebRtcTransport → Producer / Consumer.
+ * They hold negotiated parameters and state; all media work happens in the engine they talk to.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EngineHost } from './channel';
+import type { EngineMethod, EngineRequests } from './engine/protocol';
+import { EnhancedEmitter } from './EnhancedEmitter';
+import {
+  canConsume as ortcCanConsume,
+  generateRouterRtpCapabilities,
+  getConsumableRtpParameters,
+  getConsumerRtpParameters,
+  getProducerRtpParametersMapping,
+  type RouterMediaCodec,
+  type RtpMapping,
+} from './ortc';
+import type {
+  AppData,
+  ConsumerLayers,
+  DtlsParameters,
+  IceCandidate,
+  IceParameters,
+  MediaKind,
+  RtpCapabilities,
+  RtpParameters,
+  RtpStreamStats,
+  TransportState,
+  TransportStats,
+} from './types';
+
+/** Shared plumbing between the objects living on one engine (worker). */
+export class EngineContext {
+  private readonly handlers = new Map<string, (event: string, data: unknown) => void>();
+  constructor(public host: EngineHost) {}
+  get workerId() {
+    return this.host.workerId;
+  }
+  request<M extends EngineMethod>(method: M, data: EngineRequests[M]) {
+    return this.host.request(method, data);
+  }
+  register(id: string, fn: (event: string, data: unknown) => void) {
+    this.handlers.set(id, fn);
+  }
+  unregister(id: string) {
+    this.handlers.delete(id);
+  }
+  dispatch(targetId: string, event: string, data: unknown) {
+    this.handlers.get(targetId)?.(event, data);
+  }
+  /** fire-and-forget request (close paths): errors are ignored (the engine may be gone) */
+  send<M extends EngineMethod>(method: M, data: EngineRequests[M]) {
+    this.host.request(method, data).catch(() => {});
+  }
+}
+
+// ------------------------------------------------------------------------------------ Router
+
+export type RouterEvents = {
+  close: [];
+  /** the worker hosting this router crashed; the router is closed */
+  workerclose: [];
+  newtransport: [WebRtcTransport];
+  volumes: [{ producer: Producer | undefined; producerId: string; volume: number }[]];
+  silence: [];
+  dominantspeaker: [{ producer: Producer | undefined; producerId: string }];
+};
+
+export class Router extends EnhancedEmitter<RouterEvents> {
+  readonly id = randomUUID();
+  readonly rtpCapabilities: RtpCapabilities;
+  closed = false;
+  readonly transports = new Map<string, WebRtcTransport>();
+  readonly producers = new Map<string, Producer>();
+  /** mediasoup-style observer: same events, for code that only observes */
+  readonly observer = new EnhancedEmitter<RouterEvents>();
+
+  private constructor(
+    readonly ctx: EngineContext,
+    readonly appData: AppData,
+    mediaCodecs?: RouterMediaCodec[],
+  ) {
+    super();
+    this.rtpCapabilities = generateRouterRtpCapabilities(mediaCodecs);
+  }
+
+  get workerId() {
+    return this.ctx.workerId;
+  }
+
+  static async create(ctx: EngineContext, appData: AppData = {}, mediaCodecs?: RouterMediaCodec[]): Promise<Router> {
+    const r = new Router(ctx, appData, mediaCodecs);
+    await ctx.request('router.create', { routerId: r.id });
+    ctx.register(r.id, (event, data) => r.onNotification(event, data));
+    return r;
+  }
+
+  private onNotification(event: string, data: unknown) {
+    if (event === 'volumes') {
+      const list = (data as { producerId: string; volume: number }[]).map((v) => ({ ...v, producer: this.producers.get(v.producerId) }));
+      this.emit('volumes', list);
+      this.observer.emit('volumes', list);
+    } else if (event === 'silence') {
+      this.emit('silence');
+      this.observer.emit('silence');
+    } else if (event === 'dominantspeaker') {
+      const { producerId } = data as { producerId: string };
+      const d = { producerId, producer: this.producers.get(producerId) };
+      this.emit('dominantspeaker', d);
+      this.observer.emit('dominantspeaker', d);
+    }
+  }
+
+  async createWebRtcTransport({ appData = {} }: { appData?: AppData } = {}): Promise<WebRtcTransport> {
+    if (this.closed) throw new Error('router closed');
+    const transportId = randomUUID();
+    const res = (await this.ctx.request('router.createWebRtcTransport', { routerId: this.id, transportId })) as {
+      iceParameters: IceParameters;
+      iceCandidates: IceCandidate[];
+      dtlsParameters: DtlsParameters;
+    };
+    if (this.closed) {
+      this.ctx.send('transport.close', { transportId });
+      throw new Error('router closed');
+    }
+    const t = new WebRtcTransport(this, transportId, res.iceParameters, res.iceCandidates, res.dtlsParameters, appData);
+    this.transports.set(t.id, t);
+    this.emit('newtransport', t);
+    this.observer.emit('newtransport', t);
+    return t;
+  }
+
+  canConsume({ producerId, rtpCapabilities }: { producerId: string; rtpCapabilities: RtpCapabilities }): boolean {
+    const p = this.producers.get(producerId);
+    if (!p || p.closed) return false;
+    try {
+      return ortcCanConsume(p.consumableRtpParameters, rtpCapabilities);
+    } catch {
+      return false;
+    }
+  }
+
+  getProducer(id: string) {
+    return this.producers.get(id);
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closeInternal(false);
+    this.ctx.send('router.close', { routerId: this.id });
+  }
+
+  /** @internal worker died (true) or explicit close */
+  closeInternal(workerDied: boolean) {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of [...this.transports.values()]) t.routerClosed();
+    this.ctx.unregister(this.id);
+    if (workerDied) this.emit('workerclose');
+    this.emit('close');
+    this.observer.emit('close');
+  }
+}
+
+// ------------------------------------------------------------------------------------ Transport
+
+export type TransportEvents = {
+  icestatechange: [string];
+  dtlsstatechange: [TransportState];
+  /** closed by the engine (ICE consent timeout, DTLS failure) or by close() */
+  close: [];
+  routerclose: [];
+  newproducer: [Producer];
+  newconsumer: [Consumer];
+};
+
+export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
+  closed = false;
+  iceState = 'new';
+  dtlsState: TransportState = 'new';
+  readonly producers = new Map<string, Producer>();
+  readonly consumers = new Map<string, Consumer>();
+  readonly observer = new EnhancedEmitter<TransportEvents>();
+  private nextMid = 0;
+  private connected = false;
+  private cnameForProducers?: string;
+
+  constructor(
+    readonly router: Router,
+    readonly id: string,
+    readonly iceParameters: IceParameters,
+    readonly iceCandidates: IceCandidate[],
+    readonly dtlsParameters: DtlsParameters,
+    readonly appData: AppData,
+  ) {
+    super();
+    router.ctx.register(id, (event, data) => this.onNotification(event, data));
+  }
+
+  private onNotification(event: string, data: unknown) {
+    if (event === 'icestatechange') {
+      this.iceState = data as string;
+      this.emit('icestatechange', this.iceState);
+    } else if (event === 'dtlsstatechange') {
+      this.dtlsState = data as TransportState;
+      this.emit('dtlsstatechange', this.dtlsState);
+    } else if (event === 'died') {
+      this.closeInternal();
+      this.emit('close');
+      this.observer.emit('close');
+    }
+  }
+
+  async connect({ dtlsParameters }: { dtlsParameters: DtlsParameters }): Promise<void> {
+    if (this.closed) throw new Error('transport closed');
+    if (this.connected) throw new Error('connect() already called');
+    if (!dtlsParameters?.fingerprints?.length) throw new TypeError('missing dtlsParameters.fingerprints');
+    this.connected = true;
+    await this.router.ctx.request('transport.connect', { transportId: this.id, dtlsParameters });
+  }
+
+  async produce({
+    kind,
+    rtpParameters,
+    paused = false,
+    appData = {},
+  }: {
+    kind: MediaKind;
+    rtpParameters: RtpParameters;
+    paused?: boolean;
+    appData?: AppData;
+  }): Promise<Producer> {
+    if (this.closed) throw new Error('transport closed');
+    if (kind !== 'audio' && kind !== 'video') throw new TypeError(`invalid kind ${String(kind)}`);
+    // like mediasoup: producers without a CNAME (e.g. rid-only simulcast) get the transport's
+    if (rtpParameters.rtcp?.cname) this.cnameForProducers ??= rtpParameters.rtcp.cname;
+    else rtpParameters = { ...rtpParameters, rtcp: { ...(rtpParameters.rtcp ?? {}), cname: (this.cnameForProducers ??= randomUUID().slice(0, 8)) } };
+    const mapping = getProducerRtpParametersMapping(rtpParameters, this.router.rtpCapabilities);
+    const consumable = getConsumableRtpParameters(kind, rtpParameters, this.router.rtpCapabilities, mapping);
+    const producerId = randomUUID();
+    await this.router.ctx.request('transport.produce', {
+      transportId: this.id,
+      producerId,
+      kind,
+      rtpParameters,
+      consumableRtpParameters: consumable,
+      mapping,
+      paused,
+    });
+    const p = new Producer(this, producerId, kind, rtpParameters, consumable, mapping, paused, appData);
+    this.producers.set(p.id, p);
+    this.router.producers.set(p.id, p);
+    this.emit('newproducer', p);
+    this.observer.emit('newproducer', p);
+    return p;
+  }
+
+  async consume({
+    producerId,
+    rtpCapabilities,
+    paused = false,
+    preferredLayers,
+    appData = {},
+  }: {
+    producerId: string;
+    rtpCapabilities: RtpCapabilities;
+    paused?: boolean;
+    preferredLayers?: ConsumerLayers;
+    appData?: AppData;
+  }): Promise<Consumer> {
+    if (this.closed) throw new Error('transport closed');
+    const producer = this.router.producers.get(producerId);
+    if (!producer || producer.closed) throw new Error(`producer ${producerId} not found`);
+    if (!ortcCanConsume(producer.consumableRtpParameters, rtpCapabilities)) throw new Error('cannot consume: incompatible rtpCapabilities');
+    const rtpParameters = getConsumerRtpParameters(producer.consumableRtpParameters, rtpCapabilities);
+    rtpParameters.mid = String(this.nextMid++);
+    const consumerId = randomUUID();
+    const res = (await this.router.ctx.request('transport.consume', {
+      transportId: this.id,
+      consumerId,
+      producerId,
+      rtpParameters,
+      paused,
+      preferredSpatialLayer: preferredLayers?.spatialLayer,
+    })) as { producerPaused: boolean };
+    if (producer.closed) {
+      this.router.ctx.send('consumer.close', { consumerId });
+      throw new Error(`producer ${producerId} closed`);
+    }
+    const c = new Consumer(this, consumerId, producer, rtpParameters, paused, res.producerPaused, appData);
+    this.consumers.set(c.id, c);
+    producer.consumers.add(c);
+    this.emit('newconsumer', c);
+    this.observer.emit('newconsumer', c);
+    return c;
+  }
+
+  async getStats(): Promise<TransportStats[]> {
+    return (await this.router.ctx.request('transport.getStats', { transportId: this.id })) as TransportStats[];
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closeInternal();
+    this.router.ctx.send('transport.close', { transportId: this.id });
+    this.emit('close');
+    this.observer.emit('close');
+  }
+
+  /** @internal */
+  routerClosed() {
+    if (this.closed) return;
+    this.closeInternal();
+    this.emit('routerclose');
+    this.observer.emit('close');
+  }
+
+  private closeInternal() {
+    this.closed = true;
+    this.dtlsState = 'closed';
+    this.router.ctx.unregister(this.id);
+    this.router.transports.delete(this.id);
+    for (const c of [...this.consumers.values()]) c.transportClosed();
+    for (const p of [...this.producers.values()]) p.transportClosed();
+  }
+}
+
+// ------------------------------------------------------------------------------------ Producer
+
+export type ProducerEvents = {
+  transportclose: [];
+  close: [];
+  pause: [];
+  resume: [];
+};
+
+export class Producer extends EnhancedEmitter<ProducerEvents> {
+  closed = false;
+  readonly consumers = new Set<Consumer>();
+  readonly observer = new EnhancedEmitter<ProducerEvents>();
+  readonly type: 'simple' | 'simulcast';
+
+  constructor(
+    readonly transport: WebRtcTransport,
+    readonly id: string,
+    readonly kind: MediaKind,
+    readonly rtpParameters: RtpParameters,
+    /** @internal parameters as seen by consumers */
+    readonly consumableRtpParameters: RtpParameters,
+    /** @internal */
+    readonly mapping: RtpMapping,
+    public paused: boolean,
+    readonly appData: AppData,
+  ) {
+    super();
+    this.type = (rtpParameters.encodings?.length ?? 1) > 1 ? 'simulcast' : 'simple';
+  }
+
+  private get ctx() {
+    return this.transport.router.ctx;
+  }
+
+  async pause() {
+    if (this.closed) throw new Error('producer closed');
+    await this.ctx.request('producer.pause', { producerId: this.id });
+    if (this.paused) return;
+    this.paused = true;
+    for (const c of this.consumers) c.producerPausedChanged(true);
+    this.observer.emit('pause');
+  }
+
+  async resume() {
+    if (this.closed) throw new Error('producer closed');
+    await this.ctx.request('producer.resume', { producerId: this.id });
+    if (!this.paused) return;
+    this.paused = false;
+    for (const c of this.consumers) c.producerPausedChanged(false);
+    this.observer.emit('resume');
+  }
+
+  async getStats(): Promise<RtpStreamStats[]> {
+    return (await this.ctx.request('producer.getStats', { producerId: this.id })) as RtpStreamStats[];
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closeInternal();
+    this.ctx.send('producer.close', { producerId: this.id });
+    this.emit('close');
+    this.observer.emit('close');
+  }
+
+  /** @internal */
+  transportClosed() {
+    if (this.closed) return;
+    this.closeInternal();
+    this.emit('transportclose');
+    this.observer.emit('close');
+  }
+
+  private closeInternal() {
+    this.closed = true;
+    this.transport.producers.delete(this.id);
+    this.transport.router.producers.delete(this.id);
+    for (const c of [...this.consumers]) c.producerClosed();
+  }
+}
+
+// ------------------------------------------------------------------------------------ Consumer
+
+export type ConsumerEvents = {
+  transportclose: [];
+  producerclose: [];
+  producerpause: [];
+  producerresume: [];
+  layerschange: [ConsumerLayers | undefined];
+  close: [];
+  pause: [];
+  resume: [];
+};
+
+export class Consumer extends EnhancedEmitter<ConsumerEvents> {
+  closed = false;
+  readonly observer = new EnhancedEmitter<ConsumerEvents>();
+  readonly producerId: string;
+  readonly kind: MediaKind;
+  readonly type: 'simple' | 'simulcast';
+  currentLayers: ConsumerLayers | undefined;
+  preferredLayers: ConsumerLayers | undefined;
+
+  constructor(
+    readonly transport: WebRtcTransport,
+    readonly id: string,
+    private readonly producer: Producer,
+    readonly rtpParameters: RtpParameters,
+    public paused: boolean,
+    public producerPaused: boolean,
+    readonly appData: AppData,
+  ) {
+    super();
+    this.producerId = producer.id;
+    this.kind = producer.kind;
+    this.type = producer.type;
+    if (this.type === 'simulcast') this.preferredLayers = { spatialLayer: (producer.rtpParameters.encodings?.length ?? 1) - 1, temporalLayer: 0 };
+    transport.router.ctx.register(id, (event, data) => this.onNotification(event, data));
+  }
+
+  private get ctx() {
+    return this.transport.router.ctx;
+  }
+
+  private onNotification(event: string, data: unknown) {
+    if (event === 'layerschange') {
+      this.currentLayers = data as ConsumerLayers;
+      this.emit('layerschange', this.currentLayers);
+      this.observer.emit('layerschange', this.currentLayers);
+    }
+  }
+
+  async pause() {
+    if (this.closed) throw new Error('consumer closed');
+    await this.ctx.request('consumer.pause', { consumerId: this.id });
+    this.paused = true;
+    this.observer.emit('pause');
+  }
+
+  async resume() {
+    if (this.closed) throw new Error('consumer closed');
+    await this.ctx.request('consumer.resume', { consumerId: this.id });
+    this.paused = false;
+    this.observer.emit('resume');
+  }
+
+  async setPreferredLayers({ spatialLayer, temporalLayer }: ConsumerLayers) {
+    if (this.closed) throw new Error('consumer closed');
+    await this.ctx.request('consumer.setPreferredLayers', { consumerId: this.id, spatialLayer, temporalLayer });
+    const max = (this.producer.rtpParameters.encodings?.length ?? 1) - 1;
+    this.preferredLayers = { spatialLayer: Math.max(0, Math.min(spatialLayer, max)), temporalLayer: temporalLayer ?? 0 };
+  }
+
+  async requestKeyFrame() {
+    if (this.closed) throw new Error('consumer closed');
+    await this.ctx.request('consumer.requestKeyFrame', { consumerId: this.id });
+  }
+
+  async getStats(): Promise<RtpStreamStats[]> {
+    return (await this.ctx.request('consumer.getStats', { consumerId: this.id })) as RtpStreamStats[];
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closeInternal();
+    this.ctx.send('consumer.close', { consumerId: this.id });
+    this.emit('close');
+    this.observer.emit('close');
+  }
+
+  /** @internal */
+  producerPausedChanged(paused: boolean) {
+    if (this.closed || this.producerPaused === paused) return;
+    this.producerPaused = paused;
+    this.emit(paused ? 'producerpause' : 'producerresume');
+  }
+
+  /** @internal */
+  producerClosed() {
+    if (this.closed) return;
+    this.closeInternal();
+    this.emit('producerclose');
+    this.observer.emit('close');
+  }
+
+  /** @internal */
+  transportClosed() {
+    if (this.closed) return;
+    this.closeInternal();
+    this.emit('transportclose');
+    this.observer.emit('close');
+  }
+
+  private closeInternal() {
+    this.closed = true;
+    this.ctx.unregister(this.id);
+    this.transport.consumers.delete(this.id);
+    this.producer.consumers.delete(this);
+  }
+}

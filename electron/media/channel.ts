@@ -1,0 +1,162 @@
+/**
+ * Where an engine runs: a worker thread (production) or in-process (numWorkers: 0, tests/bench).
+ * Both expose the same async request/notification interface.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { Engine } from './engine/Engine';
+import type { EngineMethod, EngineNotification, EngineRequests, EngineSettings, MainToWorker, WorkerToMain } from './engine/protocol';
+
+export interface EngineHost {
+  readonly workerId: number;
+  readonly pid: number;
+  request<M extends EngineMethod>(method: M, data: EngineRequests[M]): Promise<unknown>;
+  onNotification: (n: EngineNotification) => void;
+  /** called once if the host dies unexpectedly */
+  onDied: (error: Error) => void;
+  close(): Promise<void>;
+}
+
+/** Default worker script: TS source under tsx (dev/tests) or the bundled out/main/mediaWorker.js. */
+export function defaultWorkerScript(): { file: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const dir = path.dirname(here);
+  if (here.endsWith('.ts')) return { file: path.join(dir, 'worker', 'mediaWorker.ts'), execArgv: ['--import', 'tsx'] };
+  for (const cand of [path.join(dir, 'mediaWorker.js'), path.join(dir, '..', 'mediaWorker.js'), path.join(dir, 'worker', 'mediaWorker.js')]) {
+    if (existsSync(cand)) return { file: cand, execArgv: [] };
+  }
+  throw new Error(`mediaWorker.js not found next to ${here}`);
+}
+
+/** URL of tsx's ESM register API (dev/tests only: lets a worker run TS source). */
+function tsxApiUrl(): string {
+  try {
+    const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
+    if (typeof resolve === 'function') return resolve('tsx/esm/api');
+  } catch {
+    /* fall through */
+  }
+  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
+  return pathToFileURL(path.join(path.dirname(pkg), 'dist', 'esm', 'api', 'index.mjs')).href;
+}
+
+/** Start a worker; a .ts entry is loaded through tsx's register() (execArgv --import is not honoured for worker entries on Node 20). */
+function startWorker(file: string, execArgv: string[], name: string): Worker {
+  if (!file.endsWith('.ts')) return new Worker(file, { execArgv, name });
+  const code =
+    `import(${JSON.stringify(tsxApiUrl())}).then(({ register }) => { register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })` +
+    `.catch((e) => { setImmediate(() => { throw e; }); });`;
+  return new Worker(code, { eval: true, execArgv: execArgv.filter((a, i, all) => a !== '--import' && all[i - 1] !== '--import'), name });
+}
+
+export class InProcessHost implements EngineHost {
+  readonly pid = process.pid;
+  private readonly engine: Engine;
+  onNotification: (n: EngineNotification) => void = () => {};
+  onDied: (error: Error) => void = () => {};
+  constructor(
+    readonly workerId: number,
+    settings: EngineSettings,
+    logger: Logger,
+  ) {
+    this.engine = new Engine(
+      settings,
+      (n) => queueMicrotask(() => this.onNotification(n)),
+      (level, msg, data) => logger[level]({ workerId, data }, msg),
+    );
+  }
+  static async create(workerId: number, settings: EngineSettings, logger: Logger) {
+    return new InProcessHost(workerId, settings, logger);
+  }
+  async request<M extends EngineMethod>(method: M, data: EngineRequests[M]): Promise<unknown> {
+    if (method === 'engine.crash') throw new Error('cannot crash an in-process engine');
+    return structuredClone(await this.engine.handle(method, structuredClone(data)));
+  }
+  async close() {
+    this.engine.close();
+  }
+}
+
+export class WorkerHost implements EngineHost {
+  private worker!: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string }>();
+  private closing = false;
+  private dead = false;
+  onNotification: (n: EngineNotification) => void = () => {};
+  onDied: (error: Error) => void = () => {};
+  pid = process.pid;
+
+  private constructor(
+    readonly workerId: number,
+    private readonly logger: Logger,
+  ) {}
+
+  static async create(workerId: number, settings: EngineSettings, logger: Logger, script: { file: string; execArgv: string[] }): Promise<WorkerHost> {
+    const h = new WorkerHost(workerId, logger);
+    await h.spawn(settings, script);
+    return h;
+  }
+
+  private spawn(settings: EngineSettings, script: { file: string; execArgv: string[] }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const w = startWorker(script.file, script.execArgv, `media-worker-${this.workerId}`);
+      this.worker = w;
+      let ready = false;
+      w.on('message', (m: WorkerToMain) => {
+        switch (m.type) {
+          case 'ready':
+            ready = true;
+            resolve();
+            break;
+          case 'response': {
+            const p = this.pending.get(m.id);
+            if (!p) return;
+            this.pending.delete(m.id);
+            if (m.ok) p.resolve(m.data);
+            else p.reject(new Error(`${p.method}: ${m.error}`));
+            break;
+          }
+          case 'notification':
+            this.onNotification(m.notification);
+            break;
+          case 'log':
+            this.logger[m.level]({ workerId: this.workerId, data: m.data }, m.msg);
+            break;
+        }
+      });
+      const die = (err: Error) => {
+        if (this.dead) return;
+        this.dead = true;
+        for (const p of this.pending.values()) p.reject(new Error(`media worker ${this.workerId} died: ${err.message}`));
+        this.pending.clear();
+        if (!ready) reject(err);
+        else if (!this.closing) this.onDied(err);
+      };
+      w.on('error', (e) => die(e));
+      w.on('exit', (code) => die(new Error(`exited with code ${code}`)));
+      const init: MainToWorker = { type: 'init', settings, workerId: this.workerId };
+      w.postMessage(init);
+    });
+  }
+
+  request<M extends EngineMethod>(method: M, data: EngineRequests[M]): Promise<unknown> {
+    if (this.dead) return Promise.reject(new Error(`media worker ${this.workerId} is dead`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, method });
+      const m: MainToWorker = { type: 'request', id, method, data };
+      this.worker.postMessage(m);
+    });
+  }
+
+  async close() {
+    this.closing = true;
+    if (this.dead) return;
+    await this.worker.terminate();
+  }
+}

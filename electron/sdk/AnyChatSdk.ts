@@ -1,0 +1,564 @@
+/**
+ * The business-server SDK (BRAS_* API, seed anychat-server-sdk.txt §2, §3, §5, §6): hooks that
+ * decide, events that inform (ordered, one at a time), calls that act. It owns sessions, rooms,
+ * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { CodedError, Codes, ServerMessages, SignalingCodes } from '../../shared/codes';
+import { bytesToBase64 } from '../../shared/protocol/base64';
+import { ProtocolLimits, UserInfoCtrl } from '../../shared/protocol/limits';
+import type { FriendEntry } from '../../shared/protocol/messages';
+import { SDK_BUILD_TIME, SDK_VERSION } from '../core/version';
+import type { Db } from '../store/Database';
+import { CallManager } from './CallManager';
+import { ClientSide } from './ClientSide';
+import { EventQueue } from './EventQueue';
+import { runHook } from './hookRunner';
+import { SdkStore } from './SdkStore';
+import { Session } from './Session';
+import { TransferManager } from './TransferManager';
+import { UserDirectory, type DirectoryUser } from './UserDirectory';
+import type {
+  ActiveCall,
+  BanEntry,
+  ClientMethodHandler,
+  HookName,
+  KickOptions,
+  MediaControl,
+  OnlineUser,
+  RecorderPort,
+  RoomInfo,
+  RoomRole,
+  SdkEventHandler,
+  SdkEventName,
+  SdkEvents,
+  SdkHooks,
+  TransferOptions,
+  TransferTaskInfo,
+} from './types';
+
+export interface SdkSettings {
+  guestLogin: boolean;
+  duplicateLogin: 'kickOld' | 'refuseNew';
+  loginFailuresBeforeLock: number;
+  accountLockSeconds: number;
+  hookTimeoutMs: number;
+  callTimeoutSeconds: number;
+  maxFileBytes: number;
+}
+
+export interface SdkOptions {
+  db: Db;
+  logger: Logger;
+  /** The configured user directory (config.users). */
+  users: readonly DirectoryUser[];
+  settings: SdkSettings;
+  /** Where received files are kept until business code deletes them. */
+  tempDir?: string;
+  recorder?: RecorderPort;
+}
+
+interface Room {
+  roomId: number;
+  roomName: string;
+  members: Map<number, RoomRole>;
+}
+
+const FIRST_ALLOCATED_ROOM = 1_000_000;
+
+export class AnyChatSdk {
+  /** The client-facing half, driven by the signaling server. */
+  readonly client: ClientSide;
+  /** @internal */ readonly events: EventQueue;
+  /** @internal */ readonly store: SdkStore;
+  /** @internal */ readonly calls: CallManager;
+  /** @internal */ readonly transfers: TransferManager;
+  /** @internal */ readonly sessions = new Map<number, Session>();
+  /** @internal */ readonly rooms = new Map<number, Room>();
+  /** @internal */ readonly roomNames = new Map<string, number>();
+  /** @internal */ readonly hooks: Partial<SdkHooks> = {};
+  /** @internal */ readonly clientMethods = new Map<string, ClientMethodHandler>();
+  /** @internal */ media: MediaControl | null = null;
+  /** @internal */ defaultFriends = true;
+  private recorder: RecorderPort | null;
+  private nextRoomId = FIRST_ALLOCATED_ROOM;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  private constructor(
+    /** @internal */ readonly directory: UserDirectory,
+    /** @internal */ readonly settings: SdkSettings,
+    /** @internal */ readonly logger: Logger,
+    db: Db,
+    tempDir: string,
+    recorder: RecorderPort | undefined,
+  ) {
+    this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
+    this.store = new SdkStore(db);
+    this.recorder = recorder ?? null;
+    this.calls = new CallManager(
+      {
+        isOnline: (id) => this.sessions.has(id),
+        push: (id, n, d) => this.pushToUser(id, n, d),
+        emit: (ev) => this.events.emit('videoCall', ev),
+        allocateRoomId: () => this.allocateRoomId(),
+        requestHook: (req) => this.callHook('videoCallRequest', req, () => 0),
+      },
+      settings.callTimeoutSeconds * 1000,
+    );
+    this.transfers = new TransferManager(
+      {
+        linkOf: (id) => this.sessions.get(id)?.link ?? null,
+        emitBufferEx: (ev) => this.events.emit('transBufferEx', ev),
+        emitFile: (ev) => this.events.emit('fileReceived', ev),
+        emitFinished: (ev) => this.events.emit('transferFinished', ev),
+      },
+      tempDir,
+      settings.maxFileBytes,
+      logger,
+    );
+    this.client = new ClientSide(this);
+  }
+
+  /** Builds the SDK. Run `sdkMigrations` on the database first. */
+  static async create(opts: SdkOptions): Promise<AnyChatSdk> {
+    const directory = await UserDirectory.create(opts.users, {
+      failuresBeforeLock: opts.settings.loginFailuresBeforeLock,
+      lockSeconds: opts.settings.accountLockSeconds,
+    });
+    const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
+    const sdk = new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder);
+    return sdk;
+  }
+
+  // ================================================================ hooks and events
+
+  /** Sets (or, with null, clears) a hook. Returns a function that clears it. */
+  setHook<K extends HookName>(name: K, fn: SdkHooks[K] | null): () => void {
+    if (fn) this.hooks[name] = fn;
+    else delete this.hooks[name];
+    return () => {
+      if (this.hooks[name] === fn) delete this.hooks[name];
+    };
+  }
+
+  /** Subscribes to an event; handlers run one event at a time, in order. Returns unsubscribe. */
+  on<K extends SdkEventName>(name: K, handler: SdkEventHandler<K>): () => void {
+    return this.events.on(name, handler);
+  }
+
+  /** Resolves when every queued event has been delivered. */
+  idle(): Promise<void> {
+    return this.events.idle();
+  }
+
+  /** Turns off the built-in IM friend behaviour (friend list on login, online/offline news). */
+  setDefaultFriendBehaviour(enabled: boolean): void {
+    this.defaultFriends = enabled;
+  }
+
+  /** seed §2.2: a timer event every `intervalMs` (0 stops it). */
+  setTimer(intervalMs: number): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (intervalMs > 0) {
+      this.timer = setInterval(() => this.events.emit('timer', { at: Date.now() }), intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** seed §2.1: components report their server connections (10 core … 14 media). */
+  reportServerMessage(msg: number, wParam: number, lParam: number): void {
+    this.events.emit('serverMessage', { msg, wParam, lParam });
+  }
+
+  // ================================================================ extension points
+
+  /** Serves a client method the signaling does not know (micRequest, createRoom, …). */
+  registerClientMethod(name: string, handler: ClientMethodHandler): () => void {
+    if (this.client.isBuiltIn(name)) throw new CodedError(Codes.BAD_REQUEST, `${name} is a built-in method`);
+    this.clientMethods.set(name, handler);
+    return () => {
+      if (this.clientMethods.get(name) === handler) this.clientMethods.delete(name);
+    };
+  }
+
+  /** Pushes a notification to one user; false when they are offline. */
+  pushToUser(userId: number, notification: string, data: unknown): boolean {
+    const s = this.sessions.get(userId);
+    if (!s) return false;
+    s.link.push(notification, data);
+    return true;
+  }
+
+  /** Pushes a notification to every user in a room (optionally but one). Returns how many got it. */
+  pushToRoom(roomId: number, notification: string, data: unknown, exceptUserId?: number): number {
+    const room = this.rooms.get(roomId);
+    if (!room) return 0;
+    let n = 0;
+    for (const uid of room.members.keys()) if (uid !== exceptUserId && this.pushToUser(uid, notification, data)) n++;
+    return n;
+  }
+
+  /** Forces a user out of their room (they get `userLeft` with the reason, as do the others). */
+  async removeFromRoom(userId: number, reason: number): Promise<boolean> {
+    const s = this.sessions.get(userId);
+    if (!s || s.roomId === null) return false;
+    await this.leaveRoomOf(s, reason, true);
+    return true;
+  }
+
+  /** Closes every media producer of the user (media plugged in by the signaling server). */
+  async closeUserProducers(userId: number): Promise<void> {
+    await this.media?.closeUserProducers(userId);
+  }
+
+  /** Allocates a room id no room uses (calls, rooms by name). */
+  allocateRoomId(): number {
+    while (this.rooms.has(this.nextRoomId)) this.nextRoomId++;
+    return this.nextRoomId++;
+  }
+
+  /**
+   * Switches an in-room user's role (NIM: roles can change at any time). Updates the session and
+   * the room's member list; sends nothing (the business layer notifies). False when not in a room.
+   */
+  setUserRole(userId: number, role: RoomRole): boolean {
+    const s = this.sessions.get(userId);
+    if (!s || s.roomId === null) return false;
+    const room = this.rooms.get(s.roomId);
+    if (!room) return false;
+    s.role = role;
+    room.members.set(userId, role);
+    return true;
+  }
+
+  /** Sets the gateway "user object" flags of an online user. */
+  setUserFlags(userId: number, flags: number): boolean {
+    const s = this.sessions.get(userId);
+    if (!s) return false;
+    s.flags = flags;
+    return true;
+  }
+
+  /** @internal Plugged in by the signaling server. */
+  attachMedia(media: MediaControl | null): void {
+    this.media = media;
+  }
+
+  /** Plugs in the server recorder (media issue). */
+  attachRecorder(recorder: RecorderPort | null): void {
+    this.recorder = recorder;
+    if (recorder) this.reportServerMessage(ServerMessages.RECORD_SERVER_CONN, 0, 0);
+  }
+
+  // ================================================================ views
+
+  getOnlineUsers(): OnlineUser[] {
+    return [...this.sessions.values()].map((s) => this.viewOf(s));
+  }
+
+  getOnlineUser(userId: number): OnlineUser | null {
+    const s = this.sessions.get(userId);
+    return s ? this.viewOf(s) : null;
+  }
+
+  isOnline(userId: number): boolean {
+    return this.sessions.has(userId);
+  }
+
+  listRooms(): RoomInfo[] {
+    return [...this.rooms.values()].map((r) => this.roomView(r));
+  }
+
+  getRoom(roomId: number): RoomInfo | null {
+    const r = this.rooms.get(roomId);
+    return r ? this.roomView(r) : null;
+  }
+
+  listCalls(): ActiveCall[] {
+    return this.calls.list();
+  }
+
+  getTaskInfo(taskId: number): TransferTaskInfo | null {
+    return this.transfers.info(taskId);
+  }
+
+  getSDKVersion(): { version: string; buildTime: string } {
+    return { version: SDK_VERSION, buildTime: SDK_BUILD_TIME };
+  }
+
+  // ================================================================ calls that act
+
+  /** BRAS_SendBufToUser: `sdkFilterData` to one user (≤ 1024 bytes). */
+  sendBufToUser(userId: number, data: Uint8Array): void {
+    checkBuffer(data, ProtocolLimits.MAX_BUFFER_BYTES);
+    if (!this.pushToUser(userId, 'sdkFilterData', { data: bytesToBase64(data) })) throw offline(userId);
+  }
+
+  /** BRAS_SendBufToRoom: `sdkFilterData` to a room, or -1 = everyone online. Returns recipients. */
+  sendBufToRoom(roomId: number, data: Uint8Array): number {
+    checkBuffer(data, ProtocolLimits.MAX_BUFFER_BYTES);
+    const msg = { data: bytesToBase64(data) };
+    if (roomId === -1) {
+      for (const s of this.sessions.values()) s.link.push('sdkFilterData', msg);
+      return this.sessions.size;
+    }
+    if (!this.rooms.has(roomId)) throw new CodedError(Codes.NOT_FOUND, `room ${roomId} does not exist`);
+    return this.pushToRoom(roomId, 'sdkFilterData', msg);
+  }
+
+  /** BRAS_TransBuffer: `transBuffer` from the server (srcUserId 0) to a user (≤ 1024 bytes). */
+  transBuffer(userId: number, data: Uint8Array): void {
+    checkBuffer(data, ProtocolLimits.MAX_BUFFER_BYTES);
+    if (!this.pushToUser(userId, 'transBuffer', { srcUserId: 0, data: bytesToBase64(data) })) throw offline(userId);
+  }
+
+  /** BRAS_TransBufferEx (≤ 1 MiB). Returns the task id; progress via getTaskInfo. */
+  transBufferEx(userId: number, data: Uint8Array, opts: TransferOptions = {}): number {
+    return this.transfers.sendBuffer(userId, data, opts);
+  }
+
+  /** BRAS_TransFile. Returns the task id once the task is set up (not when it is delivered). */
+  transFile(userId: number, filePath: string, opts: TransferOptions = {}): Promise<number> {
+    return this.transfers.sendFile(userId, filePath, opts);
+  }
+
+  /** BRAS_StreamRecordCtrlEx: tells the recorder to start/stop recording a user. */
+  async streamRecordCtrl(userId: number, start: boolean, flags = 0, param = 0, userStr = '', _recordServerId = 0): Promise<void> {
+    if (!this.recorder) throw new CodedError(SignalingCodes.RECORDER_UNAVAILABLE, 'no recorder is plugged in');
+    const s = this.sessions.get(userId);
+    if (!s) throw offline(userId);
+    if (start) {
+      await this.recorder.start({ userId, roomId: s.roomId, flags, param, userStr });
+      this.pushToUser(userId, 'recordingStarted', { userId });
+    } else {
+      await this.recorder.stop({ userId });
+    }
+  }
+
+  /** Called by the recorder when a recording file is ready (seed §2.14). */
+  reportRecordingFinished(ev: SdkEvents['recordingFinished'] & { fileId?: string }): void {
+    const { fileId, ...rest } = ev;
+    this.pushToUser(ev.userId, 'recordingStopped', { userId: ev.userId, fileId, fileName: path.basename(ev.fileName), recordSeconds: ev.elapseSeconds });
+    this.events.emit('recordingFinished', rest);
+  }
+
+  /** BRAS_VideoCallControl: only finish (4) is supported, for either party's user id. */
+  videoCallControl(eventType: number, userId: number, errorCode = 0, _flags = 0, _param = 0, _userStr = ''): void {
+    if (eventType !== 4) throw new CodedError(Codes.BAD_REQUEST, 'only the finish event (4) can be sent by the server');
+    this.calls.finish(userId, errorCode);
+  }
+
+  /** BRAS_SetUserInfo. */
+  setUserInfo(userId: number, infoId: number, value: string, flags = 0): void {
+    this.store.setUserInfo(userId, infoId, value, flags);
+  }
+
+  /** BRAS_GetUserInfo (null when not set). */
+  getUserInfo(userId: number, infoId: number): string | null {
+    return this.store.getUserInfo(userId, infoId);
+  }
+
+  /**
+   * BRAS_UserInfoControl: 1 kick, 2 sync user info to the client, 20 add group (wParam id,
+   * strValue name), 21 delete group, 22 add friend (wParam), 23 delete friend, 24 set friend's
+   * group (wParam group, lParam friend); ≥ 100 is pushed to the client as `userInfoControl`.
+   */
+  async userInfoControl(userId: number, ctrlCode: number, wParam = 0, lParam = 0, strValue = ''): Promise<void> {
+    await this.applyUserInfoControl(0, userId, ctrlCode, wParam, lParam, strValue);
+  }
+
+  /** Kicks a user (they get `kicked` 211, then the socket closes); optionally bans them. */
+  async kickUser(userId: number, opts: KickOptions = {}): Promise<boolean> {
+    if (opts.banSeconds !== undefined && opts.banSeconds > 0) {
+      const until = Date.now() + opts.banSeconds * 1000;
+      this.store.ban(userId, until, opts.reason ?? '');
+      this.events.emit('banChanged', { userId, banned: true, until });
+    }
+    const s = this.sessions.get(userId);
+    if (!s) return false;
+    s.link.push('kicked', { errorCode: Codes.LOGOUT_KICKED, ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}) });
+    await this.endSession(s, Codes.LOGOUT_KICKED);
+    s.link.close(4211, 'kicked');
+    return true;
+  }
+
+  listBans(): BanEntry[] {
+    return this.store.listBans();
+  }
+
+  liftBan(userId: number): boolean {
+    const lifted = this.store.liftBan(userId);
+    if (lifted) this.events.emit('banChanged', { userId, banned: false, until: null });
+    return lifted;
+  }
+
+  /** Logs everyone out, stops timers and transfers. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.setTimer(0);
+    for (const s of [...this.sessions.values()]) {
+      await this.endSession(s, Codes.LOGOUT_NORMAL);
+      s.link.close(1001, 'server shutting down');
+    }
+    this.calls.close();
+    await this.transfers.close();
+    await this.events.idle();
+    this.events.close();
+  }
+
+  // ================================================================ internals shared with ClientSide
+
+  /** @internal Runs a hook with the timeout, or the default when none is set. */
+  async callHook<K extends HookName>(
+    name: K,
+    arg: Parameters<SdkHooks[K]>[0],
+    fallback: () => ReturnType<SdkHooks[K]>,
+  ): Promise<Awaited<ReturnType<SdkHooks[K]>>> {
+    const fn = this.hooks[name] as unknown as ((a: unknown) => unknown) | undefined;
+    if (!fn) return (await fallback()) as Awaited<ReturnType<SdkHooks[K]>>;
+    return (await runHook(name, fn, arg as unknown, this.settings.hookTimeoutMs)) as Awaited<ReturnType<SdkHooks[K]>>;
+  }
+
+  /** @internal A new session is online (after verification and duplicate handling). */
+  startSession(s: Session): void {
+    this.sessions.set(s.userId, s);
+    this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip });
+    if (this.defaultFriends) {
+      // After the login response has gone out (seed §8.1).
+      setImmediate(() => {
+        if (this.sessions.get(s.userId) !== s) return;
+        s.link.push('friendList', this.friendListOf(s.userId));
+        for (const fid of this.store.whoHasFriend(s.userId)) this.pushToUser(fid, 'friendStatus', { userId: s.userId, online: true });
+      });
+    }
+  }
+
+  /** @internal Ends a session: leaves the room, ends the call, cancels transfers, tells friends. Idempotent. */
+  async endSession(s: Session, reason: number): Promise<void> {
+    if (this.sessions.get(s.userId) !== s) return;
+    this.sessions.delete(s.userId);
+    if (s.roomId !== null) await this.leaveRoomOf(s, reason, false);
+    this.calls.userGone(s.userId, reason);
+    await this.transfers.userGone(s.userId);
+    this.events.emit('logout', { userId: s.userId, reason });
+    if (this.defaultFriends) for (const fid of this.store.whoHasFriend(s.userId)) this.pushToUser(fid, 'friendStatus', { userId: s.userId, online: false });
+  }
+
+  /** @internal */
+  joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      room = { roomId, roomName, members: new Map() };
+      this.rooms.set(roomId, room);
+      if (roomName) this.roomNames.set(roomName, roomId);
+    }
+    room.members.set(s.userId, role);
+    s.roomId = roomId;
+    s.role = role;
+    this.pushToRoom(roomId, 'userEntered', { roomId, userId: s.userId, nickName: s.nickName, role }, s.userId);
+    this.events.emit('enterRoom', { userId: s.userId, roomId, role });
+    return this.roomView(room);
+  }
+
+  /** @internal */
+  async leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void> {
+    const roomId = s.roomId;
+    if (roomId === null) return;
+    const room = this.rooms.get(roomId);
+    s.roomId = null;
+    s.role = null;
+    try {
+      await this.media?.releaseUser(s.userId);
+    } catch (err) {
+      this.logger.warn({ err, userId: s.userId }, 'media release failed');
+    }
+    if (room) {
+      room.members.delete(s.userId);
+      const msg = { roomId, userId: s.userId, reason };
+      this.pushToRoom(roomId, 'userLeft', msg);
+      if (room.members.size === 0) {
+        this.rooms.delete(roomId);
+        if (room.roomName && this.roomNames.get(room.roomName) === roomId) this.roomNames.delete(room.roomName);
+      }
+    }
+    if (tellSelf) s.link.push('userLeft', { roomId, userId: s.userId, reason });
+    this.events.emit('leaveRoom', { userId: s.userId, roomId, reason });
+  }
+
+  /** @internal Applies a user-info control (from the server: src 0; from a client: its id). */
+  async applyUserInfoControl(srcUserId: number, userId: number, ctrlCode: number, wParam: number, lParam: number, strValue: string): Promise<void> {
+    switch (ctrlCode) {
+      case UserInfoCtrl.KICKOUT:
+        await this.kickUser(userId);
+        return;
+      case UserInfoCtrl.SYNCDATA:
+        if (!this.sessions.has(userId)) throw offline(userId);
+        for (const info of this.store.allUserInfo(userId)) this.pushToUser(userId, 'userInfo', { userId, ...info });
+        if (this.defaultFriends) this.pushToUser(userId, 'friendList', this.friendListOf(userId));
+        return;
+      case UserInfoCtrl.ADDGROUP:
+        this.store.addGroup(userId, wParam, strValue);
+        return;
+      case UserInfoCtrl.DELGROUP:
+        this.store.deleteGroup(userId, wParam);
+        return;
+      case UserInfoCtrl.ADDFRIEND:
+        this.store.addFriend(userId, wParam);
+        return;
+      case UserInfoCtrl.DELFRIEND:
+        this.store.deleteFriend(userId, wParam);
+        return;
+      case UserInfoCtrl.SETGROUPRELATION:
+        this.store.setFriendGroup(userId, wParam, lParam);
+        return;
+      default:
+        if (ctrlCode < UserInfoCtrl.APPDEFINE) throw new CodedError(Codes.BAD_REQUEST, `control code ${ctrlCode} is reserved`);
+        if (!this.pushToUser(userId, 'userInfoControl', { srcUserId, ctrlCode, wParam, lParam, strValue })) throw offline(userId);
+    }
+  }
+
+  /** @internal */
+  friendListOf(userId: number): { friends: FriendEntry[]; groups: { groupId: number; name: string }[] } {
+    const friends = this.store.friendsOf(userId).map(({ friendId, groupId }) => {
+      const online = this.sessions.get(friendId);
+      return { userId: friendId, nickName: online?.nickName ?? this.directory.nickNameOf(friendId) ?? '', online: !!online, groupId };
+    });
+    return { friends, groups: this.store.groupsOf(userId) };
+  }
+
+  private viewOf(s: Session): OnlineUser {
+    return {
+      userId: s.userId,
+      userName: s.userName,
+      nickName: s.nickName,
+      userLevel: s.userLevel,
+      ip: s.link.ip,
+      loginAt: s.loginAt,
+      roomId: s.roomId,
+      role: s.role,
+      guest: s.guest,
+      flags: s.flags,
+    };
+  }
+
+  private roomView(r: Room): RoomInfo {
+    return {
+      roomId: r.roomId,
+      roomName: r.roomName,
+      users: [...r.members].map(([userId, role]) => ({ userId, nickName: this.sessions.get(userId)?.nickName ?? '', role })),
+    };
+  }
+}
+
+function checkBuffer(data: Uint8Array, max: number): void {
+  if (data.length > max) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `buffer of ${data.length} bytes exceeds ${max}`);
+}
+
+function offline(userId: number): CodedError {
+  return new CodedError(SignalingCodes.USER_OFFLINE, `user ${userId} is not online`);
+}

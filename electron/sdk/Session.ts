@@ -1,0 +1,30 @@
+/** One logged-in client: who it is, where it is, and the link that reaches it. */
+import type { RoomRole } from './types';
+
+/** What the SDK needs from a client connection (the signaling server implements it). */
+export interface ClientLink {
+  readonly ip: string;
+  /** False once the socket is gone. */
+  readonly open: boolean;
+  push(notification: string, data: unknown): void;
+  /** Bytes queued on the socket and not yet sent (flow control for transfers). */
+  bufferedBytes(): number;
+  /** Closes the socket with a reason (after the SDK has finished the session). */
+  close(code: number, reason: string): void;
+}
+
+export class Session {
+  roomId: number | null = null;
+  role: RoomRole | null = null;
+  flags = 0;
+  readonly loginAt = Date.now();
+
+  constructor(
+    readonly link: ClientLink,
+    readonly userId: number,
+    readonly userName: string,
+    readonly nickName: string,
+    readonly userLevel: number,
+    readonly guest: boolean,
+  ) {}
+}

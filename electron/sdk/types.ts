@@ -1,0 +1,206 @@
+/**
+ * Public types of the business-server SDK (the BRAS_* API in TypeScript form; seed:
+ * anychat-server-sdk.txt §2, §3, §5, §6). Business code, the gateway and the console program
+ * against these and `AnyChatSdk`'s public methods only.
+ */
+import type { RoomRole } from '../../shared/protocol/messages';
+
+export type { RoomRole };
+
+/** A hook may answer now or later; a hook that does not answer within hookTimeoutMs fails closed. */
+export type MaybePromise<T> = T | Promise<T>;
+
+// ---------------------------------------------------------------- hooks (decide)
+
+export interface VerifyUserRequest {
+  userName: string;
+  password: string;
+  ip: string;
+}
+/** `code` 0 = accepted (userId required); 200 wrong credentials, 202 locked, any other code refuses. */
+export interface VerifyUserResult {
+  code: number;
+  userId?: number;
+  userLevel?: number;
+  /** Empty → the user name is used (seed §2.3). */
+  nickName?: string;
+}
+
+export interface PrepareEnterRoomRequest {
+  userId: number;
+  /** The id the client asked for, or 0 when it gave `roomName`. */
+  roomId: number;
+  roomName: string;
+  password: string;
+  role: RoomRole;
+}
+/** A plain number is an error code (0 = allow). An object may allocate the room id and set the role. */
+export type PrepareEnterRoomResult = number | { code: number; roomId?: number; role?: RoomRole };
+
+export interface VideoCallRequest {
+  srcUserId: number;
+  targetUserId: number;
+  flags: number;
+  param: number;
+  userStr: string;
+}
+
+export interface UserInfoControlRequest {
+  srcUserId: number;
+  userId: number;
+  ctrlCode: number;
+  wParam: number;
+  lParam: number;
+  strValue: string;
+}
+/** A number is the result code; `'default'` lets the SDK's default behaviour run (kick/sync/groups/friends). */
+export type UserInfoControlResult = number | 'default';
+
+export interface PrepareProduceRequest {
+  userId: number;
+  roomId: number;
+  kind: 'audio' | 'video';
+}
+
+export interface SdkHooks {
+  verifyUser: (req: VerifyUserRequest) => MaybePromise<VerifyUserResult>;
+  prepareEnterRoom: (req: PrepareEnterRoomRequest) => MaybePromise<PrepareEnterRoomResult>;
+  /** 0 allows the call; any other code refuses it and is what the caller sees. */
+  videoCallRequest: (req: VideoCallRequest) => MaybePromise<number>;
+  userInfoControl: (req: UserInfoControlRequest) => MaybePromise<UserInfoControlResult>;
+  /** 0 allows producing; any other code refuses (e.g. audience without a seat). */
+  prepareProduce: (req: PrepareProduceRequest) => MaybePromise<number>;
+}
+export type HookName = keyof SdkHooks;
+
+// ---------------------------------------------------------------- events (inform)
+
+export interface SdkEvents {
+  /** seed §2.1: 10 core, 11 record, 12 login, 13 room, 14 media server connection; wParam = error code, lParam = server id. */
+  serverMessage: { msg: number; wParam: number; lParam: number };
+  /** seed §2.2, at the interval set with setTimer(). */
+  timer: { at: number };
+  login: { userId: number; userName: string; userLevel: number; nickName: string; ip: string };
+  /** reason: 0 normal, 100 timeout, 101 network, 211 kicked. */
+  logout: { userId: number; reason: number };
+  enterRoom: { userId: number; roomId: number; role: RoomRole };
+  leaveRoom: { userId: number; roomId: number; reason: number };
+  /** sendSDKFilterData from a client. */
+  filterData: { userId: number; data: Uint8Array };
+  textMessage: { roomId: number; srcUserId: number; targetUserId: number; secret: boolean; text: string };
+  /** transBuffer with target 0 (the server). */
+  transBuffer: { userId: number; data: Uint8Array };
+  transBufferEx: { userId: number; data: Uint8Array; wParam: number; lParam: number; flags: number; taskId: number };
+  /** A file sent to the server. The temp file stays until business code deletes it (seed §2.13). */
+  fileReceived: {
+    userId: number;
+    fileName: string;
+    tempFilePath: string;
+    fileLength: number;
+    wParam: number;
+    lParam: number;
+    taskId: number;
+  };
+  recordingFinished: {
+    userId: number;
+    fileName: string;
+    elapseSeconds: number;
+    flags: number;
+    param: number;
+    userStr: string;
+    recordServerId: number;
+  };
+  /** Every step of every call (1 request, 2 reply, 3 start, 4 finish). */
+  videoCall: { eventType: number; srcUserId: number; targetUserId: number; errorCode: number; flags: number; param: number; userStr: string };
+  userInfoControl: UserInfoControlRequest & { resultCode: number };
+  /** A transfer the SDK started (transBufferEx / transFile to a client) finished or failed. */
+  transferFinished: { taskId: number; userId: number; kind: 'bufferEx' | 'file'; errorCode: number };
+  /** A user was banned / a ban lifted (console live view). */
+  banChanged: { userId: number; banned: boolean; until: number | null };
+}
+export type SdkEventName = keyof SdkEvents;
+export type SdkEventHandler<K extends SdkEventName> = (payload: SdkEvents[K]) => void | Promise<void>;
+
+// ---------------------------------------------------------------- views
+
+export interface OnlineUser {
+  userId: number;
+  userName: string;
+  nickName: string;
+  userLevel: number;
+  ip: string;
+  loginAt: number;
+  roomId: number | null;
+  role: RoomRole | null;
+  guest: boolean;
+  /** Gateway "user object" flags (0x00 client, 0x02 agent, 0x10 auto mode); set with setUserFlags. */
+  flags: number;
+}
+
+export interface RoomInfo {
+  roomId: number;
+  roomName: string;
+  users: { userId: number; nickName: string; role: RoomRole }[];
+}
+
+export interface ActiveCall {
+  callerId: number;
+  calleeId: number;
+  state: 'ringing' | 'active';
+  roomId: number | null;
+  startedAt: number;
+  flags: number;
+  param: number;
+  userStr: string;
+}
+
+export interface BanEntry {
+  userId: number;
+  until: number;
+  reason: string;
+  createdAt: number;
+}
+
+export interface TransferTaskInfo {
+  taskId: number;
+  kind: 'bufferEx' | 'file';
+  direction: 'toClient' | 'fromClient';
+  userId: number;
+  totalBytes: number;
+  transferredBytes: number;
+  /** 0–100 */
+  progress: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+}
+
+export interface TransferOptions {
+  wParam?: number;
+  lParam?: number;
+  flags?: number;
+}
+
+export interface KickOptions {
+  /** Ban the user for this long; they cannot log in until it expires (error 900210). */
+  banSeconds?: number;
+  reason?: string;
+}
+
+/** A business-defined client method: return a result object, throw a CodedError to refuse. */
+export type ClientMethodHandler = (userId: number, data: Record<string, unknown>) => MaybePromise<Record<string, unknown> | void>;
+
+// ---------------------------------------------------------------- ports
+
+/** The server recorder (the media issue implements it). */
+export interface RecorderPort {
+  start(req: { userId: number; roomId: number | null; flags: number; param: number; userStr: string }): Promise<void>;
+  /** Stops; the recorder later reports the file through `sdk.reportRecordingFinished`. */
+  stop(req: { userId: number }): Promise<void>;
+}
+
+/** What the SDK needs from the media side (plugged in by the signaling server). */
+export interface MediaControl {
+  /** Closes every producer of a user (e.g. when business code takes a mic seat away). */
+  closeUserProducers(userId: number): Promise<void> | void;
+  /** Closes the user's media (transports) when they leave a room. */
+  releaseUser(userId: number): Promise<void> | void;
+}

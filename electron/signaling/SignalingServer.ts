@@ -1,0 +1,111 @@
+/**
+ * The client signaling server (WebSocket `/ws`, protocol.md §2). Mount with
+ * `http.upgrade('/ws', (req, socket, head) => signaling.handleUpgrade(req, socket, head))`.
+ * Keeps clients alive with ping frames and logs out the silent ones (reason 100).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { ServerMessages } from '../../shared/codes';
+import type { AnyChatSdk } from '../sdk';
+import { ClientConnection } from './ClientConnection';
+import type { MediaNode } from '../media';
+import { MediaNodeRecorder, mediaNodePort } from './media/mediaNodeAdapter';
+import type { MediaPort } from './media/MediaPort';
+import { MediaRequests } from './media/MediaRequests';
+
+export interface SignalingSettings {
+  pingIntervalSeconds: number;
+  silentTimeoutSeconds: number;
+  maxFrameBytes: number;
+  maxRequestsPerSecond: number;
+}
+
+export interface SignalingOptions {
+  sdk: AnyChatSdk;
+  logger: Logger;
+  settings: SignalingSettings;
+  /** The local media node: serves the media rows and is the SDK's recorder (streamRecordCtrl). */
+  mediaNode?: MediaNode;
+  /** Or any MediaPort (tests); without either the media rows answer 900801. */
+  media?: MediaPort;
+}
+
+export class SignalingServer {
+  private readonly wss: WebSocketServer;
+  private readonly conns = new Set<ClientConnection>();
+  private readonly media: MediaRequests | null;
+  private lastPing = Date.now();
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+
+  private constructor(private readonly opts: SignalingOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
+    const port = opts.mediaNode ? mediaNodePort(opts.mediaNode, opts.sdk) : opts.media;
+    this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' })) : null;
+    if (this.media) opts.sdk.attachMedia(this.media);
+    if (opts.mediaNode && this.media) {
+      opts.sdk.attachRecorder(new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' })));
+    }
+    this.timer = setInterval(() => this.tick(), 1000);
+    this.timer.unref();
+  }
+
+  static async create(opts: SignalingOptions): Promise<SignalingServer> {
+    const s = new SignalingServer(opts);
+    // The SDK is its own core, login and room server: all connected (wParam 0).
+    for (const msg of [ServerMessages.CORE_SERVER_CONN, ServerMessages.LOGIN_SERVER_CONN, ServerMessages.ROOM_SERVER_CONN]) opts.sdk.reportServerMessage(msg, 0, 0);
+    return s;
+  }
+
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const ip = req.socket.remoteAddress ?? '';
+      const conn = new ClientConnection(
+        ws,
+        ip,
+        this.opts.sdk.client,
+        this.media,
+        this.opts.settings.maxRequestsPerSecond,
+        this.opts.logger,
+        (c) => this.conns.delete(c),
+      );
+      this.conns.add(conn);
+      ws.on('close', (code, reason) => {
+        if (code === 1009) this.opts.logger.warn({ ip, reason: reason.toString() }, 'client frame over the hard cap; socket closed');
+      });
+    });
+  }
+
+  /** Closes every client socket and stops the liveness timer. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.media?.close();
+    this.opts.sdk.attachMedia(null);
+    if (this.opts.mediaNode) this.opts.sdk.attachRecorder(null);
+    for (const c of [...this.conns]) c.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const silentMs = this.opts.settings.silentTimeoutSeconds * 1000;
+    const doPing = now - this.lastPing >= this.opts.settings.pingIntervalSeconds * 1000;
+    if (doPing) this.lastPing = now;
+    for (const c of this.conns) {
+      if (now - c.lastSeen > silentMs) c.timedOut();
+      else if (doPing) c.ping();
+    }
+  }
+}

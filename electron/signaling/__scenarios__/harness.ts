@@ -1,0 +1,135 @@
+/** Test harness: a real SQLite file, the SDK, the signaling server on a real port, real ws clients. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+import { AnyChatClient, type SocketLike } from '../../../shared/client';
+import { HttpServer } from '../../http/HttpServer';
+import type { MediaNode } from '../../media';
+import { AnyChatSdk, sdkMigrations, type SdkSettings } from '../../sdk';
+import { openDatabase, runMigrations, type Db } from '../../store/Database';
+import { SignalingServer, type SignalingSettings, type MediaPort } from '..';
+
+export const USERS = [
+  { userName: 'alice', password: 'alice-pw', userId: 1001, level: 1, nickName: 'Alice' },
+  { userName: 'bob', password: 'bob-pw', userId: 1002, level: 0, nickName: 'Bob' },
+  { userName: 'carol', password: 'carol-pw', userId: 1003, level: 0, nickName: 'Carol' },
+  { userName: 'dave', password: 'dave-pw', userId: 1004, level: 0 },
+];
+
+export interface Harness {
+  sdk: AnyChatSdk;
+  signaling: SignalingServer;
+  http: HttpServer;
+  db: Db;
+  url: string;
+  dataDir: string;
+  connect(): Promise<AnyChatClient>;
+  login(name: 'alice' | 'bob' | 'carol' | 'dave'): Promise<AnyChatClient>;
+  raw(): Promise<WebSocket>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  opts: { sdk?: Partial<SdkSettings>; signaling?: Partial<SignalingSettings>; media?: MediaPort; mediaNode?: MediaNode } = {},
+): Promise<Harness> {
+  const logger = pino({ level: 'silent' });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anychat-sig-'));
+  const db = openDatabase(dataDir);
+  runMigrations(db, sdkMigrations);
+  const sdk = await AnyChatSdk.create({
+    db,
+    logger,
+    users: USERS,
+    tempDir: path.join(dataDir, 'transfers'),
+    settings: {
+      guestLogin: true,
+      duplicateLogin: 'kickOld',
+      loginFailuresBeforeLock: 3,
+      accountLockSeconds: 60,
+      hookTimeoutMs: 300,
+      callTimeoutSeconds: 2,
+      maxFileBytes: 4 * 1024 * 1024,
+      ...opts.sdk,
+    },
+  });
+  const signaling = await SignalingServer.create({
+    sdk,
+    logger,
+    media: opts.media,
+    mediaNode: opts.mediaNode,
+    settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 * 1024 * 1024, maxRequestsPerSecond: 200, ...opts.signaling },
+  });
+  const http = new HttpServer(logger);
+  http.upgrade('/ws', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
+  const addr = await http.listen('127.0.0.1', 0);
+  const url = `ws://127.0.0.1:${addr.port}/ws`;
+  const clients: AnyChatClient[] = [];
+  const raws: WebSocket[] = [];
+  const connect = async () => {
+    const c = await AnyChatClient.connect(url, (u) => new WebSocket(u) as unknown as SocketLike);
+    clients.push(c);
+    return c;
+  };
+  return {
+    sdk,
+    signaling,
+    http,
+    db,
+    url,
+    dataDir,
+    connect,
+    async login(name) {
+      const u = USERS.find((x) => x.userName === name)!;
+      const c = await connect();
+      await c.login(u.userName, u.password);
+      return c;
+    },
+    async raw() {
+      const ws = new WebSocket(url);
+      raws.push(ws);
+      await new Promise((res, rej) => {
+        ws.once('open', res);
+        ws.once('error', rej);
+      });
+      return ws;
+    },
+    async close() {
+      for (const c of clients) if (c.isOpen) c.close();
+      for (const w of raws) w.terminate();
+      await signaling.close();
+      await sdk.close();
+      await http.close();
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends a raw frame and resolves with the next parsed frame. */
+export function rawRequest(ws: WebSocket, frame: string | Buffer, binary = false): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const onMsg = (d: WebSocket.RawData) => {
+      const m = JSON.parse(d.toString()) as Record<string, unknown>;
+      if ('id' in m || m.notification === 'error') {
+        ws.off('message', onMsg);
+        resolve(m);
+      }
+    };
+    ws.on('message', onMsg);
+    ws.send(frame, { binary });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function expectCode(p: Promise<unknown>, code: number): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if ((e as { code?: number }).code === code) return;
+    throw new Error(`expected code ${code}, got ${(e as { code?: number }).code}: ${(e as Error).message}`);
+  }
+  throw new Error(`expected code ${code}, but it succeeded`);
+}

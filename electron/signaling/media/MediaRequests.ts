@@ -1,0 +1,189 @@
+/**
+ * The media rows of protocol §2 over a MediaPort: one router per room (created on first use,
+ * closed when the room empties), send/recv transports per session, producers announced to the
+ * room (`newProducer` / `producerClosed`), consumers start paused.
+ */
+import type { Logger } from 'pino';
+import { CodedError, Codes, SignalingCodes } from '../../../shared/codes';
+import type { AnyChatSdk, ClientState, MediaControl } from '../../sdk';
+import type { DtlsParameters, RtpCapabilities, RtpParameters } from '../../media/types';
+import type { MediaPort, PortConsumer, PortProducer, PortRouter, PortTransport } from './MediaPort';
+
+export const MEDIA_METHODS: ReadonlySet<string> = new Set([
+  'getRouterRtpCapabilities', 'createWebRtcTransport', 'connectWebRtcTransport', 'produce', 'consume',
+  'resumeConsumer', 'pauseProducer', 'resumeProducer', 'closeProducer',
+]);
+
+interface Peer {
+  userId: number;
+  roomId: number;
+  transports: Map<string, PortTransport>;
+  producers: Map<string, PortProducer>;
+  consumers: Map<string, PortConsumer>;
+}
+
+export class MediaRequests implements MediaControl {
+  private readonly routers = new Map<number, Promise<PortRouter>>();
+  private readonly peers = new Map<number, Peer>();
+
+  constructor(
+    private readonly port: MediaPort,
+    private readonly sdk: AnyChatSdk,
+    private readonly logger: Logger,
+  ) {}
+
+  handles(method: string): boolean {
+    return MEDIA_METHODS.has(method);
+  }
+
+  async handle(st: ClientState, method: string, d: Record<string, unknown>): Promise<unknown> {
+    const s = this.sdk.client.need(st);
+    if (s.roomId === null) throw new CodedError(SignalingCodes.NOT_IN_ROOM, 'enter a room first');
+    const peer = this.peerOf(s.userId, s.roomId);
+    const router = await this.routerOf(s.roomId);
+    switch (method) {
+      case 'getRouterRtpCapabilities':
+        return router.rtpCapabilities;
+      case 'createWebRtcTransport': {
+        if (d.direction !== 'send' && d.direction !== 'recv') throw new CodedError(Codes.BAD_REQUEST, 'direction must be "send" or "recv"');
+        const t = await router.createWebRtcTransport({ appData: { userId: s.userId, direction: d.direction } });
+        peer.transports.set(t.id, t);
+        return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+      }
+      case 'connectWebRtcTransport':
+        await this.transport(peer, d.transportId).connect({ dtlsParameters: obj(d.dtlsParameters, 'dtlsParameters') as unknown as DtlsParameters });
+        return {};
+      case 'produce': {
+        const kind = d.kind;
+        if (kind !== 'audio' && kind !== 'video') throw new CodedError(Codes.BAD_REQUEST, 'kind must be "audio" or "video"');
+        const t = this.transport(peer, d.transportId);
+        await this.sdk.client.prepareProduce(st, kind);
+        const p = await t.produce({ kind, rtpParameters: obj(d.rtpParameters, 'rtpParameters') as unknown as RtpParameters, appData: { ...(d.appData as object | undefined), userId: s.userId } });
+        peer.producers.set(p.id, p);
+        p.on?.('transportclose', () => {
+          if (!peer.producers.delete(p.id)) return;
+          this.sdk.pushToRoom(peer.roomId, 'producerClosed', { producerId: p.id, userId: peer.userId, kind: p.kind });
+        });
+        this.sdk.pushToRoom(peer.roomId, 'newProducer', { producerId: p.id, userId: s.userId, kind }, s.userId);
+        return { id: p.id };
+      }
+      case 'consume': {
+        const t = this.transport(peer, d.transportId);
+        const producerId = str(d.producerId, 'producerId');
+        const rtpCapabilities = obj(d.rtpCapabilities, 'rtpCapabilities') as unknown as RtpCapabilities;
+        if (!router.canConsume({ producerId, rtpCapabilities })) throw new CodedError(Codes.BAD_REQUEST, 'cannot consume this producer with these capabilities');
+        const c = await t.consume({ producerId, rtpCapabilities, paused: true });
+        peer.consumers.set(c.id, c);
+        return { id: c.id, producerId, kind: c.kind, rtpParameters: c.rtpParameters };
+      }
+      case 'resumeConsumer': {
+        const c = peer.consumers.get(str(d.consumerId, 'consumerId'));
+        if (!c) throw new CodedError(Codes.NOT_FOUND, 'no such consumer');
+        await c.resume();
+        return {};
+      }
+      case 'pauseProducer':
+      case 'resumeProducer':
+      case 'closeProducer': {
+        const p = peer.producers.get(str(d.producerId, 'producerId'));
+        if (!p) throw new CodedError(Codes.NOT_FOUND, 'no such producer');
+        if (method === 'pauseProducer') await p.pause();
+        else if (method === 'resumeProducer') await p.resume();
+        else this.closeProducer(peer, p);
+        return {};
+      }
+    }
+    throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown method "${method}"`);
+  }
+
+  /** Right after enterRoom: `newProducer` for every producer already in the room. */
+  announceExisting(st: ClientState, roomId: number): void {
+    const s = st.session;
+    if (!s) return;
+    for (const peer of this.peers.values()) {
+      if (peer.roomId !== roomId || peer.userId === s.userId) continue;
+      for (const p of peer.producers.values()) s.link.push('newProducer', { producerId: p.id, userId: peer.userId, kind: p.kind });
+    }
+  }
+
+  routerOfUser(userId: number): Promise<PortRouter> | null {
+    const peer = this.peers.get(userId);
+    return peer ? (this.routers.get(peer.roomId) ?? null) : null;
+  }
+
+  producerIdsOf(userId: number): string[] {
+    return [...(this.peers.get(userId)?.producers.keys() ?? [])];
+  }
+
+  closeUserProducers(userId: number): void {
+    const peer = this.peers.get(userId);
+    if (!peer) return;
+    for (const p of [...peer.producers.values()]) this.closeProducer(peer, p);
+  }
+
+  releaseUser(userId: number): void {
+    const peer = this.peers.get(userId);
+    if (!peer) return;
+    this.closeUserProducers(userId);
+    for (const c of peer.consumers.values()) c.close();
+    for (const t of peer.transports.values()) t.close();
+    this.peers.delete(userId);
+    if (![...this.peers.values()].some((p) => p.roomId === peer.roomId)) {
+      const r = this.routers.get(peer.roomId);
+      this.routers.delete(peer.roomId);
+      void r?.then((router) => router.close()).catch(() => undefined);
+    }
+  }
+
+  close(): void {
+    for (const uid of [...this.peers.keys()]) this.releaseUser(uid);
+  }
+
+  private closeProducer(peer: Peer, p: PortProducer): void {
+    peer.producers.delete(p.id);
+    p.close();
+    this.sdk.pushToRoom(peer.roomId, 'producerClosed', { producerId: p.id, userId: peer.userId, kind: p.kind });
+  }
+
+  private peerOf(userId: number, roomId: number): Peer {
+    let p = this.peers.get(userId);
+    if (p && p.roomId !== roomId) {
+      this.releaseUser(userId);
+      p = undefined;
+    }
+    if (!p) {
+      p = { userId, roomId, transports: new Map(), producers: new Map(), consumers: new Map() };
+      this.peers.set(userId, p);
+    }
+    return p;
+  }
+
+  private routerOf(roomId: number): Promise<PortRouter> {
+    let r = this.routers.get(roomId);
+    if (!r) {
+      r = this.port.createRouter().catch((err) => {
+        this.routers.delete(roomId);
+        this.logger.error({ err, roomId }, 'router creation failed');
+        throw new CodedError(SignalingCodes.MEDIA_UNAVAILABLE, 'media node unavailable');
+      });
+      this.routers.set(roomId, r);
+    }
+    return r;
+  }
+
+  private transport(peer: Peer, id: unknown): PortTransport {
+    const t = peer.transports.get(str(id, 'transportId'));
+    if (!t) throw new CodedError(Codes.NOT_FOUND, 'no such transport');
+    return t;
+  }
+}
+
+function str(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw new CodedError(Codes.BAD_REQUEST, `${name} must be a string`);
+  return v;
+}
+
+function obj(v: unknown, name: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CodedError(Codes.BAD_REQUEST, `${name} must be an object`);
+  return v as Record<string, unknown>;
+}

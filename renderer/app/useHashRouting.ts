@@ -1,0 +1,16 @@
+import { useEffect } from 'react';
+import { parseHash } from '../state/uiSlice';
+import { useConsoleStore } from '../state/store';
+
+/** Keeps page and open room in step with the URL hash (back/forward buttons, pasted links). */
+export function useHashRouting(): void {
+  useEffect(() => {
+    const onHash = () => {
+      const { page, roomId } = parseHash(location.hash);
+      const s = useConsoleStore.getState();
+      if (s.page !== page || s.roomId !== roomId) useConsoleStore.setState({ page, roomId });
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+}

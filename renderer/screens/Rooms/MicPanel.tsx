@@ -1,0 +1,187 @@
+import { Icon } from '../../components/Icon';
+import { memo, useState, type DragEvent } from 'react';
+import type { MicStateView } from '../../../shared/ipc/contract';
+import { useConsoleCall } from '../../components/useConsoleCall';
+import { useT } from '../../i18n/useT';
+import { moveInQueue } from '../../state/micsSlice';
+import { useConsoleStore } from '../../state/store';
+
+/** Mic seats (force off, lock, seat count) and the queue (drag or arrow buttons to reorder, remove). */
+export function MicPanel({ roomId }: { roomId: number }) {
+  const t = useT();
+  const mic = useConsoleStore((s) => s.mics.get(roomId));
+  const { run, busy } = useConsoleCall();
+  if (!mic) return null;
+  return (
+    <section className="card stack" aria-labelledby="mic-title">
+      <h3 id="mic-title">{t('mic.title')}</h3>
+      <Seats mic={mic} run={run} busy={busy} />
+      <SeatCount key={mic.seats.length} roomId={roomId} current={mic.seats.length} run={run} busy={busy} />
+      <h4>{t('mic.queue')}</h4>
+      <Queue mic={mic} run={run} busy={busy} />
+    </section>
+  );
+}
+
+type Run = ReturnType<typeof useConsoleCall>['run'];
+
+function useName(userId: number | null): string {
+  return useConsoleStore((s) => (userId === null ? '' : (s.users.get(userId)?.nickName ?? String(userId))));
+}
+
+function Seats({ mic, run, busy }: { mic: MicStateView; run: Run; busy: boolean }) {
+  return (
+    <ol className="seats">
+      {mic.seats.map((seat) => (
+        <Seat key={seat.seat} roomId={mic.roomId} seat={seat} run={run} busy={busy} />
+      ))}
+    </ol>
+  );
+}
+
+const Seat = memo(function Seat({ roomId, seat, run, busy }: { roomId: number; seat: MicStateView['seats'][number]; run: Run; busy: boolean }) {
+  const t = useT();
+  const name = useName(seat.userId);
+  const speaking = useConsoleStore((s) => seat.userId !== null && s.activeSpeakers[roomId] === seat.userId);
+  return (
+    <li className={`seat${seat.locked ? ' locked' : ''}${speaking ? ' speaking' : ''}`} data-testid={`mic-seat-${seat.seat}`} data-user-id={seat.userId ?? ''} data-locked={seat.locked}>
+      <span className="seat-no">{t('mic.seat', { n: seat.seat })}</span>
+      <span className="seat-user">{seat.userId === null ? <span className="muted">{seat.locked ? t('mic.locked') : t('mic.empty')}</span> : name}</span>
+      {seat.userId !== null && (
+        <button type="button" className="icon" disabled={busy} aria-label={t('mic.forceOff', { name })} title={t('mic.forceOff', { name })} data-testid={`mic-force-off-${seat.seat}`} onClick={() => void run('mic:forceOff', { roomId, userId: seat.userId! })}>
+          <Icon name="eject" />
+        </button>
+      )}
+      <button
+        type="button"
+        className="icon"
+        disabled={busy}
+        aria-pressed={seat.locked}
+        aria-label={seat.locked ? t('mic.unlock', { n: seat.seat }) : t('mic.lock', { n: seat.seat })}
+        title={seat.locked ? t('mic.unlock', { n: seat.seat }) : t('mic.lock', { n: seat.seat })}
+        data-testid={`mic-lock-${seat.seat}`}
+        onClick={() => void run('mic:lockSeat', { roomId, seat: seat.seat, locked: !seat.locked })}
+      >
+        <Icon name={seat.locked ? 'lock' : 'unlock'} />
+      </button>
+    </li>
+  );
+});
+
+function SeatCount({ roomId, current, run, busy }: { roomId: number; current: number; run: Run; busy: boolean }) {
+  const t = useT();
+  const [count, setCount] = useState(current);
+  return (
+    <form
+      className="toolbar"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run('mic:setSeatCount', { roomId, count });
+      }}
+    >
+      <label>
+        {t('mic.seatCount')}{' '}
+        <input type="number" min={0} max={64} value={count} onChange={(e) => setCount(Number(e.target.value))} data-testid="mic-seat-count" className="narrow" />
+      </label>
+      <button type="submit" disabled={busy || count === current} data-testid="mic-seat-count-apply">
+        {t('mic.apply')}
+      </button>
+    </form>
+  );
+}
+
+function Queue({ mic, run, busy }: { mic: MicStateView; run: Run; busy: boolean }) {
+  const t = useT();
+  const [dragFrom, setDragFrom] = useState<number | null>(null);
+  const [dropAt, setDropAt] = useState<number | null>(null);
+  const reorder = (from: number, to: number) => {
+    if (from === to) return;
+    void run('mic:reorder', { roomId: mic.roomId, queue: moveInQueue(mic.queue, from, to) });
+  };
+  if (mic.queue.length === 0) return <p className="muted">{t('mic.queueEmpty')}</p>;
+  const onDrop = (e: DragEvent, index: number) => {
+    e.preventDefault();
+    const from = dragFrom ?? Number(e.dataTransfer.getData('text/plain'));
+    setDragFrom(null);
+    setDropAt(null);
+    if (Number.isInteger(from)) reorder(from, index);
+  };
+  return (
+    <>
+      <p className="muted small">{t('mic.dragHint')}</p>
+      <ol className="queue" data-testid="mic-queue">
+        {mic.queue.map((userId, index) => (
+          <QueueItem
+            key={userId}
+            userId={userId}
+            index={index}
+            last={index === mic.queue.length - 1}
+            busy={busy}
+            dropTarget={dropAt === index && dragFrom !== index}
+            onDragStart={(e) => {
+              setDragFrom(index);
+              e.dataTransfer.effectAllowed = 'move';
+              e.dataTransfer.setData('text/plain', String(index));
+            }}
+            onDragOver={(e) => {
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'move';
+              setDropAt(index);
+            }}
+            onDragEnd={() => {
+              setDragFrom(null);
+              setDropAt(null);
+            }}
+            onDrop={(e) => onDrop(e, index)}
+            onMove={(to) => reorder(index, to)}
+            onRemove={() => void run('mic:removeFromQueue', { roomId: mic.roomId, userId })}
+          />
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function QueueItem(props: {
+  userId: number;
+  index: number;
+  last: boolean;
+  busy: boolean;
+  dropTarget: boolean;
+  onDragStart: (e: DragEvent) => void;
+  onDragOver: (e: DragEvent) => void;
+  onDragEnd: () => void;
+  onDrop: (e: DragEvent) => void;
+  onMove: (to: number) => void;
+  onRemove: () => void;
+}) {
+  const t = useT();
+  const name = useName(props.userId);
+  return (
+    <li
+      draggable
+      className={`queue-item${props.dropTarget ? ' drop-target' : ''}`}
+      data-testid={`mic-queue-item-${props.userId}`}
+      data-index={props.index}
+      onDragStart={props.onDragStart}
+      onDragOver={props.onDragOver}
+      onDragEnd={props.onDragEnd}
+      onDrop={props.onDrop}
+    >
+      <span className="grip" aria-hidden="true">
+        <Icon name="grip" />
+      </span>
+      <span className="queue-pos">{props.index + 1}.</span>
+      <span className="queue-name">{name}</span>
+      <button type="button" className="icon" disabled={props.busy || props.index === 0} aria-label={t('mic.up', { name })} title={t('mic.up', { name })} data-testid={`mic-up-${props.userId}`} onClick={() => props.onMove(props.index - 1)}>
+        <Icon name="up" />
+      </button>
+      <button type="button" className="icon" disabled={props.busy || props.last} aria-label={t('mic.down', { name })} title={t('mic.down', { name })} data-testid={`mic-down-${props.userId}`} onClick={() => props.onMove(props.index + 1)}>
+        <Icon name="down" />
+      </button>
+      <button type="button" className="icon" disabled={props.busy} aria-label={t('mic.remove', { name })} title={t('mic.remove', { name })} data-testid={`mic-remove-${props.userId}`} onClick={props.onRemove}>
+        <Icon name="close" />
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,238 @@
+import { Icon } from '../../components/Icon';
+import { memo, useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { RoomMember } from '../../../shared/ipc/contract';
+import { ConfirmDialog } from '../../components/Dialog';
+import { formatBitrate, formatDuration } from '../../components/format';
+import { useConsoleCall } from '../../components/useConsoleCall';
+import { useNow } from '../../components/useNow';
+import { useT } from '../../i18n/useT';
+import { RecordFlags } from '../../state/recordingsSlice';
+import { useConsoleStore } from '../../state/store';
+import { BroadcastDialog } from '../Users/BroadcastDialog';
+import { KickDialog } from '../Users/KickDialog';
+import { MicPanel } from './MicPanel';
+import { PreviewTiles } from './PreviewTiles';
+
+const EMPTY_MEMBERS: RoomMember[] = [];
+
+/** One room: users and roles with network quality and recording, mic seats and queue, live preview. */
+export function RoomDetailView({ roomId }: { roomId: number }) {
+  const t = useT();
+  const room = useConsoleStore((s) => s.rooms.get(roomId));
+  const roomOpened = useConsoleStore((s) => s.roomOpened);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [confirmClose, setConfirmClose] = useState(false);
+  const [broadcast, setBroadcast] = useState(false);
+  const close = useConsoleCall();
+
+  useEffect(() => {
+    const { client } = useConsoleStore.getState();
+    if (!client) return;
+    let live = true;
+    void client.call('rooms:detail', { roomId }).then((r) => {
+      if (!live) return;
+      if (r.ok) useConsoleStore.getState().roomDetailLoaded(r.value);
+      else setLoadError(t('common.error', { code: r.error.code, message: r.error.message }));
+      setLoaded(true);
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [roomId]);
+
+  const back = (
+    <button type="button" onClick={() => roomOpened(null)} data-testid="room-back">
+      <Icon name="back" /> {t('room.back')}
+    </button>
+  );
+  if (!room)
+    return (
+      <section className="stack">
+        {back}
+        <p className={loadError ? 'error' : 'muted'} role={loadError ? 'alert' : undefined}>
+          {loaded ? (loadError ?? t('room.gone')) : t('common.loading')}
+        </p>
+      </section>
+    );
+
+  return (
+    <section className="stack" data-testid={`room-detail-${roomId}`}>
+      <div className="toolbar">
+        {back}
+        <h2>
+          {t('room.title', { roomId })} {room.name ? `· ${room.name}` : ''}
+        </h2>
+        <span className="muted">
+          {room.userCount} {t('rooms.users')}
+        </span>
+        <span className="spacer" />
+        <button type="button" onClick={() => setBroadcast(true)} data-testid="room-broadcast">
+          <Icon name="megaphone" /> {t('room.broadcast')}
+        </button>
+        <button type="button" className="danger" onClick={() => setConfirmClose(true)} data-testid="room-close">
+          {t('room.close')}
+        </button>
+      </div>
+      {loadError && (
+        <p role="alert" className="error">
+          {loadError}
+        </p>
+      )}
+      <div className="room-layout">
+        <div className="stack">
+          <Members roomId={roomId} />
+          <PreviewTiles roomId={roomId} />
+        </div>
+        <MicPanel roomId={roomId} />
+      </div>
+      {broadcast && <BroadcastDialog roomId={roomId} onClose={() => setBroadcast(false)} />}
+      {confirmClose && (
+        <ConfirmDialog
+          title={t('room.close')}
+          message={t('room.closeConfirm', { roomId })}
+          danger
+          busy={close.busy}
+          error={close.error}
+          onCancel={() => setConfirmClose(false)}
+          onConfirm={async () => {
+            const r = await close.run('rooms:close', { roomId }, t('room.closed', { roomId }));
+            if (r) {
+              setConfirmClose(false);
+              roomOpened(null);
+            }
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function Members({ roomId }: { roomId: number }) {
+  const t = useT();
+  const members = useConsoleStore((s) => s.members.get(roomId) ?? EMPTY_MEMBERS);
+  const [flags, setFlags] = useState<number>(RecordFlags.both);
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <div className="toolbar">
+        <h3 id="members-title">{t('room.members')}</h3>
+        <span className="spacer" />
+        <label>
+          {t('room.recordFlags')}{' '}
+          <select value={flags} onChange={(e) => setFlags(Number(e.target.value))} data-testid="record-flags">
+            <option value={RecordFlags.both}>{t('room.flags.both')}</option>
+            <option value={RecordFlags.audio}>{t('room.flags.audio')}</option>
+            <option value={RecordFlags.video}>{t('room.flags.video')}</option>
+          </select>
+        </label>
+      </div>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>{t('users.id')}</th>
+            <th>{t('users.nickName')}</th>
+            <th>{t('users.role')}</th>
+            <th>{t('room.quality')}</th>
+            <th>{t('room.record')}</th>
+            <th>{t('users.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => (
+            <MemberRow key={m.userId} roomId={roomId} member={m} flags={flags} />
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: number; member: RoomMember; flags: number }) {
+  const t = useT();
+  const speaking = useConsoleStore((s) => s.activeSpeakers[roomId] === member.userId);
+  const [kick, setKick] = useState(false);
+  return (
+    <tr data-testid={`room-user-${member.userId}`} className={speaking ? 'speaking' : ''} data-speaking={speaking}>
+      <td>{member.userId}</td>
+      <td>
+        {member.nickName} {speaking && <span className="tag speak">{t('room.speaking')}</span>}
+      </td>
+      <td>{t(`room.role.${member.role}`)}</td>
+      <td>
+        <Quality userId={member.userId} />
+      </td>
+      <td>
+        <RecordControl userId={member.userId} flags={flags} />
+      </td>
+      <td>
+        <button type="button" className="icon danger" aria-label={t('users.kick', { name: member.nickName })} title={t('users.kick', { name: member.nickName })} data-testid={`room-kick-${member.userId}`} onClick={() => setKick(true)}>
+          <Icon name="kick" />
+        </button>
+        {kick && <KickDialog userId={member.userId} onClose={() => setKick(false)} />}
+      </td>
+    </tr>
+  );
+});
+
+/** Bitrate, loss and RTT summed/maxed over the user's producers from the last `stats:tick`. */
+function Quality({ userId }: { userId: number }) {
+  const q = useConsoleStore(
+    useShallow((s) => {
+      let bitrate = 0;
+      let loss = 0;
+      let rtt: number | null = null;
+      let n = 0;
+      for (const p of s.quality.values()) {
+        if (p.userId !== userId) continue;
+        n++;
+        bitrate += p.bitrate;
+        loss = Math.max(loss, p.lossRate);
+        if (p.rttMs !== null) rtt = Math.max(rtt ?? 0, p.rttMs);
+      }
+      return { n, bitrate, loss: Math.round(loss * 1000) / 10, rtt };
+    }),
+  );
+  if (q.n === 0) return <span className="muted">—</span>;
+  const level = q.loss > 5 || (q.rtt ?? 0) > 300 ? 'bad' : q.loss > 1 || (q.rtt ?? 0) > 150 ? 'warn' : 'ok';
+  return (
+    <span className={`quality q-${level}`} data-testid={`quality-${userId}`}>
+      {formatBitrate(q.bitrate)} · {q.loss}% · {q.rtt === null ? '—' : `${q.rtt} ms`}
+    </span>
+  );
+}
+
+function RecordControl({ userId, flags }: { userId: number; flags: number }) {
+  const t = useT();
+  const active = useConsoleStore((s) => {
+    for (const r of s.activeRecordings.values()) if (r.userId === userId && r.state === 'recording') return r;
+    return undefined;
+  });
+  const { run, busy } = useConsoleCall();
+  if (active) {
+    return (
+      <span className="toolbar">
+        <Elapsed since={active.startedAt} />
+        <button type="button" className="danger" disabled={busy} onClick={() => void run('recordings:stop', { userId })} data-testid={`record-stop-${userId}`}>
+          <Icon name="stop" /> {t('room.recordStop')}
+        </button>
+      </span>
+    );
+  }
+  return (
+    <button type="button" disabled={busy} onClick={() => void run('recordings:start', { userId, flags })} data-testid={`record-start-${userId}`}>
+      <Icon name="record" /> {t('room.record')}
+    </button>
+  );
+}
+
+export function Elapsed({ since }: { since: number }) {
+  const t = useT();
+  const now = useNow();
+  return (
+    <span className="recording-elapsed" data-testid="recording-elapsed">
+      {t('room.recordingFor', { elapsed: formatDuration((now - since) / 1000) })}
+    </span>
+  );
+}

@@ -1,0 +1,55 @@
+import { useMemo, useState } from 'react';
+import { Dialog } from '../../components/Dialog';
+import { useConsoleCall } from '../../components/useConsoleCall';
+import { useT } from '../../i18n/useT';
+import { useConsoleStore } from '../../state/store';
+
+/** Broadcast a text to one room or to everyone online (roomId -1). */
+export function BroadcastDialog({ onClose, roomId: initialRoom = -1 }: { onClose: () => void; roomId?: number }) {
+  const t = useT();
+  const [roomId, setRoomId] = useState(initialRoom);
+  const [text, setText] = useState('');
+  const { run, busy, error } = useConsoleCall();
+  const roomsVersion = useConsoleStore((s) => s.roomsVersion);
+  const roomIds = useMemo(() => [...useConsoleStore.getState().rooms.keys()].sort((a, b) => a - b), [roomsVersion]);
+  return (
+    <Dialog title={t('broadcast.title')} onClose={onClose} testId="broadcast-dialog">
+      <form
+        className="dialog-body"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (await run('users:broadcast', { roomId, text }, t('message.sent'))) onClose();
+        }}
+      >
+        <label className="field">
+          {t('broadcast.target')}
+          <select value={roomId} onChange={(e) => setRoomId(Number(e.target.value))} data-testid="broadcast-room">
+            <option value={-1}>{t('broadcast.everyone')}</option>
+            {roomIds.map((id) => (
+              <option key={id} value={id}>
+                {t('broadcast.room', { roomId: id })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          {t('message.text')}
+          <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} required data-testid="broadcast-text" autoFocus />
+        </label>
+        {error && (
+          <p role="alert" className="error" data-testid="dialog-error">
+            {error}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="primary" disabled={busy || !text} data-testid="broadcast-send">
+            {t('common.send')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

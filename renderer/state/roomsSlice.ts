@@ -1,0 +1,84 @@
+import type { StateCreator } from 'zustand';
+import type { ConsoleEvents, RoomDetail, RoomMember, RoomSummary } from '../../shared/ipc/contract';
+import type { ConsoleState } from './store';
+
+export type RoomProducer = RoomDetail['producers'][number];
+
+/**
+ * Rooms normalised by id; members and producers are kept per room (members from `rooms:detail`
+ * and `rooms:members`, producers from `rooms:detail` and the preview's `preview:producers`).
+ * Maps are updated in place; `roomsVersion` bumps when the room set or a summary changes,
+ * `membersVersion` when any member list changes. Each entry object is replaced when it changes.
+ */
+export interface RoomsSlice {
+  rooms: Map<number, RoomSummary>;
+  roomsVersion: number;
+  members: Map<number, RoomMember[]>;
+  membersVersion: number;
+  producers: Map<number, RoomProducer[]>;
+  producersVersion: number;
+  roomsSnapshotLoaded(list: RoomSummary[]): void;
+  roomsChanged(change: ConsoleEvents['rooms:changed']): void;
+  roomsMembers(change: ConsoleEvents['rooms:members']): void;
+  roomDetailLoaded(detail: RoomDetail): void;
+  roomProducersChanged(roomId: number, producers: RoomProducer[]): void;
+}
+
+export const createRoomsSlice: StateCreator<ConsoleState, [], [], RoomsSlice> = (set) => ({
+  rooms: new Map(),
+  roomsVersion: 0,
+  members: new Map(),
+  membersVersion: 0,
+  producers: new Map(),
+  producersVersion: 0,
+  roomsSnapshotLoaded: (list) => set((s) => ({ rooms: new Map(list.map((r) => [r.roomId, r])), roomsVersion: s.roomsVersion + 1 })),
+  roomsChanged: (change) =>
+    set((s) => {
+      const { removed, ...room } = change;
+      if (removed) {
+        s.rooms.delete(room.roomId);
+        s.members.delete(room.roomId);
+        s.producers.delete(room.roomId);
+        s.mics.delete(room.roomId);
+      } else {
+        s.rooms.set(room.roomId, room);
+      }
+      return { roomsVersion: s.roomsVersion + 1, ...(removed ? { membersVersion: s.membersVersion + 1, micsVersion: s.micsVersion + 1 } : {}) };
+    }),
+  roomsMembers: ({ roomId, users }) =>
+    set((s) => {
+      s.members.set(roomId, users);
+      return { membersVersion: s.membersVersion + 1 };
+    }),
+  roomDetailLoaded: (detail) =>
+    set((s) => {
+      const id = detail.room.roomId;
+      s.rooms.set(id, detail.room);
+      s.members.set(id, detail.users);
+      s.producers.set(id, detail.producers);
+      s.mics.set(id, detail.mic);
+      for (const r of detail.recordings) if (r.state === 'recording') s.activeRecordings.set(r.recordingId, r);
+      return {
+        activeRecordingsVersion: s.activeRecordingsVersion + 1,
+        roomsVersion: s.roomsVersion + 1,
+        membersVersion: s.membersVersion + 1,
+        producersVersion: s.producersVersion + 1,
+        micsVersion: s.micsVersion + 1,
+      };
+    }),
+  roomProducersChanged: (roomId, producers) =>
+    set((s) => {
+      s.producers.set(roomId, producers);
+      return { producersVersion: s.producersVersion + 1 };
+    }),
+});
+
+export function filterRooms(rooms: Map<number, RoomSummary>, text: string): RoomSummary[] {
+  const q = text.trim().toLowerCase();
+  const out: RoomSummary[] = [];
+  for (const r of rooms.values()) {
+    if (q && !`${r.roomId} ${r.name ?? ''}`.toLowerCase().includes(q)) continue;
+    out.push(r);
+  }
+  return out.sort((a, b) => b.userCount - a.userCount || a.roomId - b.roomId);
+}
