@@ -179,7 +179,7 @@ async function main(): Promise<void> {
 
     await page.getByTestId('nav-rooms').click();
     await page.getByTestId('room-row-1').click();
-    await page.getByTestId('mic-seat-1').waitFor();
+    await page.locator('[data-testid^="mic-seat-"]').first().waitFor();
     rows.push({ screen: 'room 1 detail', figures: await measure(page, cdp, SECONDS), heapMB: await heap() });
     await page.screenshot({ path: path.join(repoRoot, 'out/bench-console-room.png') });
   } finally {

@@ -125,21 +125,22 @@ async function measure(node: MediaNode, s: Setup, seconds: number) {
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   await sleep(seconds * 1000);
+  for (const x of s.senders) x.stop();
   const sent1 = s.senders.reduce((a, x) => a + x.sent, 0);
-  const d1 = await dump(node);
+  const d1 = await dump(node); // busy-time window: while sending
   const cpu1 = process.cpuUsage(cpu0);
   const wall = Date.now() - t0;
-  await sleep(300); // let in-flight packets land
+  await sleep(500); // let queued/in-flight packets drain
+  const d2 = await dump(node);
   const recv1 = s.receivers.reduce((a, r) => a + r.rtpCount, 0);
-  for (const x of s.senders) x.stop();
-  const forwarded = d1.rtpOut - d0.rtpOut;
+  const forwarded = d2.rtpOut - d0.rtpOut;
   const active = d1.elu.active - d0.elu.active;
   const idle = d1.elu.idle - d0.elu.idle;
   const util = active / (active + idle);
   const fanout = (recv1 - recv0) / Math.max(1, sent1 - sent0);
   return {
     wallMs: wall,
-    inPps: Math.round(((d1.rtpIn - d0.rtpIn) * 1000) / wall),
+    inPps: Math.round(((d2.rtpIn - d0.rtpIn) * 1000) / wall),
     forwardedPps: Math.round((forwarded * 1000) / wall),
     workerUtil: util,
     workerBusyMsPer1000: forwarded ? (util * wall) / (forwarded / 1000) : 0,

@@ -96,12 +96,14 @@ async function main(): Promise<void> {
   let received = 0;
   for (const c of live) c.on('textMessage', () => void received++);
   const intervalMs = 10;
-  const perTick = (RATE * intervalMs) / 1000;
-  let carry = 0;
+  const tStart = performance.now();
   let k = 0;
   const inflight: Promise<void>[] = [];
   const tEnd = performance.now() + SECONDS * 1000;
   let peakRss = rssLoggedIn;
+  const rssTimer = setInterval(() => {
+    if (server.pid) peakRss = Math.max(peakRss, rssMb(server.pid));
+  }, 500);
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       if (performance.now() >= tEnd) {
@@ -109,9 +111,9 @@ async function main(): Promise<void> {
         resolve();
         return;
       }
-      carry += perTick;
-      while (carry >= 1) {
-        carry -= 1;
+      // Catch up on time, not ticks: a late timer still yields RATE requests per second.
+      const due = Math.floor(((performance.now() - tStart) * RATE) / 1000);
+      while (k < due) {
         const idx = k++ % live.length;
         const c = live[idx];
         const roomBase = Math.floor(idx / ROOM_SIZE) * ROOM_SIZE;
@@ -122,10 +124,10 @@ async function main(): Promise<void> {
           .catch(() => void errors++);
         inflight.push(p);
       }
-      if (server.pid && k % 1000 < perTick) peakRss = Math.max(peakRss, rssMb(server.pid));
     }, intervalMs);
   });
   await Promise.all(inflight);
+  clearInterval(rssTimer);
   if (server.pid) peakRss = Math.max(peakRss, rssMb(server.pid));
   lat.sort((a, b) => a - b);
   const sent = lat.length + errors;

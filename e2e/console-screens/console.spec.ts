@@ -6,7 +6,9 @@
  */
 import { expect, test } from '@playwright/test';
 import { startHost, type RunningHost } from '../fixtures/host';
+import { signedInClient } from './clients';
 import { ConsolePage, DemoClient } from './consolePage';
+import { publishingUser } from './publisher';
 
 const ALICE = { userName: 'alice', password: 'alice-pw', userId: 1001 };
 const ROOM = 4242;
@@ -30,6 +32,24 @@ test('a user who enters a room shows in the console: users table, room list and 
 
   await console.go('users');
   await expect(console.userRow(ALICE.userId)).toContainText(String(ROOM));
+
+  // Detail, message and broadcast from the users page.
+  await page.getByTestId(`detail-${ALICE.userId}`).click();
+  await expect(page.getByTestId('user-detail')).toContainText('alice');
+  await expect(page.getByTestId('user-ban')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('user-detail')).toHaveCount(0);
+  await page.getByTestId(`message-${ALICE.userId}`).click();
+  await page.getByTestId('message-text').fill('hello from the console');
+  await page.getByTestId('message-send').click();
+  await expect(page.getByTestId('message-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('notice')).toHaveAttribute('role', 'status');
+  await page.getByTestId('broadcast-open').click();
+  await page.getByTestId('broadcast-room').selectOption(String(ROOM));
+  await page.getByTestId('broadcast-text').fill('room notice');
+  await page.getByTestId('broadcast-send').click();
+  await expect(page.getByTestId('broadcast-dialog')).toHaveCount(0);
+
   await console.go('rooms');
   await expect(page.getByTestId(`room-users-${ROOM}`)).toHaveText('1');
   await console.openRoom(ROOM);
@@ -97,34 +117,54 @@ test('the dashboard charts grow with stats ticks', async ({ page, browser }) => 
   await alice.close();
 });
 
-test.fixme('record 5 s from the room view: the file appears with its duration and plays', async ({ page, browser }) => {
-  // Needs a demo client that publishes audio/video (the demo page has no publish control yet) and
-  // the recorder wired into the host's console calls (recordings:start/stop/list/url).
+test('record 5 s from the room view: the file appears with its duration and plays', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const alice = await publishingUser(browser, host.url, ALICE.userName, ALICE.password, 'rec');
   const console = await ConsolePage.signIn(page, host.url);
-  await DemoClient.enterRoom(browser, host.url, ALICE.userName, ALICE.password, ROOM);
-  await console.openRoom(ROOM);
+  await console.openRoom(alice.roomId);
   await page.getByTestId('record-flags').selectOption('3');
   await page.getByTestId(`record-start-${ALICE.userId}`).click();
   await expect(page.getByTestId('recording-elapsed')).toBeVisible();
   await page.waitForTimeout(5_000);
   await page.getByTestId(`record-stop-${ALICE.userId}`).click();
+  await expect(page.getByTestId(`record-start-${ALICE.userId}`)).toBeVisible({ timeout: 15_000 });
+
   await console.go('recordings');
   const row = page.locator('[data-testid^="recording-row-"]').first();
-  await expect(row).toBeVisible();
+  await expect(row).toBeVisible({ timeout: 15_000 });
   const fileId = (await row.getAttribute('data-testid'))!.replace('recording-row-', '');
+  await expect(page.getByTestId(`recording-duration-${fileId}`)).toHaveText(/^\d\d:\d\d$/, { timeout: 15_000 });
   const seconds = (await page.getByTestId(`recording-duration-${fileId}`).innerText()).split(':').reduce((a, b) => a * 60 + Number(b), 0);
   expect(seconds).toBeGreaterThanOrEqual(4);
-  expect(seconds).toBeLessThanOrEqual(7);
+  expect(seconds).toBeLessThanOrEqual(8);
+  await page.screenshot({ path: test.info().outputPath('recordings.png') });
+
   await page.getByTestId(`recording-play-${fileId}`).click();
   const video = page.getByTestId('recording-video');
-  await expect.poll(() => video.evaluate((v) => (v as unknown as VideoLike).currentTime), { timeout: 10_000 }).toBeGreaterThan(0.5);
+  await expect.poll(() => video.evaluate((v) => (v as unknown as VideoLike).currentTime), { timeout: 15_000 }).toBeGreaterThan(0.5);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('recording-player')).toHaveCount(0);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId(`recording-download-${fileId}`).click();
+  expect((await download).suggestedFilename()).toMatch(/\.(webm|mp4|mkv|ogg)$/);
+
+  await page.getByTestId(`recording-rename-${fileId}`).click();
+  await page.getByTestId('recording-new-name').fill('renamed-e2e.webm');
+  await console.confirm();
+  await expect(row).toContainText('renamed-e2e.webm');
+
+  await page.getByTestId(`recording-delete-${fileId}`).click();
+  await console.confirm();
+  await expect(page.getByTestId(`recording-row-${fileId}`)).toHaveCount(0);
+  await alice.page.context().close();
 });
 
 test.fixme('the live preview tile decodes frames', async ({ page, browser }) => {
-  // Needs a publishing demo client and the preview:* calls in the host (media node + ConsoleService).
+  // Needs the preview:* calls in the host (ConsoleService has no preview handlers yet).
+  const alice = await publishingUser(browser, host.url, ALICE.userName, ALICE.password, 'preview');
   const console = await ConsolePage.signIn(page, host.url);
-  await DemoClient.enterRoom(browser, host.url, ALICE.userName, ALICE.password, ROOM);
-  await console.openRoom(ROOM);
+  await console.openRoom(alice.roomId);
   const tile = page.locator('video[data-testid^="preview-tile-"]').first();
   await expect(tile).toBeVisible({ timeout: 15_000 });
   const decoded = () => tile.evaluate((v) => (v as unknown as VideoLike).getVideoPlaybackQuality().totalVideoFrames);
@@ -132,29 +172,70 @@ test.fixme('the live preview tile decodes frames', async ({ page, browser }) => 
   await expect.poll(decoded, { timeout: 10_000 }).toBeGreaterThan(first + 10);
 });
 
-test.fixme('mic queue: reorder by buttons and by drag and drop', async ({ page }) => {
-  // Needs clients queued for the mic: the demo page has no mic controls; drive shared/client's
-  // AnyChatClient (or e2e/business/page) against the host once the business layer is in it.
-  const console = await ConsolePage.signIn(page, host.url);
-  await console.openRoom(ROOM);
-  const order = () => page.locator('[data-testid^="mic-queue-item-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-  const before = await order();
-  expect(before.length).toBeGreaterThanOrEqual(2);
-  const second = before[1]!.replace('mic-queue-item-', '');
-  await page.getByTestId(`mic-up-${second}`).click();
-  await expect.poll(order).toEqual([before[1], before[0], ...before.slice(2)]);
-  await page.getByTestId(before[0]!).dragTo(page.getByTestId(before[1]!));
-  await expect.poll(order).toEqual(before);
+test('mic queue: reorder by buttons and by drag and drop, remove, force off, lock; then close the room', async ({ page }) => {
+  const users = [
+    ['alice', 'alice-pw', 1001],
+    ['bob', 'bob-pw', 1002],
+    ['carol', 'carol-pw', 1003],
+    ['dave', 'dave-pw', 1004],
+  ] as const;
+  const clients = await Promise.all(users.map(([n, p]) => signedInClient(host.url, n, p)));
+  try {
+    const { roomId } = (await clients[0].request('createRoom', { roomName: 'stage', seatCount: 1 })) as { roomId: number };
+    for (const c of clients) {
+      await c.enterRoom({ roomId, role: 'interactive' });
+      await c.request('micRequest', {});
+    }
+    const console = await ConsolePage.signIn(page, host.url);
+    await console.openRoom(roomId);
+    await expect(page.getByTestId('mic-seat-0')).toHaveAttribute('data-user-id', '1001');
+    const order = () => page.locator('[data-testid^="mic-queue-item-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-testid')!.replace('mic-queue-item-', ''))));
+    await expect.poll(order).toEqual([1002, 1003, 1004]);
+
+    // Keyboard-reachable buttons.
+    await page.getByTestId('mic-up-1003').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(order).toEqual([1003, 1002, 1004]);
+    // Native drag and drop: the last onto the first.
+    await page.getByTestId('mic-queue-item-1004').dragTo(page.getByTestId('mic-queue-item-1003'));
+    await expect.poll(order).toEqual([1004, 1003, 1002]);
+
+    await page.getByTestId('mic-remove-1002').click();
+    await expect.poll(order).toEqual([1004, 1003]);
+    await page.getByTestId('mic-force-off-0').click();
+    await expect(page.getByTestId('mic-seat-0')).not.toHaveAttribute('data-user-id', '1001');
+    await page.getByTestId('mic-lock-0').click();
+    await expect(page.getByTestId('mic-seat-0')).toHaveAttribute('data-locked', 'true');
+
+    // Close the room (confirmation): back to the list, the room is gone.
+    await page.getByTestId('room-close').click();
+    await console.confirm();
+    await expect(page.getByTestId(`room-row-${roomId}`)).toHaveCount(0);
+    await expect(page.getByTestId('screen-rooms')).toBeVisible();
+  } finally {
+    clients.forEach((c) => c.close());
+  }
 });
 
-test.fixme('hang up an active call', async ({ page }) => {
-  // Needs two clients in a 1:1 call against the host (the demo page has no call controls yet).
-  const console = await ConsolePage.signIn(page, host.url);
-  await console.go('calls');
-  const row = page.locator('[data-testid^="call-row-"]').first();
-  await expect(row).toBeVisible();
-  const callId = (await row.getAttribute('data-testid'))!.replace('call-row-', '');
-  await page.getByTestId(`hangup-${callId}`).click();
-  await console.confirm();
-  await expect(page.getByTestId(`call-row-${callId}`)).toHaveCount(0);
+test('hang up an active call', async ({ page }) => {
+  const alice = await signedInClient(host.url, 'alice', 'alice-pw');
+  const bob = await signedInClient(host.url, 'bob', 'bob-pw');
+  try {
+    const console = await ConsolePage.signIn(page, host.url);
+    await console.go('calls');
+    await alice.callRequest(1002);
+    await bob.callReply(1001, true).catch(() => undefined);
+    const row = page.locator('[data-testid^="call-row-"]').first();
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('1001');
+    const callId = (await row.getAttribute('data-testid'))!.replace('call-row-', '');
+    await page.getByTestId(`hangup-${callId}`).click();
+    await console.confirm();
+    await expect(page.getByTestId(`call-row-${callId}`)).toHaveCount(0);
+    await console.go('audit');
+    await expect(page.locator('[data-testid^="audit-row-"][data-action*="hangup"]').first()).toBeVisible();
+  } finally {
+    alice.close();
+    bob.close();
+  }
 });

@@ -68,6 +68,7 @@ export class StatsTicker extends TypedEmitter<{ tick: StatsTick }> {
         usersOnline: this.sources.usersOnline(),
         roomCount: this.sources.roomCount(),
         activeCalls: this.sources.activeCalls(),
+        recordingsToday: this.sources.recordingsToday(),
         ...media,
       };
       this.history.push({ at: now, usersOnline: tick.usersOnline, bitrate: tick.bitrate });

@@ -113,7 +113,11 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     const workerId = ctx.workerId;
     this.logger.error({ workerId, err: error }, 'media worker died');
     const routers = [...this.routers.values()].filter((r) => r.ctx === ctx);
-    for (const [id, rec] of this.recordings) if (rec.workerId === workerId) this.recordings.delete(id);
+    for (const [id, rec] of this.recordings) {
+      if (rec.workerId !== workerId) continue;
+      this.recordings.delete(id);
+      this.emit('recordingerror', { recordingId: id, error: new Error(`media worker ${workerId} died`) });
+    }
     for (const r of routers) {
       this.routers.delete(r.id);
       r.closeInternal(true);

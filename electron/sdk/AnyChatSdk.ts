@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { CodedError, Codes, ServerMessages, SignalingCodes } from '../../shared/codes';
+import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { bytesToBase64 } from '../../shared/protocol/base64';
 import { ProtocolLimits, UserInfoCtrl } from '../../shared/protocol/limits';
 import type { FriendEntry } from '../../shared/protocol/messages';
@@ -197,8 +197,15 @@ export class AnyChatSdk {
   pushToRoom(roomId: number, notification: string, data: unknown, exceptUserId?: number): number {
     const room = this.rooms.get(roomId);
     if (!room) return 0;
+    const frame = JSON.stringify({ notification, data });
     let n = 0;
-    for (const uid of room.members.keys()) if (uid !== exceptUserId && this.pushToUser(uid, notification, data)) n++;
+    for (const uid of room.members.keys()) {
+      if (uid === exceptUserId) continue;
+      const s = this.sessions.get(uid);
+      if (!s) continue;
+      s.link.sendFrame(frame);
+      n++;
+    }
     return n;
   }
 
@@ -251,7 +258,6 @@ export class AnyChatSdk {
   /** Plugs in the server recorder (media issue). */
   attachRecorder(recorder: RecorderPort | null): void {
     this.recorder = recorder;
-    if (recorder) this.reportServerMessage(ServerMessages.RECORD_SERVER_CONN, 0, 0);
   }
 
   // ================================================================ views
@@ -303,7 +309,8 @@ export class AnyChatSdk {
     checkBuffer(data, ProtocolLimits.MAX_BUFFER_BYTES);
     const msg = { data: bytesToBase64(data) };
     if (roomId === -1) {
-      for (const s of this.sessions.values()) s.link.push('sdkFilterData', msg);
+      const frame = JSON.stringify({ notification: 'sdkFilterData', data: msg });
+      for (const s of this.sessions.values()) s.link.sendFrame(frame);
       return this.sessions.size;
     }
     if (!this.rooms.has(roomId)) throw new CodedError(Codes.NOT_FOUND, `room ${roomId} does not exist`);

@@ -67,12 +67,12 @@ export class ClientSide {
       }
       const ban = this.sdk.store.activeBan(userId);
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
-      if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
-      const existing = this.sdk.sessions.get(userId);
-      if (existing) {
+      // Loop: while the old session is being kicked (async), another login may have won the race.
+      while (this.sdk.sessions.has(userId)) {
         if (this.sdk.settings.duplicateLogin === 'refuseNew') throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
         await this.sdk.kickUser(userId);
       }
+      if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
       const s = new Session(st.link, userId, d.userName, nickName, userLevel, guest);
       st.session = s;
       this.sdk.startSession(s);

@@ -7,6 +7,8 @@ export interface ClientLink {
   /** False once the socket is gone. */
   readonly open: boolean;
   push(notification: string, data: unknown): void;
+  /** Sends an already serialised notification frame (fan-out serialises once). */
+  sendFrame(frame: string): void;
   /** Bytes queued on the socket and not yet sent (flow control for transfers). */
   bufferedBytes(): number;
   /** Closes the socket with a reason (after the SDK has finished the session). */

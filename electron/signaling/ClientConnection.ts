@@ -51,6 +51,10 @@ export class ClientConnection implements ClientLink {
     if (this.open) this.ws.send(JSON.stringify({ notification, data }));
   }
 
+  sendFrame(frame: string): void {
+    if (this.open) this.ws.send(frame);
+  }
+
   bufferedBytes(): number {
     return this.ws.bufferedAmount;
   }

@@ -54,8 +54,7 @@ export class SignalingServer {
 
   static async create(opts: SignalingOptions): Promise<SignalingServer> {
     const s = new SignalingServer(opts);
-    // The SDK is its own core, login and room server: all connected (wParam 0).
-    for (const msg of [ServerMessages.CORE_SERVER_CONN, ServerMessages.LOGIN_SERVER_CONN, ServerMessages.ROOM_SERVER_CONN]) opts.sdk.reportServerMessage(msg, 0, 0);
+    opts.sdk.reportServerMessage(ServerMessages.CORE_SERVER_CONN, 0, 0);
     return s;
   }
 

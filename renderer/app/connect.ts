@@ -89,9 +89,9 @@ export async function loadSnapshots(client: ConsoleClient, loaded: (domain: Snap
     load('bans', client.call('bans:list', {}), (v) => s().bansSnapshotLoaded(v)),
     load('audit', client.call('audit:list', { limit: AUDIT_PAGE }), (v) => s().auditLoaded(v, false, AUDIT_PAGE)),
   ]);
-  // TODO(contract): 'recordings:active' (NoArgs → RecordingEntry[]) so recordings already running
-  // at connect time show before the first `recordings:changed`; until then the room view seeds them
-  // from `rooms:detail().recordings`.
+  // Recordings already running at connect time, before the first `recordings:changed`.
+  const active = await client.call('recordings:active', {});
+  if (active.ok) s().recordingsChanged({ active: active.value });
 }
 
 /** On page load: Electron → connect at once; web → resume a cookie session if there is one. */

@@ -158,6 +158,7 @@ describe('stats slice', () => {
     usersOnline,
     roomCount: 3,
     activeCalls: 1,
+    recordingsToday: 0,
     bitrate: usersOnline * 1000,
     producers: [{ producerId: 'p', userId: 1, roomId: 1, kind: 'audio', bitrate: 32000, lossRate: 0.01, rttMs: 20, audioLevel: -30 }],
     activeSpeakers: { 1: 1 },

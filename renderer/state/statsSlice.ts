@@ -50,6 +50,7 @@ export const createStatsSlice: StateCreator<ConsoleState, [], [], StatsSlice> = 
       usersOnline: tick.usersOnline,
       roomCount: tick.roomCount,
       activeCalls: tick.activeCalls,
+      recordingsToday: tick.recordingsToday,
       totalBitrate: tick.bitrate,
       history: trimHistory([...s.history, { at: tick.at, usersOnline: tick.usersOnline, bitrate: tick.bitrate }], tick.at),
       quality: new Map(tick.producers.map((p) => [p.producerId, p])),

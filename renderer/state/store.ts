@@ -24,8 +24,11 @@
  *   audit       audit: Map<id, AuditEntry>, auditIds (newest first), auditHasMore
  *
  * Components select the smallest piece they need: a row selects its own entity
- * (`s.users.get(id)`, same object until that user changes); lists select the version number and
- * derive ids in a memo (or with `useShallow`).
+ * (`s.users.get(id)`, same object until that user changes). Derived lists: small sets (calls,
+ * bans, active recordings, a user's producer quality) are derived in the selector with
+ * `useShallow`; the big tables (users, rooms) select their version number and derive ids in a
+ * memo, so a store change elsewhere never rescans 10,000 users. Events reach the store in batches
+ * of one animation frame (app/eventBatcher.ts).
  */
 import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './auditSlice';

@@ -195,19 +195,19 @@ export class AnyChatClient {
     });
     let offset = 0;
     // Keep a few chunks in flight; requests are processed in order on the server.
-    const window: Promise<unknown>[] = [];
+    const inFlight: Promise<unknown>[] = [];
     while (offset < data.length) {
       const piece = data.subarray(offset, offset + chunkBytes);
       const at = offset;
       offset += piece.length;
-      window.push(
+      inFlight.push(
         this.request('transferChunk', { taskId, offset: at, data: bytesToBase64(piece) }).then((r) => {
           opts.onProgress?.({ taskId, sent: r.received, total: data.length });
         }),
       );
-      if (window.length >= 4) await window.shift();
+      if (inFlight.length >= 4) await inFlight.shift();
     }
-    await Promise.all(window);
+    await Promise.all(inFlight);
     return taskId;
   }
 

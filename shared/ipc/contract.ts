@@ -68,6 +68,8 @@ export interface ConsoleCalls {
   /** Record flags: 0x1 video, 0x2 audio (0x4 server-side is implied). */
   'recordings:start': { args: { userId: number; flags: number }; result: { recordingId: string } };
   'recordings:stop': { args: { userId: number }; result: RecordingEntry | null };
+  /** Recordings in progress right now (the console then follows `recordings:changed`). */
+  'recordings:active': { args: NoArgs; result: RecordingEntry[] };
   'recordings:list': { args: RecordingQuery; result: RecordingPage };
   'recordings:rename': { args: { fileId: string; fileName: string }; result: RecordingEntry };
   'recordings:delete': { args: { fileId: string }; result: Record<string, never> };
@@ -138,6 +140,7 @@ const callNameList = [
   'bans:lift',
   'recordings:start',
   'recordings:stop',
+  'recordings:active',
   'recordings:list',
   'recordings:rename',
   'recordings:delete',

@@ -57,6 +57,7 @@ export interface RoomSummary {
 }
 
 export interface MicSeatView {
+  /** Seat number as the server counts it: 0-based. UIs show seat + 1. */
   seat: number;
   userId: number | null;
   locked: boolean;
@@ -153,6 +154,8 @@ export interface StatsTick {
   usersOnline: number;
   roomCount: number;
   activeCalls: number;
+  /** Server recordings finished since local midnight (from the store's file index). */
+  recordingsToday: number;
   /** Total media bitrate through the media node, bits/s. */
   bitrate: number;
   producers: ProducerQuality[];

@@ -105,6 +105,7 @@ export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings):
     'recordings:start': ({ userId, flags }, caller) =>
       audited(caller, 'recordings:start', `user ${userId}`, { userId, flags }, async () => ({ recordingId: (await active.start(userId, flags)).recordingId })),
     'recordings:stop': ({ userId }, caller) => audited(caller, 'recordings:stop', `user ${userId}`, { userId }, () => active.stop(userId)),
+    'recordings:active': () => active.list(),
     'recordings:list': ({ from, to, userId, name, page = 1, pageSize = 20 }) => {
       const r = files().query({
         fromMs: from ?? 0,

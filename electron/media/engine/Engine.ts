@@ -182,7 +182,8 @@ export class EngineTransport {
     this.dtls = new RTCDtlsTransport({}, this.ice, cert, SRTP_PROFILES);
     const lp = this.gatherer.localParameters;
     this.iceParameters = { usernameFragment: lp.usernameFragment, password: lp.password, iceLite: true };
-    const ip = settings.announcedIp ?? settings.listenIp;
+    // announcedIp wins; a wildcard listenIp without one falls back to the gatherer's interface address
+    const ip = settings.announcedIp ?? (settings.listenIp === '0.0.0.0' ? local.ip : settings.listenIp);
     this.iceCandidates = [
       { foundation: 'udpcandidate', priority: 1076302079, ip, address: ip, protocol: 'udp', port: local.port, type: 'host' } as IceCandidate,
     ];

@@ -32,7 +32,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { sdk?: Partial<SdkSettings>; signaling?: Partial<SignalingSettings>; media?: MediaPort; mediaNode?: MediaNode } = {},
+  opts: { sdk?: Partial<SdkSettings>; signaling?: Partial<SignalingSettings>; media?: MediaPort; mediaNode?: MediaNode; beforeSignaling?: (sdk: AnyChatSdk) => void } = {},
 ): Promise<Harness> {
   const logger = pino({ level: 'silent' });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anychat-sig-'));
@@ -54,6 +54,7 @@ export async function startHarness(
       ...opts.sdk,
     },
   });
+  opts.beforeSignaling?.(sdk);
   const signaling = await SignalingServer.create({
     sdk,
     logger,

@@ -80,6 +80,17 @@ describe('login / logout', () => {
     expect(reasons).toEqual([211]);
   });
 
+  it('simultaneous logins of one user end with exactly one session online (kickOld)', async () => {
+    h = await startHarness();
+    const conns = await Promise.all([h.connect(), h.connect(), h.connect()]);
+    await Promise.allSettled(conns.map((c) => c.login('carol', 'carol-pw')));
+    await sleep(200);
+    const open = conns.filter((c) => c.isOpen);
+    expect(open).toHaveLength(1);
+    expect(h.sdk.getOnlineUsers().map((u) => u.userId)).toEqual([1003]);
+    expect((await open[0].request('getOnlineFriends', {})).friends).toEqual([]);
+  });
+
   it('duplicate login, refuseNew: the new one gets 900211 and the old one stays', async () => {
     h = await startHarness({ sdk: { duplicateLogin: 'refuseNew' } });
     const old = await h.login('alice');
@@ -103,6 +114,15 @@ describe('login / logout', () => {
     expect(h.sdk.liftBan(1002)).toBe(true);
     expect(h.sdk.listBans()).toEqual([]);
     expect((await again.login('bob', 'bob-pw')).userId).toBe(1002);
+  });
+});
+
+describe('server messages', () => {
+  it('the signaling server reports the core server connection (10) when it starts', async () => {
+    const msgs: string[] = [];
+    h = await startHarness({ beforeSignaling: (sdk) => void sdk.on('serverMessage', (e) => void msgs.push(`${e.msg}/${e.wParam}/${e.lParam}`)) });
+    await h.sdk.idle();
+    expect(msgs).toEqual(['10/0/0']);
   });
 });
 

@@ -11,7 +11,6 @@ import type { MediaPort, PortRouter } from './MediaPort';
 export function mediaNodePort(node: MediaNode, sdk: AnyChatSdk): MediaPort {
   node.on('workerdied', ({ workerId }) => sdk.reportServerMessage(ServerMessages.MEDIA_SERVER_CONN, SignalingCodes.MEDIA_UNAVAILABLE, workerId));
   node.on('workerrestarted', ({ workerId }) => sdk.reportServerMessage(ServerMessages.MEDIA_SERVER_CONN, 0, workerId));
-  sdk.reportServerMessage(ServerMessages.MEDIA_SERVER_CONN, 0, 0);
   return { createRouter: () => node.createRouter() };
 }
 

@@ -1,5 +1,6 @@
 import { Icon } from '../../components/Icon';
-import { memo, useMemo, useState } from 'react';
+import { memo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { ConfirmDialog } from '../../components/Dialog';
 import { formatDuration } from '../../components/format';
 import { useConsoleCall } from '../../components/useConsoleCall';
@@ -10,11 +11,8 @@ import { useConsoleStore } from '../../state/store';
 /** Active 1:1 calls (`calls:changed`) with parties and duration; hang up with confirmation. */
 export function CallsScreen() {
   const t = useT();
-  const version = useConsoleStore((s) => s.callsVersion);
-  const ids = useMemo(
-    () => [...useConsoleStore.getState().calls.values()].sort((a, b) => a.startedAt - b.startedAt).map((c) => c.callId),
-    [version],
-  );
+  // A small set: derive the ids in the selector; useShallow keeps the array while they are equal.
+  const ids = useConsoleStore(useShallow((s) => [...s.calls.values()].sort((a, b) => a.startedAt - b.startedAt).map((c) => c.callId)));
   const [hangup, setHangup] = useState<string | null>(null);
   if (ids.length === 0) return <p className="muted">{t('calls.empty')}</p>;
   return (

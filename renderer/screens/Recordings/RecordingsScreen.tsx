@@ -1,5 +1,6 @@
 import { Icon } from '../../components/Icon';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { RecordingEntry, RecordingQuery } from '../../../shared/ipc/contract';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { formatBytes, formatDuration, formatTime, fromLocalInput } from '../../components/format';
@@ -24,8 +25,7 @@ export function RecordingsScreen() {
 
 function ActiveRecordings() {
   const t = useT();
-  const version = useConsoleStore((s) => s.activeRecordingsVersion);
-  const active = useMemo(() => [...useConsoleStore.getState().activeRecordings.values()].filter((r) => r.state === 'recording'), [version]);
+  const active = useConsoleStore(useShallow((s) => [...s.activeRecordings.values()].filter((r) => r.state === 'recording')));
   const { run, busy } = useConsoleCall();
   return (
     <section className="card" aria-labelledby="active-rec-title">
@@ -209,19 +209,21 @@ const RecordingRow = memo(function RecordingRow({ entry: r, onAction }: { entry:
       <td className={r.state === 'failed' ? 'error' : ''} title={r.error}>
         {t(`recordings.state.${r.state}`)}
       </td>
-      <td className="row-actions">
-        <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.play', { name })} title={t('recordings.play', { name })} data-testid={`recording-play-${id}`} onClick={() => onAction({ kind: 'play', entry: r })}>
-          <Icon name="play" />
-        </button>
-        <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.download', { name })} title={t('recordings.download', { name })} data-testid={`recording-download-${id}`} onClick={() => void download()}>
-          <Icon name="download" />
-        </button>
-        <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.rename', { name })} title={t('recordings.rename', { name })} data-testid={`recording-rename-${id}`} onClick={() => onAction({ kind: 'rename', entry: r })}>
-          <Icon name="edit" />
-        </button>
-        <button type="button" className="icon danger" disabled={!r.fileId} aria-label={t('recordings.delete', { name })} title={t('recordings.delete', { name })} data-testid={`recording-delete-${id}`} onClick={() => onAction({ kind: 'delete', entry: r })}>
-          <Icon name="trash" />
-        </button>
+      <td>
+        <span className="row-actions">
+          <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.play', { name })} title={t('recordings.play', { name })} data-testid={`recording-play-${id}`} onClick={() => onAction({ kind: 'play', entry: r })}>
+            <Icon name="play" />
+          </button>
+          <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.download', { name })} title={t('recordings.download', { name })} data-testid={`recording-download-${id}`} onClick={() => void download()}>
+            <Icon name="download" />
+          </button>
+          <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.rename', { name })} title={t('recordings.rename', { name })} data-testid={`recording-rename-${id}`} onClick={() => onAction({ kind: 'rename', entry: r })}>
+            <Icon name="edit" />
+          </button>
+          <button type="button" className="icon danger" disabled={!r.fileId} aria-label={t('recordings.delete', { name })} title={t('recordings.delete', { name })} data-testid={`recording-delete-${id}`} onClick={() => onAction({ kind: 'delete', entry: r })}>
+            <Icon name="trash" />
+          </button>
+        </span>
       </td>
     </tr>
   );

@@ -32,20 +32,21 @@ function useName(userId: number | null): string {
 function Seats({ mic, run, busy }: { mic: MicStateView; run: Run; busy: boolean }) {
   return (
     <ol className="seats">
-      {mic.seats.map((seat) => (
-        <Seat key={seat.seat} roomId={mic.roomId} seat={seat} run={run} busy={busy} />
+      {mic.seats.map((seat, index) => (
+        <Seat key={seat.seat} roomId={mic.roomId} seat={seat} label={index + 1} run={run} busy={busy} />
       ))}
     </ol>
   );
 }
 
-const Seat = memo(function Seat({ roomId, seat, run, busy }: { roomId: number; seat: MicStateView['seats'][number]; run: Run; busy: boolean }) {
+/** `label` is the 1-based position shown to operators; `seat.seat` is the server's seat number, used in calls and test ids. */
+const Seat = memo(function Seat({ roomId, seat, label, run, busy }: { roomId: number; seat: MicStateView['seats'][number]; label: number; run: Run; busy: boolean }) {
   const t = useT();
   const name = useName(seat.userId);
   const speaking = useConsoleStore((s) => seat.userId !== null && s.activeSpeakers[roomId] === seat.userId);
   return (
     <li className={`seat${seat.locked ? ' locked' : ''}${speaking ? ' speaking' : ''}`} data-testid={`mic-seat-${seat.seat}`} data-user-id={seat.userId ?? ''} data-locked={seat.locked}>
-      <span className="seat-no">{t('mic.seat', { n: seat.seat })}</span>
+      <span className="seat-no">{t('mic.seat', { n: label })}</span>
       <span className="seat-user">{seat.userId === null ? <span className="muted">{seat.locked ? t('mic.locked') : t('mic.empty')}</span> : name}</span>
       {seat.userId !== null && (
         <button type="button" className="icon" disabled={busy} aria-label={t('mic.forceOff', { name })} title={t('mic.forceOff', { name })} data-testid={`mic-force-off-${seat.seat}`} onClick={() => void run('mic:forceOff', { roomId, userId: seat.userId! })}>
@@ -57,8 +58,8 @@ const Seat = memo(function Seat({ roomId, seat, run, busy }: { roomId: number; s
         className="icon"
         disabled={busy}
         aria-pressed={seat.locked}
-        aria-label={seat.locked ? t('mic.unlock', { n: seat.seat }) : t('mic.lock', { n: seat.seat })}
-        title={seat.locked ? t('mic.unlock', { n: seat.seat }) : t('mic.lock', { n: seat.seat })}
+        aria-label={seat.locked ? t('mic.unlock', { n: label }) : t('mic.lock', { n: label })}
+        title={seat.locked ? t('mic.unlock', { n: label }) : t('mic.lock', { n: label })}
         data-testid={`mic-lock-${seat.seat}`}
         onClick={() => void run('mic:lockSeat', { roomId, seat: seat.seat, locked: !seat.locked })}
       >

@@ -51,7 +51,7 @@ export function RoomDetailView({ roomId }: { roomId: number }) {
   if (!room)
     return (
       <section className="stack">
-        {back}
+        <div className="toolbar">{back}</div>
         <p className={loadError ? 'error' : 'muted'} role={loadError ? 'alert' : undefined}>
           {loaded ? (loadError ?? t('room.gone')) : t('common.loading')}
         </p>
@@ -65,9 +65,7 @@ export function RoomDetailView({ roomId }: { roomId: number }) {
         <h2>
           {t('room.title', { roomId })} {room.name ? `· ${room.name}` : ''}
         </h2>
-        <span className="muted">
-          {room.userCount} {t('rooms.users')}
-        </span>
+        <span className="muted">{t('room.userCount', { count: room.userCount })}</span>
         <span className="spacer" />
         <button type="button" onClick={() => setBroadcast(true)} data-testid="room-broadcast">
           <Icon name="megaphone" /> {t('room.broadcast')}

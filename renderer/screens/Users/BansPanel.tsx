@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { formatTime } from '../../components/format';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
@@ -7,9 +7,8 @@ import { useConsoleStore } from '../../state/store';
 /** Active bans (`bans:changed`), each liftable. */
 export function BansPanel() {
   const t = useT();
-  const version = useConsoleStore((s) => s.bansVersion);
+  const bans = useConsoleStore(useShallow((s) => [...s.bans.values()].sort((a, b) => a.until - b.until)));
   const language = useConsoleStore((s) => s.language);
-  const bans = useMemo(() => [...useConsoleStore.getState().bans.values()].sort((a, b) => a.until - b.until), [version]);
   const { run, busy } = useConsoleCall();
   return (
     <aside className="card bans" aria-labelledby="bans-title">
