@@ -160,8 +160,7 @@ test('record 5 s from the room view: the file appears with its duration and play
   await alice.page.context().close();
 });
 
-test.fixme('the live preview tile decodes frames', async ({ page, browser }) => {
-  // Needs the preview:* calls in the host (ConsoleService has no preview handlers yet).
+test('the live preview tile decodes frames', async ({ page, browser }) => {
   const alice = await publishingUser(browser, host.url, ALICE.userName, ALICE.password, 'preview');
   const console = await ConsolePage.signIn(page, host.url);
   await console.openRoom(alice.roomId);

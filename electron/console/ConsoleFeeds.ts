@@ -19,7 +19,7 @@ export class ConsoleFeeds {
     private readonly core: Core,
     private readonly out: TypedEmitter<ConsoleEvents>,
   ) {
-    const { sdk, business } = core.components;
+    const { sdk, business, gateway } = core.components;
     const touch = (userId: number) => this.markUser(userId);
     this.disposers.push(
       core.status.on('changed', (s) => out.emit('status:changed', s)),
@@ -36,6 +36,8 @@ export class ConsoleFeeds {
         for (const u of m.users) touch(u.userId);
       }),
       business.on('micChanged', (m) => out.emit('mic:changed', m)),
+      gateway.on('outboxChanged', (e) => out.emit('gateway:changed', e)),
+      gateway.on('queueChanged', (e) => out.emit('queues:changed', e)),
     );
   }
 

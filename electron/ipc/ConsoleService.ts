@@ -10,8 +10,10 @@ import { callArgSchemas } from '../../shared/ipc/validators';
 import type { Result } from '../../shared/result';
 import { ConsoleFeeds } from '../console/ConsoleFeeds';
 import { callsHandlers } from '../console/handlers/callsHandlers';
+import { gatewayHandlers } from '../console/handlers/gatewayHandlers';
 import { ActiveRecordings, recordingsHandlers } from '../console/handlers/recordingsHandlers';
-import { mediaStats } from '../console/mediaStats';
+import { mediaStats, SpeakerTracker } from '../console/mediaStats';
+import { PreviewSessions, previewHandlers } from '../console/handlers/previewHandlers';
 import { StatsTicker } from '../console/StatsTicker';
 import { roomsHandlers, type RoomMediaView } from '../console/handlers/roomsHandlers';
 import type { CallerContext, Handler, HandlerDeps, HandlerMap } from '../console/handlers/types';
@@ -34,6 +36,7 @@ export class ConsoleService {
   private readonly handlers: HandlerMap;
   private readonly feeds: ConsoleFeeds;
   private readonly stats: StatsTicker;
+  private readonly previews: PreviewSessions | null;
 
   constructor(
     private readonly core: Core,
@@ -44,8 +47,15 @@ export class ConsoleService {
       audited: (caller, action, target, params, fn) => core.audit.run(caller.operator, action, target, params, fn),
     };
     const active = new ActiveRecordings(deps, this.events);
-    const roomMedia: RoomMediaView = opts.roomMedia ?? { producersOf: () => [], recordingsOf: (roomId) => active.ofRoom(roomId) };
-    const { sdk, business, platform, media } = core.components;
+    const { sdk, business, platform, media, signaling } = core.components;
+    const rooms = signaling.roomMedia;
+    const roomMedia: RoomMediaView = opts.roomMedia ?? {
+      producersOf: (roomId) => rooms?.producersOfRoom(roomId) ?? [],
+      recordingsOf: (roomId) => active.ofRoom(roomId),
+    };
+    this.previews = rooms ? new PreviewSessions(rooms, this.events) : null;
+    const speakers = new SpeakerTracker();
+    const roomOfRouter = (router: { id: string }) => rooms?.roomOfRouterId(router.id) ?? null;
     this.stats = new StatsTicker(
       {
         usersOnline: () => sdk.getOnlineUsers().length,
@@ -56,7 +66,7 @@ export class ConsoleService {
           midnight.setHours(0, 0, 0, 0);
           return platform.files.query({ fromMs: midnight.getTime(), toMs: Date.now() + 60_000, typeMask: 1, exactName: false, offset: 0, limit: 1 }).total;
         },
-        media: () => mediaStats(media),
+        media: () => mediaStats(media, roomOfRouter, speakers),
       },
       core.logger.child({ component: 'console-stats' }),
     );
@@ -75,9 +85,11 @@ export class ConsoleService {
         'dashboard:snapshot': () => this.stats.snapshot(),
       } satisfies HandlerMap,
       recordingsHandlers(deps, active),
+      this.previews ? previewHandlers(this.previews) : {},
       usersHandlers(deps),
       roomsHandlers(deps, roomMedia),
       callsHandlers(deps),
+      gatewayHandlers(deps),
       ...(opts.extraHandlers ?? []),
     );
     this.feeds = new ConsoleFeeds(core, this.events);
@@ -103,6 +115,7 @@ export class ConsoleService {
 
   close(): void {
     this.stats.stop();
+    this.previews?.closeAll();
     this.feeds.close();
     this.events.removeAllListeners();
   }

@@ -58,6 +58,11 @@ export class SignalingServer {
     return s;
   }
 
+  /** The media side's room view (routers, producers) — null without a media node. */
+  get roomMedia(): MediaRequests | null {
+    return this.media;
+  }
+
   get connectionCount(): number {
     return this.conns.size;
   }

@@ -11,6 +11,10 @@ import type {
   AuditEntry,
   BanEntry,
   DashboardSnapshot,
+  DeliveryLogView,
+  GatewayOverview,
+  OutboxEntryView,
+  QueuesView,
   MicStateView,
   OnlineUser,
   PreviewConsumer,
@@ -81,6 +85,15 @@ export interface ConsoleCalls {
 
   'audit:list': { args: { limit?: number; beforeId?: number }; result: AuditEntry[] };
 
+  /** Gateway screen: apps and keys, outbox depth, request counters. */
+  'gateway:overview': { args: NoArgs; result: GatewayOverview };
+  'gateway:outbox': { args: { appId?: string; state?: 'pending' | 'dead'; limit?: number }; result: OutboxEntryView[] };
+  'gateway:deliveryLog': { args: { appId?: string; notifyId?: string; limit?: number }; result: DeliveryLogView[] };
+  /** Re-sends dead notices (one by notifyId, or all of an app, or all). Returns how many. */
+  'gateway:resendDead': { args: { notifyId?: string; appId?: string }; result: { resent: number } };
+  /** Queues screen: areas, queues with waiting customers, agents and their status. */
+  'queues:snapshot': { args: NoArgs; result: QueuesView };
+
   /** Live preview: the console consumes a room's producers through mediasoup-client. */
   'preview:open': { args: { roomId: number }; result: { previewId: string; routerRtpCapabilities: unknown } };
   'preview:createTransport': { args: { previewId: string }; result: PreviewTransport };
@@ -106,6 +119,10 @@ export interface ConsoleEvents {
   'audit:appended': AuditEntry;
   /** Once a second: users online, total media bitrate, per-producer quality, active speakers. */
   'stats:tick': StatsTick;
+  /** The notice outbox changed (depth, a delivery, a retry); the screen re-reads what it shows. */
+  'gateway:changed': { appId: string };
+  /** Queue state changed (agent status, a customer queued or served). */
+  'queues:changed': { reason: string };
   /** Producers of a previewed room came or went. */
   'preview:producers': { previewId: string; producers: { producerId: string; userId: number; kind: 'audio' | 'video' }[] };
 }
@@ -148,6 +165,11 @@ const callNameList = [
   'calls:list',
   'calls:hangup',
   'audit:list',
+  'gateway:overview',
+  'gateway:outbox',
+  'gateway:deliveryLog',
+  'gateway:resendDead',
+  'queues:snapshot',
   'preview:open',
   'preview:createTransport',
   'preview:connectTransport',
@@ -166,6 +188,8 @@ const eventNameList = [
   'bans:changed',
   'audit:appended',
   'stats:tick',
+  'gateway:changed',
+  'queues:changed',
   'preview:producers',
 ] as const;
 

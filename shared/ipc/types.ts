@@ -185,3 +185,79 @@ export interface PreviewConsumer {
   kind: 'audio' | 'video';
   rtpParameters: unknown;
 }
+
+// ---------------------------------------------------------------- gateway and smart queueing
+
+export interface GatewayAppView {
+  appId: string;
+  callbackUrl: string | null;
+  /** Whether an MD5 key is set, and a short hint (never the key). */
+  md5Key: { set: boolean; hint: string };
+  rsaPublicKey: { set: boolean; sha256: string | null; pem: string | null };
+  timestampWindowSeconds: number;
+  downloadUrlSeconds: number;
+  retry: { initialDelayMs: number; maxDelayMs: number; maxAttempts: number };
+  notifySignType: 'MD5' | 'RSA' | null;
+  notifyMethods: string[];
+}
+
+export interface GatewayOverview {
+  apps: GatewayAppView[];
+  /** PEM of the server's RSA public key (verifies RSA-signed notices). */
+  serverPublicKeyPem: string;
+  outbox: { appId: string; pending: number; dead: number; oldestPendingMs: number }[];
+  requests: { total: number; success: number; byMethod: Record<string, { success: number; fail: number }>; byErrorCode: Record<string, number> };
+}
+
+export interface OutboxEntryView {
+  id: number;
+  notifyId: string;
+  appId: string;
+  method: string;
+  body: Record<string, unknown>;
+  createdAt: number;
+  state: 'pending' | 'dead';
+  attempts: number;
+  nextAttemptAt: number;
+  lastAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
+export interface DeliveryLogView {
+  id: number;
+  notifyId: string;
+  appId: string;
+  method: string;
+  attempt: number;
+  at: number;
+  httpStatus: number | null;
+  error: string | null;
+  outcome: 'delivered' | 'retry' | 'dead';
+}
+
+export interface QueueObjectView {
+  objectguid: string;
+  /** 4 service area, 5 queue, 9 skill, 10 queue group. */
+  objecttype: number;
+  objectid: number;
+  parentobjectid: number;
+  name: string;
+  description: string;
+  flags: number;
+  priority: number;
+  skillgroups: number[];
+  queuegroups: number[];
+  param: number;
+  strparam: string;
+}
+
+export interface QueuesView {
+  areas: (QueueObjectView & { agentCount: number; guestCount: number; queuedCount: number })[];
+  queues: (QueueObjectView & { waiting: { userId: number; userName: string; waitingSinceMs: number }[] })[];
+  skills: QueueObjectView[];
+  queueGroups: QueueObjectView[];
+  /** status: 0 not ready, 1 idle, 2 busy, 3 away. */
+  agents: { userId: number; userName: string; status: number; areaGuid: string | null; servingUserId: number | null; statusSince: number; skillgroups: number[] }[];
+  userObjects: { userId: number; flags: number; priority: number; skillgroups: number[]; queuegroups: number[] }[];
+}

@@ -10,6 +10,7 @@ export type Json = Record<string, unknown>;
 export interface PortProducer {
   readonly id: string;
   readonly kind: 'audio' | 'video';
+  readonly paused?: boolean;
   readonly appData: Json;
   pause(): Promise<void> | void;
   resume(): Promise<void> | void;
@@ -39,6 +40,7 @@ export interface PortTransport {
 }
 
 export interface PortRouter {
+  readonly id?: string;
   readonly rtpCapabilities: RtpCapabilities;
   canConsume(opts: { producerId: string; rtpCapabilities: RtpCapabilities }): boolean;
   createWebRtcTransport(opts?: { appData?: Json }): Promise<PortTransport>;

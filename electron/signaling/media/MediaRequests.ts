@@ -25,6 +25,9 @@ interface Peer {
 export class MediaRequests implements MediaControl {
   private readonly routers = new Map<number, Promise<PortRouter>>();
   private readonly peers = new Map<number, Peer>();
+  /** Settled routers by room, and rooms by router id (console views, stats). */
+  private readonly roomByRouterId = new Map<string, number>();
+  private readonly producerListeners = new Set<(roomId: number) => void>();
 
   constructor(
     private readonly port: MediaPort,
@@ -63,8 +66,10 @@ export class MediaRequests implements MediaControl {
         p.on?.('transportclose', () => {
           if (!peer.producers.delete(p.id)) return;
           this.sdk.pushToRoom(peer.roomId, 'producerClosed', { producerId: p.id, userId: peer.userId, kind: p.kind });
+          this.producersChanged(peer.roomId);
         });
         this.sdk.pushToRoom(peer.roomId, 'newProducer', { producerId: p.id, userId: s.userId, kind }, s.userId);
+        this.producersChanged(peer.roomId);
         return { id: p.id };
       }
       case 'consume': {
@@ -90,6 +95,7 @@ export class MediaRequests implements MediaControl {
         if (method === 'pauseProducer') await p.pause();
         else if (method === 'resumeProducer') await p.resume();
         else this.closeProducer(peer, p);
+        if (method !== 'closeProducer') this.producersChanged(peer.roomId);
         return {};
       }
     }
@@ -103,6 +109,41 @@ export class MediaRequests implements MediaControl {
     for (const peer of this.peers.values()) {
       if (peer.roomId !== roomId || peer.userId === s.userId) continue;
       for (const p of peer.producers.values()) s.link.push('newProducer', { producerId: p.id, userId: peer.userId, kind: p.kind });
+    }
+  }
+
+  /** The room's router, created on first use (the console's live preview consumes from it). */
+  routerOfRoom(roomId: number): Promise<PortRouter> {
+    return this.routerOf(roomId);
+  }
+
+  /** Every producer in a room, with its user (console room view). */
+  producersOfRoom(roomId: number): { producerId: string; userId: number; kind: 'audio' | 'video'; paused: boolean }[] {
+    const out = [];
+    for (const peer of this.peers.values()) {
+      if (peer.roomId !== roomId) continue;
+      for (const p of peer.producers.values()) out.push({ producerId: p.id, userId: peer.userId, kind: p.kind, paused: p.paused ?? false });
+    }
+    return out;
+  }
+
+  roomOfRouterId(routerId: string): number | null {
+    return this.roomByRouterId.get(routerId) ?? null;
+  }
+
+  /** Calls `listener(roomId)` whenever a room's producers come, go, pause or resume. */
+  onRoomProducers(listener: (roomId: number) => void): () => void {
+    this.producerListeners.add(listener);
+    return () => this.producerListeners.delete(listener);
+  }
+
+  private producersChanged(roomId: number): void {
+    for (const l of this.producerListeners) {
+      try {
+        l(roomId);
+      } catch (err) {
+        this.logger.error({ err }, 'room producers listener failed');
+      }
     }
   }
 
@@ -131,7 +172,12 @@ export class MediaRequests implements MediaControl {
     if (![...this.peers.values()].some((p) => p.roomId === peer.roomId)) {
       const r = this.routers.get(peer.roomId);
       this.routers.delete(peer.roomId);
-      void r?.then((router) => router.close()).catch(() => undefined);
+      void r
+        ?.then((router) => {
+          if (router.id) this.roomByRouterId.delete(router.id);
+          router.close();
+        })
+        .catch(() => undefined);
     }
   }
 
@@ -143,6 +189,7 @@ export class MediaRequests implements MediaControl {
     peer.producers.delete(p.id);
     p.close();
     this.sdk.pushToRoom(peer.roomId, 'producerClosed', { producerId: p.id, userId: peer.userId, kind: p.kind });
+    this.producersChanged(peer.roomId);
   }
 
   private peerOf(userId: number, roomId: number): Peer {
@@ -161,11 +208,17 @@ export class MediaRequests implements MediaControl {
   private routerOf(roomId: number): Promise<PortRouter> {
     let r = this.routers.get(roomId);
     if (!r) {
-      r = this.port.createRouter().catch((err) => {
-        this.routers.delete(roomId);
-        this.logger.error({ err, roomId }, 'router creation failed');
-        throw new CodedError(SignalingCodes.MEDIA_UNAVAILABLE, 'media node unavailable');
-      });
+      r = this.port.createRouter().then(
+        (router) => {
+          if (router.id) this.roomByRouterId.set(router.id, roomId);
+          return router;
+        },
+        (err) => {
+          this.routers.delete(roomId);
+          this.logger.error({ err, roomId }, 'router creation failed');
+          throw new CodedError(SignalingCodes.MEDIA_UNAVAILABLE, 'media node unavailable');
+        },
+      );
       this.routers.set(roomId, r);
     }
     return r;

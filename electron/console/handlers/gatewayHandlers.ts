@@ -1,0 +1,21 @@
+/** Gateway and Queues screens: apps and keys, the notice outbox, delivery log, re-send, queue state. */
+import type { HandlerDeps, HandlerMap } from './types';
+
+export function gatewayHandlers({ core, audited }: HandlerDeps): HandlerMap {
+  const gw = () => core.components.gateway;
+  return {
+    'gateway:overview': () => ({
+      apps: gw().appsInfo(),
+      serverPublicKeyPem: gw().serverPublicKeyPem,
+      outbox: gw().outboxDepth(),
+      requests: gw().requestStats(),
+    }),
+    'gateway:outbox': (filter) => gw().outboxEntries(filter),
+    'gateway:deliveryLog': (filter) => gw().deliveryLog(filter),
+    'gateway:resendDead': (sel, caller) =>
+      audited(caller, 'gateway:resendDead', sel.notifyId ? `notice ${sel.notifyId}` : sel.appId ? `app ${sel.appId}` : 'all dead notices', { ...sel }, () => ({
+        resent: gw().resendDead(sel),
+      })),
+    'queues:snapshot': () => gw().queueSnapshot(),
+  };
+}
