@@ -1,68 +1,102 @@
 /**
- * A video call with media in Chromium (seed §6): A calls B, B accepts, both enter the allocated
- * room and exchange audio/video through the media node; the server ends the call
- * (videoCallControl) and both pages see finish; the call room is torn down.
- *   npx playwright test e2e/business/call.spec.ts
+ * A video call with media (seed §6), on the real headless host and the real demo client page
+ * (`/demo/`) in Chromium: alice calls bob, bob accepts, both pages enter the allocated call room
+ * and exchange audio/video through the media node; the operator hangs the call up over the
+ * console socket (`calls:hangup` → videoCallControl finish) and both pages see the finish and
+ * leave the room, which ends. Before that a call is rejected by the callee; after it, one is hung
+ * up from the callee's page.
+ *   npm run build && npx playwright test e2e/business/call.spec.ts
  */
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { chromiumArgs } from '../../playwright.config';
-import { VideoCallEvent } from '../../electron/sdk';
-import { E2E_USERS, buildMicPage, startBusinessServer, type BusinessServer } from './server';
+import { expect, test } from '@playwright/test';
+import { defaultHostConfig, startHost, type RunningHost } from '../fixtures/host';
+import { ConsoleSession, demoState, expectVideoFlowing, signedInDemo } from './demoPage';
 
-type App = {
-  login(ws: string, u: string, p: string): Promise<number>;
-  call(userId: number): Promise<unknown>;
-  autoAccept: boolean;
-  stats(): Promise<Record<string, number>>;
-  state(): { publishing: string[]; consuming: number; errors: string[]; roomId: number; callEvents: { eventType: number; param: number }[] };
-};
-const call = <R>(p: Page, fn: (a: App) => R | Promise<R>) =>
-  p.evaluate(([src]) => new Function('a', `return (${src})(a)`)((globalThis as unknown as { app: App }).app) as R, [fn.toString()] as const);
+const ALICE = 1001;
+const BOB = 1002;
+const FINISH = 4;
 
-test.describe('video call with media (Chromium)', () => {
-  test.describe.configure({ mode: 'serial', timeout: 120_000 });
-  let server: BusinessServer;
-  let browser: Browser;
-  let a: Page;
-  let b: Page;
-  const [ua, ub] = [E2E_USERS[0]!, E2E_USERS[1]!];
+let host: RunningHost;
+let baseUrl = '';
 
-  test.beforeAll(async () => {
-    server = await startBusinessServer(await buildMicPage(), [44200, 44399]);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
-    [a, b] = [await browser.newPage(), await browser.newPage()];
-    for (const [p, u] of [[a, ua], [b, ub]] as const) {
-      await p.goto(server.url);
-      await p.waitForFunction(() => 'app' in globalThis);
-      await p.evaluate(([ws, n, pw]) => (globalThis as unknown as { app: App }).app.login(ws, n, pw), [server.wsUrl, u.userName, u.password] as const);
+test.beforeAll(async () => {
+  host = await startHost(defaultHostConfig());
+  baseUrl = host.url.replace(/\/$/, '');
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+test('alice calls bob, bob accepts, media flows both ways, the operator ends it for both', async ({ browser }) => {
+  test.setTimeout(60_000);
+  const console_ = await ConsoleSession.open(baseUrl);
+  try {
+    const alice = await signedInDemo(browser, baseUrl, 'alice', 'alice-pw');
+    const bob = await signedInDemo(browser, baseUrl, 'bob', 'bob-pw');
+
+    // A rejected call leaves both idle.
+    await alice.getByTestId('callUser').fill(String(BOB));
+    await alice.getByTestId('callStart').click();
+    await expect(alice.getByTestId('callState')).toHaveAttribute('data-state', 'calling');
+    await expect(bob.getByTestId('callIncoming')).toBeVisible();
+    await bob.getByTestId('callReject').click();
+    await expect(alice.getByTestId('callState')).toHaveAttribute('data-state', 'idle');
+    await expect(alice.getByTestId('status')).toContainText('call refused');
+    await expect(bob.getByTestId('callState')).toHaveAttribute('data-state', 'idle');
+
+    // Accepted: both pages enter the allocated room and publish.
+    await alice.getByTestId('callUser').fill(String(BOB));
+    await alice.getByTestId('callStart').click();
+    await expect(bob.getByTestId('callState')).toContainText('incoming call from');
+    await bob.getByTestId('callAccept').click();
+    await expect(alice.getByTestId('callState')).toHaveAttribute('data-state', 'active');
+    await expect(bob.getByTestId('callState')).toHaveAttribute('data-state', 'active');
+    const roomId = Number(await alice.getByTestId('callState').getAttribute('data-room-id'));
+    expect(roomId).toBeGreaterThan(0);
+    await expect(bob.getByTestId('callState')).toHaveAttribute('data-room-id', String(roomId));
+    await expect(alice.getByTestId('status')).toContainText(`in room ${roomId}`);
+    await expect(bob.getByTestId('status')).toContainText(`in room ${roomId}`);
+
+    const calls = await console_.call<{ callId: string; callerId: number; calleeId: number; roomId: number | null }[]>('calls:list');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ callerId: ALICE, calleeId: BOB, roomId });
+
+    // Media both ways.
+    await expect(alice.getByTestId(`video-${BOB}`)).toBeVisible({ timeout: 20_000 });
+    await expect(bob.getByTestId(`video-${ALICE}`)).toBeVisible({ timeout: 20_000 });
+    await expectVideoFlowing(alice, BOB);
+    await expectVideoFlowing(bob, ALICE);
+    expect((await demoState(alice)).publishing).toEqual(['audio', 'video']);
+    expect((await demoState(bob)).publishing).toEqual(['audio', 'video']);
+    for (const p of [alice, bob]) expect((await demoState(p)).errors).toEqual([]);
+
+    // The server ends the call: both pages see finish and are out of the room.
+    await console_.call('calls:hangup', { callId: calls[0]!.callId });
+    for (const p of [alice, bob]) {
+      await expect(p.getByTestId('callState')).toHaveAttribute('data-state', 'idle');
+      await expect(p.getByTestId('status')).toContainText('call finished');
+      await expect(p.getByTestId('enterRoom')).toBeVisible();
+      await expect(p.locator('video')).toHaveCount(0);
+      const s = await demoState(p);
+      expect(s.callEvents.filter((e) => e.eventType === FINISH).map((e) => e.param)).toEqual([roomId]);
+      expect(s.roomId).toBe(0);
     }
-  });
+    await expect.poll(() => console_.call<unknown[]>('calls:list')).toEqual([]);
+    await expect.poll(async () => (await console_.call<{ roomId: number }[]>('rooms:list')).some((r) => r.roomId === roomId)).toBe(false);
 
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('A calls B, B accepts, media flows both ways, the server ends it for both', async () => {
-    await b.evaluate(() => ((globalThis as unknown as { app: App }).app.autoAccept = true));
-    await a.evaluate((id) => (globalThis as unknown as { app: App }).app.call(id), ub.userId);
-    const roomOf = (p: Page) => call(p, (x) => x.state().roomId);
-    await expect.poll(() => roomOf(a), { timeout: 10_000 }).toBeGreaterThan(0);
-    const roomId = await roomOf(a);
-    await expect.poll(() => roomOf(b)).toBe(roomId);
-    expect(server.business.listRooms().find((r) => r.roomId === roomId)).toMatchObject({ isCallRoom: true });
-
-    const frames = (p: Page, userId: number) => call(p, (x) => x.stats()).then((s) => s[String(userId)] ?? 0);
-    await expect.poll(() => frames(a, ub.userId), { timeout: 30_000 }).toBeGreaterThan(10);
-    await expect.poll(() => frames(b, ua.userId), { timeout: 30_000 }).toBeGreaterThan(10);
-
-    server.sdk.videoCallControl(VideoCallEvent.FINISH, ua.userId);
-    const finished = (p: Page) => call(p, (x) => x.state().callEvents.filter((e) => e.eventType === 4).map((e) => e.param));
-    await expect.poll(() => finished(a)).toEqual([roomId]);
-    await expect.poll(() => finished(b)).toEqual([roomId]);
-    await expect.poll(() => server.sdk.getOnlineUser(ua.userId)?.roomId ?? null).toBeNull();
-    await expect.poll(() => server.sdk.getOnlineUser(ub.userId)?.roomId ?? null).toBeNull();
-    await expect.poll(() => server.business.listRooms().some((r) => r.roomId === roomId)).toBe(false);
-    for (const p of [a, b]) expect(await call(p, (x) => x.state().errors)).toEqual([]);
-  });
+    // Another call, hung up by the callee from the page: both sides end.
+    await alice.getByTestId('callUser').fill(String(BOB));
+    await alice.getByTestId('callStart').click();
+    await bob.getByTestId('callAccept').click();
+    await expect(alice.getByTestId('callState')).toHaveAttribute('data-state', 'active');
+    await expect(alice.getByTestId(`video-${BOB}`)).toBeVisible({ timeout: 20_000 });
+    await bob.getByTestId('callHangup').click();
+    for (const p of [alice, bob]) {
+      await expect(p.getByTestId('callState')).toHaveAttribute('data-state', 'idle');
+      await expect(p.getByTestId('enterRoom')).toBeVisible();
+    }
+    await expect.poll(() => console_.call<unknown[]>('calls:list')).toEqual([]);
+  } finally {
+    console_.close();
+  }
 });

@@ -1,82 +1,107 @@
 /**
- * Public mic seats with real media in Chromium (seed §8.3, §8.4): two clients take the two seats
- * and publish; a third, audience, receives both videos; the first releases the mic, the queued
- * fourth is seated, publishes, and its video reaches the audience page.
- *   npx playwright test e2e/business/micSeats.spec.ts
+ * Public mic seats with real media (seed §8.3, §8.4), on the real headless host and the real demo
+ * client page (`/demo/`) in Chromium: alice (interactive) and bob (audience) take the two seats
+ * and their pages publish on their own; carol (audience) receives both videos; dave (audience)
+ * queues; alice releases the mic → dave is seated, his page publishes, his video reaches carol's
+ * page and alice's is dropped there.
+ *   npm run build && npx playwright test e2e/business/micSeats.spec.ts
  */
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { chromiumArgs } from '../../playwright.config';
-import { E2E_USERS, buildMicPage, startBusinessServer, type BusinessServer } from './server';
+import { expect, test, type Page } from '@playwright/test';
+import { defaultHostConfig, startHost, type RunningHost } from '../fixtures/host';
+import { demoState, enterRoom, expectVideoFlowing, framesFrom, signedInDemo } from './demoPage';
 
-type App = {
-  login(ws: string, u: string, p: string): Promise<number>;
-  join(room: Record<string, unknown>, mode: 'mic' | 'all'): Promise<number>;
-  micRequest(): Promise<{ state: string; seat?: number; position?: number }>;
-  micRelease(): Promise<{ state: string }>;
-  stats(): Promise<Record<string, number>>;
-  state(): { publishing: string[]; seated: number[]; queue: number[]; consuming: number; errors: string[] };
-};
-const app = (p: Page) => p.evaluate.bind(p) as <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => Promise<R>;
-const call = <R>(p: Page, fn: (a: App) => R | Promise<R>) =>
-  app(p)(([src]) => new Function('a', `return (${src})(a)`)((globalThis as unknown as { app: App }).app) as R, [fn.toString()] as const);
+const ALICE = 1001;
+const BOB = 1002;
+const CAROL = 1003;
+const DAVE = 1004;
 
-test.describe('mic seats carry media (Chromium)', () => {
-  test.describe.configure({ mode: 'serial', timeout: 150_000 });
-  let server: BusinessServer;
-  let browser: Browser;
-  const pages: Page[] = [];
-  const uidOf = (i: number) => E2E_USERS[i]!.userId;
+let host: RunningHost;
+let baseUrl = '';
 
-  test.beforeAll(async () => {
-    server = await startBusinessServer(await buildMicPage(), [44000, 44199]);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
-    for (let i = 0; i < 4; i++) {
-      const p = await browser.newPage();
-      await p.goto(server.url);
-      await p.waitForFunction(() => 'app' in globalThis);
-      const u = E2E_USERS[i]!;
-      await app(p)(([ws, n, pw]) => (globalThis as unknown as { app: App }).app.login(ws, n, pw), [server.wsUrl, u.userName, u.password] as const);
-      await app(p)(() => (globalThis as unknown as { app: App }).app.join({ roomName: 'stage', role: 'audience' }, 'mic'), null);
-      pages.push(p);
-    }
-  });
+test.beforeAll(async () => {
+  host = await startHost(defaultHostConfig());
+  baseUrl = host.url.replace(/\/$/, '');
+});
 
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+test.afterAll(async () => {
+  await host?.stop();
+});
 
-  test('two seated clients publish and the audience decodes both; the queued fourth takes over', async () => {
-    const [p1, p2, audience, p4] = pages as [Page, Page, Page, Page];
-    expect(await call(p1, (a) => a.micRequest())).toEqual({ state: 'seated', seat: 0 });
-    expect(await call(p2, (a) => a.micRequest())).toEqual({ state: 'seated', seat: 1 });
-    expect(await call(p4, (a) => a.micRequest())).toEqual({ state: 'queued', position: 1 });
-    await expect.poll(() => call(p1, (a) => a.state().publishing), { timeout: 20_000 }).toEqual(['audio', 'video']);
-    await expect.poll(() => call(p4, (a) => a.state().publishing)).toEqual([]);
+test('seated users publish, the audience receives them, the queued user takes over a released seat', async ({ browser }) => {
+  test.setTimeout(60_000);
+  const room = `stage-${Date.now()}`;
+  const join = async (user: string, role: 'interactive' | 'audience') => {
+    const page = await signedInDemo(browser, baseUrl, user, `${user}-pw`);
+    await enterRoom(page, room, role);
+    return page;
+  };
+  const alice = await join('alice', 'interactive');
+  const bob = await join('bob', 'audience');
+  const carol = await join('carol', 'audience');
+  const dave = await join('dave', 'audience');
+  const all: Page[] = [alice, bob, carol, dave];
 
-    // The audience decodes both seated users' video, and it keeps growing.
-    const frames = (p: Page, userId: number) => call(p, (a) => a.stats()).then((s) => s[String(userId)] ?? 0);
-    await expect.poll(() => frames(audience, uidOf(0)), { timeout: 30_000 }).toBeGreaterThan(10);
-    await expect.poll(() => frames(audience, uidOf(1)), { timeout: 30_000 }).toBeGreaterThan(10);
-    const before = [await frames(audience, uidOf(0)), await frames(audience, uidOf(1))];
-    await expect.poll(() => frames(audience, uidOf(0))).toBeGreaterThan(before[0]!);
-    await expect.poll(() => frames(audience, uidOf(1))).toBeGreaterThan(before[1]!);
-    expect(await frames(audience, uidOf(3))).toBe(0);
+  // Nobody is on the mic yet: nothing published, nothing consumed.
+  for (const p of all) await expect(p.getByTestId('mic')).toHaveText('not on the mic');
+  await expect(carol.locator('video')).toHaveCount(0);
 
-    // The first releases the mic: the queued fourth is seated, publishes, and reaches the audience.
-    expect(await call(p1, (a) => a.micRelease())).toEqual({ state: 'none' });
-    await expect.poll(() => call(audience, (a) => a.state().seated.sort()), { timeout: 10_000 }).toEqual([uidOf(1), uidOf(3)].sort());
-    await expect.poll(() => call(p4, (a) => a.state().publishing), { timeout: 20_000 }).toEqual(['audio', 'video']);
-    await expect.poll(() => call(p1, (a) => a.state().publishing)).toEqual([]);
-    await expect.poll(() => frames(audience, uidOf(3)), { timeout: 30_000 }).toBeGreaterThan(10);
-    const f4 = await frames(audience, uidOf(3));
-    await expect.poll(() => frames(audience, uidOf(3))).toBeGreaterThan(f4);
-    // User 1's video is no longer consumed by the audience.
-    await expect.poll(() => frames(audience, uidOf(0))).toBe(0);
-    for (const p of pages) expect(await call(p, (a) => a.state().errors)).toEqual([]);
-    // The audience page shows exactly the two seated users' videos.
-    const shown = await audience.locator('video').evaluateAll((els) => els.map((v) => Number((v as unknown as { dataset: { userId: string } }).dataset.userId)).sort());
-    expect(shown).toEqual([uidOf(1), uidOf(3)].sort());
-    await audience.screenshot({ path: 'out/test-results/business-mic-audience.png' });
-  });
+  // An audience member without a seat cannot publish (900920); the page stays clean.
+  await carol.getByTestId('camera').click();
+  await expect(carol.getByTestId('status')).toContainText('900920');
+  await expect(carol.getByTestId('video-local')).toHaveCount(0);
+  expect((await demoState(carol)).publishing).toEqual([]);
+
+  // Two seats: alice then bob are seated, dave queues; everyone sees the same panel.
+  await alice.getByTestId('micRequest').click();
+  await expect(alice.getByTestId('mic')).toHaveText('on seat 0');
+  await bob.getByTestId('micRequest').click();
+  await expect(bob.getByTestId('mic')).toHaveText('on seat 1');
+  await dave.getByTestId('micRequest').click();
+  await expect(dave.getByTestId('mic')).toHaveText('queued #1');
+  for (const p of all) {
+    await expect(p.getByTestId('mic-seat-0')).toHaveAttribute('data-user-id', String(ALICE));
+    await expect(p.getByTestId('mic-seat-1')).toHaveAttribute('data-user-id', String(BOB));
+    await expect(p.getByTestId(`mic-queue-${DAVE}`)).toBeVisible();
+  }
+
+  // Seated pages publish by themselves; the queued one does not.
+  await expect(alice.getByTestId('video-local')).toBeVisible({ timeout: 20_000 });
+  await expect(bob.getByTestId('video-local')).toBeVisible({ timeout: 20_000 });
+  await expect.poll(async () => (await demoState(alice)).publishing, { timeout: 20_000 }).toEqual(['audio', 'video']);
+  await expect.poll(async () => (await demoState(bob)).publishing, { timeout: 20_000 }).toEqual(['audio', 'video']);
+  expect((await demoState(dave)).publishing).toEqual([]);
+  await expect(dave.getByTestId('video-local')).toHaveCount(0);
+
+  // Carol (audience, no seat) decodes both seated users' video, and it keeps growing.
+  await expect(carol.getByTestId(`video-${ALICE}`)).toBeVisible({ timeout: 20_000 });
+  await expect(carol.getByTestId(`video-${BOB}`)).toBeVisible({ timeout: 20_000 });
+  await expectVideoFlowing(carol, ALICE);
+  await expectVideoFlowing(carol, BOB);
+  // Dave (queued) receives them too.
+  await expectVideoFlowing(dave, ALICE);
+  expect(await framesFrom(carol, DAVE)).toBe(0);
+
+  // Alice releases the mic: dave (head of the queue) takes seat 0 and publishes; alice stops.
+  await alice.getByTestId('micRelease').click();
+  await expect(alice.getByTestId('mic')).toHaveText('not on the mic');
+  await expect(dave.getByTestId('mic')).toHaveText('on seat 0');
+  await expect(carol.getByTestId('mic-seat-0')).toHaveAttribute('data-user-id', String(DAVE));
+  await expect(carol.getByTestId('mic-queue')).toBeEmpty();
+  await expect(dave.getByTestId('video-local')).toBeVisible({ timeout: 20_000 });
+  await expect(alice.getByTestId('video-local')).toHaveCount(0);
+  expect((await demoState(alice)).publishing).toEqual([]);
+
+  // Dave's video reaches carol's page; alice's is gone there; bob's still flows.
+  await expect(carol.getByTestId(`video-${DAVE}`)).toBeVisible({ timeout: 20_000 });
+  await expectVideoFlowing(carol, DAVE);
+  await expect(carol.getByTestId(`video-${ALICE}`)).toHaveCount(0);
+  await expect.poll(() => framesFrom(carol, ALICE)).toBe(0);
+  await expectVideoFlowing(carol, BOB);
+  await expect.poll(async () => (await demoState(carol)).consuming).toEqual([BOB, DAVE]);
+  // Alice, now off the mic, still receives the two seated users.
+  await expectVideoFlowing(alice, DAVE);
+
+  for (const p of [alice, bob, dave]) expect((await demoState(p)).errors).toEqual([]);
+  expect((await demoState(carol)).errors).toEqual([expect.stringContaining('900920')]);
+  await carol.screenshot({ path: 'out/test-results/business-mic-audience.png' });
 });

@@ -104,6 +104,10 @@ export class Core {
       tempDir: path.join(config.dataDir, 'transfers'),
     });
     this.register('sdk', () => sdk.close());
+    // A record-server error reported through the SDK (seed message 11) shows on the status bar.
+    sdk.on('serverMessage', ({ msg, wParam }) => {
+      if (msg === ServerMessages.RECORD_SERVER_CONN && wParam !== 0) this.status.set('recorder', 'degraded', `record server error ${wParam}`, wParam);
+    });
 
     this.status.set('media', 'starting', 'spawning media workers');
     this.status.set('recorder', 'starting', 'waiting for the media node');

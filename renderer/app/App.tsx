@@ -3,6 +3,8 @@ import { signOut } from '../api/webSession';
 import { useT } from '../i18n/useT';
 import { AuditScreen } from '../screens/Audit/AuditScreen';
 import { CallsScreen } from '../screens/Calls/CallsScreen';
+import { GatewayScreen } from '../screens/Gateway/GatewayScreen';
+import { QueuesScreen } from '../screens/Queues/QueuesScreen';
 import { DashboardScreen } from '../screens/Dashboard/DashboardScreen';
 import { RecordingsScreen } from '../screens/Recordings/RecordingsScreen';
 import { RoomsScreen } from '../screens/Rooms/RoomsScreen';
@@ -28,6 +30,10 @@ function Screen({ page }: { page: Page }) {
       return <RecordingsScreen />;
     case 'calls':
       return <CallsScreen />;
+    case 'gateway':
+      return <GatewayScreen />;
+    case 'queues':
+      return <QueuesScreen />;
     case 'audit':
       return <AuditScreen />;
   }

@@ -10,6 +10,7 @@ import type { ConsoleEvents, EventName } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/result';
 import { hasPreload, preloadClient, webSocketClient, type ConsoleClient } from '../api/consoleClient';
 import { currentSession } from '../api/webSession';
+import { readGatewaySnapshot } from '../state/gatewaySlice';
 import { useConsoleStore, type ConsoleState } from '../state/store';
 import { createEventBatcher, type EventBatcher } from './eventBatcher';
 
@@ -30,6 +31,9 @@ const eventActions: { [E in Exclude<EventName, 'preview:producers'>]: (s: Consol
   'bans:changed': (s, p) => s.bansChanged(p),
   'audit:appended': (s, p) => s.auditAppended(p),
   'stats:tick': (s, p) => s.statsTick(p),
+  // These two carry no data: their actions re-read the snapshot (coalesced in the slice).
+  'gateway:changed': (s, p) => void s.gatewayChanged(p),
+  'queues:changed': (s, p) => void s.queuesChanged(p),
 };
 
 /** The snapshot domain each event stream belongs to (held until that snapshot is loaded). */
@@ -44,16 +48,18 @@ const eventDomain: Record<keyof typeof eventActions, SnapshotDomain> = {
   'bans:changed': 'bans',
   'audit:appended': 'audit',
   'stats:tick': 'dashboard',
+  'gateway:changed': 'gateway',
+  'queues:changed': 'queues',
 };
 
-type SnapshotDomain = 'status' | 'dashboard' | 'rooms' | 'users' | 'calls' | 'bans' | 'audit';
+type SnapshotDomain = 'status' | 'dashboard' | 'rooms' | 'users' | 'calls' | 'bans' | 'audit' | 'gateway' | 'queues';
 
 export async function attachClient(client: ConsoleClient, operator: string): Promise<void> {
   unsubscribe.forEach((u) => u());
   batcher?.close();
   const events = createEventBatcher();
   batcher = events;
-  const domains: SnapshotDomain[] = ['status', 'dashboard', 'rooms', 'users', 'calls', 'bans', 'audit'];
+  const domains: SnapshotDomain[] = ['status', 'dashboard', 'rooms', 'users', 'calls', 'bans', 'audit', 'gateway', 'queues'];
   domains.forEach((d) => events.hold(d));
   unsubscribe = [
     // Subscribe before taking the snapshots so no change falls between the two.
@@ -88,6 +94,8 @@ export async function loadSnapshots(client: ConsoleClient, loaded: (domain: Snap
     load('calls', client.call('calls:list', {}), (v) => s().callsSnapshotLoaded(v)),
     load('bans', client.call('bans:list', {}), (v) => s().bansSnapshotLoaded(v)),
     load('audit', client.call('audit:list', { limit: AUDIT_PAGE }), (v) => s().auditLoaded(v, false, AUDIT_PAGE)),
+    load('gateway', readGatewaySnapshot(client, s().deliveryLogAppId), (v) => s().gatewaySnapshotLoaded(v)),
+    load('queues', client.call('queues:snapshot', {}), (v) => s().queuesSnapshotLoaded(v)),
   ]);
   // Recordings already running at connect time, before the first `recordings:changed`.
   const active = await client.call('recordings:active', {});

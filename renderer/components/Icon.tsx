@@ -22,6 +22,8 @@ const paths = {
   hangup: 'M3 14c5-5 13-5 18 0l-2.5 2.5-3-1.5v-2.5a9 9 0 0 0-5 0V15l-3 1.5z',
   back: 'M19 12H5M11 6l-6 6 6 6',
   grip: 'M9 6h.01M15 6h.01M9 12h.01M15 12h.01M9 18h.01M15 18h.01',
+  copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+  resend: 'M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7',
   mic: 'M9 5a3 3 0 0 1 6 0v6a3 3 0 0 1-6 0zM5 11a7 7 0 0 0 14 0M12 18v3',
 } as const;
 

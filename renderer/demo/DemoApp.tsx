@@ -1,8 +1,15 @@
-/** The demo client page: sign in, enter a room, chat (to everyone, to one, or whisper), see users. */
+/**
+ * The demo client page: sign in, enter a room (as interactive or audience), chat (to everyone, to
+ * one, or whisper), see users, take the public mic (publishing follows the seat, everyone
+ * consumes the seated users — seed §8.3), and make video calls (seed §6).
+ * Test ids: TESTIDS.md. Debug hook for tests: `window.__demo` (read-only).
+ */
 import { useEffect, useRef, useState } from 'react';
-import { AnyChatClient, ClientError, type RoomUser, type SocketLike } from '../../shared/client';
-import { DemoMedia, type RemoteTrack } from './DemoMedia';
+import { AnyChatClient, ClientError, VideoCallEvent, type MicState, type RoomRole, type RoomUser, type SocketLike } from '../../shared/client';
+import { CallPanel, type CallView } from './CallPanel';
+import { DemoMedia, type MediaMode, type RemoteTrack } from './DemoMedia';
 import { MediaTile } from './MediaTile';
+import { MicPanel } from './MicPanel';
 
 interface ChatLine {
   key: number;
@@ -27,12 +34,14 @@ export function DemoApp() {
   const clientRef = useRef<AnyChatClient | null>(null);
   const [me, setMe] = useState<{ userId: number; nickName: string } | null>(null);
   const [roomId, setRoomId] = useState<number | null>(null);
+  const roomIdRef = useRef<number | null>(null);
   const [users, setUsers] = useState<RoomUser[]>([]);
   const [lines, setLines] = useState<ChatLine[]>([]);
   const [status, setStatus] = useState('signed out');
   const [userName, setUserName] = useState('');
   const [password, setPassword] = useState('');
   const [room, setRoom] = useState('1');
+  const [role, setRole] = useState<RoomRole>('interactive');
   const [text, setText] = useState('');
   const [target, setTarget] = useState(-1);
   const [secret, setSecret] = useState(false);
@@ -40,31 +49,47 @@ export function DemoApp() {
   const mediaRef = useRef<DemoMedia | null>(null);
   const [remote, setRemote] = useState<RemoteTrack[]>([]);
   const [local, setLocal] = useState<MediaStream | null>(null);
-  const [mic, setMic] = useState('');
+  const [mic, setMic] = useState<MicState | null>(null);
+  const [mode, setMode] = useState<MediaMode>('room');
+  const [call, setCall] = useState<CallView>({ state: 'idle' });
+  const callRef = useRef<CallView>(call);
+  callRef.current = call;
+  const callLog = useRef<{ eventType: number; userId: number; errorCode: number; param: number }[]>([]);
   const usersRef = useRef<RoomUser[]>([]);
   usersRef.current = users;
+
   useEffect(() => () => clientRef.current?.close(), []);
+
+  // Read-only debug hook for tests: what this page receives and publishes.
+  useEffect(() => {
+    const w = window as unknown as { __demo?: unknown };
+    w.__demo = {
+      stats: () => mediaRef.current?.stats() ?? Promise.resolve({}),
+      state: () => ({
+        userId: clientRef.current?.userId ?? 0,
+        call: callRef.current,
+        callEvents: [...callLog.current],
+        ...(mediaRef.current?.snapshot() ?? { roomId: 0, mode: 'room', publishing: [], seated: [], queue: [], consuming: [], errors: [] }),
+      }),
+    };
+    return () => {
+      delete w.__demo;
+    };
+  }, []);
 
   function stopMedia() {
     mediaRef.current?.close();
     mediaRef.current = null;
     setRemote([]);
     setLocal(null);
-    setMic('');
+    setMic(null);
   }
 
-  function startMedia(c: AnyChatClient) {
+  function leftRoom() {
     stopMedia();
-    const m = new DemoMedia(
-      c,
-      (r, l) => {
-        setRemote(r);
-        setLocal(l);
-      },
-      (msg) => setStatus(`media: ${msg}`),
-    );
-    mediaRef.current = m;
-    void m.start();
+    roomIdRef.current = null;
+    setRoomId(null);
+    setUsers([]);
   }
 
   async function toggleCamera() {
@@ -75,15 +100,92 @@ export function DemoApp() {
 
   async function micCall(method: 'micRequest' | 'micRelease') {
     try {
-      const r = await clientRef.current!.request(method, {});
-      setMic(r.state === 'seated' ? `on seat ${r.seat}` : r.state === 'queued' ? `queued #${r.position}` : '');
+      await clientRef.current!.request(method, {});
     } catch (err) {
       setStatus(`${method}: ${describe(err)}`);
     }
   }
 
+  async function switchRole() {
+    const c = clientRef.current;
+    const mine = users.find((u) => u.userId === c?.userId)?.role ?? 'interactive';
+    try {
+      const r = await c!.request('setRole', { role: mine === 'interactive' ? 'audience' : 'interactive' });
+      setUsers((prev) => prev.map((u) => (u.userId === c!.userId ? { ...u, role: r.role } : u)));
+    } catch (err) {
+      setStatus(`setRole: ${describe(err)}`);
+    }
+  }
+
   const nameOf = (id: number, list: RoomUser[] = usersRef.current) => list.find((u) => u.userId === id)?.nickName ?? String(id);
   const addLine = (l: Omit<ChatLine, 'key'>) => setLines((prev) => [...prev.slice(-199), { ...l, key: ++lineKey }]);
+
+  /** Enters a room with its media set up first (so nothing pushed on entry is missed). */
+  async function enterWith(c: AnyChatClient, where: { roomId?: number; roomName?: string }, asRole: RoomRole, mediaMode: MediaMode): Promise<void> {
+    stopMedia();
+    const m = new DemoMedia(
+      c,
+      mediaMode,
+      (v) => {
+        setRemote(v.remote);
+        setLocal(v.local);
+        setMic(v.mic);
+      },
+      (msg) => setStatus(`media: ${msg}`),
+    );
+    mediaRef.current = m;
+    try {
+      const r = await c.enterRoom({ ...where, role: asRole });
+      roomIdRef.current = r.roomId;
+      setRoomId(r.roomId);
+      setUsers(r.users);
+      setMode(mediaMode);
+      setLines([]);
+      setStatus(`in room ${r.roomId}`);
+      void m.start(r.roomId, r.users);
+    } catch (err) {
+      if (mediaRef.current === m) stopMedia();
+      setStatus(`enter failed: ${describe(err)}`);
+    }
+  }
+
+  function onCallEvent(c: AnyChatClient, ev: { eventType: number; userId: number; errorCode: number; param: number }) {
+    callLog.current.push({ eventType: ev.eventType, userId: ev.userId, errorCode: ev.errorCode, param: ev.param });
+    switch (ev.eventType) {
+      case VideoCallEvent.REQUEST:
+        setCall({ state: 'ringing', peer: ev.userId });
+        break;
+      case VideoCallEvent.REPLY:
+        if (ev.errorCode !== 0) {
+          setCall({ state: 'idle' });
+          setStatus(`call refused by ${nameOf(ev.userId)} (${ev.errorCode})`);
+        }
+        break;
+      case VideoCallEvent.START:
+        setCall({ state: 'active', peer: ev.userId, roomId: ev.param });
+        void enterWith(c, { roomId: ev.param }, 'interactive', 'call');
+        break;
+      case VideoCallEvent.FINISH: {
+        const cur = callRef.current;
+        setCall({ state: 'idle' });
+        // The server takes both parties out of the call room; stop our side at once.
+        if (cur.state === 'active' && roomIdRef.current === cur.roomId) leftRoom();
+        setStatus(`call finished (${ev.errorCode})`);
+        break;
+      }
+    }
+  }
+
+  async function callAction(fn: (c: AnyChatClient) => Promise<unknown>, what: string) {
+    const c = clientRef.current;
+    if (!c) return;
+    try {
+      await fn(c);
+    } catch (err) {
+      setStatus(`${what}: ${describe(err)}`);
+      if (what === 'call') setCall({ state: 'idle' });
+    }
+  }
 
   async function signIn(e: React.FormEvent) {
     e.preventDefault();
@@ -94,20 +196,20 @@ export function DemoApp() {
       c.on('userEntered', (u) => setUsers((prev) => [...prev.filter((x) => x.userId !== u.userId), { userId: u.userId, nickName: u.nickName ?? String(u.userId), role: u.role ?? 'interactive' }]));
       c.on('userLeft', (u) => {
         if (u.userId === c.userId) {
-          stopMedia();
-          setRoomId(null);
-          setUsers([]);
+          if (u.roomId === roomIdRef.current) leftRoom();
         } else setUsers((prev) => prev.filter((x) => x.userId !== u.userId));
       });
+      c.on('userRoleChanged', (r) => setUsers((prev) => prev.map((u) => (u.userId === r.userId ? { ...u, role: r.role } : u))));
+      c.on('roomClosed', (r) => setStatus(`room ${r.roomId} closed by the server (${r.reason})`));
       c.on('textMessage', (m) =>
         addLine({ from: nameOf(m.srcUserId), to: m.targetUserId === -1 ? 'everyone' : nameOf(m.targetUserId), secret: m.secret, text: m.text }),
       );
+      c.on('videoCallEvent', (ev) => onCallEvent(c, ev));
       c.on('kicked', (k) => setStatus(`kicked by the server (${k.errorCode})`));
       c.on('close', (ev) => {
-        stopMedia();
+        leftRoom();
         setMe(null);
-        setRoomId(null);
-        setUsers([]);
+        setCall({ state: 'idle' });
         setStatus((s) => (s.startsWith('kicked') ? s : `disconnected (${ev.code})`));
       });
       const r = await c.login(userName, password);
@@ -125,27 +227,17 @@ export function DemoApp() {
     const c = clientRef.current;
     if (!c) return;
     const asId = Number(room);
-    try {
-      const r = await c.enterRoom(Number.isInteger(asId) && asId > 0 ? { roomId: asId } : { roomName: room });
-      setRoomId(r.roomId);
-      setUsers(r.users);
-      setLines([]);
-      setStatus(`in room ${r.roomId}`);
-      startMedia(c);
-    } catch (err) {
-      setStatus(`enter failed: ${describe(err)}`);
-    }
+    await enterWith(c, Number.isInteger(asId) && asId > 0 ? { roomId: asId } : { roomName: room }, role, 'room');
   }
 
   async function leave() {
-    stopMedia();
+    const c = clientRef.current;
+    leftRoom();
     try {
-      await clientRef.current?.leaveRoom();
+      await c?.leaveRoom();
     } catch (err) {
       setStatus(describe(err));
     }
-    setRoomId(null);
-    setUsers([]);
   }
 
   async function send(e: React.FormEvent) {
@@ -166,6 +258,8 @@ export function DemoApp() {
     clientRef.current = null;
   }
 
+  const myRole = users.find((u) => u.userId === me?.userId)?.role ?? 'interactive';
+
   return (
     <main className="demo">
       <h1>AnyChat demo client</h1>
@@ -177,9 +271,37 @@ export function DemoApp() {
           <button data-testid="signIn" type="submit">Sign in</button>
         </form>
       )}
+      {me && (
+        <CallPanel
+          call={call}
+          nameOf={(id) => nameOf(id)}
+          onCall={(id) => {
+            setCall({ state: 'calling', peer: id });
+            void callAction((c) => c.callRequest(id), 'call');
+          }}
+          onAnswer={(accept) => {
+            const cur = callRef.current;
+            if (cur.state !== 'ringing') return;
+            if (!accept) setCall({ state: 'idle' });
+            void callAction((c) => c.callReply(cur.peer, accept), 'answer');
+          }}
+          onHangUp={() => {
+            const cur = callRef.current;
+            if (cur.state === 'idle') return;
+            void callAction((c) => c.callFinish(cur.peer), 'hang up');
+          }}
+        />
+      )}
       {me && roomId === null && (
         <form onSubmit={enter} aria-label="enter room">
           <label>Room id or name <input data-testid="room" value={room} onChange={(e) => setRoom(e.target.value)} required /></label>
+          <label>
+            As{' '}
+            <select data-testid="role" value={role} onChange={(e) => setRole(e.target.value as RoomRole)}>
+              <option value="interactive">interactive (send and receive)</option>
+              <option value="audience">audience (receive; send on a mic seat)</option>
+            </select>
+          </label>
           <button data-testid="enterRoom" type="submit">Enter room</button>
           <button type="button" onClick={signOut}>Sign out</button>
         </form>
@@ -190,8 +312,9 @@ export function DemoApp() {
             <h2>Room {roomId}</h2>
             <ul data-testid="users">
               {users.map((u) => (
-                <li key={u.userId} data-testid={`user-${u.userId}`}>
-                  {u.nickName} ({u.userId}){u.userId === me.userId ? ' — you' : ''}
+                <li key={u.userId} data-testid={`user-${u.userId}`} data-role={u.role}>
+                  {u.nickName} ({u.userId}){u.role === 'audience' ? ' · audience' : ''}
+                  {u.userId === me.userId ? ' — you' : ''}
                 </li>
               ))}
             </ul>
@@ -200,8 +323,14 @@ export function DemoApp() {
             <button data-testid="camera" type="button" onClick={() => void toggleCamera()}>
               {local ? 'Camera off' : 'Camera on'}
             </button>
-            <button type="button" onClick={() => void micCall(mic ? 'micRelease' : 'micRequest')}>{mic ? 'Leave mic' : 'Take mic'}</button>
-            {mic && <p data-testid="mic">{mic}</p>}
+            {mode === 'room' && (
+              <>
+                <button data-testid="switchRole" type="button" onClick={() => void switchRole()}>
+                  {myRole === 'audience' ? 'Become interactive' : 'Become audience'}
+                </button>
+                <MicPanel mic={mic} me={me.userId} users={users} onRequest={() => void micCall('micRequest')} onRelease={() => void micCall('micRelease')} />
+              </>
+            )}
           </aside>
           <div>
             <div className="tiles">

@@ -22,6 +22,12 @@
  *   calls       calls: Map<callId, ActiveCall>, callsVersion
  *   bans        bans: Map<userId, BanEntry>, bansVersion
  *   audit       audit: Map<id, AuditEntry>, auditIds (newest first), auditHasMore
+ *   gateway     gateway: GatewaySnapshot | null (overview, dead notices, delivery log), deliveryLogAppId
+ *   queues      queueAreas, queueList: Map<objectguid, queue + waiting>, queueAgents: Map<userId, agent>,
+ *               queueSkills, queueGroups, queueUserObjects, queuesVersion
+ *
+ * `gateway:changed` / `queues:changed` carry no data: their actions re-read the snapshot calls,
+ * coalesced (one read in flight plus one pending — state/coalescedRead.ts).
  *
  * Components select the smallest piece they need: a row selects its own entity
  * (`s.users.get(id)`, same object until that user changes). Derived lists: small sets (calls,
@@ -33,8 +39,10 @@
 import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './auditSlice';
 import { createBansSlice, type BansSlice } from './bansSlice';
+import { createGatewaySlice, type GatewaySlice } from './gatewaySlice';
 import { createCallsSlice, type CallsSlice } from './callsSlice';
 import { createMicsSlice, type MicsSlice } from './micsSlice';
+import { createQueuesSlice, type QueuesSlice } from './queuesSlice';
 import { createRecordingsSlice, type RecordingsSlice } from './recordingsSlice';
 import { createRoomsSlice, type RoomsSlice } from './roomsSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
@@ -53,7 +61,9 @@ export type ConsoleState = StatusSlice &
   RecordingsSlice &
   CallsSlice &
   BansSlice &
-  AuditSlice;
+  AuditSlice &
+  GatewaySlice &
+  QueuesSlice;
 
 /** Builds a fresh store (tests build their own; the app uses `useConsoleStore`). */
 export function createConsoleStore() {
@@ -69,6 +79,8 @@ export function createConsoleStore() {
     ...createCallsSlice(...a),
     ...createBansSlice(...a),
     ...createAuditSlice(...a),
+    ...createGatewaySlice(...a),
+    ...createQueuesSlice(...a),
   }));
 }
 

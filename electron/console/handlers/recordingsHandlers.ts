@@ -84,7 +84,16 @@ export class ActiveRecordings {
         if (this.waiters.delete(userId)) resolve(null);
       }, STOP_WAIT_MS).unref();
     });
-    await this.deps.core.components.sdk.streamRecordCtrl(userId, false);
+    try {
+      await this.deps.core.components.sdk.streamRecordCtrl(userId, false);
+    } catch (err) {
+      // The recorder no longer has it (it failed on its own): drop the stale entry.
+      this.waiters.delete(userId);
+      const entry = this.byUser.get(userId);
+      this.byUser.delete(userId);
+      if (entry) this.out.emit('recordings:changed', { active: this.list(), finished: { ...entry, state: 'failed', error: (err as Error).message } });
+      throw err;
+    }
     return finished;
   }
 

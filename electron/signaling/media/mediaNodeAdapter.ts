@@ -28,7 +28,18 @@ export class MediaNodeRecorder implements RecorderPort {
     private readonly lookup: UserMediaLookup,
     private readonly sdk: AnyChatSdk,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    // A failed recording (e.g. a full disk) ends on its own: forget it and tell the record-server
+    // status (seed message 11 with an error), so a later stop or start is not refused.
+    node.on('recordingerror', ({ recordingId, error }) => {
+      for (const [userId, rec] of this.active) {
+        if (rec.handle.recordingId !== recordingId) continue;
+        this.active.delete(userId);
+        this.logger.error({ userId, recordingId, err: error }, 'recording failed');
+        sdk.reportServerMessage(ServerMessages.RECORD_SERVER_CONN, SignalingCodes.RECORDER_UNAVAILABLE, 0);
+      }
+    });
+  }
 
   async start(req: { userId: number; roomId: number | null; flags: number; param: number; userStr: string }): Promise<void> {
     if (this.active.has(req.userId)) throw new CodedError(SignalingCodes.RECORDER_UNAVAILABLE, `user ${req.userId} is already being recorded`);

@@ -1,0 +1,232 @@
+import { memo, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { formatDuration } from '../../components/format';
+import { useNow } from '../../components/useNow';
+import { useT } from '../../i18n/useT';
+import { agentStatusName, type QueueArea } from '../../state/queuesSlice';
+import { useConsoleStore } from '../../state/store';
+import type { QueueObjectView } from '../../../shared/ipc/contract';
+
+/**
+ * Smart queueing: service areas with counts, queues with their waiting customers (live wait
+ * time), agents with their status and the customer they serve, skills and queue groups.
+ * Live from `queues:changed` (the slice re-reads the snapshot).
+ */
+export function QueuesScreen() {
+  const t = useT();
+  const loaded = useConsoleStore((s) => s.queuesLoaded);
+  const empty = useConsoleStore((s) => s.queueAreas.length === 0 && s.queueList.size === 0 && s.queueAgents.size === 0);
+  if (!loaded) return <p className="muted">{t('common.loading')}</p>;
+  return (
+    <section className="stack">
+      {empty && <p className="muted">{t('queues.empty')}</p>}
+      <Areas />
+      <Queues />
+      <Agents />
+      <div className="two-col">
+        <ObjectList titleKey="queues.skills" testId="skill" select={(s) => s.queueSkills} />
+        <ObjectList titleKey="queues.groups" testId="queue-group" select={(s) => s.queueGroups} groups />
+      </div>
+    </section>
+  );
+}
+
+/** `areas` by objectid, for naming a queue's area and an agent's area. */
+function useAreaName(): (match: (a: QueueArea) => boolean) => string {
+  const areas = useConsoleStore((s) => s.queueAreas);
+  return useMemo(() => (match) => areas.find(match)?.name ?? '—', [areas]);
+}
+
+function Areas() {
+  const t = useT();
+  const areas = useConsoleStore((s) => s.queueAreas);
+  return (
+    <section aria-labelledby="q-areas">
+      <h3 id="q-areas">{t('queues.areas')}</h3>
+      {areas.length === 0 ? (
+        <p className="muted">{t('common.none')}</p>
+      ) : (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>{t('queues.id')}</th>
+              <th>{t('queues.name')}</th>
+              <th>{t('queues.agentCount')}</th>
+              <th>{t('queues.guestCount')}</th>
+              <th>{t('queues.queuedCount')}</th>
+              <th>{t('queues.description')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {areas.map((a) => (
+              <tr key={a.objectguid} data-testid={`area-${a.objectguid}`} data-object-id={a.objectid}>
+                <td>{a.objectid}</td>
+                <td>{a.name}</td>
+                <td data-testid={`area-agents-${a.objectguid}`}>{a.agentCount}</td>
+                <td data-testid={`area-guests-${a.objectguid}`}>{a.guestCount}</td>
+                <td data-testid={`area-queued-${a.objectguid}`}>{a.queuedCount}</td>
+                <td className="muted">{a.description || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Queues() {
+  const t = useT();
+  const guids = useConsoleStore(useShallow((s) => [...s.queueList.values()].sort((a, b) => b.priority - a.priority || a.objectid - b.objectid).map((q) => q.objectguid)));
+  return (
+    <section aria-labelledby="q-queues">
+      <h3 id="q-queues">{t('queues.queues')}</h3>
+      {guids.length === 0 ? (
+        <p className="muted">{t('common.none')}</p>
+      ) : (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>{t('queues.id')}</th>
+              <th>{t('queues.name')}</th>
+              <th>{t('queues.area')}</th>
+              <th>{t('queues.priority')}</th>
+              <th>{t('queues.requiredSkills')}</th>
+              <th>{t('queues.waiting')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {guids.map((g) => (
+              <QueueRow key={g} guid={g} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const QueueRow = memo(function QueueRow({ guid }: { guid: string }) {
+  const t = useT();
+  const q = useConsoleStore((s) => s.queueList.get(guid));
+  const areaName = useAreaName();
+  const now = useNow();
+  if (!q) return null;
+  return (
+    <tr data-testid={`queue-${guid}`} data-object-id={q.objectid} data-waiting={q.waiting.length}>
+      <td>{q.objectid}</td>
+      <td>{q.name}</td>
+      <td>{areaName((a) => a.objectid === q.parentobjectid)}</td>
+      <td>{q.priority}</td>
+      <td>{q.skillgroups.length ? q.skillgroups.join(', ') : '—'}</td>
+      <td>
+        {q.waiting.length === 0 ? (
+          <span className="muted">{t('queues.noWaiting')}</span>
+        ) : (
+          <ol className="plain">
+            {q.waiting.map((w) => (
+              <li key={w.userId} data-testid={`waiting-${w.userId}`}>
+                {w.userName} ({w.userId}) <span className="tag" data-testid={`waiting-time-${w.userId}`}>{formatDuration((now - w.waitingSinceMs) / 1000)}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </td>
+    </tr>
+  );
+});
+
+function Agents() {
+  const t = useT();
+  const ids = useConsoleStore(useShallow((s) => [...s.queueAgents.keys()].sort((a, b) => a - b)));
+  return (
+    <section aria-labelledby="q-agents">
+      <h3 id="q-agents">{t('queues.agents')}</h3>
+      {ids.length === 0 ? (
+        <p className="muted">{t('common.none')}</p>
+      ) : (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>{t('queues.agent')}</th>
+              <th>{t('queues.status')}</th>
+              <th>{t('queues.inStatus')}</th>
+              <th>{t('queues.area')}</th>
+              <th>{t('queues.skills')}</th>
+              <th>{t('queues.serving')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ids.map((id) => (
+              <AgentRow key={id} userId={id} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const AgentRow = memo(function AgentRow({ userId }: { userId: number }) {
+  const t = useT();
+  const a = useConsoleStore((s) => s.queueAgents.get(userId));
+  const serving = useConsoleStore((s) => {
+    const id = s.queueAgents.get(userId)?.servingUserId;
+    if (id == null) return null;
+    const u = s.users.get(id);
+    return u ? `${u.nickName || u.userName} (${id})` : String(id);
+  });
+  const areaName = useAreaName();
+  const now = useNow();
+  if (!a) return null;
+  const status = agentStatusName(a.status);
+  return (
+    <tr data-testid={`agent-${userId}`} data-status={a.status}>
+      <td>
+        {a.userName} ({userId})
+      </td>
+      <td>
+        <span className={`badge s-${status}`} data-testid={`agent-status-${userId}`}>
+          {t(`queues.status.${status}`)}
+        </span>
+      </td>
+      <td>{formatDuration((now - a.statusSince) / 1000)}</td>
+      <td>{a.areaGuid ? areaName((x) => x.objectguid === a.areaGuid) : '—'}</td>
+      <td>{a.skillgroups.length ? a.skillgroups.join(', ') : '—'}</td>
+      <td data-testid={`agent-serving-${userId}`}>{serving ?? '—'}</td>
+    </tr>
+  );
+});
+
+function ObjectList({ titleKey, testId, select, groups }: { titleKey: 'queues.skills' | 'queues.groups'; testId: string; select: (s: ReturnType<typeof useConsoleStore.getState>) => QueueObjectView[]; groups?: boolean }) {
+  const t = useT();
+  const list = useConsoleStore(select);
+  const queueName = useConsoleStore(useShallow((s) => Object.fromEntries([...s.queueList.values()].map((q) => [q.objectid, q.name]))));
+  return (
+    <section>
+      <h3>{t(titleKey)}</h3>
+      {list.length === 0 ? (
+        <p className="muted">{t('common.none')}</p>
+      ) : (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>{t('queues.id')}</th>
+              <th>{t('queues.name')}</th>
+              <th>{groups ? t('queues.groupQueues') : t('queues.description')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((o) => (
+              <tr key={o.objectguid} data-testid={`${testId}-${o.objectguid}`}>
+                <td>{o.objectid}</td>
+                <td>{o.name}</td>
+                <td>{groups ? o.queuegroups.map((id) => queueName[id] ?? id).join(', ') || '—' : o.description || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
