@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { startHost, type RunningHost } from '../fixtures/host';
 import { signedInClient } from './clients';
 import { ConsolePage, DemoClient } from './consolePage';
-import { publishingUser } from './publisher';
+import { publishingDemoUser as publishingUser } from '../business/demoPage';
 
 const ALICE = { userName: 'alice', password: 'alice-pw', userId: 1001 };
 const ROOM = 4242;
@@ -185,6 +185,9 @@ test('mic queue: reorder by buttons and by drag and drop, remove, force off, loc
       await c.enterRoom({ roomId, role: 'interactive' });
       await c.request('micRequest', {});
     }
+    // Every client's last micState queue, to prove the operator's changes reach all of them.
+    const lastQueue = clients.map(() => [] as number[]);
+    clients.forEach((c, i) => c.on('micState', (m) => (lastQueue[i] = [...(m as { queue: number[] }).queue])));
     const console = await ConsolePage.signIn(page, host.url);
     await console.openRoom(roomId);
     await expect(page.getByTestId('mic-seat-0')).toHaveAttribute('data-user-id', '1001');
@@ -198,6 +201,7 @@ test('mic queue: reorder by buttons and by drag and drop, remove, force off, loc
     // Native drag and drop: the last onto the first.
     await page.getByTestId('mic-queue-item-1004').dragTo(page.getByTestId('mic-queue-item-1003'));
     await expect.poll(order).toEqual([1004, 1003, 1002]);
+    for (let i = 0; i < clients.length; i++) await expect.poll(() => lastQueue[i]).toEqual([1004, 1003, 1002]);
 
     await page.getByTestId('mic-remove-1002').click();
     await expect.poll(order).toEqual([1004, 1003]);
@@ -219,6 +223,9 @@ test('mic queue: reorder by buttons and by drag and drop, remove, force off, loc
 test('hang up an active call', async ({ page }) => {
   const alice = await signedInClient(host.url, 'alice', 'alice-pw');
   const bob = await signedInClient(host.url, 'bob', 'bob-pw');
+  const finishes: string[] = [];
+  alice.on('videoCallEvent', (e) => (e as { eventType: number }).eventType === 4 && finishes.push('alice'));
+  bob.on('videoCallEvent', (e) => (e as { eventType: number }).eventType === 4 && finishes.push('bob'));
   try {
     const console = await ConsolePage.signIn(page, host.url);
     await console.go('calls');
@@ -231,6 +238,7 @@ test('hang up an active call', async ({ page }) => {
     await page.getByTestId(`hangup-${callId}`).click();
     await console.confirm();
     await expect(page.getByTestId(`call-row-${callId}`)).toHaveCount(0);
+    await expect.poll(() => [...finishes].sort()).toEqual(['alice', 'bob']);
     await console.go('audit');
     await expect(page.locator('[data-testid^="audit-row-"][data-action*="hangup"]').first()).toBeVisible();
   } finally {

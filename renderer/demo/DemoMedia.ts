@@ -102,6 +102,7 @@ export class DemoMedia {
         // Resynchronise: the micState pushed on entry may have raced the enterRoom answer.
         const m = await this.client.request('getMicState', {}).catch(() => null);
         if (m) this.applyMic(m);
+        if (this.seated.has(this.client.userId)) await this.doPublish();
       }
       await this.reconcile();
     });
