@@ -4,17 +4,8 @@
  * (e2e/electron/) skip themselves, with the reason, where the Electron runtime is missing.
  */
 import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from './e2e/fixtures/chromium';
 
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -28,7 +19,7 @@ export default defineConfig({
   outputDir: 'out/test-results',
   use: {
     browserName: 'chromium',
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     screenshot: 'on',
     trace: 'retain-on-failure',
   },

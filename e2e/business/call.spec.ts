@@ -8,31 +8,21 @@
  *   npm run build && npx playwright test e2e/business/call.spec.ts
  */
 import { expect, test } from '@playwright/test';
-import { defaultHostConfig, startHost, type RunningHost } from '../fixtures/host';
-import { ConsoleSession, demoState, expectVideoFlowing, signedInDemo } from './demoPage';
+import { hostPerFile } from '../fixtures/host';
+import { ConsoleSession, demoState, expectVideoFlowing, signedInDemo } from '../fixtures/demoPage';
 
 const ALICE = 1001;
 const BOB = 1002;
 const FINISH = 4;
 
-let host: RunningHost;
-let baseUrl = '';
-
-test.beforeAll(async () => {
-  host = await startHost(defaultHostConfig());
-  baseUrl = host.url.replace(/\/$/, '');
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-});
+const base = hostPerFile();
 
 test('alice calls bob, bob accepts, media flows both ways, the operator ends it for both', async ({ browser }) => {
   test.setTimeout(60_000);
-  const console_ = await ConsoleSession.open(baseUrl);
+  const console_ = await ConsoleSession.open(base());
   try {
-    const alice = await signedInDemo(browser, baseUrl, 'alice', 'alice-pw');
-    const bob = await signedInDemo(browser, baseUrl, 'bob', 'bob-pw');
+    const alice = await signedInDemo(browser, base(), 'alice', 'alice-pw');
+    const bob = await signedInDemo(browser, base(), 'bob', 'bob-pw');
 
     // A rejected call leaves both idle.
     await alice.getByTestId('callUser').fill(String(BOB));

@@ -7,31 +7,21 @@
  *   npm run build && npx playwright test e2e/business/micSeats.spec.ts
  */
 import { expect, test, type Page } from '@playwright/test';
-import { defaultHostConfig, startHost, type RunningHost } from '../fixtures/host';
-import { demoState, enterRoom, expectVideoFlowing, framesFrom, signedInDemo } from './demoPage';
+import { hostPerFile } from '../fixtures/host';
+import { demoState, enterRoom, expectVideoFlowing, framesFrom, signedInDemo } from '../fixtures/demoPage';
 
 const ALICE = 1001;
 const BOB = 1002;
 const CAROL = 1003;
 const DAVE = 1004;
 
-let host: RunningHost;
-let baseUrl = '';
-
-test.beforeAll(async () => {
-  host = await startHost(defaultHostConfig());
-  baseUrl = host.url.replace(/\/$/, '');
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-});
+const base = hostPerFile();
 
 test('seated users publish, the audience receives them, the queued user takes over a released seat', async ({ browser }) => {
   test.setTimeout(60_000);
   const room = `stage-${Date.now()}`;
   const join = async (user: string, role: 'interactive' | 'audience') => {
-    const page = await signedInDemo(browser, baseUrl, user, `${user}-pw`);
+    const page = await signedInDemo(browser, base(), user, `${user}-pw`);
     await enterRoom(page, room, role);
     return page;
   };

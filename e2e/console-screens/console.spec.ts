@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { startHost, type RunningHost } from '../fixtures/host';
 import { signedInClient } from './clients';
 import { ConsolePage, DemoClient } from './consolePage';
-import { publishingDemoUser as publishingUser } from '../business/demoPage';
+import { publishingDemoUser as publishingUser } from '../fixtures/demoPage';
 
 const ALICE = { userName: 'alice', password: 'alice-pw', userId: 1001 };
 const ROOM = 4242;

@@ -3,6 +3,7 @@
  * and the demo client page (`/demo/`) used as the user being administered.
  */
 import { expect, type Browser, type Page } from '@playwright/test';
+import { enterRoom, signedInDemo } from '../fixtures/demoPage';
 import { OPERATOR } from '../fixtures/host';
 
 export class ConsolePage {
@@ -42,15 +43,8 @@ export class DemoClient {
   constructor(readonly page: Page) {}
 
   static async enterRoom(browser: Browser, baseUrl: string, user: string, password: string, room: number): Promise<DemoClient> {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${baseUrl}/demo/`);
-    await page.getByTestId('userName').fill(user);
-    await page.getByTestId('password').fill(password);
-    await page.getByTestId('signIn').click();
-    await expect(page.getByTestId('status')).toContainText('signed in as');
-    await page.getByTestId('room').fill(String(room));
-    await page.getByTestId('enterRoom').click();
-    await expect(page.getByTestId('status')).toContainText(`in room ${room}`);
+    const page = await signedInDemo(browser, baseUrl, user, password);
+    expect(await enterRoom(page, String(room), 'interactive')).toBe(room);
     return new DemoClient(page);
   }
 

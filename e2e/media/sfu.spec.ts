@@ -10,18 +10,9 @@ import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import pino from 'pino';
 import { MediaNode } from '../../electron/media/index';
+import { chromiumArgs as CHROMIUM_ARGS, chromiumPath } from '../fixtures/chromium';
 import { buildPage, startHarness, type Harness } from './harness';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 type Stats = { framesDecoded: number; videoPackets: number; audioPackets: number };
 
@@ -46,7 +37,7 @@ test.describe('media node with real Chromium', () => {
       logger: pino({ level: process.env.MEDIA_LOG ?? 'warn' }),
     });
     harness = await startHarness(node, await buildPage());
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
     pageA = await browser.newPage();
     pageB = await browser.newPage();
     for (const p of [pageA, pageB]) {

@@ -4,35 +4,14 @@
  * started with e2e/fixtures/host.ts. The host needs users alice/bob/carol (see README.md).
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { defaultHostConfig, startHost, type RunningHost } from '../fixtures/host';
+import { enterRoom, signedInDemo } from '../fixtures/demoPage';
+import { hostPerFile } from '../fixtures/host';
 
-let host: RunningHost | null = null;
-let baseUrl = '';
-
-test.beforeAll(async ({}, info) => {
-  const configured = process.env.ANYCHAT_BASE_URL ?? (info.project.use.baseURL as string | undefined);
-  if (configured) {
-    baseUrl = configured.replace(/\/$/, '');
-    return;
-  }
-  host = await startHost(defaultHostConfig());
-  baseUrl = host.url.replace(/\/$/, '');
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-});
+const base = hostPerFile();
 
 async function signedIn(browser: Browser, user: string, password: string, room: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${baseUrl}/demo/`);
-  await page.getByTestId('userName').fill(user);
-  await page.getByTestId('password').fill(password);
-  await page.getByTestId('signIn').click();
-  await expect(page.getByTestId('status')).toContainText('signed in as');
-  await page.getByTestId('room').fill(room);
-  await page.getByTestId('enterRoom').click();
-  await expect(page.getByTestId('status')).toContainText('in room');
+  const page = await signedInDemo(browser, base(), user, password);
+  await enterRoom(page, room, 'interactive');
   return page;
 }
 

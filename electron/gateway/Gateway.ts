@@ -26,6 +26,7 @@ import { describeIssue, gatewayMethods, requestSchemas, type GatewayMethod } fro
 import { loadOrCreateServerKey, type ServerKey } from './serverKey';
 import { loadPublicKey, md5Signature, rsaSignature, verifyMd5, verifyRsa } from './signature';
 import { formatTimestamp, parseTimestamp } from './timestamp';
+import type { GatewayAppView } from '../../shared/ipc/types';
 
 export const gatewayMigrations: Migration[] = [...outboxMigrations, ...queueMigrations, ...fileIndexMigrations];
 
@@ -39,17 +40,7 @@ export interface GatewayOptions {
 }
 
 /** What the Gateway console screen shows per app (never the MD5 key itself). */
-export interface GatewayAppInfo {
-  appId: string;
-  callbackUrl: string | null;
-  md5Key: { set: boolean; hint: string };
-  rsaPublicKey: { set: boolean; sha256: string | null; pem: string | null };
-  timestampWindowSeconds: number;
-  downloadUrlSeconds: number;
-  retry: AppConfig['retry'];
-  notifySignType: 'MD5' | 'RSA' | null;
-  notifyMethods: string[];
-}
+export type GatewayAppInfo = GatewayAppView;
 
 export interface GatewayRequestStats {
   total: number;

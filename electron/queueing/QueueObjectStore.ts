@@ -4,21 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db, Migration } from '../store/Database';
+import type { QueueObjectView } from '../../shared/ipc/types';
 
-export interface QueueObject {
-  objectguid: string;
-  objecttype: number;
-  objectid: number;
-  parentobjectid: number;
-  name: string;
-  description: string;
-  flags: number;
-  priority: number;
-  skillgroups: number[];
-  queuegroups: number[];
-  param: number;
-  strparam: string;
-}
+export type QueueObject = QueueObjectView;
 
 export interface UserObject {
   userId: number;

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { TypedEmitter } from '../../core/TypedEmitter';
 import type { Db, Migration } from '../../store/Database';
+import type { DeliveryLogView, OutboxEntryView } from '../../../shared/ipc/types';
 
 export const outboxMigrations: Migration[] = [
   {
@@ -64,32 +65,9 @@ export interface NoticeSignature {
   signstr: string;
 }
 
-export interface OutboxEntry {
-  id: number;
-  notifyId: string;
-  appId: string;
-  method: string;
-  body: Record<string, unknown>;
-  createdAt: number;
-  state: 'pending' | 'dead';
-  attempts: number;
-  nextAttemptAt: number;
-  lastAttemptAt: number | null;
-  lastStatus: number | null;
-  lastError: string | null;
-}
+export type OutboxEntry = OutboxEntryView;
 
-export interface DeliveryLogEntry {
-  id: number;
-  notifyId: string;
-  appId: string;
-  method: string;
-  attempt: number;
-  at: number;
-  httpStatus: number | null;
-  error: string | null;
-  outcome: 'delivered' | 'retry' | 'dead';
-}
+export type DeliveryLogEntry = DeliveryLogView;
 
 export interface OutboxDepth {
   appId: string;
