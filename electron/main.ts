@@ -56,8 +56,11 @@ async function start(): Promise<void> {
     return;
   }
   process.stdout.write(`listening ${running.url}\n`);
+  // The window is a file:// page; recordings play from the core's own HTTP port, so that one
+  // origin is added to media-src and nothing else.
+  const csp = CONTENT_SECURITY_POLICY.replace("media-src 'self' blob:", `media-src 'self' blob: ${running.url}`);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   registerIpc(running);
