@@ -28,10 +28,11 @@ test.afterEach(async () => {
 
 test('a user who enters a room shows in the console: users table, room list and room detail', async ({ page, browser }) => {
   const console = await ConsolePage.signIn(page, host.url);
-  const alice = await DemoClient.enterRoom(browser, host.url, ALICE.userName, ALICE.password, ROOM);
-
   await console.go('users');
-  await expect(console.userRow(ALICE.userId)).toContainText(String(ROOM));
+  // DemoClient.enterRoom returns once the page shows the enter response; the console must show
+  // the user in that room within 1 s of it (pushed events, no polling).
+  const alice = await DemoClient.enterRoom(browser, host.url, ALICE.userName, ALICE.password, ROOM);
+  await expect(console.userRow(ALICE.userId)).toContainText(String(ROOM), { timeout: 1_000 });
 
   // Detail, message and broadcast from the users page.
   await page.getByTestId(`detail-${ALICE.userId}`).click();
