@@ -50,6 +50,7 @@ export function DemoApp() {
   const [remote, setRemote] = useState<RemoteTrack[]>([]);
   const [local, setLocal] = useState<MediaStream | null>(null);
   const [mic, setMic] = useState<MicState | null>(null);
+  const [micMuted, setMicMuted] = useState(false);
   const [mode, setMode] = useState<MediaMode>('room');
   const [call, setCall] = useState<CallView>({ state: 'idle' });
   const callRef = useRef<CallView>(call);
@@ -65,11 +66,12 @@ export function DemoApp() {
     const w = window as unknown as { __demo?: unknown };
     w.__demo = {
       stats: () => mediaRef.current?.stats() ?? Promise.resolve({}),
+      audioStats: () => mediaRef.current?.audioStats() ?? Promise.resolve({}),
       state: () => ({
         userId: clientRef.current?.userId ?? 0,
         call: callRef.current,
         callEvents: [...callLog.current],
-        ...(mediaRef.current?.snapshot() ?? { roomId: 0, mode: 'room', publishing: [], seated: [], queue: [], consuming: [], errors: [] }),
+        ...(mediaRef.current?.snapshot() ?? { roomId: 0, mode: 'room', publishing: [], micMuted: false, seated: [], queue: [], consuming: [], errors: [], producerClosed: [] }),
       }),
     };
     return () => {
@@ -83,6 +85,7 @@ export function DemoApp() {
     setRemote([]);
     setLocal(null);
     setMic(null);
+    setMicMuted(false);
   }
 
   function leftRoom() {
@@ -96,6 +99,12 @@ export function DemoApp() {
     const m = mediaRef.current;
     if (!m) return;
     await (m.publishing ? m.unpublish() : m.publish());
+  }
+
+  async function toggleMicMute() {
+    const m = mediaRef.current;
+    if (!m) return;
+    await m.setMicMuted(!m.micMuted);
   }
 
   async function micCall(method: 'micRequest' | 'micRelease') {
@@ -130,6 +139,7 @@ export function DemoApp() {
         setRemote(v.remote);
         setLocal(v.local);
         setMic(v.mic);
+        setMicMuted(v.micMuted);
       },
       (msg) => setStatus(`media: ${msg}`),
     );
@@ -323,6 +333,11 @@ export function DemoApp() {
             <button data-testid="camera" type="button" onClick={() => void toggleCamera()}>
               {local ? 'Camera off' : 'Camera on'}
             </button>
+            {local && (
+              <button data-testid="micMute" data-state={micMuted ? 'muted' : 'live'} type="button" onClick={() => void toggleMicMute()}>
+                {micMuted ? 'Unmute microphone' : 'Mute microphone'}
+              </button>
+            )}
             {mode === 'room' && (
               <>
                 <button data-testid="switchRole" type="button" onClick={() => void switchRole()}>

@@ -27,6 +27,28 @@ export interface MediaView {
   remote: RemoteTrack[];
   local: MediaStream | null;
   mic: MicState | null;
+  /** This page's audio producer is paused (the `micMute` button). */
+  micMuted: boolean;
+}
+
+/** A `producerClosed` notification as this page received it (the debug hook's log). */
+export interface ClosedProducer {
+  producerId: string;
+  userId: number;
+  kind: string;
+}
+
+/** What the debug hook's `state()` reports about media. */
+export interface MediaSnapshot {
+  roomId: number;
+  mode: MediaMode;
+  publishing: string[];
+  micMuted: boolean;
+  seated: number[];
+  queue: number[];
+  consuming: number[];
+  errors: string[];
+  producerClosed: ClosedProducer[];
 }
 
 export class DemoMedia {
@@ -46,6 +68,8 @@ export class DemoMedia {
   private readonly offs: (() => void)[] = [];
   private closed = false;
   readonly errors: string[] = [];
+  /** Every `producerClosed` received in this room, in order (for the debug hook). */
+  readonly producerClosed: ClosedProducer[] = [];
 
   /** Subscribes at once: create it before `enterRoom`, so the micState sent on entry is not missed. */
   constructor(
@@ -60,6 +84,7 @@ export class DemoMedia {
         void this.run(() => this.reconcile());
       }),
       client.on('producerClosed', (p) => {
+        this.producerClosed.push({ producerId: p.producerId, userId: p.userId, kind: p.kind });
         // Forget it at once, so a consume of it that is under way is known to be moot.
         this.producers.delete(p.producerId);
         void this.run(async () => this.dropProducer(p.producerId));
@@ -121,6 +146,29 @@ export class DemoMedia {
     return this.run(() => this.doUnpublish());
   }
 
+  /** Whether this page's audio producer is paused. */
+  get micMuted(): boolean {
+    return this.audioProducer()?.paused ?? false;
+  }
+
+  /** Pauses / resumes only the audio producer (locally and on the server); video keeps flowing. */
+  setMicMuted(muted: boolean): Promise<unknown> {
+    return this.run(async () => {
+      const p = this.audioProducer();
+      if (!p || p.paused === muted) return;
+      const flip = (m: boolean) => (m ? p.pause() : p.resume());
+      flip(muted);
+      this.changed();
+      try {
+        await this.client.request(muted ? 'pauseProducer' : 'resumeProducer', { producerId: p.id });
+      } catch (err) {
+        if (!p.closed) flip(!muted); // the server did not follow: show what is really sent
+        this.changed();
+        throw err;
+      }
+    });
+  }
+
   /** framesDecoded per remote user, over the video consumers open now (the page's debug hook). */
   async stats(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
@@ -134,15 +182,30 @@ export class DemoMedia {
     return out;
   }
 
-  snapshot(): { roomId: number; mode: MediaMode; publishing: string[]; seated: number[]; queue: number[]; consuming: number[]; errors: string[] } {
+  /** Audio packetsReceived per remote user, over the audio consumers open now (the debug hook). */
+  async audioStats(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const { consumer, userId } of this.consumers.values()) {
+      if (consumer.closed || consumer.kind !== 'audio') continue;
+      const report = await consumer.getStats();
+      report.forEach((s: { type?: string; kind?: string; packetsReceived?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') out[userId] = (out[userId] ?? 0) + (s.packetsReceived ?? 0);
+      });
+    }
+    return out;
+  }
+
+  snapshot(): MediaSnapshot {
     return {
       roomId: this.roomId,
       mode: this.mode,
       publishing: this.mine.map((p) => p.kind).sort(),
+      micMuted: this.micMuted,
       seated: [...this.seated].sort((a, b) => a - b),
       queue: this.mic?.queue ?? [],
       consuming: [...new Set([...this.consumers.values()].map((c) => c.userId))].sort((a, b) => a - b),
       errors: [...this.errors],
+      producerClosed: this.producerClosed.map((p) => ({ ...p })),
     };
   }
 
@@ -157,10 +220,14 @@ export class DemoMedia {
     this.recvT?.close();
     for (const c of this.consumers.values()) c.consumer.close();
     this.consumers.clear();
-    this.onChange({ remote: [], local: null, mic: null });
+    this.onChange({ remote: [], local: null, mic: null, micMuted: false });
   }
 
   // -------------------------------------------------------------- internals
+
+  private audioProducer(): Producer | undefined {
+    return this.mine.find((p) => p.kind === 'audio' && !p.closed);
+  }
 
   private applyMic(m: MicState): void {
     if (this.mode !== 'room' || (this.roomId && m.roomId !== this.roomId)) return;
@@ -294,6 +361,6 @@ export class DemoMedia {
       kind: consumer.kind as 'audio' | 'video',
       stream,
     }));
-    this.onChange({ remote, local: this.mine.length ? this.stream : null, mic: this.mic });
+    this.onChange({ remote, local: this.mine.length ? this.stream : null, mic: this.mic, micMuted: this.micMuted });
   }
 }
