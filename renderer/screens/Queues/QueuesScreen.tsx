@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatDuration } from '../../components/format';
 import { useNow } from '../../components/useNow';
@@ -37,41 +37,46 @@ function useAreaName(): (match: (a: QueueArea) => boolean) => string {
   return useMemo(() => (match) => areas.find(match)?.name ?? '—', [areas]);
 }
 
-function Areas() {
+/** A titled section holding a table, or "none" when it has no rows. */
+function TitledTable({ id, title, headers, empty, children }: { id?: string; title: string; headers: string[]; empty: boolean; children: ReactNode }) {
   const t = useT();
-  const areas = useConsoleStore((s) => s.queueAreas);
   return (
-    <section aria-labelledby="q-areas">
-      <h3 id="q-areas">{t('queues.areas')}</h3>
-      {areas.length === 0 ? (
+    <section aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {empty ? (
         <p className="muted">{t('common.none')}</p>
       ) : (
         <table className="grid">
           <thead>
             <tr>
-              <th>{t('queues.id')}</th>
-              <th>{t('queues.name')}</th>
-              <th>{t('queues.agentCount')}</th>
-              <th>{t('queues.guestCount')}</th>
-              <th>{t('queues.queuedCount')}</th>
-              <th>{t('queues.description')}</th>
+              {headers.map((h) => (
+                <th key={h}>{h}</th>
+              ))}
             </tr>
           </thead>
-          <tbody>
-            {areas.map((a) => (
-              <tr key={a.objectguid} data-testid={`area-${a.objectguid}`} data-object-id={a.objectid}>
-                <td>{a.objectid}</td>
-                <td>{a.name}</td>
-                <td data-testid={`area-agents-${a.objectguid}`}>{a.agentCount}</td>
-                <td data-testid={`area-guests-${a.objectguid}`}>{a.guestCount}</td>
-                <td data-testid={`area-queued-${a.objectguid}`}>{a.queuedCount}</td>
-                <td className="muted">{a.description || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
+          <tbody>{children}</tbody>
         </table>
       )}
     </section>
+  );
+}
+
+function Areas() {
+  const t = useT();
+  const areas = useConsoleStore((s) => s.queueAreas);
+  return (
+    <TitledTable id="q-areas" title={t('queues.areas')} headers={[t('queues.id'), t('queues.name'), t('queues.agentCount'), t('queues.guestCount'), t('queues.queuedCount'), t('queues.description')]} empty={areas.length === 0}>
+      {areas.map((a) => (
+        <tr key={a.objectguid} data-testid={`area-${a.objectguid}`} data-object-id={a.objectid}>
+          <td>{a.objectid}</td>
+          <td>{a.name}</td>
+          <td data-testid={`area-agents-${a.objectguid}`}>{a.agentCount}</td>
+          <td data-testid={`area-guests-${a.objectguid}`}>{a.guestCount}</td>
+          <td data-testid={`area-queued-${a.objectguid}`}>{a.queuedCount}</td>
+          <td className="muted">{a.description || '—'}</td>
+        </tr>
+      ))}
+    </TitledTable>
   );
 }
 
@@ -79,30 +84,11 @@ function Queues() {
   const t = useT();
   const guids = useConsoleStore(useShallow((s) => [...s.queueList.values()].sort((a, b) => b.priority - a.priority || a.objectid - b.objectid).map((q) => q.objectguid)));
   return (
-    <section aria-labelledby="q-queues">
-      <h3 id="q-queues">{t('queues.queues')}</h3>
-      {guids.length === 0 ? (
-        <p className="muted">{t('common.none')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('queues.id')}</th>
-              <th>{t('queues.name')}</th>
-              <th>{t('queues.area')}</th>
-              <th>{t('queues.priority')}</th>
-              <th>{t('queues.requiredSkills')}</th>
-              <th>{t('queues.waiting')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {guids.map((g) => (
-              <QueueRow key={g} guid={g} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <TitledTable id="q-queues" title={t('queues.queues')} headers={[t('queues.id'), t('queues.name'), t('queues.area'), t('queues.priority'), t('queues.requiredSkills'), t('queues.waiting')]} empty={guids.length === 0}>
+      {guids.map((g) => (
+        <QueueRow key={g} guid={g} />
+      ))}
+    </TitledTable>
   );
 }
 
@@ -140,30 +126,11 @@ function Agents() {
   const t = useT();
   const ids = useConsoleStore(useShallow((s) => [...s.queueAgents.keys()].sort((a, b) => a - b)));
   return (
-    <section aria-labelledby="q-agents">
-      <h3 id="q-agents">{t('queues.agents')}</h3>
-      {ids.length === 0 ? (
-        <p className="muted">{t('common.none')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('queues.agent')}</th>
-              <th>{t('queues.status')}</th>
-              <th>{t('queues.inStatus')}</th>
-              <th>{t('queues.area')}</th>
-              <th>{t('queues.skills')}</th>
-              <th>{t('queues.serving')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ids.map((id) => (
-              <AgentRow key={id} userId={id} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <TitledTable id="q-agents" title={t('queues.agents')} headers={[t('queues.agent'), t('queues.status'), t('queues.inStatus'), t('queues.area'), t('queues.skills'), t('queues.serving')]} empty={ids.length === 0}>
+      {ids.map((id) => (
+        <AgentRow key={id} userId={id} />
+      ))}
+    </TitledTable>
   );
 }
 
@@ -203,30 +170,14 @@ function ObjectList({ titleKey, testId, select, groups }: { titleKey: 'queues.sk
   const list = useConsoleStore(select);
   const queueName = useConsoleStore(useShallow((s) => Object.fromEntries([...s.queueList.values()].map((q) => [q.objectid, q.name]))));
   return (
-    <section>
-      <h3>{t(titleKey)}</h3>
-      {list.length === 0 ? (
-        <p className="muted">{t('common.none')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('queues.id')}</th>
-              <th>{t('queues.name')}</th>
-              <th>{groups ? t('queues.groupQueues') : t('queues.description')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((o) => (
-              <tr key={o.objectguid} data-testid={`${testId}-${o.objectguid}`}>
-                <td>{o.objectid}</td>
-                <td>{o.name}</td>
-                <td>{groups ? o.queuegroups.map((id) => queueName[id] ?? id).join(', ') || '—' : o.description || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <TitledTable title={t(titleKey)} headers={[t('queues.id'), t('queues.name'), groups ? t('queues.groupQueues') : t('queues.description')]} empty={list.length === 0}>
+      {list.map((o) => (
+        <tr key={o.objectguid} data-testid={`${testId}-${o.objectguid}`}>
+          <td>{o.objectid}</td>
+          <td>{o.name}</td>
+          <td>{groups ? o.queuegroups.map((id) => queueName[id] ?? id).join(', ') || '—' : o.description || '—'}</td>
+        </tr>
+      ))}
+    </TitledTable>
   );
 }
