@@ -4,17 +4,14 @@
  * clients (shared/client). The business layer runs on a ManualClock so seat time limits are
  * driven by the test; sockets and the SDK run on real time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pino } from 'pino';
-import WebSocket from 'ws';
-import { AnyChatClient, type ClientEventName, type ClientEvents, type SocketLike } from '../../../shared/client';
+import type WebSocket from 'ws';
+import type { AnyChatClient, ClientEventName, ClientEvents } from '../../../shared/client';
 import { configSchema } from '../../config/schema';
-import { HttpServer } from '../../http/HttpServer';
-import { AnyChatSdk, sdkMigrations } from '../../sdk';
-import { SignalingServer, type MediaPort, type SignalingSettings } from '../../signaling';
-import { openDatabase, runMigrations, type Db } from '../../store/Database';
+import type { AnyChatSdk } from '../../sdk';
+import { startHarness } from '../../signaling/__scenarios__/harness';
+import type { MediaPort, SignalingSettings } from '../../signaling';
+import type { Db } from '../../store/Database';
 import { BusinessLayer, type RoomsSettings } from '../BusinessLayer';
 import { businessMigrations } from '../businessMigrations';
 import { ManualClock } from '../clock';
@@ -43,66 +40,39 @@ export interface BizHarness {
 export async function startBusiness(
   opts: { rooms?: Partial<RoomsSettings>; media?: MediaPort; signaling?: Partial<SignalingSettings> } = {},
 ): Promise<BizHarness> {
-  const logger = pino({ level: process.env.BIZ_LOG ?? 'silent' });
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anychat-biz-'));
-  const db = openDatabase(dataDir);
-  runMigrations(db, [...sdkMigrations, ...businessMigrations]);
-  const sdk = await AnyChatSdk.create({
-    db,
-    logger,
+  // The SDK + signaling + HTTP stack is the signaling scenarios' own harness; this adds the
+  // business layer on a manual clock.
+  const base = await startHarness({
     users: USERS,
-    tempDir: path.join(dataDir, 'transfers'),
-    settings: {
-      guestLogin: true,
-      duplicateLogin: 'kickOld',
-      loginFailuresBeforeLock: 5,
-      accountLockSeconds: 60,
-      hookTimeoutMs: 2000,
-      callTimeoutSeconds: 10,
-      maxFileBytes: 1024 * 1024,
-    },
-  });
-  const signaling = await SignalingServer.create({
-    sdk,
-    logger,
+    migrations: businessMigrations,
     media: opts.media,
-    settings: { pingIntervalSeconds: 5, silentTimeoutSeconds: 60, maxFrameBytes: 2 * 1024 * 1024, maxRequestsPerSecond: 500, ...opts.signaling },
+    logLevel: process.env.BIZ_LOG,
+    sdk: { loginFailuresBeforeLock: 5, hookTimeoutMs: 2000, callTimeoutSeconds: 10, maxFileBytes: 1024 * 1024 },
+    signaling: { pingIntervalSeconds: 5, silentTimeoutSeconds: 60, maxRequestsPerSecond: 500, ...opts.signaling },
   });
+  const { sdk, db } = base;
   const clock = new ManualClock(Date.now());
   const rooms = { ...configSchema.parse({}).rooms, ...opts.rooms };
-  const business = await BusinessLayer.create({ sdk, db, config: { rooms }, logger, clock });
-  const http = new HttpServer(logger);
-  http.upgrade('/ws', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
-  const addr = await http.listen('127.0.0.1', 0);
-  const url = `ws://127.0.0.1:${addr.port}/ws`;
+  const business = await BusinessLayer.create({ sdk, db, config: { rooms }, logger: pino({ level: process.env.BIZ_LOG ?? 'silent' }), clock });
   const clients: AnyChatClient[] = [];
-  const sockets = new Map<AnyChatClient, WebSocket>();
   return {
     sdk,
     business,
     clock,
     db,
-    url,
+    url: base.url,
     async login(n) {
       const u = USERS[n - 1]!;
-      let ws: WebSocket | null = null;
-      const c = await AnyChatClient.connect(url, (x) => (ws = new WebSocket(x)) as unknown as SocketLike);
+      const c = await base.connect();
       clients.push(c);
-      sockets.set(c, ws!);
       await c.login(u.userName, u.password);
       return c;
     },
-    socketOf(c) {
-      return sockets.get(c)!;
-    },
+    socketOf: (c) => base.socketOf(c),
     async close() {
-      for (const ws of sockets.values()) ws.terminate();
+      for (const c of clients) base.socketOf(c).terminate();
       business.close();
-      await signaling.close();
-      await sdk.close();
-      await http.close();
-      db.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await base.close();
     },
   };
 }
@@ -128,14 +98,6 @@ export async function eventually(fn: () => void | Promise<void>, timeoutMs = 500
   }
 }
 
-export async function expectCode(p: Promise<unknown>, code: number): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    if ((e as { code?: number }).code === code) return;
-    throw new Error(`expected code ${code}, got ${(e as { code?: number }).code}: ${(e as Error).message}`);
-  }
-  throw new Error(`expected code ${code}, but it succeeded`);
-}
+export { expectCode } from '../../signaling/__scenarios__/harness';
 
 export const uid = (n: number) => 2000 + n;

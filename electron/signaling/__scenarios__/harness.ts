@@ -7,8 +7,8 @@ import WebSocket from 'ws';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { HttpServer } from '../../http/HttpServer';
 import type { MediaNode } from '../../media';
-import { AnyChatSdk, sdkMigrations, type SdkSettings } from '../../sdk';
-import { openDatabase, runMigrations, type Db } from '../../store/Database';
+import { AnyChatSdk, sdkMigrations, type DirectoryUser, type SdkSettings } from '../../sdk';
+import { openDatabase, runMigrations, type Db, type Migration } from '../../store/Database';
 import { SignalingServer, type SignalingSettings, type MediaPort } from '..';
 
 export const USERS = [
@@ -27,21 +27,34 @@ export interface Harness {
   dataDir: string;
   connect(): Promise<AnyChatClient>;
   login(name: 'alice' | 'bob' | 'carol' | 'dave'): Promise<AnyChatClient>;
+  /** The `ws` socket under a client made by `connect()` (to make it go silent or drop). */
+  socketOf(c: AnyChatClient): WebSocket;
   raw(): Promise<WebSocket>;
   close(): Promise<void>;
 }
 
 export async function startHarness(
-  opts: { sdk?: Partial<SdkSettings>; signaling?: Partial<SignalingSettings>; media?: MediaPort; mediaNode?: MediaNode; beforeSignaling?: (sdk: AnyChatSdk) => void } = {},
+  opts: {
+    sdk?: Partial<SdkSettings>;
+    signaling?: Partial<SignalingSettings>;
+    media?: MediaPort;
+    mediaNode?: MediaNode;
+    beforeSignaling?: (sdk: AnyChatSdk) => void;
+    /** The user directory (default USERS). */
+    users?: DirectoryUser[];
+    /** Migrations of components built on top (after the SDK's). */
+    migrations?: Migration[];
+    logLevel?: string;
+  } = {},
 ): Promise<Harness> {
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: opts.logLevel ?? 'silent' });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anychat-sig-'));
   const db = openDatabase(dataDir);
-  runMigrations(db, sdkMigrations);
+  runMigrations(db, [...sdkMigrations, ...(opts.migrations ?? [])]);
   const sdk = await AnyChatSdk.create({
     db,
     logger,
-    users: USERS,
+    users: opts.users ?? USERS,
     tempDir: path.join(dataDir, 'transfers'),
     settings: {
       guestLogin: true,
@@ -66,11 +79,12 @@ export async function startHarness(
   http.upgrade('/ws', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
   const addr = await http.listen('127.0.0.1', 0);
   const url = `ws://127.0.0.1:${addr.port}/ws`;
-  const clients: AnyChatClient[] = [];
+  const sockets = new Map<AnyChatClient, WebSocket>();
   const raws: WebSocket[] = [];
   const connect = async () => {
-    const c = await AnyChatClient.connect(url, (u) => new WebSocket(u) as unknown as SocketLike);
-    clients.push(c);
+    let ws: WebSocket | null = null;
+    const c = await AnyChatClient.connect(url, (u) => (ws = new WebSocket(u)) as unknown as SocketLike);
+    sockets.set(c, ws!);
     return c;
   };
   return {
@@ -82,10 +96,13 @@ export async function startHarness(
     dataDir,
     connect,
     async login(name) {
-      const u = USERS.find((x) => x.userName === name)!;
+      const u = (opts.users ?? USERS).find((x) => x.userName === name)!;
       const c = await connect();
       await c.login(u.userName, u.password);
       return c;
+    },
+    socketOf(c) {
+      return sockets.get(c)!;
     },
     async raw() {
       const ws = new WebSocket(url);
@@ -97,7 +114,7 @@ export async function startHarness(
       return ws;
     },
     async close() {
-      for (const c of clients) if (c.isOpen) c.close();
+      for (const c of sockets.keys()) if (c.isOpen) c.close();
       for (const w of raws) w.terminate();
       await signaling.close();
       await sdk.close();
