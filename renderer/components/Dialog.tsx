@@ -44,6 +44,46 @@ export function Dialog({ title, onClose, children, testId }: { title: string; on
   );
 }
 
+/** The end of every dialog form: its error (`dialog-error`), then Cancel and the submit button. */
+export function DialogFooter({
+  error,
+  onCancel,
+  cancelTestId,
+  submitLabel,
+  submitClass = 'primary',
+  disabled,
+  submitTestId,
+  autoFocus,
+}: {
+  error?: string | null;
+  onCancel: () => void;
+  cancelTestId?: string;
+  submitLabel: string;
+  submitClass?: 'primary' | 'danger';
+  disabled?: boolean;
+  submitTestId: string;
+  autoFocus?: boolean;
+}) {
+  const t = useT();
+  return (
+    <>
+      {error && (
+        <p role="alert" className="error" data-testid="dialog-error">
+          {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={onCancel} data-testid={cancelTestId}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className={submitClass} disabled={disabled} data-testid={submitTestId} autoFocus={autoFocus}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** A yes/no confirmation: `confirm-ok` / `confirm-cancel`. Extra fields go in `children`. */
 export function ConfirmDialog({
   title,
@@ -79,19 +119,16 @@ export function ConfirmDialog({
       >
         {message && <p>{message}</p>}
         {children}
-        {error && (
-          <p role="alert" className="error" data-testid="dialog-error">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={onCancel} data-testid="confirm-cancel">
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy} data-testid="confirm-ok" autoFocus>
-            {okLabel ?? t('common.confirm')}
-          </button>
-        </div>
+        <DialogFooter
+          error={error}
+          onCancel={onCancel}
+          cancelTestId="confirm-cancel"
+          submitLabel={okLabel ?? t('common.confirm')}
+          submitClass={danger ? 'danger' : 'primary'}
+          disabled={busy}
+          submitTestId="confirm-ok"
+          autoFocus
+        />
       </form>
     </Dialog>
   );

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Dialog } from '../../components/Dialog';
+import { Dialog, DialogFooter } from '../../components/Dialog';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
@@ -36,19 +36,7 @@ export function BroadcastDialog({ onClose, roomId: initialRoom = -1 }: { onClose
           {t('message.text')}
           <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} required data-testid="broadcast-text" autoFocus />
         </label>
-        {error && (
-          <p role="alert" className="error" data-testid="dialog-error">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy || !text} data-testid="broadcast-send">
-            {t('common.send')}
-          </button>
-        </div>
+        <DialogFooter error={error} onCancel={onClose} submitLabel={t('common.send')} disabled={busy || !text} submitTestId="broadcast-send" />
       </form>
     </Dialog>
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Dialog } from '../../components/Dialog';
+import { Dialog, DialogFooter } from '../../components/Dialog';
 import { textToBase64, utf8Bytes } from '../../components/format';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
@@ -46,19 +46,7 @@ export function MessageDialog({ userId, onClose }: { userId: number; onClose: ()
             {t('message.tooLong', { bytes })}
           </p>
         )}
-        {error && (
-          <p role="alert" className="error" data-testid="dialog-error">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy || tooLong || text.length === 0} data-testid="message-send">
-            {t('common.send')}
-          </button>
-        </div>
+        <DialogFooter error={error} onCancel={onClose} submitLabel={t('common.send')} disabled={busy || tooLong || text.length === 0} submitTestId="message-send" />
       </form>
     </Dialog>
   );
