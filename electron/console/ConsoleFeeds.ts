@@ -6,7 +6,7 @@
 import type { ConsoleEvents } from '../../shared/ipc/contract';
 import type { Core } from '../core/Core';
 import type { TypedEmitter } from '../core/TypedEmitter';
-import { banView, callView, userView } from './toView';
+import { callView, userView, type BanBook } from './toView';
 
 const USER_BATCH_MS = 100;
 
@@ -18,6 +18,7 @@ export class ConsoleFeeds {
   constructor(
     private readonly core: Core,
     private readonly out: TypedEmitter<ConsoleEvents>,
+    bans: BanBook,
   ) {
     const { sdk, business, gateway } = core.components;
     const touch = (userId: number) => this.markUser(userId);
@@ -29,7 +30,7 @@ export class ConsoleFeeds {
       sdk.on('enterRoom', (e) => touch(e.userId)),
       sdk.on('leaveRoom', (e) => touch(e.userId)),
       sdk.on('videoCall', () => out.emit('calls:changed', { calls: sdk.listCalls().map(callView) })),
-      sdk.on('banChanged', () => out.emit('bans:changed', { bans: sdk.listBans().map((b) => banView(b, sdk, new Map())) })),
+      sdk.on('banChanged', () => out.emit('bans:changed', { bans: bans.list() })),
       business.on('roomChanged', (r) => out.emit('rooms:changed', r)),
       business.on('roomMembers', (m) => {
         out.emit('rooms:members', m);

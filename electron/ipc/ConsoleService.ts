@@ -9,6 +9,7 @@ import type { CallArgs, CallName, CallResult, ConsoleEvents } from '../../shared
 import { callArgSchemas } from '../../shared/ipc/validators';
 import type { Result } from '../../shared/result';
 import { ConsoleFeeds } from '../console/ConsoleFeeds';
+import { BanBook } from '../console/toView';
 import { callsHandlers } from '../console/handlers/callsHandlers';
 import { gatewayHandlers } from '../console/handlers/gatewayHandlers';
 import { ActiveRecordings, recordingsHandlers } from '../console/handlers/recordingsHandlers';
@@ -24,13 +25,6 @@ import { SDK_VERSION } from '../core/version';
 
 export type { CallerContext };
 
-export interface ConsoleServiceOptions {
-  /** Producers and recordings per room (media side); empty lists until the media view is wired. */
-  roomMedia?: RoomMediaView;
-  /** Extra handler modules (recordings, preview, gateway …) built by the composition root. */
-  extraHandlers?: HandlerMap[];
-}
-
 export class ConsoleService {
   readonly events = new TypedEmitter<ConsoleEvents>();
   private readonly handlers: HandlerMap;
@@ -40,16 +34,16 @@ export class ConsoleService {
 
   constructor(
     private readonly core: Core,
-    opts: ConsoleServiceOptions = {},
   ) {
     const deps: HandlerDeps = {
       core,
       audited: (caller, action, target, params, fn) => core.audit.run(caller.operator, action, target, params, fn),
     };
     const active = new ActiveRecordings(deps, this.events);
+    const bans = new BanBook(() => core.components.sdk);
     const { sdk, business, platform, media, signaling } = core.components;
     const rooms = signaling.roomMedia;
-    const roomMedia: RoomMediaView = opts.roomMedia ?? {
+    const roomMedia: RoomMediaView = {
       producersOf: (roomId) => rooms?.producersOfRoom(roomId) ?? [],
       recordingsOf: (roomId) => active.ofRoom(roomId),
     };
@@ -58,7 +52,7 @@ export class ConsoleService {
     const roomOfRouter = (router: { id: string }) => rooms?.roomOfRouterId(router.id) ?? null;
     this.stats = new StatsTicker(
       {
-        usersOnline: () => sdk.getOnlineUsers().length,
+        usersOnline: () => sdk.onlineUserCount(),
         roomCount: () => business.listRooms().length,
         activeCalls: () => sdk.listCalls().length,
         recordingsToday: () => {
@@ -86,13 +80,12 @@ export class ConsoleService {
       } satisfies HandlerMap,
       recordingsHandlers(deps, active),
       this.previews ? previewHandlers(this.previews) : {},
-      usersHandlers(deps),
+      usersHandlers(deps, bans),
       roomsHandlers(deps, roomMedia),
       callsHandlers(deps),
       gatewayHandlers(deps),
-      ...(opts.extraHandlers ?? []),
     );
-    this.feeds = new ConsoleFeeds(core, this.events);
+    this.feeds = new ConsoleFeeds(core, this.events, bans);
   }
 
   /** Validates the arguments, runs the handler and wraps the outcome in the wire envelope. */

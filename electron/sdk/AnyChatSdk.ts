@@ -266,6 +266,11 @@ export class AnyChatSdk {
     return [...this.sessions.values()].map((s) => this.viewOf(s));
   }
 
+  /** How many users are logged in (cheap: no views built). */
+  onlineUserCount(): number {
+    return this.sessions.size;
+  }
+
   getOnlineUser(userId: number): OnlineUser | null {
     const s = this.sessions.get(userId);
     return s ? this.viewOf(s) : null;

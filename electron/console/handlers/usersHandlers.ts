@@ -1,14 +1,12 @@
 /** Users: the online list, detail, kick (with optional ban), bans, messages and buffers. */
 import { Codes, CodedError } from '../../../shared/codes';
 import type { UserDetail } from '../../../shared/ipc/types';
-import { banView, userView } from '../toView';
+import { userView, type BanBook } from '../toView';
 import type { HandlerDeps, HandlerMap } from './types';
 
 
-export function usersHandlers({ core, audited }: HandlerDeps): HandlerMap {
+export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook): HandlerMap {
   const sdk = () => core.components.sdk;
-  const byOperator = new Map<number, string>();
-  const knownNames = new Map<number, string>();
   const requireOnline = (userId: number) => {
     const u = sdk().getOnlineUser(userId);
     if (!u) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
@@ -23,13 +21,13 @@ export function usersHandlers({ core, audited }: HandlerDeps): HandlerMap {
       const { friends, groups } = sdk().friendListOf(userId);
       const detail: UserDetail = {
         user: online ? userView(online) : null,
-        userName: online?.userName ?? knownNames.get(userId) ?? `user ${userId}`,
+        userName: bans.nameOf(userId) ?? `user ${userId}`,
         nickName: online?.nickName ?? '',
         level: online?.userLevel ?? 0,
         info: {},
         friends: friends.map((f) => ({ userId: f.userId, nickName: f.nickName, online: f.online, groupId: f.groupId ?? null })),
         groups,
-        ban: ban ? banView(ban, sdk(), byOperator) : null,
+        ban: ban ? bans.view(ban) : null,
       };
       return detail;
     },
@@ -37,16 +35,16 @@ export function usersHandlers({ core, audited }: HandlerDeps): HandlerMap {
       audited(caller, 'users:kick', `user ${userId}`, { userId, banSeconds: banSeconds ?? 0, reason: reason ?? '' }, async () => {
         const online = sdk().getOnlineUser(userId);
         if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
-        if (online) knownNames.set(userId, online.userName);
-        if (banSeconds) byOperator.set(userId, caller.operator);
+        if (online) bans.noteUser(userId, online.userName);
+        if (banSeconds) bans.noteBan(userId, caller.operator);
         await sdk().kickUser(userId, { banSeconds, reason });
         return {};
       }),
-    'bans:list': () => sdk().listBans().map((b) => ({ ...banView(b, sdk(), byOperator), userName: knownNames.get(b.userId) ?? banView(b, sdk(), byOperator).userName })),
+    'bans:list': () => bans.list(),
     'bans:lift': ({ userId }, caller) =>
       audited(caller, 'bans:lift', `user ${userId}`, { userId }, () => {
         if (!sdk().liftBan(userId)) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not banned`);
-        byOperator.delete(userId);
+        bans.noteLifted(userId);
         return {};
       }),
     'users:sendMessage': ({ userId, text }, caller) =>
