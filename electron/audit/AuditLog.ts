@@ -80,7 +80,7 @@ export class AuditLog extends TypedEmitter<{ appended: AuditEntry }> {
   }
 
   list(limit = 100, beforeId?: number): AuditEntry[] {
-    const rows = (beforeId ? this.selectBefore.all(beforeId, limit) : this.select.all(limit)) as Row[];
+    const rows = (beforeId ? this.selectBefore.all(beforeId, limit) : this.select.all(limit)) as unknown as Row[];
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

@@ -1,5 +1,5 @@
 /** Operators (console sign-in accounts) in the store. Passwords only ever as scrypt hashes. */
-import type { Db, Migration } from '../store/Database';
+import { scalar, type Db, type Migration } from '../store/Database';
 
 export const operatorMigrations: Migration[] = [
   {
@@ -41,6 +41,6 @@ export class OperatorRepository {
   }
 
   count(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM operators').pluck().get() as number;
+    return scalar<number>(this.db, 'SELECT COUNT(*) FROM operators') ?? 0;
   }
 }

@@ -223,7 +223,7 @@ export class Core {
     }
     await this.http.close();
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       this.db.close();
     } catch (err) {
       this.logger.error({ err }, 'store failed to close cleanly');

@@ -4,6 +4,7 @@
  * until the media component publishes its own recordings index (swap it in through
  * SdkPlatform's `files` option).
  */
+import type { SQLInputValue } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import type { Db, Migration } from '../store/Database';
@@ -81,7 +82,7 @@ export class SqliteFileIndex implements FileIndex {
 
   query(q: FileQuery): { total: number; files: PlatformFile[] } {
     const where = ['create_time >= ?', 'create_time <= ?', '(file_type & ?) != 0'];
-    const args: unknown[] = [q.fromMs, q.toMs, q.typeMask];
+    const args: SQLInputValue[] = [q.fromMs, q.toMs, q.typeMask];
     if (q.userId !== undefined) (where.push('user_id = ?'), args.push(q.userId));
     if (q.fileName !== undefined) {
       if (q.exactName) (where.push('file_name = ?'), args.push(q.fileName));
@@ -89,7 +90,7 @@ export class SqliteFileIndex implements FileIndex {
     }
     const w = where.join(' AND ');
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM gateway_files WHERE ${w}`).get(...args) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM gateway_files WHERE ${w} ORDER BY create_time DESC, file_id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[];
+    const rows = this.db.prepare(`SELECT * FROM gateway_files WHERE ${w} ORDER BY create_time DESC, file_id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as unknown as Row[];
     return { total, files: rows.map(toFile) };
   }
 

@@ -63,7 +63,7 @@ export class QueueObjectStore {
   private users = new Map<number, UserObject>();
 
   constructor(private readonly db: Db) {
-    for (const r of db.prepare('SELECT * FROM queue_objects ORDER BY objecttype, objectid').all() as (ObjectRow & { created_at: number })[]) {
+    for (const r of db.prepare('SELECT * FROM queue_objects ORDER BY objecttype, objectid').all() as unknown as (ObjectRow & { created_at: number })[]) {
       const { created_at: _c, ...row } = r;
       this.objects.set(row.objectguid, toObject(row));
     }
@@ -129,12 +129,14 @@ export class QueueObjectStore {
     const next: QueueObject = { ...cur };
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
     if (next.objectid !== cur.objectid && this.byId(cur.objecttype, next.objectid)) throw new Error('duplicate');
+    // node:sqlite refuses named parameters the statement does not use; the type never changes.
+    const { objecttype: _type, ...updatable } = next;
     this.db
       .prepare(
         `UPDATE queue_objects SET objectid=@objectid, parentobjectid=@parentobjectid, name=@name, description=@description, flags=@flags,
          priority=@priority, skillgroups=@skillgroups, queuegroups=@queuegroups, param=@param, strparam=@strparam WHERE objectguid=@objectguid`,
       )
-      .run({ ...next, skillgroups: JSON.stringify(next.skillgroups), queuegroups: JSON.stringify(next.queuegroups) });
+      .run({ ...updatable, skillgroups: JSON.stringify(next.skillgroups), queuegroups: JSON.stringify(next.queuegroups) });
     this.objects.set(next.objectguid, next);
     return next;
   }

@@ -1,5 +1,5 @@
 /** The SDK's persistent state in SQLite: bans, friends and groups (seed §3.30), user info (§3.28). */
-import type { Db, Migration } from '../store/Database';
+import { column, scalar, type Db, type Migration } from '../store/Database';
 import type { BanEntry, } from './types';
 import type { FriendGroup } from '../../shared/protocol/messages';
 
@@ -76,7 +76,7 @@ export class SdkStore {
   }
   /** Users who have `userId` in their friend list (they get its online/offline news). */
   whoHasFriend(userId: number): number[] {
-    return this.db.prepare('SELECT user_id FROM sdk_friends WHERE friend_id = ?').pluck().all(userId) as number[];
+    return column<number>(this.db, 'SELECT user_id FROM sdk_friends WHERE friend_id = ?', userId);
   }
 
   // user info
@@ -86,7 +86,7 @@ export class SdkStore {
       .run(userId, infoId, value, flags);
   }
   getUserInfo(userId: number, infoId: number): string | null {
-    const v = this.db.prepare('SELECT value FROM sdk_user_info WHERE user_id = ? AND info_id = ?').pluck().get(userId, infoId) as string | undefined;
+    const v = scalar<string>(this.db, 'SELECT value FROM sdk_user_info WHERE user_id = ? AND info_id = ?', userId, infoId);
     return v ?? null;
   }
   allUserInfo(userId: number): { infoId: number; value: string }[] {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, runMigrations, type Migration } from './Database';
+import { openDatabase, runMigrations, scalar, type Migration } from './Database';
 
 describe('store', () => {
   it('opens in WAL mode and runs each migration once, in order, across restarts', () => {
@@ -13,7 +13,7 @@ describe('store', () => {
       { id: 't:002_b', up: (db) => (order.push('b'), db.exec('CREATE TABLE b (y INTEGER)')) },
     ];
     const db = openDatabase(dir);
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(scalar(db, 'PRAGMA journal_mode')).toBe('wal');
     expect(runMigrations(db, migrations)).toEqual(['t:001_a', 't:002_b']);
     db.close();
     const again = openDatabase(dir);

@@ -93,12 +93,12 @@ export class ChatLogRepository {
     }
     const limit = Math.min(500, Math.max(1, Math.floor(q.limit ?? 100)));
     const sql = `SELECT * FROM business_chat_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`;
-    return (this.db.prepare(sql).all(...args) as Row[]).map(toEntry);
+    return (this.db.prepare(sql).all(...args) as unknown as Row[]).map(toEntry);
   }
 
   /** Deletes entries older than `before` (epoch ms); returns how many. */
   prune(before: number): number {
-    return this.pruneStmt.run(before).changes;
+    return Number(this.pruneStmt.run(before).changes);
   }
 }
 

@@ -10,7 +10,8 @@ import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { TypedEmitter } from '../../core/TypedEmitter';
-import type { Db, Migration } from '../../store/Database';
+import type { SQLInputValue } from 'node:sqlite';
+import { column, type Db, type Migration } from '../../store/Database';
 import type { DeliveryLogView, OutboxEntryView } from '../../../shared/ipc/types';
 
 export const outboxMigrations: Migration[] = [
@@ -146,13 +147,13 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
       fail: db.prepare('UPDATE gateway_outbox SET attempts = ?, state = ?, next_attempt_at = ?, last_attempt_at = ?, last_status = ?, last_error = ? WHERE id = ?'),
       log: db.prepare('INSERT INTO gateway_delivery_log (notify_id, app_id, method, attempt, at, http_status, error, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       trimLog: db.prepare('DELETE FROM gateway_delivery_log WHERE id <= (SELECT MAX(id) FROM gateway_delivery_log) - ?'),
-      appsWithPending: db.prepare("SELECT DISTINCT app_id FROM gateway_outbox WHERE state = 'pending'").pluck(),
+      appsWithPending: db.prepare("SELECT DISTINCT app_id FROM gateway_outbox WHERE state = 'pending'"),
     };
   }
 
   static async create(opts: OutboxOptions): Promise<NotifyOutbox> {
     const o = new NotifyOutbox(opts);
-    for (const appId of o.stmts.appsWithPending.all() as string[]) o.kick(appId);
+    for (const { app_id } of o.stmts.appsWithPending.all() as { app_id: string }[]) o.kick(app_id);
     return o;
   }
 
@@ -308,33 +309,33 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
 
   entries(filter: { appId?: string; state?: 'pending' | 'dead'; limit?: number } = {}): OutboxEntry[] {
     const where: string[] = [];
-    const args: unknown[] = [];
+    const args: SQLInputValue[] = [];
     if (filter.appId) (where.push('app_id = ?'), args.push(filter.appId));
     if (filter.state) (where.push('state = ?'), args.push(filter.state));
     const sql = `SELECT * FROM gateway_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
-    return (this.opts.db.prepare(sql).all(...args, Math.min(filter.limit ?? 200, 5000)) as Row[]).map(toEntry);
+    return (this.opts.db.prepare(sql).all(...args, Math.min(filter.limit ?? 200, 5000)) as unknown as Row[]).map(toEntry);
   }
 
   deliveryLog(filter: { appId?: string; notifyId?: string; limit?: number } = {}): DeliveryLogEntry[] {
     const where: string[] = [];
-    const args: unknown[] = [];
+    const args: SQLInputValue[] = [];
     if (filter.appId) (where.push('app_id = ?'), args.push(filter.appId));
     if (filter.notifyId) (where.push('notify_id = ?'), args.push(filter.notifyId));
     const sql = `SELECT id, notify_id AS notifyId, app_id AS appId, method, attempt, at, http_status AS httpStatus, error, outcome
                  FROM gateway_delivery_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return this.opts.db.prepare(sql).all(...args, Math.min(filter.limit ?? 200, 5000)) as DeliveryLogEntry[];
+    return this.opts.db.prepare(sql).all(...args, Math.min(filter.limit ?? 200, 5000)) as unknown as DeliveryLogEntry[];
   }
 
   /** Puts dead notices back in line (one by notifyid, or every dead one of an app / of all apps). Returns how many. */
   resendDead(sel: { notifyId?: string; appId?: string } = {}): number {
     const where = ["state = 'dead'"];
-    const args: unknown[] = [];
+    const args: SQLInputValue[] = [];
     if (sel.notifyId) (where.push('notify_id = ?'), args.push(sel.notifyId));
     if (sel.appId) (where.push('app_id = ?'), args.push(sel.appId));
-    const apps = this.opts.db.prepare(`SELECT DISTINCT app_id FROM gateway_outbox WHERE ${where.join(' AND ')}`).pluck().all(...args) as string[];
-    const n = this.opts.db
+    const apps = column<string>(this.opts.db, `SELECT DISTINCT app_id FROM gateway_outbox WHERE ${where.join(' AND ')}`, ...args);
+    const n = Number(this.opts.db
       .prepare(`UPDATE gateway_outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE ${where.join(' AND ')}`)
-      .run(Date.now(), ...args).changes;
+      .run(Date.now(), ...args).changes);
     for (const appId of apps) {
       this.emit('changed', { appId });
       this.kick(appId);
