@@ -555,6 +555,8 @@ export class AnyChatSdk {
       role: s.role,
       guest: s.guest,
       flags: s.flags,
+      strUserId: s.strUserId || s.userName,
+      strParam: s.strParam,
     };
   }
 

@@ -74,6 +74,8 @@ export class ClientSide {
       }
       if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
       const s = new Session(st.link, userId, d.userName, nickName, userLevel, guest);
+      s.strParam = d.strParam ?? '';
+      s.strUserId = this.sdk.directory.strUserIdOf(userId) ?? d.userName;
       st.session = s;
       this.sdk.startSession(s);
       return { userId, userLevel, nickName };
@@ -125,6 +127,7 @@ export class ClientSide {
     const s = this.need(st);
     if (s.roomId === null) throw new CodedError(SignalingCodes.NOT_IN_ROOM, 'enter a room first');
     if (d.text.length > ProtocolLimits.MAX_TEXT_CHARS) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_CHARS} characters`);
+    if (Buffer.byteLength(d.text, 'utf8') > ProtocolLimits.MAX_TEXT_BYTES) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_BYTES} bytes (UTF-8)`);
     const roomId = s.roomId;
     const secret = d.targetUserId !== -1 && d.secret;
     const msg = { roomId, srcUserId: s.userId, targetUserId: d.targetUserId, secret, text: d.text };

@@ -12,6 +12,7 @@ export interface DirectoryUser {
   userId: number;
   level: number;
   nickName?: string;
+  strUserId?: string;
 }
 
 interface Entry {
@@ -20,6 +21,7 @@ interface Entry {
   userId: number;
   level: number;
   nickName: string;
+  strUserId?: string;
 }
 
 export class UserDirectory {
@@ -38,7 +40,7 @@ export class UserDirectory {
     // Hash in parallel (libuv pool); a password already given as a `scrypt$…` hash is kept as is.
     const hashes = await Promise.all(users.map((u) => (u.password.startsWith('scrypt$') ? u.password : hashPassword(u.password))));
     users.forEach((u, i) => {
-      const e: Entry = { userName: u.userName, hash: hashes[i], userId: u.userId, level: u.level, nickName: u.nickName ?? u.userName };
+      const e: Entry = { userName: u.userName, hash: hashes[i], userId: u.userId, level: u.level, nickName: u.nickName ?? u.userName, strUserId: u.strUserId };
       byName.set(u.userName, e);
       byId.set(u.userId, e);
     });
@@ -47,6 +49,11 @@ export class UserDirectory {
 
   nickNameOf(userId: number): string | undefined {
     return this.byId.get(userId)?.nickName;
+  }
+
+  /** The configured string id (gateway struserid), if any. */
+  strUserIdOf(userId: number): string | undefined {
+    return this.byId.get(userId)?.strUserId;
   }
 
   knows(userName: string): boolean {

@@ -135,6 +135,10 @@ export interface OnlineUser {
   guest: boolean;
   /** Gateway "user object" flags (0x00 client, 0x02 agent, 0x10 auto mode); set with setUserFlags. */
   flags: number;
+  /** String id (gateway struserid): the configured `strUserId`, else the user name. */
+  strUserId: string;
+  /** What the client sent at login as `strParam`. */
+  strParam: string;
 }
 
 export interface RoomInfo {

@@ -36,7 +36,7 @@ export interface VideoCallData {
 
 export interface Requests {
   ping: { data: Record<string, never>; result: { serverTime: number } };
-  login: { data: { userName: string; password: string }; result: { userId: number; userLevel: number; nickName: string } };
+  login: { data: { userName: string; password: string; strParam?: string }; result: { userId: number; userLevel: number; nickName: string } };
   logout: { data: Record<string, never>; result: Record<string, never> };
   enterRoom: {
     data: { roomId?: number; roomName?: string; password?: string; role?: RoomRole };
