@@ -134,6 +134,18 @@ export const configSchema = z
         maxFileBytes: z.number().int().min(1).max(4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
         /** Requests per second one connection may make before it gets flood errors. */
         maxRequestsPerSecond: z.number().int().min(1).max(100_000).default(200),
+        /** Guests (empty password) may start transfers (transBufferEx, files). Off: anonymous users cannot fill memory or disk. */
+        guestUploads: z.boolean().default(false),
+        /** Bytes of unfinished uploads (all users, memory and disk) the server holds at once; past it new uploads wait (900429). */
+        uploadInFlightBytes: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024),
+        /** Received files (sent to the server) one user may keep; past it 900416. */
+        uploadQuotaBytesPerUser: z.number().int().min(0).default(256 * 1024 * 1024),
+        /** Received files all users together may keep; past it 900416. */
+        uploadQuotaBytesTotal: z.number().int().min(0).default(4 * 1024 * 1024 * 1024),
+        /** Received files are deleted after this long. */
+        receivedFileRetentionHours: z.number().min(1).max(24 * 3650).default(24 * 7),
+        /** Uploads to disk are refused (900507) when they would leave less free space than this. */
+        minFreeDiskBytes: z.number().int().min(0).default(256 * 1024 * 1024),
       })
       .strict()
       .prefault({}),

@@ -3,6 +3,7 @@
  * decide, events that inform (ordered, one at a time), calls that act. It owns sessions, rooms,
  * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
  */
+import { defaultUploadLimits, UploadBudget } from './UploadBudget';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -47,6 +48,13 @@ export interface SdkSettings {
   hookTimeoutMs: number;
   callTimeoutSeconds: number;
   maxFileBytes: number;
+  /** Guests may start transfers (default false). */
+  guestUploads?: boolean;
+  uploadInFlightBytes?: number;
+  uploadQuotaBytesPerUser?: number;
+  uploadQuotaBytesTotal?: number;
+  receivedFileRetentionHours?: number;
+  minFreeDiskBytes?: number;
 }
 
 export interface SdkOptions {
@@ -118,6 +126,17 @@ export class AnyChatSdk {
       tempDir,
       settings.maxFileBytes,
       logger,
+      new UploadBudget(
+        tempDir,
+        {
+          inFlightBytes: settings.uploadInFlightBytes ?? defaultUploadLimits.inFlightBytes,
+          quotaBytesPerUser: settings.uploadQuotaBytesPerUser ?? defaultUploadLimits.quotaBytesPerUser,
+          quotaBytesTotal: settings.uploadQuotaBytesTotal ?? defaultUploadLimits.quotaBytesTotal,
+          retentionMs: settings.receivedFileRetentionHours !== undefined ? settings.receivedFileRetentionHours * 3_600_000 : defaultUploadLimits.retentionMs,
+          minFreeDiskBytes: settings.minFreeDiskBytes ?? defaultUploadLimits.minFreeDiskBytes,
+        },
+        logger,
+      ),
     );
     this.client = new ClientSide(this);
   }

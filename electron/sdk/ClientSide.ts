@@ -165,6 +165,7 @@ export class ClientSide {
 
   async transferBegin(st: ClientState, d: Data<'transferBegin'>): Promise<Result<'transferBegin'>> {
     const s = this.need(st);
+    if (s.guest && !this.sdk.settings.guestUploads) throw new CodedError(SignalingCodes.GUEST_UPLOADS_DISABLED, 'guests may not upload (signaling.guestUploads is off)');
     const r = this.sdk.transfers.begin(s.userId, d, d.targetUserId === 0 || this.sdk.isOnline(d.targetUserId));
     await this.sdk.transfers.completeIfEmpty(r.taskId);
     return r;

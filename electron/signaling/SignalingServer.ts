@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { ServerMessages } from '../../shared/codes';
 import type { AnyChatSdk } from '../sdk';
+import { WarnThrottle } from '../http/warnThrottle';
 import { ClientConnection } from './ClientConnection';
 import type { MediaNode } from '../media';
 import { MediaNodeRecorder, mediaNodePort } from './media/mediaNodeAdapter';
@@ -39,8 +40,11 @@ export class SignalingServer {
   private lastPing = Date.now();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** Warnings about misbehaving clients, a few per client and reason per minute plus a summary line. */
+  private readonly warnings: WarnThrottle;
 
   private constructor(private readonly opts: SignalingOptions) {
+    this.warnings = new WarnThrottle(opts.logger);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
     const port = opts.mediaNode ? mediaNodePort(opts.mediaNode, opts.sdk) : opts.media;
     this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' })) : null;
@@ -82,6 +86,7 @@ export class SignalingServer {
         this.opts.settings.maxRequestsPerSecond,
         this.opts.logger,
         (c) => this.conns.delete(c),
+        this.warnings,
       );
       this.conns.add(conn);
       ws.on('close', (code, reason) => {
@@ -95,6 +100,7 @@ export class SignalingServer {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.warnings.close();
     this.media?.close();
     this.opts.sdk.attachMedia(null);
     if (this.opts.mediaNode) this.opts.sdk.attachRecorder(null);
