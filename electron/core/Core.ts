@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ServerMessages } from '../../shared/codes';
+import { Codes, ServerMessages } from '../../shared/codes';
 import { AuditLog, auditMigrations } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
 import { BusinessLayer, businessMigrations } from '../business';
@@ -177,6 +177,13 @@ export class Core {
       await gateway.close();
       this.status.set('gateway', 'stopped', 'stopped');
     });
+    // Stops first: clients are logged out (reason 0) while the gateway still queues their notices.
+    this.register('client-sessions', async () => {
+      const n = await sdk.endAllSessions(Codes.LOGOUT_NORMAL);
+      this.logger.info({ sessions: n }, 'client sessions closed');
+    });
+    // Sessions a crash left open: logged out (reason 100) now that the gateway listens, before any login.
+    await sdk.closeSessionsLeftOpen();
     this.built = { sdk, media, signaling, business, platform, gateway };
 
     const addr = await this.http.listen(config.listen.host, config.listen.port);

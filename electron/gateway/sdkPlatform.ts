@@ -89,7 +89,7 @@ export class SdkPlatform implements PlatformPort {
         this.emit({ type: 'userLogin', user: u ? toPlatformUser(u) : { userId: e.userId, userName: e.userName, userLevel: e.userLevel, loginIp: e.ip, loginTime: Date.now() } });
       }),
       sdk.on('logout', (e) => {
-        this.emit({ type: 'userLogout', userId: e.userId, userName: this.nameOf(e.userId), errorCode: e.reason, time: Date.now(), strUserId: this.strIds.get(e.userId) });
+        this.emit({ type: 'userLogout', userId: e.userId, userName: e.userName ?? this.nameOf(e.userId), errorCode: e.reason, time: Date.now(), strUserId: e.strUserId ?? this.strIds.get(e.userId) });
       }),
       sdk.on('textMessage', (e) => {
         this.emit({

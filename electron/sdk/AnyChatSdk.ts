@@ -3,6 +3,7 @@
  * decide, events that inform (ordered, one at a time), calls that act. It owns sessions, rooms,
  * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
  */
+import { SessionJournal } from './SessionJournal';
 import { defaultUploadLimits, UploadBudget } from './UploadBudget';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,6 +96,7 @@ export class AnyChatSdk {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
+  private readonly journal: SessionJournal;
   private constructor(
     /** @internal */ readonly directory: UserDirectory,
     /** @internal */ readonly settings: SdkSettings,
@@ -105,6 +107,7 @@ export class AnyChatSdk {
   ) {
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
     this.store = new SdkStore(db);
+    this.journal = new SessionJournal(db);
     this.recorder = recorder ?? null;
     this.calls = new CallManager(
       {
@@ -427,6 +430,41 @@ export class AnyChatSdk {
     return lifted;
   }
 
+  /**
+   * Graceful stop, first step: logs every client out with reason 0 and waits until the logout
+   * events have been delivered (so the gateway queues their notices before it stops).
+   */
+  async endAllSessions(reason: number = Codes.LOGOUT_NORMAL): Promise<number> {
+    const all = [...this.sessions.values()];
+    for (const s of all) {
+      await this.endSession(s, reason);
+      s.link.close(1001, 'server shutting down');
+    }
+    await this.events.idle();
+    return all.length;
+  }
+
+  /**
+   * At start, after every subscriber is attached and before clients can log in: the sessions the
+   * previous run left open (it crashed) are logged out with reason 100. Returns how many.
+   */
+  async closeSessionsLeftOpen(): Promise<number> {
+    const rows = this.journal.takeLeftOpen();
+    for (const r of rows) this.events.emit('logout', { userId: r.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT, userName: r.userName, strUserId: r.strUserId });
+    await this.events.idle();
+    if (rows.length > 0) this.logger.warn({ count: rows.length }, 'sessions left open by a crash were logged out (reason 100)');
+    return rows.length;
+  }
+
+  /** The journal must never stop a login or logout: a failed write (e.g. a full disk) is logged. */
+  private journalWrite(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.warn({ err }, 'session journal write failed');
+    }
+  }
+
   /** Logs everyone out, stops timers and transfers. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -458,6 +496,7 @@ export class AnyChatSdk {
   /** @internal A new session is online (after verification and duplicate handling). */
   startSession(s: Session): void {
     this.sessions.set(s.userId, s);
+    this.journalWrite(() => this.journal.opened(s.userId, s.userName, s.strUserId || s.userName, s.loginAt));
     this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip });
     if (this.defaultFriends) {
       // After the login response has gone out (seed §8.1).
@@ -473,6 +512,7 @@ export class AnyChatSdk {
   async endSession(s: Session, reason: number): Promise<void> {
     if (this.sessions.get(s.userId) !== s) return;
     this.sessions.delete(s.userId);
+    this.journalWrite(() => this.journal.closed(s.userId));
     if (s.roomId !== null) await this.leaveRoomOf(s, reason, false);
     this.calls.userGone(s.userId, reason);
     await this.transfers.userGone(s.userId);

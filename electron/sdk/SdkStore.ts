@@ -2,6 +2,7 @@
 import { column, scalar, type Db, type Migration } from '../store/Database';
 import type { BanEntry, } from './types';
 import type { FriendGroup } from '../../shared/protocol/messages';
+import { sessionJournalMigrations } from './SessionJournal';
 
 export const sdkMigrations: Migration[] = [
   {
@@ -16,6 +17,7 @@ export const sdkMigrations: Migration[] = [
       `);
     },
   },
+  ...sessionJournalMigrations,
 ];
 
 export class SdkStore {

@@ -82,7 +82,8 @@ export interface SdkEvents {
   timer: { at: number };
   login: { userId: number; userName: string; userLevel: number; nickName: string; ip: string };
   /** reason: 0 normal, 100 timeout, 101 network, 211 kicked. */
-  logout: { userId: number; reason: number };
+  /** `userName` / `strUserId` are set when the user is no longer known (sessions a crash left open). */
+  logout: { userId: number; reason: number; userName?: string; strUserId?: string };
   enterRoom: { userId: number; roomId: number; role: RoomRole };
   leaveRoom: { userId: number; roomId: number; reason: number };
   /** sendSDKFilterData from a client. */
