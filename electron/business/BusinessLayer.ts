@@ -213,11 +213,13 @@ export class BusinessLayer {
   // ================================================================ hooks
 
   private prepareEnterRoom(req: PrepareEnterRoomRequest): PrepareEnterRoomResult {
-    let room = req.roomId > 0 ? this.registry.get(req.roomId) : this.registry.findByName(req.roomName);
-    if (!room && req.roomId > 0) room = this.callRoomFor(req.userId, req.roomId);
+    // Entered by name: the name decides (roomId is only the SDK's allocation for a new name).
+    const byId = req.roomId > 0 && !req.allocated;
+    let room = byId ? this.registry.get(req.roomId) : this.registry.findByName(req.roomName);
+    if (!room && byId) room = this.callRoomFor(req.userId, req.roomId);
     if (!room) {
       if (!this.settings.autoCreate) {
-        throw new CodedError(Codes.ROOM_NOT_FOUND, req.roomId > 0 ? `no room ${req.roomId}` : `no room named "${req.roomName}"`);
+        throw new CodedError(Codes.ROOM_NOT_FOUND, byId ? `no room ${req.roomId}` : `no room named "${req.roomName}"`);
       }
       room = this.registry.create(
         req.roomId > 0 ? { roomId: req.roomId, name: req.roomName || null, createdBy: req.userId } : { name: req.roomName, createdBy: req.userId },

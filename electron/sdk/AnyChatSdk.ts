@@ -559,6 +559,7 @@ export class AnyChatSdk {
     }
     if (tellSelf) s.link.push('userLeft', { roomId, userId: s.userId, reason });
     this.events.emit('leaveRoom', { userId: s.userId, roomId, reason });
+    this.calls.leftRoom(s.userId, roomId, reason);
   }
 
   /** @internal Applies a user-info control (from the server: src 0; from a client: its id). */

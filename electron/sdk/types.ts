@@ -28,8 +28,10 @@ export interface VerifyUserResult {
 
 export interface PrepareEnterRoomRequest {
   userId: number;
-  /** The id the client asked for, or 0 when it gave `roomName`. */
+  /** The id the client asked for; when it gave only `roomName`, the id the server allocated for that name (seed §2.4). */
   roomId: number;
+  /** True when the client named the room and `roomId` is the server's allocation for the name. */
+  allocated?: boolean;
   roomName: string;
   password: string;
   role: RoomRole;
