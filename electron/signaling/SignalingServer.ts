@@ -90,7 +90,7 @@ export class SignalingServer {
       );
       this.conns.add(conn);
       ws.on('close', (code, reason) => {
-        if (code === 1009) this.opts.logger.warn({ ip, reason: reason.toString() }, 'client frame over the hard cap; socket closed');
+        if (code === 1009) this.warnings.warn(ip, 'frame over the hard cap', { reason: reason.toString() }, 'client frame over the hard cap; socket closed');
       });
     });
   }
