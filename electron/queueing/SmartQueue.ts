@@ -192,9 +192,12 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
     return had;
   }
 
-  /** Customers waiting in a queue, longest-waiting first. */
+  /** Customers waiting in a queue, in the order they will be served. */
   waitingIn(queueGuid: string): WaitingCustomer[] {
-    return [...this.customers.values()].filter((c) => c.queueGuid === queueGuid).sort((a, b) => a.seq - b.seq);
+    // Higher user priority first (as routing serves them), then arrival.
+    return [...this.customers.values()]
+      .filter((c) => c.queueGuid === queueGuid)
+      .sort((a, b) => this.userObject(b.userId).priority - this.userObject(a.userId).priority || a.seq - b.seq);
   }
 
   // ---- routing ----------------------------------------------------------------------------------
@@ -224,9 +227,23 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
     });
   }
 
-  /** Customers in arrival order; each goes to the matching idle agent that has been idle longest. */
+  /**
+   * Customers by queue priority, then their own user priority (higher first), then arrival; each
+   * goes to the matching idle agent that has been idle longest.
+   */
   dispatch(): void {
-    const waiting = [...this.customers.values()].filter((c) => c.queueGuid !== null).sort((a, b) => a.seq - b.seq);
+    const rank = new Map<number, [number, number]>();
+    for (const c of this.customers.values()) {
+      if (c.queueGuid === null) continue;
+      rank.set(c.userId, [this.store.get(c.queueGuid)?.priority ?? 0, this.userObject(c.userId).priority]);
+    }
+    const waiting = [...this.customers.values()]
+      .filter((c) => c.queueGuid !== null)
+      .sort((a, b) => {
+        const [qa, ua] = rank.get(a.userId)!;
+        const [qb, ub] = rank.get(b.userId)!;
+        return qb - qa || ub - ua || a.seq - b.seq;
+      });
     for (const c of waiting) {
       const queue = this.store.get(c.queueGuid!);
       if (!queue) continue;
