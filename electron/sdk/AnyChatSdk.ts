@@ -3,6 +3,7 @@
  * decide, events that inform (ordered, one at a time), calls that act. It owns sessions, rooms,
  * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
  */
+import { AccountLockStore, IdCounter } from './PersistentCounters';
 import { SessionJournal } from './SessionJournal';
 import { defaultUploadLimits, UploadBudget } from './UploadBudget';
 import os from 'node:os';
@@ -76,6 +77,8 @@ interface Room {
 }
 
 const FIRST_ALLOCATED_ROOM = 1_000_000;
+/** Guest user ids start here (above any configured id a directory is likely to use). */
+const FIRST_GUEST_ID = 1_900_000_000;
 
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
@@ -92,11 +95,12 @@ export class AnyChatSdk {
   /** @internal */ media: MediaControl | null = null;
   /** @internal */ defaultFriends = true;
   private recorder: RecorderPort | null;
-  private nextRoomId = FIRST_ALLOCATED_ROOM;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private readonly journal: SessionJournal;
+  private readonly roomIds: IdCounter;
+  private readonly guestIds: IdCounter;
   private constructor(
     /** @internal */ readonly directory: UserDirectory,
     /** @internal */ readonly settings: SdkSettings,
@@ -108,6 +112,8 @@ export class AnyChatSdk {
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
     this.store = new SdkStore(db);
     this.journal = new SessionJournal(db);
+    this.roomIds = new IdCounter(db, 'roomId', FIRST_ALLOCATED_ROOM);
+    this.guestIds = new IdCounter(db, 'guestId', FIRST_GUEST_ID);
     this.recorder = recorder ?? null;
     this.calls = new CallManager(
       {
@@ -149,6 +155,7 @@ export class AnyChatSdk {
     const directory = await UserDirectory.create(opts.users, {
       failuresBeforeLock: opts.settings.loginFailuresBeforeLock,
       lockSeconds: opts.settings.accountLockSeconds,
+      locks: new AccountLockStore(opts.db),
     });
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
     const sdk = new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder);
@@ -246,8 +253,17 @@ export class AnyChatSdk {
 
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
-    while (this.rooms.has(this.nextRoomId)) this.nextRoomId++;
-    return this.nextRoomId++;
+    // Persisted: an id handed out before a restart is never handed out again.
+    let id = this.roomIds.allocate();
+    while (this.rooms.has(id)) id = this.roomIds.allocate();
+    return id;
+  }
+
+  /** @internal A guest's user id: never one handed out before, even across restarts. */
+  allocateGuestId(): number {
+    let id = this.guestIds.allocate();
+    while (this.sessions.has(id)) id = this.guestIds.allocate();
+    return id;
   }
 
   /**

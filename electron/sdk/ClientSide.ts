@@ -22,7 +22,6 @@ export interface ClientState {
 type Data<M extends keyof Requests> = Requests[M]['data'];
 type Result<M extends keyof Requests> = Requests[M]['result'];
 
-const GUEST_ID_BASE = 1_900_000_000;
 
 const BUILT_IN = new Set<string>([
   'ping', 'login', 'logout', 'enterRoom', 'leaveRoom', 'sendTextMessage', 'sendSDKFilterData', 'transBuffer',
@@ -33,8 +32,6 @@ const BUILT_IN = new Set<string>([
 ]);
 
 export class ClientSide {
-  private nextGuest = GUEST_ID_BASE;
-
   constructor(private readonly sdk: AnyChatSdk) {}
 
   isBuiltIn(method: string): boolean {
@@ -302,10 +299,7 @@ export class ClientSide {
   }
 
   private allocateGuestId(): number {
-    while (this.sdk.sessions.has(this.nextGuest)) this.nextGuest++;
-    const id = this.nextGuest++;
-    if (this.nextGuest > 2_100_000_000) this.nextGuest = GUEST_ID_BASE;
-    return id;
+    return this.sdk.allocateGuestId();
   }
 }
 

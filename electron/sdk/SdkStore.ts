@@ -3,6 +3,7 @@ import { column, scalar, type Db, type Migration } from '../store/Database';
 import type { BanEntry, } from './types';
 import type { FriendGroup } from '../../shared/protocol/messages';
 import { sessionJournalMigrations } from './SessionJournal';
+import { persistentCounterMigrations } from './PersistentCounters';
 
 export const sdkMigrations: Migration[] = [
   {
@@ -18,6 +19,7 @@ export const sdkMigrations: Migration[] = [
     },
   },
   ...sessionJournalMigrations,
+  ...persistentCounterMigrations,
 ];
 
 export class SdkStore {
