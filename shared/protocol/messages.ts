@@ -116,6 +116,9 @@ export interface Notifications {
   userRoleChanged: { roomId: number; userId: number; role: RoomRole };
   newProducer: { producerId: string; userId: number; kind: string };
   producerClosed: { producerId: string; userId: number; kind: string };
+  /** A member paused (muted) / resumed one of its producers; not sent to that member. */
+  producerPaused: { producerId: string; userId: number; kind: string };
+  producerResumed: { producerId: string; userId: number; kind: string };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   kicked: { errorCode: number; banSeconds?: number };

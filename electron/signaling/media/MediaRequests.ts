@@ -95,6 +95,11 @@ export class MediaRequests implements MediaControl {
         if (method === 'pauseProducer') await p.pause();
         else if (method === 'resumeProducer') await p.resume();
         else this.closeProducer(peer, p);
+        // NIM seed: the others see a member mute or unmute its camera or microphone.
+        if (method !== 'closeProducer') {
+          const note = method === 'pauseProducer' ? 'producerPaused' : 'producerResumed';
+          this.sdk.pushToRoom(peer.roomId, note, { producerId: p.id, userId: peer.userId, kind: p.kind }, peer.userId);
+        }
         if (method !== 'closeProducer') this.producersChanged(peer.roomId);
         return {};
       }
