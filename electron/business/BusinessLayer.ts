@@ -251,6 +251,7 @@ export class BusinessLayer {
       capacity: d.capacity ?? null,
       ...(d.seatCount !== undefined ? { seatCount: d.seatCount } : {}),
       createdBy: userId,
+      customInfo: d.customInfo ?? '',
     });
     this.logger.info({ roomId: room.roomId, name: room.name, userId }, 'room created');
     this.roomChanged(room);
@@ -325,6 +326,8 @@ export class BusinessLayer {
     const mic = this.micOf(room);
     // seed §8.3 step 4 / §8.4 step 2: the newcomer gets the seats and the queue.
     if (mic) this.sdk.pushToUser(userId, 'micState', toMicStateWire(mic.snapshot()));
+    // NIM seed: custom_info given at creation reaches every member who enters.
+    if (room.customInfo) this.sdk.pushToUser(userId, 'roomCustomInfo', { roomId, customInfo: room.customInfo });
     this.emitMembers(room);
     this.roomChanged(room);
     return room;

@@ -114,6 +114,8 @@ export interface Notifications {
   roomClosed: { roomId: number; reason: number; message?: string };
   micState: MicState;
   userRoleChanged: { roomId: number; userId: number; role: RoomRole };
+  /** NIM custom_info of the room (createRoom `customInfo`), to each member as it enters. */
+  roomCustomInfo: { roomId: number; customInfo: string };
   newProducer: { producerId: string; userId: number; kind: string };
   producerClosed: { producerId: string; userId: number; kind: string };
   /** A member paused (muted) / resumed one of its producers; not sent to that member. */

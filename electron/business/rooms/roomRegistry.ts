@@ -35,6 +35,8 @@ export interface RoomRecord {
   readonly createdBy: number | null;
   /** Set by an operator close: entries are refused, the name is free again. */
   closing: boolean;
+  /** NIM `custom_info` given at creation: every member who enters receives it ('' = none). */
+  customInfo: string;
   /** Call rooms only: the two parties, the only users admitted. */
   readonly parties: readonly number[];
   readonly members: Map<number, RoomMemberRecord>;
@@ -54,6 +56,7 @@ export interface CreateRoomOptions {
   chatLog?: boolean;
   seatCount?: number;
   createdBy?: number | null;
+  customInfo?: string;
 }
 
 export interface RoomRegistryOptions {
@@ -71,6 +74,8 @@ export interface RoomRegistryOptions {
 
 export const MAX_ROOM_NAME = 64;
 export const MAX_ROOM_PASSWORD = 64;
+/** Longest `customInfo` a room may carry (characters). */
+export const MAX_ROOM_CUSTOM_INFO = 4096;
 export const MAX_ROOM_ID = 2_147_483_647;
 
 export type RoomRef = { roomId: number } | { roomName: string };
@@ -144,6 +149,7 @@ export class RoomRegistry {
       createdAt: this.opts.clock.now(),
       createdBy: o.createdBy ?? null,
       closing: false,
+      customInfo: o.customInfo ?? '',
       parties: [],
       members: new Map(),
       reservations: new Map(),
@@ -173,6 +179,7 @@ export class RoomRegistry {
       createdAt: this.opts.clock.now(),
       createdBy: null,
       closing: false,
+      customInfo: '',
       parties: [...parties],
       members: new Map(),
       reservations: new Map(),
