@@ -134,6 +134,8 @@ export const configSchema = z
         maxFileBytes: z.number().int().min(1).max(4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
         /** Requests per second one connection may make before it gets flood errors. */
         maxRequestsPerSecond: z.number().int().min(1).max(100_000).default(200),
+        /** How often each publishing member's network quality is pushed to its room (networkQuality); 0 = never. */
+        networkQualitySeconds: z.number().min(0).max(3600).default(5),
         /** Guests (empty password) may start transfers (transBufferEx, files). Off: anonymous users cannot fill memory or disk. */
         guestUploads: z.boolean().default(false),
         /** Bytes of unfinished uploads (all users, memory and disk) the server holds at once; past it new uploads wait (900429). */

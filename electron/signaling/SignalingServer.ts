@@ -21,6 +21,8 @@ export interface SignalingSettings {
   silentTimeoutSeconds: number;
   maxFrameBytes: number;
   maxRequestsPerSecond: number;
+  /** How often a publishing member's network quality goes to its room (0 = never; default 5). */
+  networkQualitySeconds?: number;
 }
 
 export interface SignalingOptions {
@@ -47,7 +49,7 @@ export class SignalingServer {
     this.warnings = new WarnThrottle(opts.logger);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
     const port = opts.mediaNode ? mediaNodePort(opts.mediaNode, opts.sdk) : opts.media;
-    this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' })) : null;
+    this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' }), (opts.settings.networkQualitySeconds ?? 5) * 1000) : null;
     if (this.media) opts.sdk.attachMedia(this.media);
     if (opts.mediaNode && this.media) {
       opts.sdk.attachRecorder(new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' })));

@@ -121,6 +121,8 @@ export interface Notifications {
   /** A member paused (muted) / resumed one of its producers; not sent to that member. */
   producerPaused: { producerId: string; userId: number; kind: string };
   producerResumed: { producerId: string; userId: number; kind: string };
+  /** Every few seconds per publishing member (NIM NetStatus): 0 very good … 4 very bad. */
+  networkQuality: { roomId: number; userId: number; quality: 0 | 1 | 2 | 3 | 4; lossRate: number; rttMs: number | null };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   kicked: { errorCode: number; banSeconds?: number };
