@@ -20,6 +20,7 @@ import { HttpServer } from '../http/HttpServer';
 import { sendJson } from '../http/httpUtil';
 import { staticFiles } from '../http/staticFiles';
 import { openDatabase, runMigrations, type Db, type Migration } from '../store/Database';
+import { bridgeServerMessages } from './serverMessageBridge';
 import { StatusBoard } from './StatusBoard';
 
 export interface CoreOptions {
@@ -104,6 +105,17 @@ export class Core {
       tempDir: path.join(config.dataDir, 'transfers'),
     });
     this.register('sdk', () => sdk.close());
+    // Messages 10–14 follow the components' real states (the signaling reports 10 itself when it
+    // starts; media workers and the recorder report their own failures and recoveries).
+    this.register(
+      'server-messages',
+      bridgeServerMessages(
+        this.status,
+        (msg, wParam, lParam) => sdk.reportServerMessage(msg, wParam, lParam),
+        new Set([ServerMessages.RECORD_SERVER_CONN, ServerMessages.MEDIA_SERVER_CONN]),
+        new Map([[ServerMessages.CORE_SERVER_CONN, 0]]),
+      ),
+    );
     // A record-server error reported through the SDK (seed message 11) shows on the status bar.
     sdk.on('serverMessage', ({ msg, wParam }) => {
       if (msg === ServerMessages.RECORD_SERVER_CONN && wParam !== 0) this.status.set('recorder', 'degraded', `record server error ${wParam}`, wParam);
@@ -190,10 +202,6 @@ export class Core {
     this.status.set('signaling', 'up', `clients on ws://${addr.address}:${addr.port}/ws`);
     this.status.set('rooms', 'up', 'rooms, mic seats and queues');
     this.status.set('gateway', 'up', `${config.apps.length} app(s) at POST /gateway`);
-    sdk.reportServerMessage(ServerMessages.LOGIN_SERVER_CONN, 0, 0);
-    sdk.reportServerMessage(ServerMessages.ROOM_SERVER_CONN, 0, 0);
-    sdk.reportServerMessage(ServerMessages.RECORD_SERVER_CONN, 0, 0);
-    sdk.reportServerMessage(ServerMessages.MEDIA_SERVER_CONN, 0, 0);
     this.status.set('core', 'up', `listening on ${addr.address}:${addr.port}`);
     this.logger.info({ url: this.http.url }, 'core started');
     return this.http.url;
