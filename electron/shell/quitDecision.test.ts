@@ -33,3 +33,16 @@ describe('quit confirmation', () => {
     expect(trayCountsLabel({ rooms: 0, users: 1, calls: 2 })).toBe('0 rooms · 1 user · 2 calls');
   });
 });
+
+describe('tray menu', () => {
+  it('has Open console, the live counts and Quit', async () => {
+    const { trayMenuTemplate } = await import('./trayMenu');
+    const calls: string[] = [];
+    const items = trayMenuTemplate({ rooms: 2, users: 5, calls: 1 }, { openConsole: () => calls.push('open'), quit: () => calls.push('quit') });
+    expect(items.map((i) => i.label).filter(Boolean)).toEqual(['Open console', '2 rooms · 5 users · 1 call', 'Quit']);
+    items.forEach((i) => (i.click as unknown as (() => void) | undefined)?.());
+    expect(calls).toEqual(['open', 'quit']);
+    const stopping = trayMenuTemplate({ rooms: 0, users: 0, calls: 0 }, { openConsole: () => {}, quit: () => {} }, { stopping: true });
+    expect(stopping.find((i) => i.label === 'Quit')!.enabled).toBe(false);
+  });
+});
