@@ -146,8 +146,9 @@ function windowStateFile(): string {
 }
 
 function iconPath(name: string): string {
-  // Packaged: copied next to app.asar (extraResources); from source: the repo's build/icons.
-  return app.isPackaged ? path.join(process.resourcesPath, 'icons', name) : fileURLToPath(new URL(`../../build/icons/${name}`, import.meta.url));
+  // Packaged: copied next to app.asar (electron-builder.yml extraResources); from source: build/.
+  if (app.isPackaged) return path.join(process.resourcesPath, 'icons', name);
+  return fileURLToPath(new URL(`../../build/${name.startsWith('tray') ? 'tray' : 'icons'}/${name}`, import.meta.url));
 }
 
 function createWindow(): void {
