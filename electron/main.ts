@@ -60,6 +60,8 @@ let toldAboutTray = false;
 
 // Privileged schemes must be registered before the app is ready.
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+// Windows shows notifications only for an app with a user model id (the installer's appId).
+if (process.platform === 'win32') app.setAppUserModelId('com.anychat.console');
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -110,7 +110,8 @@ test.describe('Electron shell', () => {
       expect(existsSync(path.join(userData, 'data', 'logs', 'anychat-console.log'))).toBe(true);
       expect(existsSync(path.join(userData, 'data', 'recordings'))).toBe(true);
     } finally {
-      await app.evaluate(({ app: a }) => a.exit(0)).catch(() => undefined);
+      // Nothing is live, so Quit does not ask: close() quits and waits for the exit.
+      await app.close();
     }
   });
 
