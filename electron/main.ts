@@ -36,6 +36,7 @@ import { aboutDetail, appMenuTemplate } from './shell/appMenu';
 import { APP_ORIGIN, appSchemePrivileges, CONSOLE_URL, serveAppProtocol } from './shell/appProtocol';
 import { prepareDesktopInstall, type DesktopInstall } from './shell/desktopInstall';
 import { OperatorAlerts, type OperatorAlert } from './shell/operatorAlerts';
+import { liveCounts } from './shell/liveCounts';
 import { quitConfirmation, type LiveCounts } from './shell/quitDecision';
 import { trayMenuTemplate, trayTooltip } from './shell/trayMenu';
 import { fitToDisplays, loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState, stateFromBounds } from './shell/windowState';
@@ -328,28 +329,12 @@ function startAlerts(r: RunningApp): void {
 
 // ---------------------------------------------------------------- quit
 
-/** Live rooms (with someone in them), users, calls and recordings, read through the console contract. */
-async function liveCounts(r: RunningApp): Promise<LiveCounts> {
-  const ctx = { operator: os.userInfo().username, shell: 'electron' as const };
-  const [rooms, dash, recs] = await Promise.all([
-    r.service.call('rooms:list', {}, ctx),
-    r.service.call('dashboard:snapshot', {}, ctx),
-    r.service.call('recordings:active', {}, ctx),
-  ]);
-  return {
-    rooms: rooms.ok ? rooms.value.filter((room) => room.userCount > 0).length : 0,
-    users: dash.ok ? dash.value.usersOnline : 0,
-    calls: dash.ok ? dash.value.activeCalls : 0,
-    recordings: recs.ok ? recs.value.length : 0,
-  };
-}
-
 /** Quit: asks first with anything live, then stops the platform (clients are told) and exits. */
 function requestQuit(): Promise<void> {
   quitPending ??= (async () => {
     const r = running;
     if (r) {
-      const prompt = quitConfirmation(await liveCounts(r));
+      const prompt = quitConfirmation(await liveCounts(r.service, os.userInfo().username));
       if (prompt) {
         showWindow();
         const options = { type: 'warning' as const, title: APP_NAME, message: prompt.message, detail: prompt.detail, buttons: prompt.buttons, defaultId: prompt.cancelIndex, cancelId: prompt.cancelIndex, noLink: true };
