@@ -9,7 +9,6 @@
  * (config/desktopPaths.ts). The pure decisions (paths, quit prompt, menus, window state,
  * alerts) live in electron/shell/ with their tests; this file wires them to Electron.
  */
-import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +35,7 @@ import { aboutDetail, appMenuTemplate } from './shell/appMenu';
 import { APP_ORIGIN, appSchemePrivileges, CONSOLE_URL, serveAppProtocol } from './shell/appProtocol';
 import { prepareDesktopInstall, type DesktopInstall } from './shell/desktopInstall';
 import { OperatorAlerts, type OperatorAlert } from './shell/operatorAlerts';
+import { coreAlertSources } from './shell/coreAlertSources';
 import { liveCounts } from './shell/liveCounts';
 import { quitConfirmation, type LiveCounts } from './shell/quitDecision';
 import { trayMenuTemplate, trayTooltip } from './shell/trayMenu';
@@ -304,26 +304,7 @@ function notify(alert: OperatorAlert | { kind: string; title: string; body: stri
 }
 
 function startAlerts(r: RunningApp): void {
-  const { media, gateway } = r.core.components;
-  alerts = new OperatorAlerts(
-    {
-      onWorkerDied: (l) => {
-        media.on('workerdied', l);
-        return () => media.off('workerdied', l);
-      },
-      onRecordingFailed: (l) => {
-        media.on('recordingerror', l);
-        return () => media.off('recordingerror', l);
-      },
-      onOutboxChanged: (l) => gateway.outbox.on('changed', () => l()),
-      deadNotices: () => gateway.outbox.depth().reduce((n, d) => n + d.dead, 0),
-      diskSpace: async () => {
-        const s = await statfs(r.config.dataDir);
-        return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
-      },
-    },
-    notify,
-  );
+  alerts = new OperatorAlerts(coreAlertSources(r.core, r.config.dataDir), notify);
   alerts.start();
 }
 

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../shared/client';
 import { bootstrap, type RunningApp } from '../core/bootstrap';
+import { coreAlertSources } from './coreAlertSources';
 import { liveCounts } from './liveCounts';
 import { quitConfirmation } from './quitDecision';
 
@@ -41,6 +42,23 @@ async function client(userName: string, password: string): Promise<AnyChatClient
   await c.login(userName, password);
   return c;
 }
+
+describe('alert sources on a real core', () => {
+  it('reads the outbox dead count and the data disk, and subscriptions can be undone', async () => {
+    const sources = coreAlertSources(running.core, running.config.dataDir);
+    expect(sources.deadNotices()).toBe(0);
+    const space = await sources.diskSpace();
+    expect(space!.total).toBeGreaterThan(0);
+    expect(space!.free).toBeGreaterThan(0);
+    expect(space!.free).toBeLessThanOrEqual(space!.total);
+    let died = 0;
+    const off = sources.onWorkerDied(() => died++);
+    running.core.components.media.emit('workerdied', { workerId: 99, error: new Error('test'), routerIds: [] });
+    off();
+    running.core.components.media.emit('workerdied', { workerId: 99, error: new Error('test'), routerIds: [] });
+    expect(died).toBe(1);
+  });
+});
 
 describe('live counts for the Quit confirmation (real core, real clients)', () => {
   it('users in the lobby do not make Quit ask; a live room does, naming it; leaving ends it', async () => {
