@@ -6,11 +6,15 @@
  *   - 10k autocommit inserts (one transaction each)
  *   - 100k point reads by primary key
  *
- *   npx tsx bench/store/run.ts [--rows 100000] [--autocommit 10000] [--reads 100000] [--no-compare]
+ *   npx tsx bench/store/run.ts [--rows 100000] [--autocommit 10000] [--reads 100000] [--rounds 3] [--no-compare]
+ *
+ * Each round measures both drivers, alternating which goes first, on fresh files; the figures
+ * are the medians over the rounds (the machine may be shared, so one run alone is noisy).
  *
  * better-sqlite3 is not a dependency any more (it is a native addon); to compare, the bench
- * installs it into a temporary directory with `npm install --prefix` (it compiles with node-gyp
- * where no prebuild matches) and loads it from there. Without it, only node:sqlite is measured.
+ * installs it into a directory under the system temp dir with `npm install --prefix` (it compiles
+ * with node-gyp against this Node's headers where no prebuild matches; the directory is kept, per
+ * Node ABI, for the next run) and loads it from there. Without it, only node:sqlite is measured.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -41,6 +45,7 @@ function flag(name: string, fallback: number): number {
 const rows = flag('--rows', 100_000);
 const autocommitRows = flag('--autocommit', 10_000);
 const reads = flag('--reads', 100_000);
+const rounds = flag('--rounds', 3);
 const compare = !process.argv.includes('--no-compare');
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'anychat-store-bench-'));
@@ -69,7 +74,13 @@ function nodeHeadersDir(): string | null {
 
 /** Installs better-sqlite3@12 into a temp prefix and loads it; null with the reason when it cannot. */
 function loadBetterSqlite(): { ctor: BetterCtor | null; reason: string } {
-  const prefix = path.join(workDir, 'better-sqlite3');
+  // Kept between runs (keyed by Node's ABI) so only the first run pays for the compile.
+  const prefix = path.join(os.tmpdir(), `anychat-bench-better-sqlite3-abi${process.versions.modules}`);
+  const cached = tryLoad(prefix);
+  if (cached) {
+    console.log(`better-sqlite3 from the cache in ${prefix}`);
+    return { ctor: cached, reason: '' };
+  }
   process.stdout.write('installing better-sqlite3@12 into a temporary prefix (may compile with node-gyp) … ');
   const t0 = performance.now();
   // Compile against the Node running this bench: its headers (the pinned `node` package ships
@@ -88,17 +99,39 @@ function loadBetterSqlite(): { ctor: BetterCtor | null; reason: string } {
     return { ctor: null, reason: `npm install failed: ${why}` };
   }
   try {
-    const req = createRequire(path.join(prefix, 'package.json'));
-    const ctor = req('better-sqlite3') as BetterCtor;
-    new ctor(':memory:').close(); // the addon loads lazily: fail here, not mid-bench, on an ABI mismatch
-    return { ctor, reason: '' };
+    return { ctor: load(prefix), reason: '' };
   } catch (err) {
     return { ctor: null, reason: `cannot be loaded: ${(err as Error).message.split('\n')[0]}` };
   }
 }
 
+/**
+ * better-sqlite3 12 under Node 24 can abort the process when the garbage collector finalizes a
+ * Database outside a JS context (node::RemoveEnvironmentCleanupHook: env != nullptr). Its
+ * objects are kept reachable until exit, where they are torn down with the environment.
+ */
+const keepAlive: unknown[] = [];
+
+function load(prefix: string): BetterCtor {
+  const req = createRequire(path.join(prefix, 'package.json'));
+  const ctor = req('better-sqlite3') as BetterCtor;
+  const probe = new ctor(':memory:'); // the addon loads lazily: fail here, not mid-bench, on an ABI mismatch
+  probe.close();
+  keepAlive.push(probe);
+  return ctor;
+}
+
+function tryLoad(prefix: string): BetterCtor | null {
+  try {
+    return load(prefix);
+  } catch {
+    return null;
+  }
+}
+
 function openBetter(ctor: BetterCtor, file: string): Driver {
   const db = new ctor(file);
+  keepAlive.push(db);
   return { name: 'better-sqlite3', exec: (sql) => db.exec(sql), prepare: (sql) => db.prepare(sql), close: () => db.close() };
 }
 
@@ -115,7 +148,7 @@ function time(fn: () => void): number {
 }
 
 function measure(open: (file: string) => Driver, tag: string): Figures {
-  const file = path.join(workDir, `${tag}.sqlite`);
+  const file = path.join(workDir, `${tag}-${Date.now()}-${Math.random().toString(36).slice(2)}.sqlite`);
   const db = open(file);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
@@ -143,6 +176,20 @@ function measure(open: (file: string) => Driver, tag: string): Figures {
   return { txInsertMs, autocommitMs, readsMs };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medianFigures(runs: Figures[]): Figures {
+  return {
+    txInsertMs: median(runs.map((r) => r.txInsertMs)),
+    autocommitMs: median(runs.map((r) => r.autocommitMs)),
+    readsMs: median(runs.map((r) => r.readsMs)),
+  };
+}
+
 function row(label: string, count: number, ms: number): string {
   return `${label.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms ${Math.round((count / ms) * 1000).toLocaleString('en-US').padStart(12)} /s`;
 }
@@ -150,15 +197,24 @@ function row(label: string, count: number, ms: number): string {
 try {
   console.log(`store bench: Node ${process.versions.node}, SQLite ${process.versions.sqlite ?? '?'}, ${os.cpus().length} CPU(s), data in ${workDir}`);
   const better = compare ? loadBetterSqlite() : { ctor: null, reason: 'disabled (--no-compare)' };
-  const mine = measure(openNodeSqlite, 'node-sqlite');
-  console.log('\nnode:sqlite');
+  const ctor = better.ctor;
+  const mineRuns: Figures[] = [];
+  const theirRuns: Figures[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ['node', 'better'] : ['better', 'node'];
+    for (const which of order) {
+      if (which === 'node') mineRuns.push(measure(openNodeSqlite, 'node-sqlite'));
+      else if (ctor) theirRuns.push(measure((file) => openBetter(ctor, file), 'better-sqlite3'));
+    }
+  }
+  const mine = medianFigures(mineRuns);
+  console.log(`\nnode:sqlite (median of ${rounds} round${rounds === 1 ? '' : 's'})`);
   console.log(row(`  ${rows} inserts, one transaction`, rows, mine.txInsertMs));
   console.log(row(`  ${autocommitRows} autocommit inserts`, autocommitRows, mine.autocommitMs));
   console.log(row(`  ${reads} point reads`, reads, mine.readsMs));
-  if (better.ctor) {
-    const ctor = better.ctor;
-    const theirs = measure((file) => openBetter(ctor, file), 'better-sqlite3');
-    console.log('\nbetter-sqlite3');
+  if (ctor) {
+    const theirs = medianFigures(theirRuns);
+    console.log(`\nbetter-sqlite3 (median of ${rounds} round${rounds === 1 ? '' : 's'})`);
     console.log(row(`  ${rows} inserts, one transaction`, rows, theirs.txInsertMs));
     console.log(row(`  ${autocommitRows} autocommit inserts`, autocommitRows, theirs.autocommitMs));
     console.log(row(`  ${reads} point reads`, reads, theirs.readsMs));
