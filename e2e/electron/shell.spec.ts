@@ -36,6 +36,8 @@ function electronRuntime(): { binary: string | null; reason: string } {
 
 const runtime = electronRuntime();
 const home = mkdtempSync(path.join(os.tmpdir(), 'anychat-electron-home-'));
+/** app.getPath('userData') as the first test found it. */
+let userData = '';
 
 /** Starts the app with userData under `home`; resolves with the URL it prints once serving. */
 async function launch(): Promise<{ app: ElectronApplication; url: string }> {
@@ -103,8 +105,9 @@ test.describe('Electron shell', () => {
       expect(page.api).toContain('status:snapshot');
       for (const name of componentNames) await expect(win.getByTestId(`status-${name}`)).toBeVisible();
 
-      const userData = await app.evaluate(({ app: a }) => a.getPath('userData'));
-      expect(userData.startsWith(home)).toBe(true);
+      userData = await app.evaluate(({ app: a }) => a.getPath('userData'));
+      // Linux derives userData from XDG_CONFIG_HOME, so this run's is inside the temporary home.
+      if (process.platform === 'linux') expect(userData).toBe(path.join(home, '.config', 'AnyChat Console'));
       expect(existsSync(path.join(userData, 'config.json'))).toBe(true);
       expect(existsSync(path.join(userData, 'data', 'anychat.sqlite'))).toBe(true);
       expect(existsSync(path.join(userData, 'data', 'logs', 'anychat-console.log'))).toBe(true);
@@ -117,7 +120,8 @@ test.describe('Electron shell', () => {
 
   test('closing the window hides it to the tray while clients keep chatting; Quit with a live room asks first', async () => {
     // The operator edits the config the first run wrote: two users for the clients.
-    const configFile = path.join(home, '.config', 'AnyChat Console', 'config.json');
+    expect(userData, 'the first-run test sets userData').not.toBe('');
+    const configFile = path.join(userData, 'config.json');
     const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
     config.users = [
       { userName: 'alice', password: 'alice-pw', userId: 1001 },
