@@ -43,7 +43,9 @@ let userData = '';
 async function launch(): Promise<{ app: ElectronApplication; url: string }> {
   const app = await electron.launch({
     executablePath: runtime.binary!,
-    args: ['.', '--port', '0'],
+    // Chromium refuses to run as root with its OS sandbox (CI containers); the test-only switch
+    // leaves the app's own webPreferences (sandbox, contextIsolation) unchanged.
+    args: ['.', '--port', '0', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
     cwd: root,
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), APPDATA: path.join(home, 'AppData') } as Record<string, string>,
   });
