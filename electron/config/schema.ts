@@ -101,6 +101,11 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Prometheus scrapes of /metrics: addresses (IPs or CIDR ranges) allowed; others get 403. */
+    metrics: z
+      .object({ allowFrom: z.array(z.string().min(1).max(64)).default(['127.0.0.0/8', '::1']) })
+      .strict()
+      .prefault({}),
     /** Alert rules (docs/operations.md). */
     alerts: z
       .object({
