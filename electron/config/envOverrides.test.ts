@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { envKeys, envNameOf } from './envOverrides';
 import { ConfigError, loadConfig } from './loadConfig';
@@ -56,5 +57,12 @@ describe('ANYCHAT_* environment variables', () => {
     expect(() => loadConfig({}, process.cwd(), { ANYCHAT_LISTEN_PORT: '70000' })).toThrow(/listen\.port/);
     expect(() => loadConfig({}, process.cwd(), { ANYCHAT_USERS: '[{' })).toThrow(/ANYCHAT_USERS: expected JSON/);
     expect(loadConfig({}, process.cwd(), { ANYCHAT_LISTEN_PROT: '1' }).unknownEnv).toEqual(['ANYCHAT_LISTEN_PROT']);
+  });
+});
+
+describe('docs/operations.md', () => {
+  it('lists every environment variable', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/operations.md', import.meta.url)), 'utf8');
+    for (const k of envKeys()) expect(doc, k.name).toContain(`\`${k.name}\``);
   });
 });
