@@ -57,6 +57,7 @@ describe('ANYCHAT_* environment variables', () => {
     expect(() => loadConfig({}, process.cwd(), { ANYCHAT_LISTEN_PORT: '70000' })).toThrow(/listen\.port/);
     expect(() => loadConfig({}, process.cwd(), { ANYCHAT_USERS: '[{' })).toThrow(/ANYCHAT_USERS: expected JSON/);
     expect(loadConfig({}, process.cwd(), { ANYCHAT_LISTEN_PROT: '1' }).unknownEnv).toEqual(['ANYCHAT_LISTEN_PROT']);
+    expect(() => loadConfig({}, process.cwd(), { ANYCHAT_TRUST_PROXY: '["10.0.0.0/99"]' })).toThrow(/trustProxy\.0.*IP address or CIDR/);
   });
 });
 

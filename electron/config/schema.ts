@@ -2,9 +2,21 @@
  * The configuration schema (protocol.md §1). Every key is optional; the defaults make a working
  * local install with no file at all. Unknown keys are rejected so typos surface at start-up.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
+
+/** An IP address or a CIDR range (trustProxy, metrics.allowFrom). */
+const ipOrCidr = z
+  .string()
+  .max(64)
+  .refine((v) => {
+    const [addr, bits, extra] = v.split('/');
+    const family = isIP(addr);
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  }, 'expected an IP address or CIDR range');
 
 const userEntry = z
   .object({
@@ -89,7 +101,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /** Reverse proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed for the client address. */
-    trustProxy: z.array(z.string().min(1).max(64)).default([]),
+    trustProxy: z.array(ipOrCidr).default([]),
     /** History (sessions, rooms, calls, room timelines) and quality series kept in the store. */
     history: z
       .object({
@@ -103,7 +115,7 @@ export const configSchema = z
       .prefault({}),
     /** Prometheus scrapes of /metrics: addresses (IPs or CIDR ranges) allowed; others get 403. */
     metrics: z
-      .object({ allowFrom: z.array(z.string().min(1).max(64)).default(['127.0.0.0/8', '::1']) })
+      .object({ allowFrom: z.array(ipOrCidr).default(['127.0.0.0/8', '::1']) })
       .strict()
       .prefault({}),
     /** Alert rules (docs/operations.md). */
