@@ -103,8 +103,36 @@ function runBenchChild(url: string, pid: number): Promise<Omit<Figures, 'serverC
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/**
+ * In-process, free of the machine's noise: CPU to store what one client's visit writes (a
+ * session row, a join and a leave event), batched as the host batches (a flush per 250 logins).
+ */
+async function writeCostPerLoginUs(n = 20_000): Promise<number> {
+  const { openDatabase, runMigrations } = await import('../../electron/store/Database');
+  const { historyMigrations } = await import('../../electron/observability/historyMigrations');
+  const { HistoryStore } = await import('../../electron/observability/HistoryStore');
+  const db = openDatabase(mkdtempSync(path.join(os.tmpdir(), 'anychat-bench-hist-')));
+  runMigrations(db, historyMigrations);
+  const h = new HistoryStore(db, { retentionDays: 30, qualityRetentionHours: 24, flushMs: 3_600_000 });
+  const t0 = process.cpuUsage();
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    h.addSession({ userId: i + 1, userName: `guest${i}`, nickName: `guest${i}`, loginAt: now, logoutAt: now + 1000, reason: 0, address: '127.0.0.1', client: 'bench' });
+    h.addEvent(1 + (i % 200), 'join', i + 1, 'interactive');
+    h.addEvent(1 + (i % 200), 'leave', i + 1, '');
+    if (i % 250 === 249) h.flush();
+  }
+  h.flush();
+  const used = process.cpuUsage(t0);
+  h.close();
+  db.close();
+  return (used.user + used.system) / n;
+}
+
 async function main(): Promise<void> {
   console.log(`signaling bench with and without history: ${ROUNDS} round(s), ${CLIENTS} clients, ${RATE} text/s for ${SECONDS} s`);
+  const writeUs = await writeCostPerLoginUs();
+  console.log(`history writes per client visit (session + join + leave, batched): ${writeUs.toFixed(1)} µs CPU`);
   const results: Record<'off' | 'on', Figures[]> = { off: [], on: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const order: ('off' | 'on')[] = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
@@ -133,6 +161,10 @@ async function main(): Promise<void> {
   const cpuOff = mean(results.off.map((f) => f.serverCpuMs));
   const cpuOn = mean(results.on.map((f) => f.serverCpuMs));
   console.log(`history cost: ${(((off - on) / off) * 100).toFixed(1)} % of login throughput, ${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)} % more server CPU for the same work (negative = within noise)`);
+  const perClientUs = (cpuOff * 1000) / CLIENTS;
+  console.log(
+    `server CPU per client without history (login, enter, ${((RATE * SECONDS) / CLIENTS).toFixed(1)} texts, leave): ${perClientUs.toFixed(0)} µs; history writes add ${writeUs.toFixed(1)} µs = ${((writeUs / perClientUs) * 100).toFixed(1)} %`,
+  );
 }
 
 void main().catch((err) => {
