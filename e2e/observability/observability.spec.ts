@@ -74,6 +74,11 @@ test('session history: search by user and time range, export the match as CSV', 
   expect(csv[0]).toBe('userId,userName,nickName,login,logout,durationSeconds,reason,address,client');
   expect(csv).toHaveLength(3);
   for (const line of csv.slice(1)) expect(line).toMatch(/^1001,alice,Alice,\d{4}-.*,0,127\.0\.0\.1,/);
+
+  // Usage over days: a uPlot chart of the last 14 days.
+  await page.getByTestId('history-tab-usage').click();
+  await expect(page.getByTestId('usage-chart')).toHaveAttribute('data-days', '14');
+  await expect(page.getByTestId('usage-chart').locator('canvas')).toBeVisible();
   void console;
 });
 
