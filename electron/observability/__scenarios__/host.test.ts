@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { bootstrap, type RunningApp } from '../../core/bootstrap';
-import { TestPublisher } from '../testing/testPublisher';
+import { TestPublisher, testConsumer } from '../testing/testPublisher';
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -105,7 +105,8 @@ describe('host observability', () => {
       clients.push(c);
     }
     const pub = await TestPublisher.start({ baseUrl: base, userName: 'u19', password: 'pw', roomId: 300 });
-    // A consumer in the same room so packets are forwarded.
+    // u3 (room 300) consumes the track, so the SFU forwards packets.
+    const sub = await testConsumer(clients[3], pub.producerId);
     const m1 = await (async () => {
       const deadline = Date.now() + 8000;
       let text = await scrape();
@@ -120,6 +121,14 @@ describe('host observability', () => {
     expect(metricValue(m1, 'anychat_rooms')).toBe(3);
     expect(metricValue(m1, 'anychat_producers')).toBe(1);
     expect(metricValue(m1, 'anychat_room_enters_total')).toBeGreaterThanOrEqual(16);
+    // Forwarded packets: the counter grows between two scrapes while u19 sends 50 packets/s.
+    const fwd1 = metricValue(m1, 'anychat_forwarded_packets_total');
+    await new Promise((r) => setTimeout(r, 2500));
+    const m2 = await scrape();
+    expect(metricValue(m2, 'anychat_consumers')).toBe(1);
+    expect(metricValue(m2, 'anychat_forwarded_packets_total') - fwd1).toBeGreaterThan(40);
+    expect(metricValue(m2, 'anychat_forwarded_packets_per_second')).toBeGreaterThan(20);
+    await sub.close();
     const elu = metricValue(m1, 'anychat_media_worker_event_loop_utilization', { worker: '1' });
     expect(elu).toBeGreaterThanOrEqual(0);
     expect(elu).toBeLessThanOrEqual(1);

@@ -86,3 +86,18 @@ export class TestPublisher {
     this.client.close();
   }
 }
+
+/** TEST ONLY: a signed-in user in the room that consumes one producer through a NodePeer. */
+export async function testConsumer(client: AnyChatClient, producerId: string): Promise<{ peer: NodePeer; close(): Promise<void> }> {
+  const caps = await client.request('getRouterRtpCapabilities', {});
+  const t = (await client.request('createWebRtcTransport', { direction: 'recv' })) as never as {
+    id: string;
+    iceParameters: never;
+    iceCandidates: never;
+    dtlsParameters: never;
+  };
+  const peer = await NodePeer.connect(t, async (dtlsParameters) => void (await client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })));
+  const c = (await client.request('consume', { transportId: t.id, producerId, rtpCapabilities: caps })) as { id: string };
+  await client.request('resumeConsumer', { consumerId: c.id });
+  return { peer, close: () => peer.close() };
+}
