@@ -7,6 +7,7 @@ import type { CallRecord, HistoryKind, HistoryQuery, RoomRecord, SessionRecord }
 import { formatDuration, formatTime, fromLocalInput } from '../../components/format';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
+import { RoomTimeline } from './RoomTimeline';
 import { UsageChart } from './UsageChart';
 import './history.css';
 
@@ -136,6 +137,8 @@ export function HistoryScreen() {
 
 function ResultTable({ result }: { result: Rows }) {
   const t = useT();
+  // A room row opens that room's timeline below the table (ended rooms keep theirs).
+  const [timelineOf, setTimelineOf] = useState<number | null>(null);
   const language = useConsoleStore((s) => s.language);
   const time = (ms: number | null, open: string) => (ms === null ? open : formatTime(ms, language));
   const dur = (ms: number) => formatDuration(Math.round(ms / 1000));
@@ -173,6 +176,7 @@ function ResultTable({ result }: { result: Rows }) {
   }
   if (result.kind === 'rooms') {
     return (
+      <>
       <table className="grid" data-testid="history-results">
         <thead>
           <tr>
@@ -186,7 +190,14 @@ function ResultTable({ result }: { result: Rows }) {
         </thead>
         <tbody>
           {result.rows.map((r) => (
-            <tr key={`${r.id}-${r.roomId}-${r.startedAt}`} data-testid="history-row" data-room={r.roomId}>
+            <tr
+              key={`${r.id}-${r.roomId}-${r.startedAt}`}
+              data-testid="history-row"
+              data-room={r.roomId}
+              className="clickable"
+              aria-selected={timelineOf === r.roomId}
+              onClick={() => setTimelineOf((v) => (v === r.roomId ? null : r.roomId))}
+            >
               <td>
                 {r.name} <span className="muted">({r.roomId})</span>
               </td>
@@ -199,6 +210,8 @@ function ResultTable({ result }: { result: Rows }) {
           ))}
         </tbody>
       </table>
+      {timelineOf !== null && <RoomTimeline roomId={timelineOf} />}
+      </>
     );
   }
   return (
