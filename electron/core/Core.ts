@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ServerMessages } from '../../shared/codes';
+import { Codes, ServerMessages } from '../../shared/codes';
 import { AuditLog, auditMigrations } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
 import { BusinessLayer, businessMigrations } from '../business';
@@ -272,11 +272,11 @@ export class Core {
     });
     this.http.route('GET', '/metrics', async (req, res) => {
       if (!this.metricsAllow.covers(clientAddress(req))) {
-        sendJson(res, 403, { ok: false, error: { code: 900403, message: 'metrics are not served to this address (config metrics.allowFrom)' } });
+        sendJson(res, 403, { ok: false, error: { code: Codes.FORBIDDEN, message: 'metrics are not served to this address (config metrics.allowFrom)' } });
         return;
       }
       if (!this.built) {
-        sendJson(res, 503, { ok: false, error: { code: 900503, message: 'starting' } });
+        sendJson(res, 503, { ok: false, error: { code: Codes.UNAVAILABLE, message: 'starting' } });
         return;
       }
       const { contentType, body } = await this.built.observability.metrics.render();

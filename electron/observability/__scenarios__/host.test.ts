@@ -76,6 +76,10 @@ describe('host observability', () => {
       return r.text();
     };
     const m0 = await scrape();
+    // Only metrics.allowFrom (loopback by default) may scrape: a client behind the trusted proxy may not.
+    const outsider = await fetch(`${base}/metrics`, { headers: { 'x-forwarded-for': '198.51.100.50' } });
+    expect(outsider.status).toBe(403);
+    expect(await outsider.json()).toMatchObject({ ok: false, error: { code: 900403 } });
     for (const name of [
       'anychat_rooms',
       'anychat_users_online',
