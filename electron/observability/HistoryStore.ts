@@ -47,6 +47,7 @@ export class HistoryStore {
   private readonly flushTimer: NodeJS.Timeout;
   private readonly sweepTimer: NodeJS.Timeout;
   private lastQualitySweep = 0;
+  private lastHistorySweep = 0;
   private readonly ins: Record<Write['t'], StatementSync>;
   private closed = false;
   readonly now: () => number;
@@ -153,7 +154,8 @@ export class HistoryStore {
       this.lastQualitySweep = now;
       quality = Number(this.db.prepare('DELETE FROM quality_points WHERE at < ?').run(now - this.opts.qualityRetentionHours * 3_600_000).changes);
     }
-    if (all || new Date(now).getMinutes() === 0) {
+    if (all || now - this.lastHistorySweep >= 3_600_000) {
+      this.lastHistorySweep = now;
       inTransaction(this.db, () => {
         history += Number(this.db.prepare('DELETE FROM history_sessions WHERE logout_at < ?').run(cutoff).changes);
         history += Number(this.db.prepare('DELETE FROM history_rooms WHERE ended_at < ?').run(cutoff).changes);

@@ -45,7 +45,8 @@ export class Metrics {
 
   constructor(src: MetricsSources) {
     const r = this.registry;
-    client.collectDefaultMetrics({ register: r, prefix: 'anychat_process_' });
+    // Node process metrics: anychat_process_cpu_seconds_total, anychat_nodejs_eventloop_lag_seconds, …
+    client.collectDefaultMetrics({ register: r, prefix: 'anychat_' });
     const gauge = (name: string, help: string, read: () => number) =>
       new client.Gauge({
         name,
