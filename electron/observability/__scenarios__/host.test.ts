@@ -50,6 +50,8 @@ describe('host observability', () => {
         operators: [{ username: 'admin', password: 'admin-pw' }],
         media: { rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 200, numWorkers: 1 },
         trustProxy: ['127.0.0.1'],
+        // A webhook receiver that is not there: every login notice fails and goes dead at once.
+        apps: [{ appId: 'OBS-APP', md5Key: 'k', callbackUrl: 'http://127.0.0.1:9/notify', retry: { initialDelayMs: 10, maxDelayMs: 10, maxAttempts: 1 } }],
         log: { level: 'warn' },
       }),
     );
@@ -133,6 +135,11 @@ describe('host observability', () => {
     expect(metricValue(m2, 'anychat_forwarded_packets_total') - fwd1).toBeGreaterThan(40);
     expect(metricValue(m2, 'anychat_forwarded_packets_per_second')).toBeGreaterThan(20);
     await sub.close();
+    // Webhook failures and dead letters moved with the logins, and the dead letters raised an alert.
+    expect(metricValue(m2, 'anychat_webhook_failures_total')).toBeGreaterThanOrEqual(16);
+    expect(metricValue(m2, 'anychat_webhook_outbox_depth', { app: 'OBS-APP', state: 'dead' })).toBeGreaterThanOrEqual(16);
+    const alerts = await app.service.call('alerts:list', {}, { operator: 'admin', shell: 'web' });
+    expect(alerts.ok && alerts.value.some((a) => a.rule === 'webhook-dead' && a.subject === 'app OBS-APP')).toBe(true);
     const elu = metricValue(m1, 'anychat_media_worker_event_loop_utilization', { worker: '1' });
     expect(elu).toBeGreaterThanOrEqual(0);
     expect(elu).toBeLessThanOrEqual(1);
@@ -162,6 +169,17 @@ describe('host observability', () => {
 
     await pub.close();
     for (const c of clients.slice(1)) c.close();
+
+    // A media worker dies and is restarted: a critical alert, emitted on the core for the shell.
+    const raised: string[] = [];
+    const off = app.core.components.observability.on('alert', (a) => raised.push(`${a.rule}:${a.severity}`));
+    await app.core.components.media.crashWorker(1);
+    const deadline = Date.now() + 15_000;
+    while (!raised.includes('worker-restart:critical') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    off();
+    expect(raised).toContain('worker-restart:critical');
+    const listed = await app.service.call('alerts:list', {}, { operator: 'admin', shell: 'web' });
+    expect(listed.ok && listed.value[0]).toMatchObject({ rule: 'worker-restart', subject: 'worker 1', acknowledged: false });
 
     // Stopping: /readyz answers 503 during the drain, before the listener closes.
     const stopping = app.stop();
