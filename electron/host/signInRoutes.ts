@@ -1,6 +1,6 @@
 /**
  * Operator sign-in for the web console: `POST /console/api/signin`, `POST /console/api/signout`,
- * `GET /console/api/session`. The session cookie is HttpOnly and SameSite=Strict; failed
+ * `GET /console/api/session`. The session cookie is HttpOnly and SameSite=Strict (and Secure over TLS); failed
  * attempts are throttled per client address (429 with Retry-After).
  */
 import type { IncomingMessage } from 'node:http';
