@@ -33,14 +33,22 @@ export class AlertBook extends TypedEmitter<{ raised: AlertRecord }> {
     super();
   }
 
+  private unsaved = 0;
+
   raise(rule: AlertRecord['rule'], severity: AlertSeverity, title: string, detail: string, subject: string): AlertRecord {
     const at = Date.now();
-    const id = Number(
-      this.db
-        .prepare('INSERT INTO alerts (at, rule, severity, title, detail, subject) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(at, rule, severity, title, detail, subject).lastInsertRowid,
-    );
-    this.db.prepare('DELETE FROM alerts WHERE id <= ?').run(id - this.settings.keep);
+    let id: number;
+    try {
+      id = Number(
+        this.db
+          .prepare('INSERT INTO alerts (at, rule, severity, title, detail, subject) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(at, rule, severity, title, detail, subject).lastInsertRowid,
+      );
+      this.db.prepare('DELETE FROM alerts WHERE id <= ?').run(id - this.settings.keep);
+    } catch {
+      // The store refuses writes (a full disk is exactly when alerts matter): still raise it, unsaved.
+      id = Number.MAX_SAFE_INTEGER - ++this.unsaved;
+    }
     const alert: AlertRecord = { id, at, rule, severity, title, detail, subject, acknowledged: false };
     this.emit('raised', alert);
     return alert;

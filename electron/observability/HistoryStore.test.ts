@@ -128,3 +128,23 @@ describe('disk-low rule', () => {
     expect(raised).toEqual(['disk-low']);
   });
 });
+
+describe('a store that refuses writes', () => {
+  it('drops the batch, reports once, never throws from the timer path; alerts are still raised', () => {
+    const now = { t: Date.now() };
+    const { db, h } = store(now);
+    const errors: string[] = [];
+    const h2 = new HistoryStore(db, { retentionDays: 30, qualityRetentionHours: 24, now: () => now.t, flushMs: 60_000, onError: (_e, what) => errors.push(what) });
+    const book = new AlertBook(db, { lossThreshold: 0.1, lossSeconds: 30, diskLowMb: 0, keep: 100 });
+    const raised: number[] = [];
+    book.on('raised', (a) => raised.push(a.id));
+    h.close();
+    db.close();
+    h2.addSession(session(1, now.t - 1000, now.t));
+    h2.addSession(session(2, now.t - 1000, now.t));
+    expect(() => h2.close()).not.toThrow();
+    expect(errors).toEqual(['write']);
+    book.onWorkerRestarted(1, 'crashed');
+    expect(raised).toHaveLength(1);
+  });
+});

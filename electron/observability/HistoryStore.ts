@@ -40,6 +40,10 @@ export interface HistoryStoreOptions {
   qualityRetentionHours: number;
   flushMs?: number;
   now?: () => number;
+  /** Writes started failing (disk full, I/O error): batches are dropped, the host keeps running. Called once per outage. */
+  onError?: (err: Error, what: 'write' | 'sweep') => void;
+  /** Writes work again after an outage; `droppedRows` were lost meanwhile. */
+  onRecovered?: (droppedRows: number) => void;
 }
 
 export class HistoryStore {
@@ -48,6 +52,8 @@ export class HistoryStore {
   private readonly sweepTimer: NodeJS.Timeout;
   private lastQualitySweep = 0;
   private lastHistorySweep = 0;
+  private failing = false;
+  private dropped = 0;
   private readonly ins: Record<Write['t'], StatementSync>;
   private closed = false;
   readonly now: () => number;
@@ -73,11 +79,11 @@ export class HistoryStore {
         'INSERT INTO usage_minutes (minute, users, rooms, logins) VALUES (?, ?, ?, ?) ON CONFLICT (minute) DO UPDATE SET users = MAX(users, excluded.users), rooms = MAX(rooms, excluded.rooms), logins = logins + excluded.logins',
       ),
     };
-    this.flushTimer = setInterval(() => this.flush(), opts.flushMs ?? 250);
+    this.flushTimer = setInterval(() => this.flushSafely(), opts.flushMs ?? 250);
     this.flushTimer.unref();
-    this.sweepTimer = setInterval(() => this.sweep(), 60_000);
+    this.sweepTimer = setInterval(() => this.sweepSafely(), 60_000);
     this.sweepTimer.unref();
-    this.sweep(true);
+    this.sweepSafely(true);
   }
 
   // ------------------------------------------------------------------ writes (queued)
@@ -105,7 +111,37 @@ export class HistoryStore {
     if (!this.closed) this.queue.push(w);
   }
 
-  /** Writes everything queued in one transaction. */
+  /** Timer flushes never throw: a full disk costs the batch, not the host. */
+  private flushSafely(): void {
+    const n = this.queue.length;
+    try {
+      this.flush();
+      if (this.failing && n > 0) {
+        this.failing = false;
+        this.opts.onRecovered?.(this.dropped);
+        this.dropped = 0;
+      }
+    } catch (err) {
+      this.dropped += n;
+      this.fail(err as Error, 'write');
+    }
+  }
+
+  private sweepSafely(all = false): void {
+    try {
+      this.sweep(all);
+    } catch (err) {
+      this.fail(err as Error, 'sweep');
+    }
+  }
+
+  private fail(err: Error, what: 'write' | 'sweep'): void {
+    if (this.failing) return;
+    this.failing = true;
+    this.opts.onError?.(err, what);
+  }
+
+  /** Writes everything queued in one transaction (the batch is gone either way). */
   flush(): void {
     if (!this.queue.length) return;
     const batch = this.queue;
@@ -172,7 +208,7 @@ export class HistoryStore {
     if (this.closed) return;
     clearInterval(this.flushTimer);
     clearInterval(this.sweepTimer);
-    this.flush();
+    this.flushSafely();
     this.closed = true;
   }
 

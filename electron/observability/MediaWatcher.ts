@@ -40,6 +40,8 @@ export class MediaWatcher extends TypedEmitter<{
     private readonly media: MediaNode,
     private readonly roomOf: (router: Router) => number | null,
     private readonly intervalMs = 1000,
+    /** A sample failed (a listener threw): reported, and the next tick runs as usual. */
+    private readonly onError: (err: Error) => void = () => undefined,
   ) {
     super();
   }
@@ -60,6 +62,8 @@ export class MediaWatcher extends TypedEmitter<{
     this.running = true;
     try {
       await this.sample();
+    } catch (err) {
+      this.onError(err as Error);
     } finally {
       this.running = false;
     }

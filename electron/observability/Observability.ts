@@ -43,9 +43,20 @@ export class Observability extends TypedEmitter<{ alert: AlertRecord }> {
   constructor(d: ObservabilityDeps) {
     super();
     const { config } = d;
-    this.history = new HistoryStore(d.db, { retentionDays: config.history.retentionDays, qualityRetentionHours: config.history.qualityRetentionHours });
+    const log = d.logger;
+    // Said once per outage: a full disk must not flood the log either.
+    this.history = new HistoryStore(d.db, {
+      retentionDays: config.history.retentionDays,
+      qualityRetentionHours: config.history.qualityRetentionHours,
+      onError: (err, what) => log.error({ err, what }, 'history could not be written; dropping rows until the store accepts writes again'),
+      onRecovered: (droppedRows) => log.warn({ droppedRows }, 'history writes work again'),
+    });
     this.recorder = config.history.enabled ? new HistoryRecorder(this.history, d.sdk, d.business) : null;
-    this.watcher = new MediaWatcher(d.media, (router) => d.signaling.roomMedia?.roomOfRouterId(router.id) ?? null);
+    let sampleFailing = false;
+    this.watcher = new MediaWatcher(d.media, (router) => d.signaling.roomMedia?.roomOfRouterId(router.id) ?? null, 1000, (err) => {
+      if (!sampleFailing) log.error({ err }, 'media quality sample failed');
+      sampleFailing = true;
+    });
     this.alerts = new AlertBook(d.db, config.alerts);
     const outbox = d.gateway.outbox;
     this.metrics = new Metrics({
@@ -63,7 +74,6 @@ export class Observability extends TypedEmitter<{ alert: AlertRecord }> {
       activeCalls: () => d.sdk.listCalls().length,
       ready: d.ready,
     });
-    const log = d.logger;
     this.disposers.push(
       this.watcher.on('sample', (s) => {
         if (this.recorder) for (const p of s.points) this.history.addQuality(p);
@@ -78,7 +88,14 @@ export class Observability extends TypedEmitter<{ alert: AlertRecord }> {
       }),
       d.sdk.on('login', () => this.metrics.logins.inc()),
       d.sdk.on('enterRoom', () => this.metrics.roomEnters.inc()),
-      d.gateway.on('outboxChanged', () => this.alerts.onOutboxDepth(outbox.depth())),
+      // Never let a failing read throw into the gateway's emitter (its outbox worker).
+      d.gateway.on('outboxChanged', () => {
+        try {
+          this.alerts.onOutboxDepth(outbox.depth());
+        } catch (err) {
+          log.warn({ err }, 'webhook dead-letter check failed');
+        }
+      }),
     );
     const onRestart = ({ workerId }: { workerId: number }) => this.alerts.onWorkerRestarted(workerId, 'the worker died and was restarted; its rooms lost their media');
     d.media.on('workerrestarted', onRestart);
