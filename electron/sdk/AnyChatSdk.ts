@@ -513,7 +513,7 @@ export class AnyChatSdk {
   startSession(s: Session): void {
     this.sessions.set(s.userId, s);
     this.journalWrite(() => this.journal.opened(s.userId, s.userName, s.strUserId || s.userName, s.loginAt));
-    this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip });
+    this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip, client: s.link.userAgent ?? '' });
     if (this.defaultFriends) {
       // After the login response has gone out (seed §8.1).
       setImmediate(() => {

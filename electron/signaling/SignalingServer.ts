@@ -10,6 +10,8 @@ import { WebSocketServer } from 'ws';
 import { ServerMessages } from '../../shared/codes';
 import type { AnyChatSdk } from '../sdk';
 import { WarnThrottle } from '../http/warnThrottle';
+import { clientAddress } from '../http/httpUtil';
+import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
 import type { MediaNode } from '../media';
 import { MediaNodeRecorder, mediaNodePort } from './media/mediaNodeAdapter';
@@ -79,7 +81,7 @@ export class SignalingServer {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const ip = req.socket.remoteAddress ?? '';
+      const ip = clientAddress(req);
       const conn = new ClientConnection(
         ws,
         ip,
@@ -90,6 +92,7 @@ export class SignalingServer {
         (c) => this.conns.delete(c),
         this.warnings,
       );
+      conn.userAgent = describeClient(req.headers['user-agent']);
       this.conns.add(conn);
       ws.on('close', (code, reason) => {
         if (code === 1009) this.warnings.warn(ip, 'frame over the hard cap', { reason: reason.toString() }, 'client frame over the hard cap; socket closed');
