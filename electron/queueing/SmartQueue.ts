@@ -108,8 +108,22 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
   setUserObject(u: UserObject): void {
     this.saveUserObject(u);
     if ((u.flags & UserFlags.AGENT) === 0 && this.agents.has(u.userId)) this.removeAgent(u.userId);
+    this.autoServe(u.userId);
     this.emit('changed', { reason: 'userObject' });
     this.scheduleDispatch();
+  }
+
+  /**
+   * Auto mode (flags 0x10 with 0x02): an online agent that has not set a status is made idle (1)
+   * at once, so customers reach it without the agent asking; after each call it is idle again.
+   * Agents without it start not ready (0) and set their status themselves.
+   */
+  private autoServe(userId: number): void {
+    const f = this.userObject(userId).flags;
+    if ((f & UserFlags.AGENT) === 0 || (f & UserFlags.AUTO_MODE) === 0 || !this.platform.user(userId)) return;
+    const cur = this.agents.get(userId);
+    if (cur && cur.status !== AgentStatus.NOT_READY) return;
+    this.setAgentStatus(userId, AgentStatus.IDLE);
   }
 
   private saveUserObject(u: UserObject): void {
@@ -302,6 +316,7 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
     } else if (e.type === 'userLogin') {
       const uo = this.store.userObject(e.user.userId);
       if (uo) this.platform.setUserFlags?.(uo.userId, uo.flags);
+      if (uo) this.autoServe(uo.userId);
     } else if (e.type === 'userLogout') {
       this.customers.delete(e.userId);
       for (const a of this.agents.values()) if (a.servingUserId === e.userId) this.freeAgent(a.userId);
