@@ -251,3 +251,17 @@ describe('URLs', () => {
     expect(res.status).toBeLessThan(500);
   });
 });
+
+describe('log flooding', () => {
+  it('refused requests log a few lines per client and code, then one summary line', async () => {
+    const lines: { msg: string; errorcode?: number; suppressed?: number; reason?: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as never) });
+    h = await startGateway({}, { logger });
+    for (let i = 0; i < 40; i++) await call(h.url, 'online_useridlist_get', { userflags: 0 }, { key: 'wrong', timestamp: nextTimestamp() });
+    const refused = lines.filter((l) => l.msg === 'gateway request refused');
+    expect(refused.length).toBe(5);
+    await h.close();
+    h = null;
+    expect(lines.find((l) => l.msg.startsWith('suppressed'))).toMatchObject({ reason: '100704', suppressed: 35 });
+  });
+});
