@@ -108,10 +108,3 @@ describe('media rows', () => {
     await expectCode(a.request('getRouterRtpCapabilities', {}), SignalingCodes.MEDIA_UNAVAILABLE);
   });
 });
-
-describe('network quality levels (NIM NetStatus)', () => {
-  it('map loss and round-trip time to 0 (very good) … 4 (very bad)', async () => {
-    const { qualityLevel } = await import('../media/MediaRequests');
-    expect([qualityLevel(0, 0), qualityLevel(0.03, 50), qualityLevel(0.01, 400), qualityLevel(0.15, 0), qualityLevel(0.5, 0), qualityLevel(0, 2000)]).toEqual([0, 1, 2, 3, 4, 4]);
-  });
-});
