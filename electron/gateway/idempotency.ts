@@ -76,8 +76,12 @@ export class IdempotencyStore {
     try {
       const result = await p;
       if (this.keep(result)) {
-        this.stmts.put.run(key, expiresAt, result.status, JSON.stringify(result.reply));
-        this.live++;
+        try {
+          this.stmts.put.run(key, expiresAt, result.status, JSON.stringify(result.reply));
+          this.live++;
+        } catch {
+          // The control ran; its reply must still go out. Only a later retry (store full) may repeat it.
+        }
       }
       return { ...result, replayed: false };
     } finally {
