@@ -17,7 +17,7 @@ font=/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf
 seconds=6
 ffmpeg -hide_banner -loglevel error -y \
   -f lavfi -i "testsrc2=size=320x240:rate=15:duration=${seconds}" \
-  -vf "drawtext=fontfile=${font}:text='AnyChat demo %{pts\\:hms}':x=10:y=h-34:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6" \
+  -vf "drawtext=fontfile=${font}:text='AnyChat demo %{pts\\:hms}':x=8:y=h-30:fontsize=16:fontcolor=white:box=1:boxcolor=black@0.6" \
   -c:v libvpx -b:v 200k -minrate 100k -maxrate 300k -g 15 -keyint_min 15 -auto-alt-ref 0 -lag-in-frames 0 -deadline good -cpu-used 4 \
   -f ivf "$out/demo.ivf"
 ffmpeg -hide_banner -loglevel error -y \

@@ -26,6 +26,7 @@ export class DemoInstall {
   private runners: SceneRunner[] = [];
   private recordings: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | null = null;
+  private baseUrl = '';
 
   private constructor(
     readonly config: LoadedConfig,
@@ -44,7 +45,8 @@ export class DemoInstall {
 
   /** Runs the scenes against the started core at `url` (its http://… address). Returns at once. */
   start(components: CoreComponents, url: string): void {
-    const wsUrl = `${url.replace(/^http/, 'ws').replace(/\/$/, '')}/ws`;
+    this.baseUrl = url.replace(/\/$/, '');
+    const wsUrl = `${this.baseUrl.replace(/^http/, 'ws')}/ws`;
     const ctx = { url: wsUrl, botPassword: this.secrets.botPassword, logger: this.logger, signal: this.abort.signal };
     const { sdk, platform, gateway } = components;
     const record = (userIds: number[], signal: AbortSignal) => {
@@ -63,6 +65,7 @@ export class DemoInstall {
     return {
       rooms: [DEMO_LOBBY, DEMO_STAGE],
       demoPagePath: DEMO_PAGE_PATH,
+      demoPageUrl: `${this.baseUrl}${DEMO_PAGE_PATH}`,
       scenes: this.runners.map((r) => ({ name: r.scene.name, state: r.state, detail: r.scene.detail, restarts: r.restarts })),
       webhookNotices: this.sink.received,
     };

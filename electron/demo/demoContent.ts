@@ -1,7 +1,10 @@
 /** What a demo install runs (shared/docs/protocol.md §4): names, the bot roster, the queue objects. */
 export const DEMO_LOBBY = 'demo-lobby';
 export const DEMO_STAGE = 'demo-stage';
-/** Mic seats of demo-stage (protocol: 2–4); with STAGE bots one more than seats, someone always queues. */
+/**
+ * Mic seats of demo-stage (protocol: 2–4). Five stage bots for two seats: both seats' time limits
+ * run out together, and with three queued one still waits while those taken off ask again.
+ */
 export const STAGE_SEATS = 2;
 /** Seat time limit for a demo install without one configured, so seats rotate. */
 export const DEMO_SEAT_SECONDS = 30;
@@ -29,6 +32,8 @@ export const DEMO_BOTS: readonly DemoBotUser[] = [
   { userName: 'demo-cleo', nickName: 'Cleo (bot)', userId: 2_000_011, role: 'stage' },
   { userName: 'demo-dan', nickName: 'Dan (bot)', userId: 2_000_012, role: 'stage' },
   { userName: 'demo-eve', nickName: 'Eve (bot)', userId: 2_000_013, role: 'stage' },
+  { userName: 'demo-fay', nickName: 'Fay (bot)', userId: 2_000_014, role: 'stage' },
+  { userName: 'demo-gus', nickName: 'Gus (bot)', userId: 2_000_015, role: 'stage' },
   { userName: 'demo-finn', nickName: 'Finn (bot)', userId: 2_000_021, role: 'caller' },
   { userName: 'demo-gia', nickName: 'Gia (bot)', userId: 2_000_022, role: 'callee' },
   { userName: 'demo-agent-hal', nickName: 'Hal (agent bot)', userId: 2_000_031, role: 'agent' },

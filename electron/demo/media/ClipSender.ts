@@ -26,7 +26,7 @@ export interface StreamIds {
 
 export interface ClipSenderOptions {
   clip: Clip;
-  peer: BotPeer;
+  peer: Pick<BotPeer, 'sendRtp' | 'sendRtcp' | 'onRtcp'>;
   audio: (StreamIds & { audioLevelExtId: number }) | null;
   video: StreamIds | null;
   /** Start this far into the loop, so bots sharing the clip do not beep in unison. */
@@ -66,7 +66,7 @@ export class ClipSender {
   private readonly video: Track | null;
   private readonly history = new Map<number, { h: RtpSendHeader; payload: Buffer }>();
   private pictureId = randomInt(0x7fff);
-  private lastRewind = 0;
+  private lastRewind = -Infinity;
   private timer: NodeJS.Timeout | null = null;
   private lastSr = 0;
 

@@ -1,5 +1,5 @@
 /**
- * demo-stage: an audience room with STAGE_SEATS mic seats and one bot more than seats. Bots enter
+ * demo-stage: an audience room with STAGE_SEATS mic seats and more bots than seats. Bots enter
  * as audience and ask for the mic; a seated bot publishes (the server allows an audience member to
  * produce only on a seat), the others wait in the queue. The seat time limit takes the seated off
  * (docs/business.md), the queue head moves up, and a bot taken off asks for the mic again a little
