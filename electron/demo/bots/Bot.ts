@@ -36,6 +36,7 @@ export class Bot {
   readonly nickName: string;
   roomId = 0;
   private sendPeer: BotPeer | null = null;
+  private sendTransportId = '';
   private sender: ClipSender | null = null;
   private readonly producerIds: string[] = [];
   private recvPeer: BotPeer | null = null;
@@ -112,9 +113,13 @@ export class Bot {
   publish(offsetMs = 0): Promise<unknown> {
     return this.serial(async () => {
       if (this.sender || this.closed) return;
-      const t = (await this.client.request('createWebRtcTransport', { direction: 'send' })) as TransportInfo;
-      const peer = await BotPeer.connect(t, async (dtlsParameters) => void (await this.client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })));
-      this.sendPeer = peer;
+      // The send transport outlives unpublish (seat rotation): its ICE consent checks keep it open on the node.
+      if (!this.sendPeer) {
+        const t = (await this.client.request('createWebRtcTransport', { direction: 'send' })) as TransportInfo;
+        this.sendPeer = await BotPeer.connect(t, async (dtlsParameters) => void (await this.client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })));
+        this.sendTransportId = t.id;
+      }
+      const peer = this.sendPeer;
       const cname = `bot-${this.userId}`;
       const audioSsrc = randomSsrc();
       const videoSsrc = randomSsrc();
@@ -123,11 +128,11 @@ export class Bot {
           ['audio', audioParameters(audioSsrc, cname, '0')],
           ['video', videoParameters(videoSsrc, cname, '1')],
         ] as const) {
-          const { id } = (await this.client.request('produce', { transportId: t.id, kind, rtpParameters, appData: { bot: true } })) as { id: string };
+          const { id } = (await this.client.request('produce', { transportId: this.sendTransportId, kind, rtpParameters, appData: { bot: true } })) as { id: string };
           this.producerIds.push(id);
         }
       } catch (err) {
-        await this.dropSend();
+        for (const producerId of this.producerIds.splice(0)) await this.client.request('closeProducer', { producerId }).catch(() => undefined);
         throw err;
       }
       this.sender = new ClipSender({
@@ -141,11 +146,11 @@ export class Bot {
     });
   }
 
-  /** Stops publishing: closes the producers (the room sees producerClosed) and the send transport. */
+  /** Stops publishing: closes the producers (the room sees producerClosed); the send transport stays for the next publish. */
   unpublish(): Promise<unknown> {
     return this.serial(async () => {
+      this.stopSender();
       for (const producerId of this.producerIds.splice(0)) await this.client.request('closeProducer', { producerId }).catch(() => undefined);
-      await this.dropSend();
     });
   }
 
@@ -188,6 +193,7 @@ export class Bot {
   private async stopMedia(): Promise<void> {
     this.viewing = false;
     await this.unpublish().catch(() => undefined);
+    await this.dropSend();
     await this.recvPeer?.close();
     this.recvPeer = null;
     this.recvTransportId = '';
@@ -195,14 +201,18 @@ export class Bot {
     this.consumerSsrc.clear();
   }
 
-  private async dropSend(): Promise<void> {
-    if (this.sender) {
-      this.sender.stop();
-      this.sentBefore += this.sender.stats.packetsSent;
-    }
+  private stopSender(): void {
+    if (!this.sender) return;
+    this.sender.stop();
+    this.sentBefore += this.sender.stats.packetsSent;
     this.sender = null;
+  }
+
+  private async dropSend(): Promise<void> {
+    this.stopSender();
     await this.sendPeer?.close();
     this.sendPeer = null;
+    this.sendTransportId = '';
   }
 
   private async ensureRecv(): Promise<void> {

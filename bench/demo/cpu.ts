@@ -1,0 +1,78 @@
+/**
+ * CPU of a demo install: starts the built headless host with `--demo` (own temp data dir), lets
+ * the sample content come alive, then reads the host process's CPU time (utime + stime, every
+ * thread: main, media workers, bots) from /proc/<pid>/stat over a window and prints the share of
+ * one core. The goal (shared/docs/protocol.md §4) is under 25 %.
+ *
+ *   npm run build && npx tsx bench/demo/cpu.ts [--warmup 20] [--seconds 30]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const warmup = arg('warmup', 20);
+const seconds = arg('seconds', 30);
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+if (!existsSync('out/main/host.js')) {
+  console.error('bench: build first (npm run build)');
+  process.exit(2);
+}
+const dir = mkdtempSync(path.join(os.tmpdir(), 'anychat-demo-cpu-'));
+const config = path.join(dir, 'config.json');
+writeFileSync(config, JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, demo: true, log: { level: 'warn' }, media: { rtcMinPort: 48000, rtcMaxPort: 48499 } }));
+const host = spawn(process.execPath, ['out/main/host.js', '--config', config, '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+host.stdout!.on('data', (d) => (out += d));
+
+function cpuTicks(pid: number): number {
+  // Fields after the command name (which may contain spaces): utime is the 14th, stime the 15th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(rest[11]) + Number(rest[12]);
+}
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  while (!/^listening /m.test(out)) {
+    if (host.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`host did not start:\n${out}`);
+    await sleep(100);
+  }
+  const pid = host.pid!;
+  console.log(`demo host pid ${pid} ${out.trim()}; warm-up ${warmup} s, then ${seconds} s measured (clock ${ticksPerSecond} ticks/s, ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  await sleep(warmup * 1000);
+  const start = cpuTicks(pid);
+  const startAt = performance.now();
+  const perWindow: number[] = [];
+  let last = start;
+  for (let s = 0; s < seconds; s += 5) {
+    await sleep(Math.min(5, seconds - s) * 1000);
+    const now = cpuTicks(pid);
+    perWindow.push(((now - last) / ticksPerSecond / Math.min(5, seconds - s)) * 100);
+    last = now;
+  }
+  const wall = (performance.now() - startAt) / 1000;
+  const total = ((last - start) / ticksPerSecond / wall) * 100;
+  console.log(`5 s windows (% of one core): ${perWindow.map((p) => p.toFixed(1)).join(' ')}`);
+  console.log(`demo host CPU: ${total.toFixed(1)} % of one core over ${wall.toFixed(1)} s (goal < 25 %); RSS ${rssMb(pid).toFixed(0)} MB; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const exited = new Promise<number | null>((r) => host.once('exit', (code) => r(code)));
+  const stopAt = Date.now();
+  host.kill('SIGTERM');
+  console.log(`SIGTERM → exit ${await exited} in ${Date.now() - stopAt} ms`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  host.kill('SIGTERM');
+  process.exit(1);
+});
