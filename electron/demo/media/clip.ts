@@ -34,10 +34,13 @@ export interface Clip {
 
 const FILES = ['demo.ivf', 'demo.ogg', 'demo.levels.json'];
 
-/** Finds the clip directory: $ANYCHAT_DEMO_CLIP_DIR, or `electron/demo/clip` above this module (source tree or out/main). */
+/** Finds the clip directory: $ANYCHAT_DEMO_CLIP_DIR, the app's resources (packaged), or `electron/demo/clip` above this module (source tree or out/main). */
 export function findClipDir(): string {
   const env = process.env.ANYCHAT_DEMO_CLIP_DIR;
   if (env) return env;
+  // A packaged desktop app: electron-builder `extraResources` (electron/demo/clip → demo-clip).
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  if (resources && existsSync(path.join(resources, 'demo-clip', FILES[0]!))) return path.join(resources, 'demo-clip');
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     for (const candidate of [path.join(dir, 'clip'), path.join(dir, 'electron', 'demo', 'clip')]) {
