@@ -40,7 +40,10 @@ export class DemoInstall {
     demoClip(); // fail now, with a clear message, if the clip is missing
     const secrets = newDemoSecrets();
     const sink = await WebhookSink.start(secrets.appMd5Key, logger);
-    return new DemoInstall(withDemoContent(config, secrets, sink.url), secrets, sink, logger);
+    const demo = withDemoContent(config, secrets, sink.url);
+    if (!config.guestLogin) logger.warn('demo install: guest login turned on (the demo page joins demo-lobby as a guest)');
+    if (demo.rooms.seatTimeLimitSeconds !== config.rooms.seatTimeLimitSeconds) logger.info({ seconds: demo.rooms.seatTimeLimitSeconds }, 'demo install: mic seat time limit set so demo-stage rotates');
+    return new DemoInstall(demo, secrets, sink, logger);
   }
 
   /** Runs the scenes against the started core at `url` (its http://… address). Returns at once. */
