@@ -46,6 +46,10 @@ test('the console of a demo install: rooms within 20 s, lobby tiles decode two b
   const console = await ConsolePage.signIn(page, baseUrl());
   await expect(page.getByTestId('demo-banner')).toBeVisible({ timeout: remaining() });
   await expect(page.getByTestId('demo-page-link')).toHaveAttribute('href', `${baseUrl()}/demo/`);
+  // The Dashboard is populated: the bots are online, in rooms and in calls.
+  await expect.poll(async () => Number(await page.getByTestId('counter-users-online-value').textContent()), { timeout: remaining() }).toBeGreaterThanOrEqual(10);
+  await expect.poll(async () => Number(await page.getByTestId('counter-rooms-value').textContent()), { timeout: remaining() }).toBeGreaterThanOrEqual(3);
+  await expect.poll(async () => Number(await page.getByTestId('counter-active-calls-value').textContent()), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
   await console.go('rooms');
   await expect(roomRow(page, 'demo-lobby')).toBeVisible({ timeout: remaining() });
   await expect(roomRow(page, 'demo-stage')).toBeVisible({ timeout: remaining() });
