@@ -2,7 +2,8 @@
 # Makes the demo bots' sample clip (electron/demo/clip/): 6 s, looped by the bots.
 # Provenance: generated entirely from ffmpeg's built-in test sources — `testsrc2` (moving colour
 # pattern) with a `drawtext` clock (clip time, DejaVu Sans Mono) and an `aevalsrc` 440 Hz tone
-# that beeps (on 0.5 s / off 0.5 s, so the audio level and the active-speaker view move).
+# with a 4 Hz tremolo for the first 3 s of the loop, silence for the last 3 (bots that start half
+# a loop apart take turns, so the audio level and the active-speaker view move).
 # No third-party media. Containers are the simplest to parse without native code: IVF for VP8,
 # Ogg for Opus (electron/demo/media/ivf.ts, ogg.ts).
 #   VP8 320x240 15 fps ~200 kbit/s, a keyframe every second (frame 0 included: each loop starts
@@ -21,7 +22,7 @@ ffmpeg -hide_banner -loglevel error -y \
   -c:v libvpx -b:v 200k -minrate 100k -maxrate 300k -g 15 -keyint_min 15 -auto-alt-ref 0 -lag-in-frames 0 -deadline good -cpu-used 4 \
   -f ivf "$out/demo.ivf"
 ffmpeg -hide_banner -loglevel error -y \
-  -f lavfi -i "aevalsrc=0.4*sin(2*PI*440*t)*lt(mod(t\\,1)\\,0.5):s=48000:d=${seconds}" \
+  -f lavfi -i "aevalsrc=0.4*sin(2*PI*440*t)*lt(mod(t\\,6)\\,3)*(0.6+0.4*sin(2*PI*4*t)):s=48000:d=${seconds}" \
   -c:a libopus -b:a 32k -frame_duration 20 -application audio -ac 1 \
   -f ogg "$out/demo.ogg"
 ls -l "$out"

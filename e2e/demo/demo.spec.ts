@@ -64,6 +64,8 @@ test('the console of a demo install: rooms within 20 s, lobby tiles decode two b
     await expect.poll(() => videos.nth(i).evaluate((v) => (v as unknown as VideoLike).getVideoPlaybackQuality().totalVideoFrames), { timeout: 20_000 }).toBeGreaterThan(30);
   }
   await expect(page.locator('audio[data-testid^="preview-tile-"]')).toHaveCount(2);
+  // The bots talk in turns (their audio levels): each is the active speaker in turn.
+  for (const bot of LOBBY_BOTS) await expect(page.getByTestId(`room-user-${bot}`)).toHaveAttribute('data-speaking', 'true', { timeout: 15_000 });
   await page.getByTestId('room-back').click();
 
   // demo-stage: someone on a seat, someone in the queue.

@@ -51,6 +51,6 @@ export const LOBBY_LINES = [
   'This video is a looped test clip with a clock.',
   'Open the console to watch this room live.',
   'Anyone can join here as a guest from /demo/.',
-  'The beep is a 440 Hz tone, half a second on, half off.',
+  'The tone is 440 Hz, three seconds on, three off: we talk in turns.',
   'Try the Rooms screen: the preview tiles are us.',
 ];

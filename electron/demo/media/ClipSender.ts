@@ -29,7 +29,7 @@ export interface ClipSenderOptions {
   peer: Pick<BotPeer, 'sendRtp' | 'sendRtcp' | 'onRtcp'>;
   audio: (StreamIds & { audioLevelExtId: number }) | null;
   video: StreamIds | null;
-  /** Start this far into the loop, so bots sharing the clip do not beep in unison. */
+  /** Start this far into the loop, so bots sharing the clip do not sound in unison. */
   offsetMs?: number;
   /** Tick period (ms); audio packets are 20 ms, so 20 is the natural choice. */
   tickMs?: number;

@@ -1,6 +1,6 @@
 /**
  * demo-lobby: an interactive room where two bots publish the clip (audio + video, their loops
- * offset so they take turns as the active speaker) and chat now and then. At the first start it
+ * half a loop apart so they take turns as the active speaker) and chat now and then. At the first start it
  * also makes the demo's finished recordings, by recording each lobby bot for a few seconds.
  */
 import type { Bot } from '../bots/Bot';
@@ -19,7 +19,7 @@ export class LobbyScene implements Scene {
     try {
       for (const [i, b] of bots.entries()) {
         await b.enterRoom({ roomName: DEMO_LOBBY }, 'interactive');
-        await b.publish(i * 500);
+        await b.publish(i * 3000); // half a loop apart: they talk in turns
       }
       this.detail = `${DEMO_LOBBY}: ${bots.map((b) => b.nickName).join(', ')} publishing`;
       ctx.ready();
