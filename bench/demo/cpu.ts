@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     await sleep(100);
   }
   const pid = host.pid!;
-  console.log(`demo host pid ${pid} ${out.trim()}; warm-up ${warmup} s, then ${seconds} s measured (clock ${ticksPerSecond} ticks/s, ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(`demo host pid ${pid} ${/^listening .*$/m.exec(out)![0]}; warm-up ${warmup} s, then ${seconds} s measured (clock ${ticksPerSecond} ticks/s, ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   await sleep(warmup * 1000);
   const start = cpuTicks(pid);
   const startAt = performance.now();
