@@ -5,12 +5,14 @@
  * gateway, the bots are online users and the smart-queue objects, agents and customers are there.
  */
 import WebSocket from 'ws';
+import type { RoomSummary } from '../../../shared/ipc/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { call as signedCall, nextTimestamp, TEST_APP_ID, TEST_MD5_KEY } from '../../gateway/testHarness';
 import { DEMO_BOTS } from '../demoContent';
 import { startSourceHost, type SourceHost } from './sourceHost';
 
+const OPERATOR = { username: 'admin', password: 'demo-test-pw' };
 let host: SourceHost;
 /** A fresh timestamp per query: the gateway in use may still treat a repeated signature as a replay. */
 const call = (base: string, method: string, body: unknown) => signedCall(base, method, body, { timestamp: nextTimestamp() });
@@ -27,7 +29,11 @@ async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeou
 
 beforeAll(async () => {
   host = await startSourceHost(
-    { apps: [{ appId: TEST_APP_ID, md5Key: TEST_MD5_KEY }], media: { rtcMinPort: 46800, rtcMaxPort: 46999 } },
+    {
+      apps: [{ appId: TEST_APP_ID, md5Key: TEST_MD5_KEY }],
+      operators: [OPERATOR],
+      media: { rtcMinPort: 46800, rtcMaxPort: 46999 },
+    },
     ['--demo'],
   );
 }, 60_000);
@@ -101,4 +107,33 @@ describe('demo install (protocol §4)', () => {
     );
     expect(busy.queued + busy.served).toBeGreaterThan(0);
   }, 90_000);
+
+  it('an operator closing demo-lobby: the bots put it back within 20 s', async () => {
+    const res = await fetch(`${host.url}/console/api/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OPERATOR) });
+    expect(res.status).toBe(200);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const ws = new WebSocket(`${host.wsUrl.replace(/\/ws$/, '')}/console/ws`, { headers: { cookie } });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    let id = 0;
+    const consoleCall = <T>(name: string, args: Record<string, unknown>) =>
+      new Promise<T>((resolve, reject) => {
+        const my = ++id;
+        const onMessage = (d: WebSocket.RawData) => {
+          const m = JSON.parse(String(d)) as { id?: number; ok: boolean; value?: T; error?: { message: string } };
+          if (m.id !== my) return;
+          ws.off('message', onMessage);
+          if (m.ok) resolve(m.value as T);
+          else reject(new Error(m.error?.message));
+        };
+        ws.on('message', onMessage);
+        ws.send(JSON.stringify({ id: my, call: name, args }));
+      });
+    const lobby = async () => (await consoleCall<RoomSummary[]>('rooms:list', {})).find((r) => r.name === 'demo-lobby');
+    const before = await eventually(lobby, (r) => (r?.userCount ?? 0) >= 2, 20_000);
+    expect(before).toBeDefined();
+    await consoleCall('rooms:close', { roomId: before!.roomId, reason: 'test' });
+    const after = await eventually(lobby, (r) => r !== undefined && r.roomId !== before!.roomId && r.userCount >= 2, 20_000);
+    expect(after?.userCount).toBeGreaterThanOrEqual(2);
+    ws.close();
+  }, 60_000);
 });

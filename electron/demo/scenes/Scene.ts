@@ -53,8 +53,11 @@ export async function loginBots(ctx: SceneContext, users: readonly DemoBotUser[]
   }
 }
 
-/** Resolves when the demo stops or any of the bots' connections closes (the scene then restarts). */
-export function untilStoppedOrLost(ctx: SceneContext, bots: readonly Bot[]): Promise<void> {
+/**
+ * Resolves when the demo stops or any of the bots' connections closes (the scene then restarts);
+ * with `inRoom`, also when a bot is put out of its room (an operator closes the room or removes it).
+ */
+export function untilStoppedOrLost(ctx: SceneContext, bots: readonly Bot[], opts: { inRoom?: boolean } = {}): Promise<void> {
   return new Promise((resolve) => {
     const offs: (() => void)[] = [];
     const done = () => {
@@ -64,7 +67,13 @@ export function untilStoppedOrLost(ctx: SceneContext, bots: readonly Bot[]): Pro
     };
     if (ctx.signal.aborted || bots.some((b) => !b.isOpen)) return resolve();
     ctx.signal.addEventListener('abort', done, { once: true });
-    for (const b of bots) offs.push(b.client.on('close', done));
+    for (const b of bots) {
+      offs.push(b.client.on('close', done));
+      if (opts.inRoom) {
+        offs.push(b.client.on('roomClosed', (r) => r.roomId === b.roomId && done()));
+        offs.push(b.client.on('userLeft', (u) => u.userId === b.userId && u.roomId === b.roomId && done()));
+      }
+    }
   });
 }
 
@@ -89,7 +98,9 @@ export class SceneRunner {
 
   private async loop(): Promise<void> {
     const log = this.ctx.logger.child({ scene: this.scene.name });
+    let failures = 0;
     while (!this.ctx.signal.aborted) {
+      const startedAt = Date.now();
       try {
         await this.scene.run({ ...this.ctx, logger: log, ready: () => void (this.state = 'running') });
         if (!this.ctx.signal.aborted) log.info('demo scene lost a bot; restarting it');
@@ -100,7 +111,9 @@ export class SceneRunner {
       if (this.ctx.signal.aborted) break;
       this.state = 'restarting';
       this.restarts++;
-      await pause(5000, this.ctx.signal);
+      // 5 s, then longer while it keeps failing at once (a banned bot, say), up to a minute.
+      failures = Date.now() - startedAt > 60_000 ? 0 : failures + 1;
+      await pause(Math.min(60_000, 5000 * 2 ** (failures - 1)), this.ctx.signal);
     }
     this.state = 'stopped';
   }

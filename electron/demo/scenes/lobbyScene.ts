@@ -23,7 +23,7 @@ export class LobbyScene implements Scene {
       }
       this.detail = `${DEMO_LOBBY}: ${bots.map((b) => b.nickName).join(', ')} publishing`;
       ctx.ready();
-      const lost = untilStoppedOrLost(ctx, bots);
+      const lost = untilStoppedOrLost(ctx, bots, { inRoom: true });
       void this.chat(ctx, bots, lost);
       void this.makeRecordings(
         bots.map((b) => b.userId),

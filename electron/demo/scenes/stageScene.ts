@@ -29,7 +29,7 @@ export class StageScene implements Scene {
       }
       ctx.ready();
       this.detail = `${DEMO_STAGE}: ${STAGE_SEATS} seats, ${bots.length} bots taking turns`;
-      await untilStoppedOrLost(ctx, bots);
+      await untilStoppedOrLost(ctx, bots, { inRoom: true });
     } finally {
       await Promise.all(bots.map((b) => b.close()));
     }
