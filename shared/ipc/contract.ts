@@ -204,9 +204,23 @@ export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && (callNames as readonly string[]).includes(name);
 }
 
+/** The console's screens in menu order: the desktop shell's Ctrl/Cmd+1…9 pick them by position. */
+export const consoleScreens = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'audit'] as const;
+export type ConsoleScreen = (typeof consoleScreens)[number];
+
+/** Desktop shell → renderer only (the application menu); the headless host never sends these. */
+export interface ShellEvents {
+  'shell:navigate': { screen: ConsoleScreen };
+}
+export type ShellEventName = keyof ShellEvents;
+const shellEventNameList = ['shell:navigate'] as const;
+export const shellEventNames: Exhaustive<ShellEvents, typeof shellEventNameList> = shellEventNameList;
+
 /** The object the preload exposes on `window.anychatConsole`: one method per call, `on` per event. */
 export type PreloadApi = {
   [K in CallName]: (args: CallArgs<K>) => Promise<import('../result').Result<CallResult<K>>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
+  /** Shell events (present in the Electron preload only). */
+  onShell?<E extends ShellEventName>(event: E, listener: (payload: ShellEvents[E]) => void): () => void;
 };
