@@ -34,7 +34,11 @@ async function main(): Promise<void> {
     process.stderr.write(`bots: ${(err as Error).message}\nusage: npm run bots -- --url ws://HOST:PORT/ws --rooms N --publishers K --viewers M [--seconds S]\n`);
     process.exit(2);
   }
-  const summary = await runLoadTest({ ...opts, log: (l) => process.stdout.write(`${l}\n`) });
+  // Ctrl-C ends the run early; the bots still log out and the summary is printed.
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  const summary = await runLoadTest({ ...opts, signal: stop.signal, log: (l) => process.stdout.write(`${l}\n`) });
   process.stdout.write(`${formatSummary(summary)}\nsummary ${JSON.stringify(summary)}\n`);
   process.exit(summary.allViewersReceivedAll ? 0 : 1);
 }

@@ -16,6 +16,8 @@ export interface LoadTestOptions {
   /** Room names are `<prefix>-<n>`; default `load-<random>`. */
   roomPrefix?: string;
   log?: (line: string) => void;
+  /** Aborting ends the run early (Ctrl-C): the summary covers what ran so far. */
+  signal?: AbortSignal;
 }
 
 export interface LoadTestSummary {
@@ -73,7 +75,16 @@ export async function runLoadTest(opts: LoadTestOptions): Promise<LoadTestSummar
     log(`room ${name}: ${room.publishers.length} publishing, ${room.viewers.length} viewing`);
   }
   const all = rooms.flatMap((r) => [...r.publishers, ...r.viewers]);
-  await new Promise((r) => setTimeout(r, opts.seconds * 1000));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, opts.seconds * 1000);
+    function done() {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    if (opts.signal?.aborted) return done();
+    opts.signal?.addEventListener('abort', done, { once: true });
+  });
 
   let pairsComplete = 0;
   let pairsExpected = 0;
