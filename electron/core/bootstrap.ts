@@ -24,8 +24,9 @@ export interface RunningApp {
 
 export async function bootstrap(opts: { argv: readonly string[]; rendererDir: string; cwd?: string }): Promise<RunningApp> {
   const loaded = loadConfig(parseCliArgs(opts.argv), opts.cwd);
-  const appLogger = createLogger({ dataDir: loaded.dataDir, level: loaded.log.level });
+  const appLogger = createLogger({ dataDir: loaded.dataDir, level: loaded.log.level, maxSizeMb: loaded.log.maxSizeMb, maxFiles: loaded.log.maxFiles });
   const logger = appLogger.logger;
+  if (loaded.unknownEnv) logger.warn({ variables: loaded.unknownEnv }, 'ANYCHAT_ environment variables that name no configuration key were ignored');
   // A demo install adds its bots, guest login and webhook app to the configuration first.
   const demo = loaded.demo ? await DemoInstall.prepare(loaded, logger.child({ component: 'demo' })) : null;
   const config = demo?.config ?? loaded;
@@ -36,7 +37,7 @@ export async function bootstrap(opts: { argv: readonly string[]; rendererDir: st
   } catch (err) {
     await core.stop();
     await demo?.stop();
-    appLogger.flush();
+    await appLogger.flush();
     throw err;
   }
   // The console service reads the running components, so it comes after start; its routes are
@@ -60,7 +61,7 @@ export async function bootstrap(opts: { argv: readonly string[]; rendererDir: st
     stop() {
       stopping ??= (async () => {
         await core.stop();
-        appLogger.flush();
+        await appLogger.flush();
       })();
       return stopping;
     },

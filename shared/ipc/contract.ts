@@ -30,7 +30,11 @@ import type {
   UsersDelta,
 } from './types';
 
+import type { ObservabilityCalls, ObservabilityEvents } from './observability';
+import { observabilityCallNames, observabilityEventNames } from './observability';
+
 export type * from './types';
+export type * from './observability';
 
 export interface AppInfo {
   version: string;
@@ -44,7 +48,7 @@ export interface AppInfo {
 type NoArgs = Record<string, never>;
 
 /** Request/response calls: name → argument and result types. */
-export interface ConsoleCalls {
+export interface ConsoleCalls extends ObservabilityCalls {
   'app:info': { args: NoArgs; result: AppInfo };
   'status:snapshot': { args: NoArgs; result: ComponentStatus[] };
   'dashboard:snapshot': { args: NoArgs; result: DashboardSnapshot };
@@ -107,7 +111,7 @@ export interface ConsoleCalls {
 }
 
 /** Main → renderer event streams: name → payload type. */
-export interface ConsoleEvents {
+export interface ConsoleEvents extends ObservabilityEvents {
   'status:changed': ComponentStatus;
   /** Online users joined / left / changed (batched). */
   'users:changed': UsersDelta;
@@ -180,6 +184,7 @@ const callNameList = [
   'preview:consume',
   'preview:resume',
   'preview:close',
+  ...observabilityCallNames,
 ] as const;
 const eventNameList = [
   'status:changed',
@@ -195,6 +200,7 @@ const eventNameList = [
   'gateway:changed',
   'queues:changed',
   'preview:producers',
+  ...observabilityEventNames,
 ] as const;
 
 export const callNames: Exhaustive<ConsoleCalls, typeof callNameList> = callNameList;
