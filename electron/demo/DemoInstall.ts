@@ -5,6 +5,8 @@
  * the scenes — demo-lobby, demo-stage, a 1:1 call, smart queueing, the first recordings — as bots
  * connected to the host's own WebSocket; `stop` logs every bot out before the core stops.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { DemoInfo } from '../../shared/ipc/types';
 import type { LoadedConfig } from '../config/loadConfig';
@@ -49,8 +51,10 @@ export class DemoInstall {
   /** Runs the scenes against the started core at `url` (its http://… address). Returns at once. */
   start(components: CoreComponents, url: string): void {
     this.baseUrl = url.replace(/\/$/, '');
-    const wsUrl = `${this.baseUrl.replace(/^http/, 'ws')}/ws`;
-    const ctx = { url: wsUrl, botPassword: this.secrets.botPassword, logger: this.logger, signal: this.abort.signal };
+    const wsUrl = `${this.baseUrl.replace(/^http/, 'ws')}/ws`; // https → wss
+    const tls = this.config.listen.tls;
+    const pinnedCert = tls ? readFileSync(path.resolve(this.config.configDir, tls.certFile)) : undefined;
+    const ctx = { url: wsUrl, botPassword: this.secrets.botPassword, pinnedCert, logger: this.logger, signal: this.abort.signal };
     const { sdk, platform, gateway } = components;
     const record = (userIds: number[], signal: AbortSignal) => {
       const p = makeDemoRecordings(sdk, platform.files, userIds, signal);

@@ -10,6 +10,8 @@ import type { DemoBotUser } from '../demoContent';
 export interface SceneContext {
   url: string;
   botPassword: string;
+  /** The host's own TLS certificate when it listens with TLS (bots pin it). */
+  pinnedCert?: Buffer;
   logger: Logger;
   signal: AbortSignal;
   /** The scene calls this once its bots are live. */
@@ -45,7 +47,7 @@ export const between = (minMs: number, maxMs: number): number => minMs + Math.fl
 export async function loginBots(ctx: SceneContext, users: readonly DemoBotUser[]): Promise<Bot[]> {
   const bots: Bot[] = [];
   try {
-    for (const u of users) bots.push(await Bot.login({ url: ctx.url, userName: u.userName, password: ctx.botPassword }));
+    for (const u of users) bots.push(await Bot.login({ url: ctx.url, userName: u.userName, password: ctx.botPassword, pinnedCert: ctx.pinnedCert }));
     return bots;
   } catch (err) {
     await Promise.all(bots.map((b) => b.close()));

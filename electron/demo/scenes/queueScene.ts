@@ -55,7 +55,7 @@ export class QueueScene implements Scene {
     while (!over() && !ctx.signal.aborted) {
       let bot: Bot | null = null;
       try {
-        bot = await Bot.login({ url: ctx.url, userName: user.userName, password: ctx.botPassword });
+        bot = await Bot.login({ url: ctx.url, userName: user.userName, password: ctx.botPassword, pinnedCert: ctx.pinnedCert });
         const b = bot;
         b.client.on('videoCallEvent', (e) => {
           if (e.eventType === VideoCallEvent.REQUEST) void b.client.callReply(e.userId, true).catch(() => undefined);
