@@ -211,7 +211,7 @@ export function isCallName(name: unknown): name is CallName {
 }
 
 /** The console's screens in menu order: the desktop shell's Ctrl/Cmd+1…9 pick them by position. */
-export const consoleScreens = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'audit'] as const;
+export const consoleScreens = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'history', 'audit'] as const;
 export type ConsoleScreen = (typeof consoleScreens)[number];
 
 /** Desktop shell → renderer only (the application menu); the headless host never sends these. */
