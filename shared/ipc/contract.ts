@@ -11,6 +11,7 @@ import type {
   AuditEntry,
   BanEntry,
   DashboardSnapshot,
+  DemoInfo,
   DeliveryLogView,
   GatewayOverview,
   OutboxEntryView,
@@ -51,6 +52,8 @@ export interface ConsoleCalls extends ObservabilityCalls {
   'app:info': { args: NoArgs; result: AppInfo };
   'status:snapshot': { args: NoArgs; result: ComponentStatus[] };
   'dashboard:snapshot': { args: NoArgs; result: DashboardSnapshot };
+  /** The demo install's sample content; null without `--demo`. */
+  'demo:info': { args: NoArgs; result: DemoInfo | null };
 
   'rooms:list': { args: NoArgs; result: RoomSummary[] };
   'rooms:detail': { args: { roomId: number }; result: RoomDetail };
@@ -143,6 +146,7 @@ const callNameList = [
   'app:info',
   'status:snapshot',
   'dashboard:snapshot',
+  'demo:info',
   'rooms:list',
   'rooms:detail',
   'rooms:close',
