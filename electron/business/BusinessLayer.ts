@@ -259,8 +259,11 @@ export class BusinessLayer {
       if (!this.settings.autoCreate) {
         throw new CodedError(Codes.ROOM_NOT_FOUND, byId ? `no room ${req.roomId}` : `no room named "${req.roomName}"`);
       }
+      // The SDK's id for a new name is used when free (an operator-closed room may still hold it
+      // while its members leave); otherwise the registry allocates one and the SDK follows.
+      const useId = req.roomId > 0 && (byId || !this.registry.get(req.roomId));
       room = this.registry.create(
-        req.roomId > 0 ? { roomId: req.roomId, name: req.roomName || null, createdBy: req.userId } : { name: req.roomName, createdBy: req.userId },
+        useId ? { roomId: req.roomId, name: req.roomName || null, createdBy: req.userId } : { name: req.roomName, createdBy: req.userId },
       );
       this.logger.info({ roomId: room.roomId, name: room.name, userId: req.userId }, 'room created on entry');
       this.roomChanged(room);

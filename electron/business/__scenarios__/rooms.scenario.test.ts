@@ -185,4 +185,15 @@ describe('rooms (real sockets)', () => {
     }
     await expectCode(a.request('createRoom', { roomName: 'big', customInfo: 'x'.repeat(5000) }), Codes.BAD_REQUEST);
   });
+
+  it('entering a name again while an operator-closed room of that name is still emptying gets a new room', async () => {
+    h = await startBusiness();
+    const [a, b] = [await h.login(1), await h.login(2)];
+    const { roomId } = await a.enterRoom({ roomName: 'hall' });
+    const closing = h.business.closeRoom(roomId);
+    const again = await b.enterRoom({ roomName: 'hall' });
+    await closing;
+    expect(again.roomId).not.toBe(roomId);
+    expect(h.business.listRooms().find((r) => r.name === 'hall')?.roomId).toBe(again.roomId);
+  });
 });
