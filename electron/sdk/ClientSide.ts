@@ -100,36 +100,16 @@ export class ClientSide {
     const roomName = d.roomName ?? '';
     if (d.roomId === undefined && roomName === '') throw new CodedError(Codes.BAD_REQUEST, 'roomId or roomName is required');
     const role: RoomRole = d.role ?? 'interactive';
-    // Seed §2.4: the hook gets the room id even when the client named the room; a new name gets
-    // its id now, held for that name so a concurrent enter by name lands in the same room.
+    // Seed §2.4: the hook gets the room id even when the client named the room: the id of the
+    // room by that name, or the id the server allocates for a new name.
     let nameId = 0;
-    let reserved = false;
-    if (d.roomId === undefined) {
-      nameId = this.sdk.roomNames.get(roomName) ?? 0;
-      if (!nameId) {
-        nameId = this.sdk.allocateRoomId();
-        this.sdk.roomNames.set(roomName, nameId);
-        reserved = true;
-      }
-    }
-    const release = () => {
-      if (reserved && !this.sdk.rooms.has(nameId) && this.sdk.roomNames.get(roomName) === nameId) this.sdk.roomNames.delete(roomName);
-    };
+    if (d.roomId === undefined) nameId = this.sdk.roomNames.get(roomName) ?? this.sdk.allocateRoomId();
     const req = { userId: s.userId, roomId: d.roomId ?? nameId, roomName, password: d.password ?? '', role, allocated: d.roomId === undefined };
-    let r: Awaited<ReturnType<typeof this.sdk.callHook<'prepareEnterRoom'>>>;
-    try {
-      r = await this.sdk.callHook('prepareEnterRoom', req, () => 0);
-    } catch (err) {
-      release();
-      throw err;
-    }
+    const r = await this.sdk.callHook('prepareEnterRoom', req, () => 0);
     const code = typeof r === 'number' ? r : r.code;
-    if (code !== 0) {
-      release();
-      throw new CodedError(code, 'entering the room was refused');
-    }
-    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? nameId);
-    if (roomId !== nameId) release();
+    if (code !== 0) throw new CodedError(code, 'entering the room was refused');
+    // A room by that name that appeared meanwhile (a concurrent entry) wins over the allocation.
+    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? this.sdk.roomNames.get(roomName) ?? nameId);
     const finalRole = (typeof r === 'object' && r.role) || role;
     if (!roomId) roomId = this.sdk.roomNames.get(roomName) ?? this.sdk.allocateRoomId();
     if (this.sdk.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');

@@ -53,20 +53,26 @@ describe('video calls', () => {
 describe('rooms', () => {
   it('§2.4: prepareEnterRoom for a room entered by name gets the id the server allocated, and that is the room entered', async () => {
     h = await startHarness();
-    const seen: { roomId: number; roomName: string }[] = [];
+    const seen: { roomId: number; roomName: string; allocated?: boolean }[] = [];
     h.sdk.setHook('prepareEnterRoom', (r) => {
-      seen.push({ roomId: r.roomId, roomName: r.roomName });
+      seen.push({ roomId: r.roomId, roomName: r.roomName, allocated: r.allocated });
       return 0;
     });
-    const [a, b] = [await h.login('alice'), await h.login('bob')];
-    const [ra, rb] = await Promise.all([a.enterRoom({ roomName: 'lobby' }), b.enterRoom({ roomName: 'lobby' })]);
-    expect(seen).toHaveLength(2);
-    expect(seen[0]!.roomId).toBeGreaterThan(0);
-    expect(seen.map((s) => s.roomId)).toEqual([ra.roomId, ra.roomId]);
+    const [a, b, c] = [await h.login('alice'), await h.login('bob'), await h.login('carol')];
+    const ra = await a.enterRoom({ roomName: 'lobby' });
+    const rb = await b.enterRoom({ roomName: 'lobby' });
+    expect(seen).toEqual([
+      { roomId: ra.roomId, roomName: 'lobby', allocated: true },
+      { roomId: ra.roomId, roomName: 'lobby', allocated: true },
+    ]);
+    expect(ra.roomId).toBeGreaterThan(0);
     expect(rb.roomId).toBe(ra.roomId);
+    // Concurrent entries of a new name still meet in one room.
+    const [x, y] = await Promise.all([b.enterRoom({ roomName: 'fresh' }), c.enterRoom({ roomName: 'fresh' })]);
+    expect(y.roomId).toBe(x.roomId);
   });
 
-  it('a refused enter by name does not keep the name', async () => {
+  it('a refused enter by name leaves no room behind', async () => {
     h = await startHarness();
     let refuse = true;
     const ids: number[] = [];
