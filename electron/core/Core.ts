@@ -11,6 +11,7 @@ import { AuditLog, auditMigrations } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
 import { BusinessLayer, businessMigrations } from '../business';
 import { DOWNLOAD_PREFIX, Gateway, gatewayMigrations, SdkPlatform } from '../gateway';
+import { findFfmpeg } from '../media/recorder/ffmpegLocator';
 import { MediaNode } from '../media';
 import { AnyChatSdk, sdkMigrations } from '../sdk';
 import { SignalingServer } from '../signaling';
@@ -122,6 +123,7 @@ export class Core {
         rtcMaxPort: config.media.rtcMaxPort,
         numWorkers: config.media.numWorkers,
         recordingsDir,
+        ffmpegPath: findFfmpeg(config.recording.ffmpegPath)?.path ?? null,
         logger: logger.child({ component: 'media' }),
       });
     } catch (err) {
@@ -140,8 +142,8 @@ export class Core {
       this.status.set('media', 'degraded', `worker ${workerId} died (${error.message}); restarting`, 900503),
     );
     media.on('workerrestarted', () => this.status.set('media', 'up', workers()));
-    media.on('recordingerror', ({ recordingId, error }) =>
-      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, 900500),
+    media.on('recordingerror', ({ recordingId, error, result }) =>
+      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, result?.errorCode || 900500),
     );
 
     const signaling = await SignalingServer.create({
@@ -177,6 +179,8 @@ export class Core {
       await gateway.close();
       this.status.set('gateway', 'stopped', 'stopped');
     });
+    // Registered last so it runs first on stop: recordings are indexed and announced while the gateway still runs.
+    this.register('recordings', () => signaling.finishRecordings());
     this.built = { sdk, media, signaling, business, platform, gateway };
 
     const addr = await this.http.listen(config.listen.host, config.listen.port);

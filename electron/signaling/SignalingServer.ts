@@ -39,6 +39,7 @@ export class SignalingServer {
   private lastPing = Date.now();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private recorder: MediaNodeRecorder | null = null;
 
   private constructor(private readonly opts: SignalingOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
@@ -46,7 +47,8 @@ export class SignalingServer {
     this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' })) : null;
     if (this.media) opts.sdk.attachMedia(this.media);
     if (opts.mediaNode && this.media) {
-      opts.sdk.attachRecorder(new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' })));
+      this.recorder = new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' }));
+      opts.sdk.attachRecorder(this.recorder);
     }
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
@@ -88,6 +90,11 @@ export class SignalingServer {
         if (code === 1009) this.opts.logger.warn({ ip, reason: reason.toString() }, 'client frame over the hard cap; socket closed');
       });
     });
+  }
+
+  /** Finishes, indexes and announces every recording in progress (host shutdown, before the gateway stops). */
+  async finishRecordings(): Promise<void> {
+    await this.recorder?.finishAll();
   }
 
   /** Closes every client socket and stops the liveness timer. Idempotent. */
