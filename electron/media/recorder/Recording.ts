@@ -325,13 +325,15 @@ export class Recording implements PacketSink {
   private writeFrame(t: Track, ms: number, frame: Buffer, key: boolean) {
     if (this.startMs === undefined) this.startMs = ms;
     if (frame.length === 0) return;
-    // strictly increasing per track (equal or backward stamps make players and ffmpeg complain)
-    const rel = Math.max(0, Math.round(ms - this.startMs), t.lastRel + 1);
-    t.lastRel = rel;
+    const rel = Math.max(0, Math.round(ms - this.startMs));
     for (const f of this.queue.push(rel, { t, frame, key })) this.writeBlock(f.item.t, f.time, f.item.frame, f.item.key);
   }
 
-  private writeBlock(t: Track, rel: number, frame: Buffer, key: boolean) {
+  private writeBlock(t: Track, time: number, frame: Buffer, key: boolean) {
+    // strictly increasing per track, also for a very late frame the queue moved up (equal or
+    // backward stamps make players and ffmpeg complain)
+    const rel = Math.max(time, t.lastRel + 1);
+    t.lastRel = rel;
     if (this.mp4) {
       if (frame.length === 0) return;
       if (t.kind === 'video') this.mp4.processVideoInput({ frame: { data: frame, isKeyframe: key, time: rel } });

@@ -13,6 +13,7 @@ export function sanitizeBaseName(raw: string): string {
   return raw
     .normalize('NFC')
     .replace(/[^\p{L}\p{N}_.-]+/gu, '_')
+    .replace(/[._-]*_[._-]*/g, '_') // a run of separators around a replaced character → one '_'
     .replace(/\.{2,}/g, '.')
     .replace(/^[._-]+|[._-]+$/g, '')
     .slice(0, MAX_BASE_LENGTH);

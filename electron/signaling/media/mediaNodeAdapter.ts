@@ -33,6 +33,9 @@ interface ActiveRecording {
   snapshotTimer?: NodeJS.Timeout;
 }
 
+/** A stop this soon after a recording ended on its own (user left, disk full) is answered as done. */
+const RECENTLY_ENDED_MS = 60_000;
+
 /** A snapshot records this long (a keyframe is requested at once), then keeps the first frame. */
 const SNAPSHOT_WINDOW_MS = 1500;
 
@@ -43,6 +46,8 @@ const SNAPSHOT_WINDOW_MS = 1500;
  */
 export class MediaNodeRecorder implements RecorderPort {
   private readonly active = new Map<number, ActiveRecording>();
+  /** userId → when their last recording ended without a stop request */
+  private readonly endedOnItsOwn = new Map<number, number>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -56,7 +61,7 @@ export class MediaNodeRecorder implements RecorderPort {
     node.on('recordingerror', ({ recordingId, error, result }) => {
       for (const [userId, rec] of this.active) {
         if (rec.handle.recordingId !== recordingId) continue;
-        this.forget(userId);
+        this.forget(userId, true);
         this.logger.error({ userId, recordingId, err: error }, 'recording failed');
         const code = result?.errorCode || SignalingCodes.RECORDING_FAILED;
         this.report(userId, rec, result ?? { filePath: '', fileName: '', durationSeconds: 0, bytes: 0, flags: rec.flags }, code);
@@ -90,6 +95,9 @@ export class MediaNodeRecorder implements RecorderPort {
   }
 
   async stop(req: { userId: number }): Promise<void> {
+    // e.g. the business server stops the recording in its logout handler: the file is already finished
+    const ended = this.endedOnItsOwn.get(req.userId);
+    if (!this.active.has(req.userId) && ended !== undefined && Date.now() - ended < RECENTLY_ENDED_MS) return;
     if (!this.active.has(req.userId)) throw new CodedError(SignalingCodes.RECORDER_UNAVAILABLE, `user ${req.userId} is not being recorded`);
     await this.end(req.userId, 0);
   }
@@ -111,15 +119,17 @@ export class MediaNodeRecorder implements RecorderPort {
     }
   }
 
-  private forget(userId: number): ActiveRecording | undefined {
+  private forget(userId: number, onItsOwn = false): ActiveRecording | undefined {
     const rec = this.active.get(userId);
+    if (rec && onItsOwn) this.endedOnItsOwn.set(userId, Date.now());
+    else this.endedOnItsOwn.delete(userId);
     if (rec?.snapshotTimer) clearTimeout(rec.snapshotTimer);
     this.active.delete(userId);
     return rec;
   }
 
   private async end(userId: number, reason: number): Promise<void> {
-    const rec = this.forget(userId);
+    const rec = this.forget(userId, reason !== 0);
     if (!rec) return;
     let result: RecordingResult;
     try {
