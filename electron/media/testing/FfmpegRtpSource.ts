@@ -24,6 +24,7 @@ export interface FfmpegSourceOptions {
   toneHz?: number;
   width?: number;
   height?: number;
+  fps?: number;
   /** flash + beep during the first 100 ms of each second (A/V sync markers) */
   markers?: boolean;
   onPacket(p: RtpPacketIn): void;
@@ -67,16 +68,17 @@ export class FfmpegRtpSource {
     const w = o.width ?? 320;
     const h = o.height ?? 240;
     const hz = o.toneHz ?? 1000;
+    const fps = o.fps ?? 30;
     const video = o.markers
-      ? `color=c=black:s=${w}x${h}:r=30,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t,1),0.1)'`
-      : `testsrc=s=${w}x${h}:r=30`;
+      ? `color=c=black:s=${w}x${h}:r=${fps},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t,1),0.1)'`
+      : `testsrc=s=${w}x${h}:r=${fps}`;
     const audio = o.markers ? `sine=f=${hz}:r=48000,volume=volume=0:enable='gte(mod(t,1),0.1)'` : `sine=f=${hz}:r=48000`;
     const args = [
       '-hide_banner', '-nostdin', '-v', 'error', '-re',
       '-f', 'lavfi', '-i', video,
       '-f', 'lavfi', '-i', audio,
       '-t', String(o.seconds),
-      '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '30', '-keyint_min', '30',
+      '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', String(fps), '-keyint_min', String(fps),
       '-payload_type', '96', '-ssrc', '1111', '-f', 'rtp', `rtp://127.0.0.1:${ports[0]}?pkt_size=1200`,
       '-map', '1:a', '-c:a', 'libopus', '-b:a', '48k', '-application', 'lowdelay', '-frame_duration', '20',
       '-payload_type', '111', '-ssrc', '2222', '-f', 'rtp', `rtp://127.0.0.1:${ports[1]}?pkt_size=1200`,
