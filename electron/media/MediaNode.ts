@@ -226,6 +226,14 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return Boolean(this.opts.ffmpegPath);
   }
 
+  get ffmpegPath(): string | null {
+    return this.opts.ffmpegPath ?? null;
+  }
+
+  get recordingsDir(): string {
+    return this.opts.recordingsDir;
+  }
+
   /** Recordings in progress (ids), e.g. to finish them all before a shutdown. */
   get activeRecordingIds(): string[] {
     return [...this.recordings.keys()];

@@ -12,6 +12,7 @@ import type { AnyChatSdk } from '../sdk';
 import { ClientConnection } from './ClientConnection';
 import type { MediaNode } from '../media';
 import { MediaNodeRecorder, mediaNodePort } from './media/mediaNodeAdapter';
+import { RoomRecorder } from './media/roomRecorder';
 import type { MediaPort } from './media/MediaPort';
 import { MediaRequests } from './media/MediaRequests';
 
@@ -40,6 +41,8 @@ export class SignalingServer {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   private recorder: MediaNodeRecorder | null = null;
+  /** "Record room" (composed recordings); null without a media node. */
+  roomRecorder: RoomRecorder | null = null;
 
   private constructor(private readonly opts: SignalingOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
@@ -49,6 +52,7 @@ export class SignalingServer {
     if (opts.mediaNode && this.media) {
       this.recorder = new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' }));
       opts.sdk.attachRecorder(this.recorder);
+      this.roomRecorder = new RoomRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'room-recorder' }));
     }
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
@@ -94,7 +98,7 @@ export class SignalingServer {
 
   /** Finishes, indexes and announces every recording in progress (host shutdown, before the gateway stops). */
   async finishRecordings(): Promise<void> {
-    await this.recorder?.finishAll();
+    await Promise.all([this.recorder?.finishAll(), this.roomRecorder?.finishAll()]);
   }
 
   /** Closes every client socket and stops the liveness timer. Idempotent. */
