@@ -73,8 +73,9 @@ export function avOffsets(file: string): number[] {
 }
 
 /** Mean level (dB) of the audio in a band around `hz` (energy of one publisher's tone in a mix). */
-export function toneLevelDb(file: string, hz: number): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-map', '0:a:0', '-af', `bandpass=f=${hz}:width_type=q:w=20,volumedetect`, '-f', 'null', '-'], { encoding: 'utf8' });
+export function toneLevelDb(file: string, hz: number, channel?: 0 | 1): number {
+  const pick = channel === undefined ? '' : `pan=mono|c0=c${channel},`;
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-map', '0:a:0', '-af', `${pick}bandpass=f=${hz}:width_type=q:w=20,volumedetect`, '-f', 'null', '-'], { encoding: 'utf8' });
   const m = /mean_volume: (-?[\d.]+) dB/.exec(r.stderr);
   return m ? Number(m[1]) : -Infinity;
 }

@@ -5,7 +5,11 @@
 import type { Logger } from 'pino';
 import { CodedError, ServerMessages, SignalingCodes } from '../../../shared/codes';
 import { RecordFlags, type MediaNode, type RecordingHandle, type RecordingResult, type Router } from '../../media';
-import { sanitizeBaseName } from '../../media/recorder/fileNames';
+import { sanitizeBaseName, uniqueBaseName } from '../../media/recorder/fileNames';
+import type { CompositeLayout } from '../../media/recorder/compositeGraph';
+import { RoomRecording, type CompositeSource } from '../../media/recorder/RoomRecording';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { AnyChatSdk, RecorderPort } from '../../sdk';
 import type { MediaPort, PortRouter } from './MediaPort';
 
@@ -21,10 +25,28 @@ export interface UserMediaLookup {
   producerIdsOf(userId: number): string[];
   /** Calls `listener(roomId)` whenever a room's producers come and go. */
   onRoomProducers?(listener: (roomId: number) => void): () => void;
+  /** Every producer of a room (mixed recordings take the others from it). */
+  producersOfRoom?(roomId: number): { producerId: string; userId: number }[];
+}
+
+/** Flags that compose the others into the recorded user's file (seed 0x10/0x20/0x100/0x200). */
+const MIXED_FLAGS = RecordFlags.MIX_AUDIO | RecordFlags.MIX_VIDEO | RecordFlags.ABREAST | RecordFlags.STEREO;
+
+/** 0x20 overlays the others (picture in picture), 0x100 puts them side by side; 0x200 stereo, 0x10 mix. */
+export function mixedLayout(flags: number): CompositeLayout {
+  return {
+    width: 640,
+    height: 480,
+    fps: 15,
+    video: flags & RecordFlags.ABREAST ? 'abreast' : flags & RecordFlags.MIX_VIDEO ? 'pip' : 'single',
+    audio: flags & RecordFlags.STEREO ? 'stereo' : flags & RecordFlags.MIX_AUDIO ? 'mix' : 'main',
+  };
 }
 
 interface ActiveRecording {
   handle: RecordingHandle;
+  /** set for a mixed recording (the handle is then only an id holder) */
+  composite?: RoomRecording;
   flags: number;
   param: number;
   userStr: string;
@@ -80,6 +102,7 @@ export class MediaNodeRecorder implements RecorderPort {
     // The port's routers are the node's own Router objects (mediaNodePort).
     const router = (await routerP) as unknown as Router;
     const fileBaseName = req.flags & RecordFlags.USER_FILE_NAME ? sanitizeBaseName(req.userStr) || undefined : undefined;
+    if (req.flags & MIXED_FLAGS && !(req.flags & RecordFlags.SNAPSHOT)) return this.startMixed(req, router, producers, fileBaseName);
     let handle: RecordingHandle;
     try {
       handle = await this.node.startRecording({ router, userId: req.userId, producers, flags: req.flags, fileBaseName });
@@ -92,6 +115,33 @@ export class MediaNodeRecorder implements RecorderPort {
       rec.snapshotTimer = setTimeout(() => void this.end(req.userId, 0).catch(() => undefined), SNAPSHOT_WINDOW_MS);
       rec.snapshotTimer.unref();
     }
+  }
+
+  private async startMixed(req: { userId: number; roomId: number | null; flags: number; param: number; userStr: string }, router: Router, producers: string[], fileBaseName: string | undefined): Promise<void> {
+    const ffmpegPath = this.node.ffmpegPath;
+    if (!ffmpegPath) throw new CodedError(SignalingCodes.RECORDING_NO_FFMPEG, 'a mixed recording needs ffmpeg (recording.ffmpegPath, @ffmpeg-installer/ffmpeg or PATH)');
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const base = uniqueBaseName(this.node.recordingsDir, fileBaseName ?? `mix_${req.userId}_${stamp}`, ['.webm', '.jpg']);
+    const composite = new RoomRecording({
+      node: this.node,
+      router,
+      ffmpegPath,
+      filePath: path.join(this.node.recordingsDir, `${base}.webm`),
+      layout: mixedLayout(req.flags),
+      flags: req.flags,
+      logger: this.logger.child({ userId: req.userId, mixed: true }),
+    });
+    const handle: RecordingHandle = { recordingId: randomUUID(), routerId: router.id, userId: req.userId, flags: req.flags, startedAt: composite.startedAt };
+    const rec: ActiveRecording = { handle, composite, flags: req.flags, param: req.param, userStr: req.userStr, roomId: req.roomId, producerIds: producers };
+    this.active.set(req.userId, rec);
+    await composite.update(this.mixedSources(req.userId, req.roomId));
+  }
+
+  /** The recorded user first, then every other publisher of the room. */
+  private mixedSources(userId: number, roomId: number | null): CompositeSource[] {
+    const others = new Map<number, string[]>();
+    if (roomId !== null) for (const p of this.lookup.producersOfRoom?.(roomId) ?? []) if (p.userId !== userId) others.set(p.userId, [...(others.get(p.userId) ?? []), p.producerId]);
+    return [{ key: String(userId), producerIds: this.lookup.producerIdsOf(userId) }, ...[...others].map(([u, ids]) => ({ key: String(u), producerIds: ids }))];
   }
 
   async stop(req: { userId: number }): Promise<void> {
@@ -113,6 +163,7 @@ export class MediaNodeRecorder implements RecorderPort {
     for (const [userId, rec] of this.active) {
       if (rec.roomId !== null && rec.roomId !== roomId) continue;
       const live = new Set(this.lookup.producerIdsOf(userId));
+      if (rec.composite && rec.producerIds.some((id) => live.has(id))) void rec.composite.update(this.mixedSources(userId, rec.roomId));
       if (rec.producerIds.some((id) => live.has(id))) continue;
       this.logger.info({ userId, recordingId: rec.handle.recordingId }, 'recorded media gone: finishing the recording');
       void this.end(userId, SignalingCodes.RECORDING_USER_LEFT).catch((err) => this.logger.error({ err, userId }, 'finishing a recording failed'));
@@ -133,7 +184,8 @@ export class MediaNodeRecorder implements RecorderPort {
     if (!rec) return;
     let result: RecordingResult;
     try {
-      result = await this.node.stopRecording(rec.handle);
+      result = rec.composite ? await rec.composite.stop() : await this.node.stopRecording(rec.handle);
+      if (rec.composite && (result.failed || result.empty)) result = { ...result, errorCode: result.failed ? SignalingCodes.RECORDING_FAILED : SignalingCodes.RECORDING_NO_MEDIA };
     } catch (err) {
       this.logger.error({ userId, err }, 'stopping a recording failed');
       this.report(userId, rec, { filePath: '', fileName: '', durationSeconds: 0, bytes: 0, flags: rec.flags }, SignalingCodes.RECORDING_FAILED);
@@ -156,7 +208,7 @@ export class MediaNodeRecorder implements RecorderPort {
       recordServerId: 0,
       fileId: rec.handle.recordingId,
       errorCode,
-      kind: rec.flags & RecordFlags.SNAPSHOT ? 'snapshot' : 'single',
+      kind: rec.flags & RecordFlags.SNAPSHOT ? 'snapshot' : rec.composite ? 'mixed' : 'single',
     });
   }
 }

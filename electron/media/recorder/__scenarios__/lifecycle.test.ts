@@ -14,7 +14,7 @@ import { SignalingCodes } from '../../../../shared/codes';
 import type { SdkEvents } from '../../../sdk';
 import { FfmpegRtpSource } from '../../testing/FfmpegRtpSource';
 import { sleep, waitFor } from '../../testing/NodePeer';
-import { hasFfmpegTools, probe } from '../fileChecks';
+import { decodeErrors, hasFfmpegTools, probe, toneLevelDb } from '../fileChecks';
 import { startRecordingStack, SyntheticSender, VP8_PT, type RecordingStack } from './recordingStack';
 
 let stack: RecordingStack | undefined;
@@ -113,6 +113,46 @@ describe('recording lifecycle', () => {
     expect(listed.files.map((f) => f.fileName)).toEqual(['face-check.jpg']);
     expect(s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1003, exactName: false, offset: 0, limit: 5 }).total).toBe(0);
   }, 30_000);
+});
+
+describe.skipIf(!hasFfmpegTools)('mixed recordings', () => {
+  it('0x200 stereo + 0x100 side by side: the recorded user left, the other on the right, videos abreast', async () => {
+    const s = (stack = await startRecordingStack({ rtcPorts: [45480, 45540] }));
+    const finished = finishedEvents(s);
+    const tones = { 1001: 500, 1002: 2000 } as Record<number, number>;
+    for (const [name, uid] of [['alice', 1001], ['bob', 1002]] as const) {
+      const c = await s.login(name);
+      const pub = await s.publish(c, uid, 35);
+      const src = await FfmpegRtpSource.start({
+        seconds: 30,
+        toneHz: tones[uid],
+        width: 160,
+        height: 120,
+        fps: 15,
+        onPacket: (k) =>
+          void pub.peer.sendRtp({ ssrc: (k.kind === 'audio' ? 5000 : 6000) + uid, payloadType: k.kind === 'audio' ? 111 : VP8_PT, sequenceNumber: k.seq, timestamp: k.timestamp, marker: k.marker }, k.payload).catch(() => undefined),
+      });
+      cleanups.push(() => src.stop());
+    }
+    await sleep(1000);
+    await s.sdk.streamRecordCtrl(1001, true, 0x3 | 0x100 | 0x200, 0, '');
+    await sleep(5000);
+    await s.sdk.streamRecordCtrl(1001, false);
+    await waitFor(() => finished.length === 1, 60_000, 'mixed recording finished');
+    expect(finished[0]).toMatchObject({ userId: 1001, errorCode: 0, kind: 'mixed' });
+    const file = finished[0].fileName;
+    expect(decodeErrors(file)).toBe('');
+    const info = probe(file);
+    expect(info.streams.find((x) => x.codec_type === 'video')).toMatchObject({ width: 640, height: 480 });
+    expect(info.streams.find((x) => x.codec_type === 'audio')).toMatchObject({ channels: 2 });
+    const l500 = toneLevelDb(file, 500, 0);
+    const r500 = toneLevelDb(file, 500, 1);
+    const l2k = toneLevelDb(file, 2000, 0);
+    const r2k = toneLevelDb(file, 2000, 1);
+    console.log(`stereo: 500 Hz L ${l500.toFixed(1)} / R ${r500.toFixed(1)} dB; 2000 Hz L ${l2k.toFixed(1)} / R ${r2k.toFixed(1)} dB`);
+    expect(l500).toBeGreaterThan(r500 + 15); // alice (recorded) on the left
+    expect(r2k).toBeGreaterThan(l2k + 15); // bob on the right
+  }, 120_000);
 });
 
 /** Mounts a small tmpfs (root only); null with the reason when not permitted. */
