@@ -76,6 +76,11 @@ async function singleUserStep(n: number, port: number): Promise<void> {
       }
     }, 10);
     await sleep(1500);
+    // baseline: the same streams received and forwarded to nobody, no recording
+    const b0 = (await node.dump())[0] as unknown as Dump;
+    await sleep(3000);
+    const b1 = (await node.dump())[0] as unknown as Dump;
+    const baseBusy = (b1.elu.active - b0.elu.active) / (b1.elu.active - b0.elu.active + b1.elu.idle - b0.elu.idle);
     const d0 = (await node.dump())[0] as unknown as Dump;
     const sent0 = sent;
     const t0 = Date.now();
@@ -89,6 +94,7 @@ async function singleUserStep(n: number, port: number): Promise<void> {
     const busyMs = d1.elu.active - d0.elu.active;
     const idleMs = d1.elu.idle - d0.elu.idle;
     const ratios = results.map((r) => {
+      if (r.empty) return 0;
       const v = videoFrames(r.filePath);
       return v.frames / Math.max(1, Math.round(v.duration * 30));
     });
@@ -96,9 +102,11 @@ async function singleUserStep(n: number, port: number): Promise<void> {
     const received = d1.rtpIn - d0.rtpIn;
     const lossPct = Math.max(0, (1 - received / sentDuring) * 100);
     const holds = worst >= 0.98 && lossPct < 1;
+    const busy = busyMs / (busyMs + idleMs);
+    const perRec = (busy - baseBusy) / n;
     console.log(
-      `single-user  N=${String(n).padStart(3)}  worker busy ${((busyMs / (busyMs + idleMs)) * 100).toFixed(0).padStart(3)} % of a core` +
-        `  (${(busyMs / n / (wall / 1000)).toFixed(2)} ms/s per recording)  packets into engine ${(100 - lossPct).toFixed(1)} %  worst file ${(worst * 100).toFixed(1)} % of frames  → ${holds ? 'holds' : 'DROPS'}`,
+      `single-user  N=${String(n).padStart(3)}  worker busy ${(baseBusy * 100).toFixed(0)} % receiving only → ${(busy * 100).toFixed(0)} % recording` +
+        `  (recording adds ${(perRec * 100).toFixed(2)} % of a core each ⇒ ~${perRec > 0 ? Math.floor(1 / perRec) : '∞'} recordings/core for the recorder alone)  packets into engine ${(100 - lossPct).toFixed(1)} %  worst file ${(worst * 100).toFixed(1)} % of frames  → ${holds ? 'holds' : 'DROPS'}`,
     );
     await peer.close();
   } finally {
