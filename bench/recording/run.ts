@@ -1,5 +1,6 @@
 /**
- * Recording bench (a script, not a test):   npx tsx bench/recording/run.ts [--quick] [--steps 10,25,50,100]
+ * Recording bench, end to end (a script, not a test):   npx tsx bench/recording/run.ts [--quick] [--steps 10,25,50,100]
+ * (the recorder's own cost without the transport: bench/recording/recorderOnly.ts)
  *
  * 1. Concurrent single-user recordings: the SFU runs in ONE media worker thread; one Node werift
  *    peer (main thread, real ICE/DTLS/SRTP on loopback) publishes N users' streams — each a
