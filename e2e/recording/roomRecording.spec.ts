@@ -2,10 +2,12 @@
  * "Record room" from the console: two demo pages publish camera + microphone in one room, the
  * operator records the room for 10 s from the Recordings screen, stops it, plays the composed
  * file in the console's player and seeks to 5 s: currentTime is 5 and playback goes on.
+ * Orphan recordings (issue 16): a recorded user who reloads the tab ends the recording — the
+ * console shows it finished and listed, not "in progress" with a running timer.
  */
 import { expect, test } from '@playwright/test';
 import { ConsolePage } from '../console-screens/consolePage';
-import { publishingDemoUser } from '../fixtures/demoPage';
+import { ConsoleSession, publishingDemoUser } from '../fixtures/demoPage';
 import { hostPerFile } from '../fixtures/host';
 
 const base = hostPerFile();
@@ -67,4 +69,26 @@ test('record a room for 10 s from the console, play it and seek to 5 s', async (
   await consoleTab.close();
   await alice.page.close();
   await bob.page.close();
+});
+
+test('a recorded user reloads the tab: the recording ends, is listed, and the console no longer shows it in progress', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const carol = await publishingDemoUser(browser, base(), 'carol', 'carol-pw', `orphan-${Date.now()}`);
+  const operator = await ConsoleSession.open(base());
+  const consoleTab = await browser.newPage();
+  const ui = await ConsolePage.signIn(consoleTab, base());
+  await ui.go('recordings');
+  const { recordingId } = await operator.call<{ recordingId: string }>('recordings:start', { userId: 1003, flags: 0x3 });
+  await expect(consoleTab.getByTestId(`recording-active-${recordingId}`)).toBeVisible({ timeout: 10_000 });
+  await sleep(3000);
+  await carol.page.reload(); // the tab goes away with its producers
+  await expect(consoleTab.getByTestId(`recording-active-${recordingId}`)).toHaveCount(0, { timeout: 20_000 });
+  expect(await operator.call<unknown[]>('recordings:active')).toEqual([]);
+  const page = await operator.call<{ items: { userId: number; state: string; durationSeconds: number; fileName: string }[] }>('recordings:list', { userId: 1003 });
+  expect(page.items[0]).toMatchObject({ userId: 1003, state: 'finished' });
+  expect(page.items[0].durationSeconds).toBeGreaterThanOrEqual(2);
+  await expect(consoleTab.locator('[data-testid^="recording-row-"]', { hasText: page.items[0].fileName })).toBeVisible();
+  operator.close();
+  await consoleTab.close();
+  await carol.page.close();
 });
