@@ -58,7 +58,8 @@ describe.skipIf(!hasFfmpegTools)('clean single-user recording (ffmpeg with libvp
     expect(webmHasCues(res.filePath)).toBe(true);
     const info = probe(res.filePath);
     expect(info.streams.map((s) => s.codec_name).sort()).toEqual(['opus', 'vp8']);
-    expect(info.duration).toBeGreaterThan(RECORD_SECONDS - 3);
+    // the file spans the recording; a CPU-starved source (shared CI cores) produces a little less media than wall time
+    expect(info.duration).toBeGreaterThan(RECORD_SECONDS - 8);
     expect(info.duration).toBeLessThan(RECORD_SECONDS + 2);
     // seeking into the second half lands there and decodes
     const seek = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-ss', '45', '-i', res.filePath, '-frames:v', '1', '-f', 'null', '-'], { encoding: 'utf8' });
