@@ -27,6 +27,7 @@ export const screenLabels: Record<ConsoleScreen, string> = {
   calls: 'Calls',
   gateway: 'Gateway',
   queues: 'Queues',
+  history: 'History',
   audit: 'Audit log',
 };
 

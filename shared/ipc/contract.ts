@@ -11,6 +11,7 @@ import type {
   AuditEntry,
   BanEntry,
   DashboardSnapshot,
+  DemoInfo,
   DeliveryLogView,
   GatewayOverview,
   OutboxEntryView,
@@ -51,6 +52,8 @@ export interface ConsoleCalls extends ObservabilityCalls {
   'app:info': { args: NoArgs; result: AppInfo };
   'status:snapshot': { args: NoArgs; result: ComponentStatus[] };
   'dashboard:snapshot': { args: NoArgs; result: DashboardSnapshot };
+  /** The demo install's sample content; null without `--demo`. */
+  'demo:info': { args: NoArgs; result: DemoInfo | null };
 
   'rooms:list': { args: NoArgs; result: RoomSummary[] };
   'rooms:detail': { args: { roomId: number }; result: RoomDetail };
@@ -147,6 +150,7 @@ const callNameList = [
   'app:info',
   'status:snapshot',
   'dashboard:snapshot',
+  'demo:info',
   'rooms:list',
   'rooms:detail',
   'rooms:close',
@@ -213,7 +217,7 @@ export function isCallName(name: unknown): name is CallName {
 }
 
 /** The console's screens in menu order: the desktop shell's Ctrl/Cmd+1…9 pick them by position. */
-export const consoleScreens = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'audit'] as const;
+export const consoleScreens = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'history', 'audit'] as const;
 export type ConsoleScreen = (typeof consoleScreens)[number];
 
 /** Desktop shell → renderer only (the application menu); the headless host never sends these. */
