@@ -117,7 +117,7 @@ export interface Notifications {
   newProducer: { producerId: string; userId: number; kind: string };
   producerClosed: { producerId: string; userId: number; kind: string };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
-  recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
+  recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number; errorCode?: number };
   kicked: { errorCode: number; banSeconds?: number };
   error: { code: number; message: string };
 }
