@@ -15,6 +15,7 @@ import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
 import type { MediaNode } from '../media';
 import { MediaNodeRecorder, mediaNodePort } from './media/mediaNodeAdapter';
+import { RoomRecorder } from './media/roomRecorder';
 import type { MediaPort } from './media/MediaPort';
 import { MediaRequests } from './media/MediaRequests';
 
@@ -46,6 +47,9 @@ export class SignalingServer {
   private closed = false;
   /** Warnings about misbehaving clients, a few per client and reason per minute plus a summary line. */
   private readonly warnings: WarnThrottle;
+  private recorder: MediaNodeRecorder | null = null;
+  /** "Record room" (composed recordings); null without a media node. */
+  roomRecorder: RoomRecorder | null = null;
 
   private constructor(private readonly opts: SignalingOptions) {
     this.warnings = new WarnThrottle(opts.logger);
@@ -54,7 +58,9 @@ export class SignalingServer {
     this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' }), (opts.settings.networkQualitySeconds ?? 5) * 1000) : null;
     if (this.media) opts.sdk.attachMedia(this.media);
     if (opts.mediaNode && this.media) {
-      opts.sdk.attachRecorder(new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' })));
+      this.recorder = new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' }));
+      opts.sdk.attachRecorder(this.recorder);
+      this.roomRecorder = new RoomRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'room-recorder' }));
     }
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
@@ -98,6 +104,11 @@ export class SignalingServer {
         if (code === 1009) this.warnings.warn(ip, 'frame over the hard cap', { reason: reason.toString() }, 'client frame over the hard cap; socket closed');
       });
     });
+  }
+
+  /** Finishes, indexes and announces every recording in progress (host shutdown, before the gateway stops). */
+  async finishRecordings(): Promise<void> {
+    await Promise.all([this.recorder?.finishAll(), this.roomRecorder?.finishAll()]);
   }
 
   /** Closes every client socket and stops the liveness timer. Idempotent. */

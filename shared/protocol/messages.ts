@@ -124,7 +124,7 @@ export interface Notifications {
   /** Every few seconds per publishing member (NIM NetStatus): 0 very good … 4 very bad. */
   networkQuality: { roomId: number; userId: number; quality: 0 | 1 | 2 | 3 | 4; lossRate: number; rttMs: number | null };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
-  recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
+  recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number; errorCode?: number };
   kicked: { errorCode: number; banSeconds?: number };
   error: { code: number; message: string };
 }
