@@ -50,8 +50,12 @@ interface DonePart {
   hasAudio: boolean;
 }
 
-/** Composition of N seconds may take a while on a busy machine; bound it anyway. */
-const COMPOSE_TIMEOUT_PER_SECOND_MS = 4000;
+/**
+ * Composition of N seconds may take a while on a busy machine (several times real time when the
+ * cores are shared); bound it anyway, but never so tightly that load alone loses a recording.
+ */
+const COMPOSE_TIMEOUT_PER_SECOND_MS = 10_000;
+const COMPOSE_TIMEOUT_MIN_MS = 300_000;
 
 export class RoomRecording {
   private readonly active = new Map<string, ActivePart>();
@@ -135,7 +139,7 @@ export class RoomRecording {
     ];
     this.o.logger.debug({ args }, 'composing the room recording');
     try {
-      await runFfmpeg(this.o.ffmpegPath, args, Math.max(60_000, total * COMPOSE_TIMEOUT_PER_SECOND_MS));
+      await runFfmpeg(this.o.ffmpegPath, args, Math.max(COMPOSE_TIMEOUT_MIN_MS, total * COMPOSE_TIMEOUT_PER_SECOND_MS));
       await rename(`${this.o.filePath}.part`, this.o.filePath);
       const bytes = (await stat(this.o.filePath)).size;
       return { ...result, bytes, durationSeconds: Math.round(total * 100) / 100 };

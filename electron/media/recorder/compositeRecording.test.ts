@@ -99,5 +99,5 @@ describe.skipIf(!hasFfmpegTools)('room composition (external ffmpeg)', () => {
     const silentBand = toneLevelDb(res.filePath, 7000);
     console.log(`tone levels ${TONES.map((hz, i) => `${hz} Hz ${levels[i].toFixed(1)} dB`).join(', ')}; 7000 Hz ${silentBand.toFixed(1)} dB; ${info.duration.toFixed(1)} s`);
     for (const l of levels) expect(l).toBeGreaterThan(silentBand + 15);
-  }, 180_000);
+  }, 360_000);
 });
