@@ -19,6 +19,8 @@ import { StatsTicker } from '../console/StatsTicker';
 import { roomsHandlers, type RoomMediaView } from '../console/handlers/roomsHandlers';
 import type { CallerContext, Handler, HandlerDeps, HandlerMap } from '../console/handlers/types';
 import { usersHandlers } from '../console/handlers/usersHandlers';
+import { operatorsHandlers } from '../console/handlers/operatorsHandlers';
+import { mayCall, requiredRole } from '../../shared/ipc/roles';
 import type { Core } from '../core/Core';
 import { TypedEmitter } from '../core/TypedEmitter';
 import { SDK_VERSION } from '../core/version';
@@ -31,6 +33,7 @@ export class ConsoleService {
   private readonly feeds: ConsoleFeeds;
   private readonly stats: StatsTicker;
   private readonly previews: PreviewSessions | null;
+  private readonly unsubs: (() => void)[] = [];
 
   constructor(
     private readonly core: Core,
@@ -72,6 +75,7 @@ export class ConsoleService {
           version: SDK_VERSION,
           shell: caller.shell,
           operator: caller.operator,
+          role: roleOf(caller),
           startedAt: core.startedAt,
           sdkVersion: SDK_VERSION,
         }),
@@ -84,7 +88,9 @@ export class ConsoleService {
       roomsHandlers(deps, roomMedia),
       callsHandlers(deps),
       gatewayHandlers(deps),
+      operatorsHandlers(deps, core.operatorAuth),
     );
+    this.unsubs.push(core.operatorAuth.on('changed', (e) => this.events.emit('operators:changed', e)));
     this.feeds = new ConsoleFeeds(core, this.events, bans);
   }
 
@@ -94,6 +100,12 @@ export class ConsoleService {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return { ok: false, error: { code: Codes.BAD_REQUEST, message: `${name}: ${issue.path.join('.') || 'args'}: ${issue.message}` } };
+    }
+    // Roles are enforced here, for every transport, before any handler runs.
+    const role = roleOf(caller);
+    if (!mayCall(role, name)) {
+      this.core.logger.warn({ call: name, operator: caller.operator, role }, 'console call refused: role');
+      return { ok: false, error: { code: Codes.FORBIDDEN, message: `${name} needs the ${requiredRole(name)} role; ${caller.operator} is ${role}` } };
     }
     const handler = this.handlers[name] as Handler<K> | undefined;
     if (!handler) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name} is not available in this build` } };
@@ -107,9 +119,15 @@ export class ConsoleService {
   }
 
   close(): void {
+    this.unsubs.forEach((u) => u());
     this.stats.stop();
     this.previews?.closeAll();
     this.feeds.close();
     this.events.removeAllListeners();
   }
+}
+
+/** The Electron app's local operator (no role on its context) is an admin. */
+function roleOf(caller: CallerContext) {
+  return caller.role ?? 'admin';
 }

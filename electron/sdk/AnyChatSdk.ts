@@ -392,7 +392,7 @@ export class AnyChatSdk {
     }
     const s = this.sessions.get(userId);
     if (!s) return false;
-    s.link.push('kicked', { errorCode: Codes.LOGOUT_KICKED, ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}) });
+    s.link.push('kicked', { errorCode: Codes.LOGOUT_KICKED, ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}), ...(opts.reason ? { reason: opts.reason } : {}) });
     await this.endSession(s, Codes.LOGOUT_KICKED);
     s.link.close(4211, 'kicked');
     return true;

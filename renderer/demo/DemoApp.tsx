@@ -215,7 +215,7 @@ export function DemoApp() {
         addLine({ from: nameOf(m.srcUserId), to: m.targetUserId === -1 ? 'everyone' : nameOf(m.targetUserId), secret: m.secret, text: m.text }),
       );
       c.on('videoCallEvent', (ev) => onCallEvent(c, ev));
-      c.on('kicked', (k) => setStatus(`kicked by the server (${k.errorCode})`));
+      c.on('kicked', (k) => setStatus(`kicked by the server (${k.errorCode})${k.reason ? `: ${k.reason}` : ''}`));
       c.on('close', (ev) => {
         leftRoom();
         setMe(null);

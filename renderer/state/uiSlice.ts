@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { Language } from '../i18n/messages';
 import type { ConsoleState } from './store';
 
-export const pages = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'audit'] as const;
+export const pages = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'audit', 'operators'] as const;
 export type Page = (typeof pages)[number];
 
 const LANGUAGE_KEY = 'anychat.console.language';
@@ -14,7 +14,9 @@ function initialLanguage(): Language {
   } catch {
     /* storage unavailable */
   }
-  return 'en';
+  // No choice saved yet: follow the browser's language.
+  const browser = typeof navigator !== 'undefined' ? (navigator.languages?.[0] ?? navigator.language ?? '') : '';
+  return /^zh\b/i.test(browser) ? 'zh-CN' : 'en';
 }
 
 /** `#/rooms/42` → page rooms, room 42. */

@@ -6,6 +6,7 @@
  * Channel names follow `domain:verb` (calls) and `domain:event` (events).
  */
 import type { ComponentStatus } from '../status';
+import type { OperatorRole } from './roles';
 import type {
   ActiveCall,
   AuditEntry,
@@ -17,6 +18,8 @@ import type {
   QueuesView,
   MicStateView,
   OnlineUser,
+  OperatorSessionView,
+  OperatorView,
   PreviewConsumer,
   PreviewTransport,
   RecordingEntry,
@@ -36,6 +39,8 @@ export interface AppInfo {
   /** 'electron' in the desktop shell, 'web' on the headless host. */
   shell: 'electron' | 'web';
   operator: string | null;
+  /** The signed-in operator's role (the Electron app's local operator is an admin). */
+  role: OperatorRole;
   startedAt: number;
   sdkVersion: string;
 }
@@ -60,7 +65,8 @@ export interface ConsoleCalls {
   'users:list': { args: NoArgs; result: OnlineUser[] };
   'users:detail': { args: { userId: number }; result: UserDetail };
   /** Kick with confirmation in the UI; `banSeconds` > 0 also bans the user for that long. */
-  'users:kick': { args: { userId: number; banSeconds?: number; reason?: string }; result: Record<string, never> };
+  /** `kicked` is false when the user had already left (then only the ban, if any, was applied). */
+  'users:kick': { args: { userId: number; banSeconds?: number; reason?: string }; result: { kicked: boolean; banned: boolean } };
   'users:sendMessage': { args: { userId: number; text: string }; result: Record<string, never> };
   /** SendBufToUser: custom buffer (base64, ≤ 1024 bytes decoded). */
   'users:sendBuffer': { args: { userId: number; dataBase64: string }; result: Record<string, never> };
@@ -101,6 +107,13 @@ export interface ConsoleCalls {
   'preview:consume': { args: { previewId: string; producerId: string; rtpCapabilities: unknown }; result: PreviewConsumer };
   'preview:resume': { args: { previewId: string; consumerId: string }; result: Record<string, never> };
   'preview:close': { args: { previewId: string }; result: Record<string, never> };
+
+  'operators:list': { args: NoArgs; result: OperatorView[] };
+  'operators:add': { args: { username: string; password: string; role: OperatorRole }; result: OperatorView };
+  'operators:setDisabled': { args: { username: string; disabled: boolean }; result: Record<string, never> };
+  'operators:resetPassword': { args: { username: string; password: string }; result: Record<string, never> };
+  /** Who is signed in to the web console right now (any role may see it). */
+  'operators:sessions': { args: NoArgs; result: OperatorSessionView[] };
 }
 
 /** Main → renderer event streams: name → payload type. */
@@ -125,6 +138,8 @@ export interface ConsoleEvents {
   'queues:changed': { reason: string };
   /** Producers of a previewed room came or went. */
   'preview:producers': { previewId: string; producers: { producerId: string; userId: number; kind: 'audio' | 'video' }[] };
+  /** Operators or their sessions changed (someone signed in or out, an account was added or disabled). */
+  'operators:changed': { reason: string };
 }
 
 export type CallName = keyof ConsoleCalls;
@@ -176,6 +191,11 @@ const callNameList = [
   'preview:consume',
   'preview:resume',
   'preview:close',
+  'operators:list',
+  'operators:add',
+  'operators:setDisabled',
+  'operators:resetPassword',
+  'operators:sessions',
 ] as const;
 const eventNameList = [
   'status:changed',
@@ -191,6 +211,7 @@ const eventNameList = [
   'gateway:changed',
   'queues:changed',
   'preview:producers',
+  'operators:changed',
 ] as const;
 
 export const callNames: Exhaustive<ConsoleCalls, typeof callNameList> = callNameList;

@@ -261,3 +261,22 @@ export interface QueuesView {
   agents: { userId: number; userName: string; status: number; areaGuid: string | null; servingUserId: number | null; statusSince: number; skillgroups: number[] }[];
   userObjects: { userId: number; flags: number; priority: number; skillgroups: number[]; queuegroups: number[] }[];
 }
+
+/** A console operator account (never its password). */
+export interface OperatorView {
+  username: string;
+  role: import('./roles').OperatorRole;
+  disabled: boolean;
+  /** 'config' (config file), 'console' (added by an admin), 'initial' (the auto-created admin). */
+  source: 'config' | 'console' | 'initial';
+  createdAt: number;
+}
+
+/** One signed-in web console session. */
+export interface OperatorSessionView {
+  username: string;
+  role: import('./roles').OperatorRole;
+  address: string;
+  signedInAt: number;
+  lastSeenAt: number;
+}

@@ -1,6 +1,7 @@
 /** Runtime validation of call arguments arriving from the renderer (never trust the wire). */
 import { z } from 'zod';
 import type { CallName, ConsoleCalls } from './contract';
+import { roles } from './roles';
 
 const empty = z.object({}).strict();
 const id = z.number().int().min(1).max(2_147_483_647);
@@ -8,6 +9,8 @@ const roomId = z.number().int().min(1).max(2_147_483_647);
 const fileId = z.string().min(1).max(128);
 const previewId = z.string().min(1).max(64);
 const anyObject = z.record(z.string(), z.unknown());
+const operatorName = z.string().min(1).max(64).regex(/^[\w.@-]+$/, 'letters, digits, . _ @ - only');
+const operatorPassword = z.string().min(8, 'at least 8 characters').max(256);
 
 export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'], unknown> } = {
   'app:info': empty as z.ZodType<Record<string, never>>,
@@ -59,4 +62,9 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'preview:consume': z.object({ previewId, producerId: z.string().min(1).max(64), rtpCapabilities: anyObject }).strict(),
   'preview:resume': z.object({ previewId, consumerId: z.string().min(1).max(64) }).strict(),
   'preview:close': z.object({ previewId }).strict(),
+  'operators:list': empty as z.ZodType<Record<string, never>>,
+  'operators:add': z.object({ username: operatorName, password: operatorPassword, role: z.enum(roles) }).strict(),
+  'operators:setDisabled': z.object({ username: operatorName, disabled: z.boolean() }).strict(),
+  'operators:resetPassword': z.object({ username: operatorName, password: operatorPassword }).strict(),
+  'operators:sessions': empty as z.ZodType<Record<string, never>>,
 };

@@ -118,7 +118,7 @@ export interface Notifications {
   producerClosed: { producerId: string; userId: number; kind: string };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
-  kicked: { errorCode: number; banSeconds?: number };
+  kicked: { errorCode: number; banSeconds?: number; reason?: string };
   error: { code: number; message: string };
 }
 

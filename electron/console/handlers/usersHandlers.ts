@@ -34,11 +34,13 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook): Ha
     'users:kick': ({ userId, banSeconds, reason }, caller) =>
       audited(caller, 'users:kick', `user ${userId}`, { userId, banSeconds: banSeconds ?? 0, reason: reason ?? '' }, async () => {
         const online = sdk().getOnlineUser(userId);
-        if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
+        if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
         if (online) bans.noteUser(userId, online.userName);
         if (banSeconds) bans.noteBan(userId, caller.operator);
-        await sdk().kickUser(userId, { banSeconds, reason });
-        return {};
+        // The user may leave between the look-up and the kick: report what really happened.
+        const kicked = await sdk().kickUser(userId, { banSeconds, reason });
+        if (!kicked && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
+        return { kicked, banned: !!banSeconds };
       }),
     'bans:list': () => bans.list(),
     'bans:lift': ({ userId }, caller) =>

@@ -26,8 +26,11 @@ export function KickDialog({ userId, onClose }: { userId: number; onClose: () =>
       error={error}
       onCancel={onClose}
       onConfirm={async () => {
-        const r = await run('users:kick', { userId, ...(banSeconds > 0 ? { banSeconds } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) }, t('kick.done', { name }));
-        if (r) onClose();
+        const r = await run('users:kick', { userId, ...(banSeconds > 0 ? { banSeconds } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) });
+        if (!r) return;
+        // The user may have left meanwhile: then only the ban was applied, and we say so.
+        useConsoleStore.getState().noticeShown('ok', r.kicked ? t('kick.done', { name }) : t('kick.leftBanned', { name }));
+        onClose();
       }}
     >
       <label className="field">
