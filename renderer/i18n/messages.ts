@@ -331,6 +331,8 @@ export const en = {
   'role.operator': 'operator',
   'role.viewer': 'viewer',
   'role.readOnly': 'Read only: your role is viewer.',
+  'mic.forceOffConfirm': 'Take {name} off seat {n}? Their microphone stops for everyone.',
+  'mic.lockConfirm': 'Lock seat {n}? {name} is on it and will be taken off.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -667,6 +669,8 @@ export const zhCN: Record<MessageKey, string> = {
   'role.operator': '操作员',
   'role.viewer': '只读',
   'role.readOnly': '只读：您的角色是只读。',
+  'mic.forceOffConfirm': '将 {name} 从 {n} 号麦位撤下？其麦克风将对所有人停止。',
+  'mic.lockConfirm': '锁定 {n} 号麦位？{name} 正在该麦位上，将被撤下。',
 };
 
 export const languages = { en, 'zh-CN': zhCN } as const;

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { EmptyHint } from './EmptyHint';
 import { useShallow } from 'zustand/react/shallow';
 import { componentNames } from '../../../shared/status';
 import { formatBitrate } from '../../components/format';
@@ -10,6 +11,7 @@ import { useConsoleStore } from '../../state/store';
 export function DashboardScreen() {
   return (
     <section className="stack">
+      <EmptyHint />
       <Counters />
       <Charts />
       <ComponentTable />

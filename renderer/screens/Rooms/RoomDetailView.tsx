@@ -1,4 +1,5 @@
 import { Icon } from '../../components/Icon';
+import { useMay } from '../../components/useMay';
 import { memo, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RoomMember } from '../../../shared/ipc/contract';
@@ -19,6 +20,7 @@ const EMPTY_MEMBERS: RoomMember[] = [];
 /** One room: users and roles with network quality and recording, mic seats and queue, live preview. */
 export function RoomDetailView({ roomId }: { roomId: number }) {
   const t = useT();
+  const mayAct = useMay('rooms:close');
   const room = useConsoleStore((s) => s.rooms.get(roomId));
   const roomOpened = useConsoleStore((s) => s.roomOpened);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -67,12 +69,16 @@ export function RoomDetailView({ roomId }: { roomId: number }) {
         </h2>
         <span className="muted">{t('room.userCount', { count: room.userCount })}</span>
         <span className="spacer" />
-        <button type="button" onClick={() => setBroadcast(true)} data-testid="room-broadcast">
-          <Icon name="megaphone" /> {t('room.broadcast')}
-        </button>
-        <button type="button" className="danger" onClick={() => setConfirmClose(true)} data-testid="room-close">
-          {t('room.close')}
-        </button>
+        {mayAct && (
+          <>
+            <button type="button" onClick={() => setBroadcast(true)} data-testid="room-broadcast">
+              <Icon name="megaphone" /> {t('room.broadcast')}
+            </button>
+            <button type="button" className="danger" onClick={() => setConfirmClose(true)} data-testid="room-close">
+              {t('room.close')}
+            </button>
+          </>
+        )}
       </div>
       {loadError && (
         <p role="alert" className="error">
@@ -151,6 +157,8 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
   const t = useT();
   const speaking = useConsoleStore((s) => s.activeSpeakers[roomId] === member.userId);
   const [kick, setKick] = useState(false);
+  const mayKick = useMay('users:kick');
+  const mayRecord = useMay('recordings:start');
   return (
     <tr data-testid={`room-user-${member.userId}`} className={speaking ? 'speaking' : ''} data-speaking={speaking}>
       <td>{member.userId}</td>
@@ -162,12 +170,12 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
         <Quality userId={member.userId} />
       </td>
       <td>
-        <RecordControl userId={member.userId} flags={flags} />
+        {mayRecord && <RecordControl userId={member.userId} flags={flags} />}
       </td>
       <td>
-        <button type="button" className="icon danger" aria-label={t('users.kick', { name: member.nickName })} title={t('users.kick', { name: member.nickName })} data-testid={`room-kick-${member.userId}`} onClick={() => setKick(true)}>
+        {mayKick && <button type="button" className="icon danger" aria-label={t('users.kick', { name: member.nickName })} title={t('users.kick', { name: member.nickName })} data-testid={`room-kick-${member.userId}`} onClick={() => setKick(true)}>
           <Icon name="kick" />
-        </button>
+        </button>}
         {kick && <KickDialog userId={member.userId} onClose={() => setKick(false)} />}
       </td>
     </tr>

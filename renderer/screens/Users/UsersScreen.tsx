@@ -1,4 +1,5 @@
 import { Icon } from '../../components/Icon';
+import { useMay } from '../../components/useMay';
 import { useState } from 'react';
 import { useT } from '../../i18n/useT';
 import { BansPanel } from './BansPanel';
@@ -9,13 +10,18 @@ import { UsersTable } from './UsersTable';
 export function UsersScreen() {
   const t = useT();
   const [broadcast, setBroadcast] = useState(false);
+  const mayBroadcast = useMay('users:broadcast');
   return (
     <section className="users-layout">
       <UsersTable
         extraTools={
-          <button type="button" onClick={() => setBroadcast(true)} data-testid="broadcast-open">
-            <Icon name="megaphone" /> {t('users.broadcast')}
-          </button>
+          mayBroadcast ? (
+            <button type="button" onClick={() => setBroadcast(true)} data-testid="broadcast-open">
+              <Icon name="megaphone" /> {t('users.broadcast')}
+            </button>
+          ) : (
+            <span className="muted small" data-testid="read-only">{t('role.readOnly')}</span>
+          )
         }
       />
       <BansPanel />

@@ -1,4 +1,5 @@
 import { Icon } from '../../components/Icon';
+import { useMay } from '../../components/useMay';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useMemo, useRef, useState, type ReactNode } from 'react';
 import { formatShortTime, formatTime } from '../../components/format';
@@ -105,6 +106,7 @@ const UserRow = memo(function UserRow({ userId, top, index, onAction }: { userId
   const user = useConsoleStore((s) => s.users.get(userId));
   const language = useConsoleStore((s) => s.language);
   const roomOpened = useConsoleStore((s) => s.roomOpened);
+  const mayAct = useMay('users:kick');
   if (!user) return null;
   const name = user.nickName || user.userName;
   return (
@@ -134,12 +136,16 @@ const UserRow = memo(function UserRow({ userId, top, index, onAction }: { userId
         <button type="button" className="icon" aria-label={t('users.details', { name })} title={t('users.details', { name })} data-testid={`detail-${userId}`} onClick={() => onAction({ kind: 'detail', userId })}>
           <Icon name="info" />
         </button>
-        <button type="button" className="icon" aria-label={t('users.message', { name })} title={t('users.message', { name })} data-testid={`message-${userId}`} onClick={() => onAction({ kind: 'message', userId })}>
-          <Icon name="mail" />
-        </button>
-        <button type="button" className="icon danger" aria-label={t('users.kick', { name })} title={t('users.kick', { name })} data-testid={`kick-${userId}`} onClick={() => onAction({ kind: 'kick', userId })}>
-          <Icon name="kick" />
-        </button>
+        {mayAct && (
+          <>
+            <button type="button" className="icon" aria-label={t('users.message', { name })} title={t('users.message', { name })} data-testid={`message-${userId}`} onClick={() => onAction({ kind: 'message', userId })}>
+              <Icon name="mail" />
+            </button>
+            <button type="button" className="icon danger" aria-label={t('users.kick', { name })} title={t('users.kick', { name })} data-testid={`kick-${userId}`} onClick={() => onAction({ kind: 'kick', userId })}>
+              <Icon name="kick" />
+            </button>
+          </>
+        )}
       </span>
     </div>
   );
