@@ -9,7 +9,9 @@ import type { CallArgs, CallName, CallResult, ConsoleEvents } from '../../shared
 import { callArgSchemas } from '../../shared/ipc/validators';
 import type { Result } from '../../shared/result';
 import { ConsoleFeeds } from '../console/ConsoleFeeds';
-import { BanBook } from '../console/toView';
+import { BanBook, banBookMigrations } from '../console/banBook';
+import { UserHistory, userHistoryMigrations } from '../console/userHistory';
+import { runMigrations } from '../store/Database';
 import { callsHandlers } from '../console/handlers/callsHandlers';
 import { gatewayHandlers } from '../console/handlers/gatewayHandlers';
 import { ActiveRecordings, recordingsHandlers } from '../console/handlers/recordingsHandlers';
@@ -43,7 +45,11 @@ export class ConsoleService {
       audited: (caller, action, target, params, fn) => core.audit.run(caller.operator, action, target, params, fn),
     };
     const active = new ActiveRecordings(deps, this.events);
-    const bans = new BanBook(() => core.components.sdk);
+    // The console's own tables (login history, ban details) live in the core's store.
+    runMigrations(core.db, [...userHistoryMigrations, ...banBookMigrations], core.logger);
+    const history = new UserHistory(core.db);
+    const bans = new BanBook(core.db, () => core.components.sdk, history);
+    core.components.sdk.loginBanCheck = (login) => bans.banFor(login);
     const { sdk, business, platform, media, signaling } = core.components;
     const rooms = signaling.roomMedia;
     const roomMedia: RoomMediaView = {
@@ -84,14 +90,14 @@ export class ConsoleService {
       } satisfies HandlerMap,
       recordingsHandlers(deps, active),
       this.previews ? previewHandlers(this.previews) : {},
-      usersHandlers(deps, bans),
+      usersHandlers(deps, bans, history),
       roomsHandlers(deps, roomMedia),
       callsHandlers(deps),
       gatewayHandlers(deps),
       operatorsHandlers(deps, core.operatorAuth),
     );
     this.unsubs.push(core.operatorAuth.on('changed', (e) => this.events.emit('operators:changed', e)));
-    this.feeds = new ConsoleFeeds(core, this.events, bans);
+    this.feeds = new ConsoleFeeds(core, this.events, bans, history);
   }
 
   /** Validates the arguments, runs the handler and wraps the outcome in the wire envelope. */

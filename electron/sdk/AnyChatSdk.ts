@@ -78,6 +78,11 @@ export class AnyChatSdk {
   /** @internal */ readonly sessions = new Map<number, Session>();
   /** @internal */ readonly rooms = new Map<number, Room>();
   /** @internal */ readonly roomNames = new Map<string, number>();
+  /**
+   * Bans that hold beyond a user id (the console's guest-name and address bans): asked at every
+   * login after the id's own ban; a non-null answer refuses the login as banned.
+   */
+  loginBanCheck: ((login: { userId: number; userName: string; guest: boolean; ip: string }) => { until: number; reason: string } | null) | null = null;
   /** @internal */ readonly hooks: Partial<SdkHooks> = {};
   /** @internal */ readonly clientMethods = new Map<string, ClientMethodHandler>();
   /** @internal */ media: MediaControl | null = null;

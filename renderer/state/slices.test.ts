@@ -230,7 +230,7 @@ describe('recordings, calls, bans and audit slices', () => {
 
   it('bans:changed replaces the set', () => {
     const store = createConsoleStore();
-    const ban = { userId: 1, userName: 'a', until: 10, reason: 'spam', by: 'admin', createdAt: 1 };
+    const ban = { userId: 1, userName: 'a', nickName: 'A', until: 10, reason: 'spam', by: 'admin', createdAt: 1, address: '10.0.0.1', byAddress: false, guest: false };
     store.getState().bansChanged({ bans: [ban] });
     expect(store.getState().bans.get(1)?.reason).toBe('spam');
     store.getState().bansChanged({ bans: [] });

@@ -18,6 +18,7 @@ import type {
   QueuesView,
   MicStateView,
   OnlineUser,
+  SeenUserView,
   OperatorSessionView,
   OperatorView,
   PreviewConsumer,
@@ -66,7 +67,9 @@ export interface ConsoleCalls {
   'users:detail': { args: { userId: number }; result: UserDetail };
   /** Kick with confirmation in the UI; `banSeconds` > 0 also bans the user for that long. */
   /** `kicked` is false when the user had already left (then only the ban, if any, was applied). */
-  'users:kick': { args: { userId: number; banSeconds?: number; reason?: string }; result: { kicked: boolean; banned: boolean } };
+  'users:kick': { args: { userId: number; banSeconds?: number; reason?: string; banAddress?: boolean }; result: { kicked: boolean; banned: boolean } };
+  /** Users who have been online here (offline ones too), by id or a name/nickname fragment. */
+  'users:lookup': { args: { query: string }; result: SeenUserView[] };
   'users:sendMessage': { args: { userId: number; text: string }; result: Record<string, never> };
   /** SendBufToUser: custom buffer (base64, ≤ 1024 bytes decoded). */
   'users:sendBuffer': { args: { userId: number; dataBase64: string }; result: Record<string, never> };
@@ -165,6 +168,7 @@ const callNameList = [
   'users:list',
   'users:detail',
   'users:kick',
+  'users:lookup',
   'users:sendMessage',
   'users:sendBuffer',
   'users:broadcast',

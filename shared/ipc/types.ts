@@ -28,6 +28,11 @@ export interface UserDetail {
   userName: string;
   nickName: string;
   level: number;
+  /** Current address when online, else the last one seen. */
+  address: string;
+  lastLoginAt: number | null;
+  /** When an offline user last left (null while online or never seen leaving). */
+  lastLogoutAt: number | null;
   info: Record<string, string>;
   friends: { userId: number; nickName: string; online: boolean; groupId: number | null }[];
   groups: { groupId: number; name: string }[];
@@ -37,10 +42,17 @@ export interface UserDetail {
 export interface BanEntry {
   userId: number;
   userName: string;
+  nickName: string;
   until: number;
   reason: string;
+  /** The operator who imposed it ('server' when not imposed from the console). */
   by: string;
   createdAt: number;
+  /** The user's last known address, and whether logins from it are banned too. */
+  address: string;
+  byAddress: boolean;
+  /** A guest ban holds by guest name (a guest gets a new id at each login). */
+  guest: boolean;
 }
 
 export interface RoomSummary {
@@ -279,4 +291,16 @@ export interface OperatorSessionView {
   address: string;
   signedInAt: number;
   lastSeenAt: number;
+}
+
+/** A user who has been online on this host (from the console's login history). */
+export interface SeenUserView {
+  userId: number;
+  userName: string;
+  nickName: string;
+  address: string;
+  guest: boolean;
+  lastLoginAt: number;
+  lastLogoutAt: number | null;
+  online: boolean;
 }
