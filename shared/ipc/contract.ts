@@ -70,6 +70,8 @@ export interface ConsoleCalls {
   'users:kick': { args: { userId: number; banSeconds?: number; reason?: string; banAddress?: boolean }; result: { kicked: boolean; banned: boolean } };
   /** Users who have been online here (offline ones too), by id or a name/nickname fragment. */
   'users:lookup': { args: { query: string }; result: SeenUserView[] };
+  /** Remote mute of a user's microphone (audio) or camera (video); the user is told (`mediaMuted`). */
+  'users:mute': { args: { userId: number; kind: 'audio' | 'video'; muted: boolean }; result: Record<string, never> };
   'users:sendMessage': { args: { userId: number; text: string }; result: Record<string, never> };
   /** SendBufToUser: custom buffer (base64, ≤ 1024 bytes decoded). */
   'users:sendBuffer': { args: { userId: number; dataBase64: string }; result: Record<string, never> };
@@ -169,6 +171,7 @@ const callNameList = [
   'users:detail',
   'users:kick',
   'users:lookup',
+  'users:mute',
   'users:sendMessage',
   'users:sendBuffer',
   'users:broadcast',

@@ -19,6 +19,7 @@ const required: Partial<Record<CallName, OperatorRole>> = {
   'mic:lockSeat': 'operator',
   'mic:setSeatCount': 'operator',
   'users:kick': 'operator',
+  'users:mute': 'operator',
   'users:sendMessage': 'operator',
   'users:sendBuffer': 'operator',
   'users:broadcast': 'operator',

@@ -93,7 +93,8 @@ export interface RoomDetail {
   room: RoomSummary;
   users: RoomMember[];
   mic: MicStateView;
-  producers: { producerId: string; userId: number; kind: 'audio' | 'video'; paused: boolean }[];
+  /** `operatorMuted`: an operator muted this kind for the user (users:mute). */
+  producers: { producerId: string; userId: number; kind: 'audio' | 'video'; paused: boolean; operatorMuted?: boolean }[];
   recordings: RecordingEntry[];
 }
 

@@ -28,6 +28,7 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'users:detail': z.object({ userId: id }).strict(),
   'users:kick': z.object({ userId: id, banSeconds: z.number().int().min(0).max(365 * 86_400).optional(), reason: z.string().max(200).optional(), banAddress: z.boolean().optional() }).strict(),
   'users:lookup': z.object({ query: z.string().min(1).max(64) }).strict(),
+  'users:mute': z.object({ userId: id, kind: z.enum(['audio', 'video']), muted: z.boolean() }).strict(),
   'users:sendMessage': z.object({ userId: id, text: z.string().min(1).max(4000) }).strict(),
   'users:sendBuffer': z.object({ userId: id, dataBase64: z.string().min(1).max(1400) }).strict(),
   'users:broadcast': z.object({ roomId: z.number().int().min(-1).max(2_147_483_647), text: z.string().min(1).max(1000) }).strict(),

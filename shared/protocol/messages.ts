@@ -115,6 +115,8 @@ export interface Notifications {
   micState: MicState;
   userRoleChanged: { roomId: number; userId: number; role: RoomRole };
   newProducer: { producerId: string; userId: number; kind: string };
+  /** An operator muted or unmuted this user's microphone (audio) or camera (video). */
+  mediaMuted: { kind: 'audio' | 'video'; muted: boolean; by: 'operator' };
   producerClosed: { producerId: string; userId: number; kind: string };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };

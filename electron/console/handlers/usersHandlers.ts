@@ -47,6 +47,14 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, his
         if (!kicked && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
         return { kicked, banned: !!banSeconds };
       }),
+    'users:mute': ({ userId, kind, muted }, caller) =>
+      audited(caller, muted ? 'users:mute' : 'users:unmute', `user ${userId}`, { userId, kind }, async () => {
+        requireOnline(userId);
+        const media = core.components.signaling.roomMedia;
+        if (!media) throw new CodedError(Codes.UNAVAILABLE, 'no media node');
+        if (!(await media.muteUser(userId, kind, muted))) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has no media in a room`);
+        return {};
+      }),
     'bans:list': () => bans.list(),
     'users:lookup': ({ query }) => history.search(query).map((u) => ({ ...u, online: !!sdk().getOnlineUser(u.userId) })),
     'bans:lift': ({ userId }, caller) =>

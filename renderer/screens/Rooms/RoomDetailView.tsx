@@ -171,6 +171,7 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
       </td>
       <td>
         {mayRecord && <RecordControl userId={member.userId} flags={flags} />}
+        {mayKick && <MuteControl roomId={roomId} userId={member.userId} name={member.nickName} />}
       </td>
       <td>
         {mayKick && <button type="button" className="icon danger" aria-label={t('users.kick', { name: member.nickName })} title={t('users.kick', { name: member.nickName })} data-testid={`room-kick-${member.userId}`} onClick={() => setKick(true)}>
@@ -239,6 +240,37 @@ export function Elapsed({ since }: { since: number }) {
   return (
     <span className="recording-elapsed" data-testid="recording-elapsed">
       {t('room.recordingFor', { elapsed: formatDuration((now - since) / 1000) })}
+    </span>
+  );
+}
+
+/**
+ * Remote mute of the user's microphone and camera. The server pauses their producers itself and
+ * tells the user; the state shown starts from the room's producers and follows each answer.
+ */
+function MuteControl({ roomId, userId, name }: { roomId: number; userId: number; name: string }) {
+  const t = useT();
+  const initial = useConsoleStore(
+    useShallow((s) => {
+      const mine = (s.producers.get(roomId) ?? []).filter((p) => p.userId === userId);
+      return { audio: mine.some((p) => p.kind === 'audio' && p.operatorMuted), video: mine.some((p) => p.kind === 'video' && p.operatorMuted) };
+    }),
+  );
+  const [muted, setMuted] = useState(initial);
+  const { run, busy } = useConsoleCall();
+  const toggle = async (kind: 'audio' | 'video') => {
+    const next = !muted[kind];
+    const label = kind === 'audio' ? (next ? t('mute.micDone', { name }) : t('mute.micUndone', { name })) : next ? t('mute.camDone', { name }) : t('mute.camUndone', { name });
+    if (await run('users:mute', { userId, kind, muted: next }, label)) setMuted((m) => ({ ...m, [kind]: next }));
+  };
+  return (
+    <span className="toolbar">
+      <button type="button" className="icon" disabled={busy} aria-pressed={muted.audio} data-testid={`mute-audio-${userId}`} title={muted.audio ? t('mute.micOff', { name }) : t('mute.mic', { name })} onClick={() => void toggle('audio')}>
+        {muted.audio ? t('mute.micOff', { name }) : t('mute.mic', { name })}
+      </button>
+      <button type="button" className="icon" disabled={busy} aria-pressed={muted.video} data-testid={`mute-video-${userId}`} title={muted.video ? t('mute.camOff', { name }) : t('mute.cam', { name })} onClick={() => void toggle('video')}>
+        {muted.video ? t('mute.camOff', { name }) : t('mute.cam', { name })}
+      </button>
     </span>
   );
 }
