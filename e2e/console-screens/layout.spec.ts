@@ -62,3 +62,28 @@ test('the Users table at 1024 px and 1440 px: no cell narrower than its header, 
   await expectUsersTableFits(page, 1024);
   await page.getByTestId('language').selectOption('en');
 });
+
+test('the dashboard charts fill their cards and have a time axis and a value axis', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await ConsolePage.signIn(page, base());
+  for (const width of [1024, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const id of ['chart-users', 'chart-bitrate']) {
+      const chart = page.getByTestId(id);
+      await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(1);
+      await expect(chart.locator('.u-axis')).toHaveCount(2);
+      // (This file type-checks without DOM libs: the page-side code reaches the DOM untyped.)
+      const sizes = await chart.evaluate((el) => {
+        type Box = { getBoundingClientRect(): { width: number }; clientWidth: number };
+        const node = el as unknown as Box & { closest(s: string): Box | null; querySelector(s: string): Box | null };
+        const card = node.closest('.card')!;
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { paddingLeft: string; paddingRight: string } }).getComputedStyle(card);
+        return { chart: node.querySelector('canvas')!.getBoundingClientRect().width, inner: card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) };
+      });
+      expect(sizes.chart, `${id} at ${width} px`).toBeGreaterThanOrEqual(sizes.inner * 0.95);
+    }
+  }
+  await page.screenshot({ path: test.info().outputPath('dashboard-charts.png') });
+  expect(errors.filter((e) => /Content Security Policy|uPlot/i.test(e))).toEqual([]);
+});
