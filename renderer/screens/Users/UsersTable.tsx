@@ -1,6 +1,6 @@
 import { Icon } from '../../components/Icon';
 import { useMay } from '../../components/useMay';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useMemo, useRef, useState, type ReactNode } from 'react';
 import { formatShortTime, formatTime } from '../../components/format';
 import { useT } from '../../i18n/useT';
@@ -20,10 +20,13 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
   const [action, setAction] = useState<Action>(null);
   const version = useDeferredValue(useConsoleStore((s) => s.usersVersion));
   const deferredFilter = useDeferredValue(filter);
-  const ids = useMemo(() => filterUserIds(useConsoleStore.getState().users, deferredFilter), [version, deferredFilter]);
+  const ids = useMemo(() => {
+    const { users, userIds } = useConsoleStore.getState();
+    return filterUserIds(users, deferredFilter, userIds);
+  }, [version, deferredFilter]);
   const total = useConsoleStore((s) => s.users.size);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
 
   return (
     <section className="stack users-main">
@@ -44,9 +47,7 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
         </div>
         <div ref={scrollRef} className="vbody" data-testid="users-scroll">
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => (
-              <UserRow key={ids[item.index]} userId={ids[item.index]} top={item.start} index={item.index} onAction={setAction} />
-            ))}
+            <RowWindow items={virtualizer.getVirtualItems()} ids={ids} onAction={setAction} />
           </div>
         </div>
       </div>
@@ -59,8 +60,15 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
 
 function Filters({ filter, onChange, children }: { filter: UserFilter; onChange: (f: UserFilter) => void; children?: ReactNode }) {
   const t = useT();
-  const roomsVersion = useConsoleStore((s) => s.roomsVersion);
-  const roomIds = useMemo(() => [...useConsoleStore.getState().rooms.keys()].sort((a, b) => a - b), [roomsVersion]);
+  const roomSetVersion = useConsoleStore((s) => s.roomSetVersion);
+  // Rooms by name (id when unnamed); rebuilt only when a room appears or ends, not on every count change.
+  const roomOptions = useMemo(
+    () =>
+      [...useConsoleStore.getState().rooms.values()]
+        .sort((a, b) => a.roomId - b.roomId)
+        .map((r) => ({ id: r.roomId, label: r.name ? `${r.name} (${r.roomId})` : String(r.roomId) })),
+    [roomSetVersion],
+  );
   return (
     <div className="toolbar wrap">
       <input type="search" aria-label={t('users.search')} placeholder={t('users.search')} value={filter.text} onChange={(e) => onChange({ ...filter, text: e.target.value })} data-testid="users-search" />
@@ -73,11 +81,7 @@ function Filters({ filter, onChange, children }: { filter: UserFilter; onChange:
         >
           <option value="any">{t('users.anyRoom')}</option>
           <option value="-1">{t('users.noRoom')}</option>
-          {roomIds.map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
+          <RoomOptions options={roomOptions} />
         </select>
       </label>
       <label>
@@ -101,7 +105,39 @@ function Filters({ filter, onChange, children }: { filter: UserFilter; onChange:
   );
 }
 
-const UserRow = memo(function UserRow({ userId, top, index, onAction }: { userId: number; top: number; index: number; onAction: (a: Action) => void }) {
+/** More than the rows ever rendered at once (visible + overscan), so slot keys never collide. */
+const ROW_POOL = 128;
+
+/**
+ * The rendered rows, in normal flow inside one box moved to the first row's offset. Rows are
+ * keyed by slot (index mod ROW_POOL), not by user: scrolling a screenful reuses the same row
+ * elements with new text instead of unmounting and mounting them — a screenful of new DOM per
+ * wheel tick is what made scrolling cost 30–60 ms a frame.
+ */
+function RowWindow({ items, ids, onAction }: { items: VirtualItem[]; ids: number[]; onAction: (a: Action) => void }) {
+  return (
+    <div className="vwindow" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+      {items.map((item) => (
+        <UserRow key={item.index % ROW_POOL} userId={ids[item.index]} index={item.index} onAction={onAction} />
+      ))}
+    </div>
+  );
+}
+
+/** 500 options are costly to diff: rendered again only when the room set changes. */
+const RoomOptions = memo(function RoomOptions({ options }: { options: { id: number; label: string }[] }) {
+  return (
+    <>
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.label}
+        </option>
+      ))}
+    </>
+  );
+});
+
+const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: number; index: number; onAction: (a: Action) => void }) {
   const t = useT();
   const user = useConsoleStore((s) => s.users.get(userId));
   const language = useConsoleStore((s) => s.language);
@@ -110,7 +146,7 @@ const UserRow = memo(function UserRow({ userId, top, index, onAction }: { userId
   if (!user) return null;
   const name = user.nickName || user.userName;
   return (
-    <div className="vrow" role="row" aria-rowindex={index + 2} data-testid={`user-row-${userId}`} style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}>
+    <div className="vrow" role="row" aria-rowindex={index + 2} data-testid={`user-row-${userId}`} style={{ height: ROW_HEIGHT }}>
       <span role="cell">{user.userId}</span>
       <span role="cell">
         {user.userName} {user.guest && <span className="tag">{t('users.guest')}</span>}
