@@ -225,6 +225,10 @@ test('mic queue: reorder by buttons and by drag and drop, remove, force off, loc
     await console.confirm();
     await expect(page.getByTestId(`room-row-${roomId}`)).toHaveCount(0);
     await expect(page.getByTestId('screen-rooms')).toBeVisible();
+    // The audit log counts seats like the console does (from 1), and names the room.
+    await console.go('audit');
+    await expect(page.locator('[data-action="mic:lockSeat"]').first()).toContainText(`admin locked seat 1 in room stage (${roomId})`);
+    await expect(page.locator('[data-action="mic:forceOff"]').first()).toContainText(/admin took Alice \(1001\) off the mic/);
   } finally {
     clients.forEach((c) => c.close());
   }

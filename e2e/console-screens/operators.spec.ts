@@ -160,6 +160,24 @@ test('sign-ins, good and failed, are in the audit log; the typed user name of a 
   await expect(page.locator('[data-action="auth:signIn"]').first()).toContainText(OPERATOR.username);
   await expect(page.locator('[data-action="auth:signInFailed"]').first()).toContainText('127.0.0.1');
   expect(await page.getByTestId('screen-audit').innerText()).not.toContain('Secret-Typed-Into-Name');
+  // In sentences, filterable, exportable.
+  await expect(page.locator('[data-action="auth:signIn"]').first()).toContainText(`${OPERATOR.username} signed in from 127.0.0.1`);
+  await page.getByTestId('audit-filter-result').selectOption('error');
+  await expect(page.locator('[data-testid^="audit-row-"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid^="audit-row-"]').first()).toContainText(/A sign-in from 127\.0\.0\.1 failed.*wrong user name or password/);
+  await page.getByTestId('audit-filter-result').selectOption('all');
+  await page.getByTestId('audit-filter').fill('signed in');
+  await expect(page.locator('[data-testid^="audit-row-"]')).toHaveCount(1);
+  await page.getByTestId('audit-filter').fill('');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
+  const { readFile } = await import('node:fs/promises');
+  const csv = await readFile((await download.path())!, 'utf8');
+  const lines = csv.trim().split('\r\n');
+  expect(lines[0]).toBe('time,operator,action,sentence,target,result,code,meaning,message,params');
+  expect(lines).toHaveLength(3);
+  expect(csv).toContain('admin signed in from 127.0.0.1');
+  expect(csv).toContain('wrong user name or password');
+  expect(csv).not.toContain('Secret-Typed-Into-Name');
   const { readFileSync, readdirSync } = await import('node:fs');
   const logs = readdirSync(`${host.dataDir}/logs`).map((f) => readFileSync(`${host.dataDir}/logs/${f}`, 'utf8')).join('');
   expect(logs).not.toContain('Secret-Typed-Into-Name');

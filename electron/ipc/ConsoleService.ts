@@ -40,14 +40,31 @@ export class ConsoleService {
   constructor(
     private readonly core: Core,
   ) {
+    // Names go into the audit entry when it is written, so it reads in names even after the user has left.
+    let nameParams = (params: Record<string, unknown>) => params;
     const deps: HandlerDeps = {
       core,
-      audited: (caller, action, target, params, fn) => core.audit.run(caller.operator, action, target, params, fn),
+      audited: (caller, action, target, params, fn) => core.audit.run(caller.operator, action, target, nameParams(params), fn),
     };
     const active = new ActiveRecordings(deps, this.events);
     // The console's own tables (login history, ban details) live in the core's store.
     runMigrations(core.db, [...userHistoryMigrations, ...banBookMigrations], core.logger);
     const history = new UserHistory(core.db);
+    nameParams = (params) => {
+      const out = { ...params };
+      if (typeof params.userId === 'number') {
+        const u = core.components.sdk.getOnlineUser(params.userId);
+        const seen = u ? null : history.get(params.userId);
+        const nick = u?.nickName ?? seen?.nickName;
+        const name = u?.userName ?? seen?.userName;
+        if (nick || name) out.userName = nick || name;
+      }
+      if (typeof params.roomId === 'number' && params.roomId > 0) {
+        const roomName = core.components.business.listRooms().find((r) => r.roomId === params.roomId)?.name || core.components.sdk.getRoom(params.roomId)?.roomName;
+        if (roomName) out.roomName = roomName;
+      }
+      return out;
+    };
     const bans = new BanBook(core.db, () => core.components.sdk, history);
     core.components.sdk.loginBanCheck = (login) => bans.banFor(login);
     const { sdk, business, platform, media, signaling } = core.components;

@@ -1,4 +1,5 @@
 import { Icon } from '../../components/Icon';
+import { decodeUserFlags } from '../../components/meaning';
 import { useMay } from '../../components/useMay';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -147,11 +148,11 @@ const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: num
   const name = user.nickName || user.userName;
   return (
     <div className="vrow" role="row" aria-rowindex={index + 2} data-testid={`user-row-${userId}`} style={{ height: ROW_HEIGHT }}>
-      <span role="cell">{user.userId}</span>
+      <span role="cell" title={t('users.idHover', { id: user.userId })}>{user.userId}</span>
       <span role="cell">
         {user.userName} {user.guest && <span className="tag">{t('users.guest')}</span>}
       </span>
-      <span role="cell">{user.nickName}</span>
+      <span role="cell" title={t('users.idHover', { id: user.userId })}>{user.nickName}</span>
       <span role="cell">
         {user.roomId === null ? (
           '—'
@@ -164,9 +165,8 @@ const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: num
       <span role="cell">{user.role ? t(`room.role.${user.role}`) : '—'}</span>
       <span role="cell" title={formatTime(user.loginAt, language)}>{formatShortTime(user.loginAt, language)}</span>
       <span role="cell">{user.address}</span>
-      <span role="cell">
-        0x{user.flags.toString(16)}
-        {(user.flags & AGENT_FLAG) !== 0 && <span className="tag">{t('users.agent')}</span>}
+      <span role="cell" title={t('users.flags.title', { hex: user.flags.toString(16) })}>
+        {(user.flags & AGENT_FLAG) !== 0 ? <span className="tag">{t('users.agent')}</span> : decodeUserFlags(user.flags).join(', ')}
       </span>
       <span role="cell" className="row-actions">
         <button type="button" className="icon" aria-label={t('users.details', { name })} title={t('users.details', { name })} data-testid={`detail-${userId}`} onClick={() => onAction({ kind: 'detail', userId })}>
