@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HostAllowlist } from './hostAllowlist';
 
-const req = (host: string | undefined, origin?: string) => ({ headers: { host, ...(origin !== undefined ? { origin } : {}) } }) as unknown as IncomingMessage;
+const req = (host: string | undefined, origin?: string) => ({ headers: { host, ...(origin !== undefined ? { origin } : {}) }, socket: { remoteAddress: '127.0.0.1' } }) as unknown as IncomingMessage;
 
 describe('HostAllowlist', () => {
   const hosts = new HostAllowlist({ listenHost: '127.0.0.1', port: 8600, extraNames: ['console.example.com'] });
@@ -12,6 +12,7 @@ describe('HostAllowlist', () => {
     expect(hosts.allowsHost('localhost:8600')).toBe(true);
     expect(hosts.allowsHost('[::1]:8600')).toBe(true);
     expect(hosts.allowsHost('console.example.com:8600')).toBe(true);
+    expect(hosts.allowsHost('console.example.com')).toBe(true); // a configured name, behind a proxy
     expect(hosts.allowsHost('127.0.0.1:8601')).toBe(false);
     expect(hosts.allowsHost('evil.example:8600')).toBe(false);
     expect(hosts.allowsHost(undefined)).toBe(false);

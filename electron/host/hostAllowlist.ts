@@ -6,14 +6,17 @@
  */
 import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
+import { clientInfo } from '../http/proxyTrust';
 
 export interface HostAllowlistOptions {
   listenHost: string;
   port: number;
-  /** Extra names operators reach the host by (config `console.allowedHosts`, the gateway's public URL, the announced IP). */
+  /**
+   * Extra names operators reach the host by (config `console.allowedHosts`, the gateway's public
+   * URL, the announced IP). These match on any port: behind a reverse proxy the browser's port is
+   * the proxy's, not ours.
+   */
   extraNames: readonly string[];
-  /** 'https' when TLS terminates here or at a trusted proxy; the console's own origin uses it. */
-  scheme?: 'http' | 'https';
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
@@ -21,9 +24,11 @@ const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
 export class HostAllowlist {
   private readonly names: Set<string>;
+  private readonly anyPort: Set<string>;
 
   constructor(private readonly opts: HostAllowlistOptions) {
-    const names = new Set<string>(opts.extraNames.map(normalise));
+    this.anyPort = new Set(opts.extraNames.map(normalise));
+    const names = new Set<string>();
     const listen = normalise(opts.listenHost);
     if (WILDCARDS.has(opts.listenHost)) {
       // Listening everywhere: every local interface address and the machine's name.
@@ -37,15 +42,19 @@ export class HostAllowlist {
     this.names = names;
   }
 
-  /** The Host header names this host on its port. */
-  allowsHost(hostHeader: string | undefined): boolean {
+  /** The Host header names this host: a listening name on its port, or a configured name. */
+  allowsHost(hostHeader: string | undefined, secure = false): boolean {
     const parsed = parseHost(hostHeader);
     if (!parsed) return false;
-    const port = parsed.port ?? (this.scheme === 'https' ? 443 : 80);
+    if (this.anyPort.has(parsed.name)) return true;
+    const port = parsed.port ?? (secure ? 443 : 80);
     return port === this.opts.port && this.names.has(parsed.name);
   }
 
-  /** A browser's Origin is this host's own origin: same scheme, an allowed name, the Host's port. No Origin (not a browser) passes. */
+  /**
+   * A browser's Origin is this host's own origin: the scheme the browser used (TLS here or at a
+   * trusted proxy), an allowed name, the Host header's host. No Origin (not a browser) passes.
+   */
   allowsOrigin(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
     if (origin === undefined) return true;
@@ -55,17 +64,14 @@ export class HostAllowlist {
     } catch {
       return false;
     }
-    if (url.protocol !== `${this.scheme}:`) return false;
-    return url.host === req.headers.host && this.allowsHost(url.host);
+    const secure = clientInfo(req).secure;
+    if (url.protocol !== (secure ? 'https:' : 'http:')) return false;
+    return url.host === req.headers.host && this.allowsHost(url.host, secure);
   }
 
   /** Both checks, for a request to an operator surface. */
   allows(req: IncomingMessage): boolean {
-    return this.allowsHost(req.headers.host) && this.allowsOrigin(req);
-  }
-
-  private get scheme(): 'http' | 'https' {
-    return this.opts.scheme ?? 'http';
+    return this.allowsHost(req.headers.host, clientInfo(req).secure) && this.allowsOrigin(req);
   }
 }
 

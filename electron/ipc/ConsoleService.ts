@@ -14,6 +14,7 @@ import { UserHistory, userHistoryMigrations } from '../console/userHistory';
 import { runMigrations } from '../store/Database';
 import { callsHandlers } from '../console/handlers/callsHandlers';
 import { gatewayHandlers } from '../console/handlers/gatewayHandlers';
+import { observabilityHandlers } from '../console/handlers/observabilityHandlers';
 import { ActiveRecordings, recordingsHandlers } from '../console/handlers/recordingsHandlers';
 import { mediaStats, SpeakerTracker } from '../console/mediaStats';
 import { PreviewSessions, previewHandlers } from '../console/handlers/previewHandlers';
@@ -36,6 +37,7 @@ export class ConsoleService {
   private readonly stats: StatsTicker;
   private readonly previews: PreviewSessions | null;
   private readonly unsubs: (() => void)[] = [];
+  private readonly stopAlerts: () => void;
 
   constructor(
     private readonly core: Core,
@@ -111,8 +113,10 @@ export class ConsoleService {
       roomsHandlers(deps, roomMedia),
       callsHandlers(deps),
       gatewayHandlers(deps),
+      observabilityHandlers(deps),
       operatorsHandlers(deps, core.operatorAuth),
     );
+    this.stopAlerts = core.components.observability.on('alert', (a) => this.events.emit('alerts:raised', a));
     this.unsubs.push(core.operatorAuth.on('changed', (e) => this.events.emit('operators:changed', e)));
     this.feeds = new ConsoleFeeds(core, this.events, bans, history);
   }
@@ -143,6 +147,7 @@ export class ConsoleService {
 
   close(): void {
     this.unsubs.forEach((u) => u());
+    this.stopAlerts();
     this.stats.stop();
     this.previews?.closeAll();
     this.feeds.close();

@@ -1,4 +1,6 @@
 /** UI strings, English and Simplified Chinese. Keys are shared; every language has every key. */
+import { observabilityEn, observabilityZhCN } from './observabilityMessages';
+
 export const en = {
   'app.title': 'AnyChat Console',
   'nav.dashboard': 'Dashboard',
@@ -390,6 +392,7 @@ export const en = {
   'kick.banAddress': 'Also ban the address {address} (every sign-in from it)',
   'mic.forceOffConfirm': 'Take {name} off seat {n}? Their microphone stops for everyone.',
   'mic.lockConfirm': 'Lock seat {n}? {name} is on it and will be taken off.',
+  ...observabilityEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -785,6 +788,7 @@ export const zhCN: Record<MessageKey, string> = {
   'kick.banAddress': '同时封禁地址 {address}（该地址的所有登录）',
   'mic.forceOffConfirm': '将 {name} 从 {n} 号麦位撤下？其麦克风将对所有人停止。',
   'mic.lockConfirm': '锁定 {n} 号麦位？{name} 正在该麦位上，将被撤下。',
+  ...observabilityZhCN,
 };
 
 export const languages = { en, 'zh-CN': zhCN } as const;

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { Language } from '../i18n/messages';
 import type { ConsoleState } from './store';
 
-export const pages = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'audit', 'operators'] as const;
+export const pages = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'history', 'audit', 'operators'] as const;
 export type Page = (typeof pages)[number];
 
 const LANGUAGE_KEY = 'anychat.console.language';

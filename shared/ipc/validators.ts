@@ -1,6 +1,7 @@
 /** Runtime validation of call arguments arriving from the renderer (never trust the wire). */
 import { z } from 'zod';
 import type { CallName, ConsoleCalls } from './contract';
+import { observabilityArgSchemas } from './observability';
 import { roles } from './roles';
 
 const empty = z.object({}).strict();
@@ -13,6 +14,7 @@ const operatorName = z.string().min(1).max(64).regex(/^[\w.@-]+$/, 'letters, dig
 const operatorPassword = z.string().min(8, 'at least 8 characters').max(256);
 
 export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'], unknown> } = {
+  ...observabilityArgSchemas,
   'app:info': empty as z.ZodType<Record<string, never>>,
   'status:snapshot': empty as z.ZodType<Record<string, never>>,
   'dashboard:snapshot': empty as z.ZodType<Record<string, never>>,
