@@ -1,11 +1,13 @@
 /**
  * Moderation from the room view (issue 16): remote mute of a user's microphone stops their audio
  * at the other clients (the SFU pauses it; the user is told and cannot resume it), video goes on;
- * unmute brings the audio back. And the "speaking" badge leaves a user who no longer sends audio.
+ * unmute brings the audio back. The "speaking" badge leaves a user who no longer sends audio. The
+ * room's public chat shows in the room view, history then live.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { audioPacketsFrom, demoState, enterRoom, framesFrom, signedInDemo } from '../fixtures/demoPage';
-import { startHost, type RunningHost } from '../fixtures/host';
+import { defaultHostConfig, startHost, type RunningHost } from '../fixtures/host';
+import { signedInClient } from './clients';
 import { ConsolePage } from './consolePage';
 
 const ALICE = 1001;
@@ -85,4 +87,29 @@ test('the speaking badge leaves a user who stops sending audio', async ({ page, 
   await expect(row).toHaveAttribute('data-speaking', 'false', { timeout: 10_000 });
   await alice.context().close();
   await bob.context().close();
+});
+
+test('the room view shows the room chat: its history, then new lines live; whispers stay private', async ({ page }) => {
+  await host.stop();
+  host = await startHost(defaultHostConfig({ rooms: { chatLog: true } }));
+  const alice = await signedInClient(host.url, 'alice', 'alice-pw');
+  const bob = await signedInClient(host.url, 'bob', 'bob-pw');
+  try {
+    await alice.enterRoom({ roomId: 777 });
+    await bob.enterRoom({ roomId: 777 });
+    await alice.sendTextMessage(-1, 'hello before the operator looked');
+    await alice.sendTextMessage(1002, 'a whisper to bob', true);
+    const console = await ConsolePage.signIn(page, host.url);
+    await console.openRoom(777);
+    const chat = page.getByTestId('room-chat-777');
+    await expect(chat.getByTestId('chat-line')).toHaveCount(1);
+    await expect(chat).toContainText('Alice: hello before the operator looked');
+    await bob.sendTextMessage(-1, 'and one while it is open');
+    await expect(chat.getByTestId('chat-line')).toHaveCount(2);
+    await expect(chat.getByTestId('chat-line').last()).toContainText('Bob: and one while it is open');
+    await expect(chat).not.toContainText('a whisper to bob');
+  } finally {
+    alice.close();
+    bob.close();
+  }
 });

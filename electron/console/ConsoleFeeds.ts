@@ -22,6 +22,7 @@ export class ConsoleFeeds {
     private readonly out: TypedEmitter<ConsoleEvents>,
     private readonly bans: BanBook,
     history: UserHistory,
+    chatName: (userId: number) => string,
   ) {
     const { sdk, business, gateway } = core.components;
     const touch = (userId: number) => this.markUser(userId);
@@ -41,6 +42,11 @@ export class ConsoleFeeds {
       sdk.on('leaveRoom', (e) => touch(e.userId)),
       sdk.on('videoCall', () => out.emit('calls:changed', { calls: sdk.listCalls().map(callView) })),
       sdk.on('banChanged', () => this.bansChanged()),
+      // Public room chat, live (whispers stay private).
+      sdk.on('textMessage', (m) => {
+        if (m.secret || m.roomId <= 0) return;
+        out.emit('rooms:chat', { id: null, roomId: m.roomId, srcUserId: m.srcUserId, srcName: chatName(m.srcUserId), text: m.text, at: Date.now() });
+      }),
       business.on('roomChanged', (r) => out.emit('rooms:changed', r)),
       business.on('roomMembers', (m) => {
         out.emit('rooms:members', m);

@@ -69,6 +69,11 @@ export class ConsoleService {
     };
     const bans = new BanBook(core.db, () => core.components.sdk, history);
     core.components.sdk.loginBanCheck = (login) => bans.banFor(login);
+    const chatName = (userId: number) => {
+      const u = core.components.sdk.getOnlineUser(userId);
+      const seen = u ? null : history.get(userId);
+      return u?.nickName || u?.userName || seen?.nickName || seen?.userName || '';
+    };
     const { sdk, business, platform, media, signaling } = core.components;
     const rooms = signaling.roomMedia;
     const roomMedia: RoomMediaView = {
@@ -110,7 +115,7 @@ export class ConsoleService {
       recordingsHandlers(deps, active),
       this.previews ? previewHandlers(this.previews) : {},
       usersHandlers(deps, bans, history),
-      roomsHandlers(deps, roomMedia),
+      roomsHandlers(deps, roomMedia, chatName, (roomId) => core.config.rooms.chatLog || business.chatHistory({ roomId, limit: 1 }).length > 0),
       callsHandlers(deps),
       gatewayHandlers(deps),
       observabilityHandlers(deps),
@@ -118,7 +123,7 @@ export class ConsoleService {
     );
     this.stopAlerts = core.components.observability.on('alert', (a) => this.events.emit('alerts:raised', a));
     this.unsubs.push(core.operatorAuth.on('changed', (e) => this.events.emit('operators:changed', e)));
-    this.feeds = new ConsoleFeeds(core, this.events, bans, history);
+    this.feeds = new ConsoleFeeds(core, this.events, bans, history, chatName);
   }
 
   /** Validates the arguments, runs the handler and wraps the outcome in the wire envelope. */

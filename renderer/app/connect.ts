@@ -21,7 +21,8 @@ export const AUDIT_PAGE = 100;
 
 /** Which store action applies which event stream (actions are named after their events). */
 // 'alerts:raised' is followed by the bell itself (screens/Alerts), not the store.
-const eventActions: { [E in Exclude<EventName, 'preview:producers' | 'alerts:raised'>]: (s: ConsoleState, p: ConsoleEvents[E]) => void } = {
+// 'rooms:chat' is followed by the open room's chat panel (screens/Rooms/RoomChat.tsx).
+const eventActions: { [E in Exclude<EventName, 'preview:producers' | 'alerts:raised' | 'rooms:chat'>]: (s: ConsoleState, p: ConsoleEvents[E]) => void } = {
   'status:changed': (s, p) => s.componentStatusChanged(p),
   'users:changed': (s, p) => s.usersChanged(p),
   'rooms:changed': (s, p) => s.roomsChanged(p),

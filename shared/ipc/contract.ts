@@ -17,6 +17,7 @@ import type {
   OutboxEntryView,
   QueuesView,
   MicStateView,
+  ChatLine,
   OnlineUser,
   SeenUserView,
   OperatorSessionView,
@@ -117,6 +118,8 @@ export interface ConsoleCalls extends ObservabilityCalls {
   'preview:resume': { args: { previewId: string; consumerId: string }; result: Record<string, never> };
   'preview:close': { args: { previewId: string }; result: Record<string, never> };
 
+  /** A room's public chat, newest first (from the chat log when the room keeps one; else empty). */
+  'rooms:chat': { args: { roomId: number; beforeId?: number; limit?: number }; result: { lines: ChatLine[]; logged: boolean } };
   'operators:list': { args: NoArgs; result: OperatorView[] };
   'operators:add': { args: { username: string; password: string; role: OperatorRole }; result: OperatorView };
   'operators:setDisabled': { args: { username: string; disabled: boolean }; result: Record<string, never> };
@@ -149,6 +152,8 @@ export interface ConsoleEvents extends ObservabilityEvents {
   'preview:producers': { previewId: string; producers: { producerId: string; userId: number; kind: 'audio' | 'video' }[] };
   /** Operators or their sessions changed (someone signed in or out, an account was added or disabled). */
   'operators:changed': { reason: string };
+  /** A public chat line in a room, live. */
+  'rooms:chat': ChatLine;
 }
 
 export type CallName = keyof ConsoleCalls;
@@ -202,6 +207,7 @@ const callNameList = [
   'preview:consume',
   'preview:resume',
   'preview:close',
+  'rooms:chat',
   'operators:list',
   'operators:add',
   'operators:setDisabled',
@@ -224,6 +230,7 @@ const eventNameList = [
   'queues:changed',
   'preview:producers',
   'operators:changed',
+  'rooms:chat',
   ...observabilityEventNames,
 ] as const;
 

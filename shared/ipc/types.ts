@@ -305,3 +305,15 @@ export interface SeenUserView {
   lastLogoutAt: number | null;
   online: boolean;
 }
+
+/** One public chat line of a room (console room view). Whispers are not shown to operators. */
+export interface ChatLine {
+  /** The chat log's id when the room keeps a log; null for a live line of a room without one. */
+  id: number | null;
+  roomId: number;
+  srcUserId: number;
+  /** Nickname (or user name) of the sender; '' when unknown (0 = the server). */
+  srcName: string;
+  text: string;
+  at: number;
+}

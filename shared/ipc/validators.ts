@@ -66,6 +66,7 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'preview:consume': z.object({ previewId, producerId: z.string().min(1).max(64), rtpCapabilities: anyObject }).strict(),
   'preview:resume': z.object({ previewId, consumerId: z.string().min(1).max(64) }).strict(),
   'preview:close': z.object({ previewId }).strict(),
+  'rooms:chat': z.object({ roomId, beforeId: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(500).optional() }).strict(),
   'operators:list': empty as z.ZodType<Record<string, never>>,
   'operators:add': z.object({ username: operatorName, password: operatorPassword, role: z.enum(roles) }).strict(),
   'operators:setDisabled': z.object({ username: operatorName, disabled: z.boolean() }).strict(),

@@ -1,4 +1,5 @@
 import { Icon } from '../../components/Icon';
+import { RoomChat } from './RoomChat';
 import { useMay } from '../../components/useMay';
 import { memo, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -94,7 +95,10 @@ export function RoomDetailView({ roomId }: { roomId: number }) {
           <QualityChart roomId={roomId} />
           <RoomTimeline roomId={roomId} />
         </div>
-        <MicPanel roomId={roomId} />
+        <div className="stack">
+          <MicPanel roomId={roomId} />
+          <RoomChat roomId={roomId} />
+        </div>
       </div>
       {broadcast && <BroadcastDialog roomId={roomId} onClose={() => setBroadcast(false)} />}
       {confirmClose && (
