@@ -99,6 +99,14 @@ test('the ban list: expired bans leave without a reload, a user who just left sh
   expect(await consoleCall(page, 'users:kick', { userId: 1004, banSeconds: 3600 })).toMatchObject({ ok: true, value: { kicked: false, banned: true } });
   await expect(page.getByTestId('ban-1004')).toContainText('Dave');
   await expect(page.getByTestId('ban-1004')).not.toContainText('user 1004');
+  // Offline users can be looked up by name, and their detail opens.
+  await page.getByTestId('lookup-query').fill('dav');
+  await page.getByTestId('lookup-submit').click();
+  await expect(page.getByTestId('lookup-1004')).toContainText(/Dave.*offline, left/);
+  await page.getByTestId('lookup-1004').getByRole('button').click();
+  await expect(page.getByTestId('user-detail-presence')).toContainText('offline, left');
+  await expect(page.getByTestId('user-detail-address')).toContainText('127.0.0.1');
+  await page.keyboard.press('Escape');
   // A short ban lapses on its own: it leaves the open list without a reload.
   expect(await consoleCall(page, 'users:kick', { userId: 1003, banSeconds: 3 })).toMatchObject({ ok: true, value: { kicked: true } });
   await expect(page.getByTestId('ban-1003')).toBeVisible();

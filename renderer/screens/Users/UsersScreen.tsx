@@ -1,4 +1,5 @@
 import { Icon } from '../../components/Icon';
+import { UserLookup } from './UserLookup';
 import { useMay } from '../../components/useMay';
 import { useState } from 'react';
 import { useT } from '../../i18n/useT';
@@ -24,7 +25,10 @@ export function UsersScreen() {
           )
         }
       />
-      <BansPanel />
+      <div className="stack">
+        <UserLookup />
+        <BansPanel />
+      </div>
       {broadcast && <BroadcastDialog onClose={() => setBroadcast(false)} />}
     </section>
   );
