@@ -34,8 +34,8 @@ import { CONTENT_SECURITY_POLICY } from './http/staticFiles';
 import { aboutDetail, appMenuTemplate } from './shell/appMenu';
 import { APP_ORIGIN, appSchemePrivileges, CONSOLE_URL, serveAppProtocol } from './shell/appProtocol';
 import { prepareDesktopInstall, type DesktopInstall } from './shell/desktopInstall';
-import { OperatorAlerts, type OperatorAlert } from './shell/operatorAlerts';
-import { coreAlertSources } from './shell/coreAlertSources';
+import type { AlertRecord } from '../shared/ipc/observability';
+import { DesktopNotifier, type DesktopNotice } from './shell/desktopNotifications';
 import { liveCounts } from './shell/liveCounts';
 import { quitConfirmation, type LiveCounts } from './shell/quitDecision';
 import { trayMenuTemplate, trayTooltip } from './shell/trayMenu';
@@ -52,7 +52,7 @@ let running: RunningApp | null = null;
 let install: DesktopInstall | null = null;
 let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
-let alerts: OperatorAlerts | null = null;
+let stopAlerts: (() => void) | null = null;
 let counts: Pick<LiveCounts, 'rooms' | 'users' | 'calls'> = { rooms: 0, users: 0, calls: 0 };
 /** Set once Quit is confirmed: window close and before-quit then let go. */
 let quitting = false;
@@ -295,7 +295,7 @@ function refreshTray(r: RunningApp): void {
 
 // ---------------------------------------------------------------- notifications
 
-function notify(alert: OperatorAlert | { kind: string; title: string; body: string }): void {
+function notify(alert: DesktopNotice): void {
   running?.logger.info({ alert: alert.kind, title: alert.title, body: alert.body }, 'desktop notification');
   if (!Notification.isSupported()) return;
   const n = new Notification({ title: alert.title, body: alert.body, icon: isMac ? undefined : iconPath('256x256.png') });
@@ -303,9 +303,11 @@ function notify(alert: OperatorAlert | { kind: string; title: string; body: stri
   n.show();
 }
 
+/** The core's alerts (the console's bell) also reach the desktop as native notifications. */
 function startAlerts(r: RunningApp): void {
-  alerts = new OperatorAlerts(coreAlertSources(r.core, r.config.dataDir), notify);
-  alerts.start();
+  const notifier = new DesktopNotifier(notify);
+  const observability = r.core.components.observability;
+  stopAlerts = observability.on('alert', (a: AlertRecord) => void notifier.onAlert(a));
 }
 
 // ---------------------------------------------------------------- quit
@@ -337,7 +339,7 @@ function requestQuit(): Promise<void> {
 async function stopAndExit(): Promise<void> {
   const r = running;
   running = null;
-  alerts?.stop();
+  stopAlerts?.();
   if (r) {
     r.logger.info('quitting: stopping the platform');
     const force = setTimeout(() => {

@@ -14,6 +14,7 @@ import { DOWNLOAD_PREFIX, Gateway, gatewayMigrations, SdkPlatform } from '../gat
 import { MediaNode } from '../media';
 import { AnyChatSdk, sdkMigrations } from '../sdk';
 import { SignalingServer } from '../signaling';
+import type { DemoInstall } from '../demo/DemoInstall';
 import { OperatorRepository, operatorMigrations } from '../auth/operatorRepository';
 import { ConfigError, type LoadedConfig } from '../config/loadConfig';
 import { HttpServer } from '../http/HttpServer';
@@ -30,6 +31,8 @@ export interface CoreOptions {
   logger: Logger;
   /** Directory with the built renderer (console index.html, demo/). */
   rendererDir: string;
+  /** A demo install's sample content, started last and stopped first (`--demo`). */
+  demo?: DemoInstall | null;
 }
 
 /** The components the core built; present once `start()` resolved. */
@@ -58,6 +61,7 @@ export class Core {
   private stopping: Promise<void> | null = null;
   private built: CoreComponents | null = null;
   readonly audit: AuditLog;
+  demo: DemoInstall | null = null;
   /** True once every component is up, false again as soon as stop() begins (/readyz). */
   private ready = false;
   /** Who may scrape /metrics. */
@@ -105,6 +109,7 @@ export class Core {
       logger: logger.child({ component: 'auth' }),
     });
     const core = new Core(config, logger, db, operatorAuth);
+    core.demo = opts.demo ?? null;
     core.status.set('core', 'starting', 'store open');
     core.mountBaseRoutes(opts.rendererDir);
     return core;
@@ -225,6 +230,11 @@ export class Core {
     this.status.set('core', 'up', `listening on ${addr.address}:${addr.port}`);
     this.ready = true;
     this.logger.info({ url: this.http.url }, 'core started');
+    if (this.demo) {
+      const demo = this.demo;
+      this.register('demo', () => demo.stop());
+      demo.start(this.built, this.http.url);
+    }
     return this.http.url;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Alert rules and the alert list. Defaults: a user's packet loss over 10 % for 30 s, a media
- * worker restart, webhook notices gone dead, free disk space low. Alerts are stored (the bell
+ * worker restart, a failed recording, webhook notices gone dead, free disk space low. Alerts are stored (the bell
  * list survives a restart) and emitted as `raised`: the console's bell and the Electron shell's
  * desktop notification both follow that one event.
  */
@@ -87,6 +87,11 @@ export class AlertBook extends TypedEmitter<{ raised: AlertRecord }> {
   /** Rule: a media worker restarted after dying. */
   onWorkerRestarted(workerId: number, reason: string): void {
     this.raise('worker-restart', 'critical', `Media worker ${workerId} restarted`, reason, `worker ${workerId}`);
+  }
+
+  /** Rule: a recording ended with an error (disk full, no media, ffmpeg failed …). */
+  onRecordingFailed(recordingId: string, reason: string): void {
+    this.raise('recording-failed', 'warning', 'Recording failed', `${recordingId}: ${reason}`, `recording ${recordingId}`);
   }
 
   /** Rule: webhook notices went dead (attempts exhausted) — alerts when an app's dead count grows. */

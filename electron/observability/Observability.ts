@@ -100,6 +100,9 @@ export class Observability extends TypedEmitter<{ alert: AlertRecord }> {
     const onRestart = ({ workerId }: { workerId: number }) => this.alerts.onWorkerRestarted(workerId, 'the worker died and was restarted; its rooms lost their media');
     d.media.on('workerrestarted', onRestart);
     this.disposers.push(() => d.media.off('workerrestarted', onRestart));
+    const onRecordingError = ({ recordingId, error }: { recordingId: string; error: Error }) => this.alerts.onRecordingFailed(recordingId, error.message);
+    d.media.on('recordingerror', onRecordingError);
+    this.disposers.push(() => d.media.off('recordingerror', onRecordingError));
     this.alerts.onOutboxDepth(outbox.depth());
     this.watcher.start();
     const disk = () => void this.alerts.checkDisk(config.dataDir);

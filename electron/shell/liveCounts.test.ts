@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../shared/client';
 import { bootstrap, type RunningApp } from '../core/bootstrap';
-import { coreAlertSources } from './coreAlertSources';
+import { DesktopNotifier, type DesktopNotice } from './desktopNotifications';
 import { liveCounts } from './liveCounts';
 import { quitConfirmation } from './quitDecision';
 
@@ -43,20 +43,18 @@ async function client(userName: string, password: string): Promise<AnyChatClient
   return c;
 }
 
-describe('alert sources on a real core', () => {
-  it('reads the outbox dead count and the data disk, and subscriptions can be undone', async () => {
-    const sources = coreAlertSources(running.core, running.config.dataDir);
-    expect(sources.deadNotices()).toBe(0);
-    const space = await sources.diskSpace();
-    expect(space!.total).toBeGreaterThan(0);
-    expect(space!.free).toBeGreaterThan(0);
-    expect(space!.free).toBeLessThanOrEqual(space!.total);
-    let died = 0;
-    const off = sources.onWorkerDied(() => died++);
-    running.core.components.media.emit('workerdied', { workerId: 99, error: new Error('test'), routerIds: [] });
+describe('desktop notifications on a real core', () => {
+  it("a worker restart and a failed recording reach the desktop through the core's alert event", async () => {
+    const seen: DesktopNotice[] = [];
+    const notifier = new DesktopNotifier((n) => seen.push(n));
+    const off = running.core.components.observability.on('alert', (a) => void notifier.onAlert(a));
+    const media = running.core.components.media;
+    media.emit('workerrestarted', { workerId: 99 });
+    media.emit('recordingerror', { recordingId: 'rec-9', error: new Error('no space left on device') });
     off();
-    running.core.components.media.emit('workerdied', { workerId: 99, error: new Error('test'), routerIds: [] });
-    expect(died).toBe(1);
+    media.emit('workerrestarted', { workerId: 98 });
+    expect(seen.map((n) => n.kind)).toEqual(['worker-restart', 'recording-failed']);
+    expect(seen[1].body).toContain('no space left on device');
   });
 });
 

@@ -12,6 +12,7 @@ import type {
   AuditEntry,
   BanEntry,
   DashboardSnapshot,
+  DemoInfo,
   DeliveryLogView,
   GatewayOverview,
   OutboxEntryView,
@@ -58,6 +59,8 @@ export interface ConsoleCalls extends ObservabilityCalls {
   'app:info': { args: NoArgs; result: AppInfo };
   'status:snapshot': { args: NoArgs; result: ComponentStatus[] };
   'dashboard:snapshot': { args: NoArgs; result: DashboardSnapshot };
+  /** The demo install's sample content; null without `--demo`. */
+  'demo:info': { args: NoArgs; result: DemoInfo | null };
 
   'rooms:list': { args: NoArgs; result: RoomSummary[] };
   'rooms:detail': { args: { roomId: number }; result: RoomDetail };
@@ -168,6 +171,7 @@ const callNameList = [
   'app:info',
   'status:snapshot',
   'dashboard:snapshot',
+  'demo:info',
   'rooms:list',
   'rooms:detail',
   'rooms:close',

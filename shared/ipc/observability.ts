@@ -103,7 +103,7 @@ export type AlertSeverity = 'info' | 'warning' | 'critical';
 export interface AlertRecord {
   id: number;
   at: number;
-  rule: 'user-loss' | 'worker-restart' | 'webhook-dead' | 'disk-low';
+  rule: 'user-loss' | 'worker-restart' | 'recording-failed' | 'webhook-dead' | 'disk-low';
   severity: AlertSeverity;
   title: string;
   detail: string;

@@ -317,3 +317,15 @@ export interface ChatLine {
   text: string;
   at: number;
 }
+
+/** A demo install's sample content (`demo:info`; null when the host runs without `--demo`). */
+export interface DemoInfo {
+  rooms: string[];
+  /** Path of the demo client page on the host; its "Join demo-lobby" button joins as a guest. */
+  demoPagePath: string;
+  /** The demo page's absolute address on this host (the console may not be served by it, e.g. in Electron). */
+  demoPageUrl: string;
+  scenes: { name: string; state: 'starting' | 'running' | 'restarting' | 'stopped'; detail: string; restarts: number }[];
+  /** Webhook notices the demo's built-in receiver accepted. */
+  webhookNotices: number;
+}

@@ -18,6 +18,7 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'app:info': empty as z.ZodType<Record<string, never>>,
   'status:snapshot': empty as z.ZodType<Record<string, never>>,
   'dashboard:snapshot': empty as z.ZodType<Record<string, never>>,
+  'demo:info': empty as z.ZodType<Record<string, never>>,
   'rooms:list': empty as z.ZodType<Record<string, never>>,
   'rooms:detail': z.object({ roomId }).strict(),
   'rooms:close': z.object({ roomId, reason: z.string().max(200).optional() }).strict(),
