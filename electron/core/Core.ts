@@ -11,6 +11,7 @@ import { AuditLog, auditMigrations } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
 import { BusinessLayer, businessMigrations } from '../business';
 import { DOWNLOAD_PREFIX, Gateway, gatewayMigrations, SdkPlatform } from '../gateway';
+import { findFfmpeg } from '../media/recorder/ffmpegLocator';
 import { MediaNode } from '../media';
 import { AnyChatSdk, sdkMigrations } from '../sdk';
 import { SignalingServer } from '../signaling';
@@ -151,6 +152,7 @@ export class Core {
         rtcMaxPort: config.media.rtcMaxPort,
         numWorkers: config.media.numWorkers,
         recordingsDir,
+        ffmpegPath: findFfmpeg(config.recording.ffmpegPath)?.path ?? null,
         logger: logger.child({ component: 'media' }),
       });
     } catch (err) {
@@ -169,8 +171,8 @@ export class Core {
       this.status.set('media', 'degraded', `worker ${workerId} died (${error.message}); restarting`, 900503),
     );
     media.on('workerrestarted', () => this.status.set('media', 'up', workers()));
-    media.on('recordingerror', ({ recordingId, error }) =>
-      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, 900500),
+    media.on('recordingerror', ({ recordingId, error, result }) =>
+      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, result?.errorCode || 900500),
     );
 
     const signaling = await SignalingServer.create({
@@ -218,6 +220,8 @@ export class Core {
       ready: () => this.ready,
     });
     this.register('observability', () => observability.close());
+    // Registered last so it runs first on stop: recordings are indexed and announced while the gateway still runs.
+    this.register('recordings', () => signaling.finishRecordings());
     this.built = { sdk, media, signaling, business, platform, gateway, observability };
 
     this.status.set('signaling', 'up', `clients on ${wsScheme}://${addr.address}:${addr.port}/ws`);

@@ -14,6 +14,7 @@ import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
 import type { MediaNode } from '../media';
 import { MediaNodeRecorder, mediaNodePort } from './media/mediaNodeAdapter';
+import { RoomRecorder } from './media/roomRecorder';
 import type { MediaPort } from './media/MediaPort';
 import { MediaRequests } from './media/MediaRequests';
 
@@ -41,6 +42,9 @@ export class SignalingServer {
   private lastPing = Date.now();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private recorder: MediaNodeRecorder | null = null;
+  /** "Record room" (composed recordings); null without a media node. */
+  roomRecorder: RoomRecorder | null = null;
 
   private constructor(private readonly opts: SignalingOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
@@ -48,7 +52,9 @@ export class SignalingServer {
     this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' })) : null;
     if (this.media) opts.sdk.attachMedia(this.media);
     if (opts.mediaNode && this.media) {
-      opts.sdk.attachRecorder(new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' })));
+      this.recorder = new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' }));
+      opts.sdk.attachRecorder(this.recorder);
+      this.roomRecorder = new RoomRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'room-recorder' }));
     }
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
@@ -91,6 +97,11 @@ export class SignalingServer {
         if (code === 1009) this.opts.logger.warn({ ip, reason: reason.toString() }, 'client frame over the hard cap; socket closed');
       });
     });
+  }
+
+  /** Finishes, indexes and announces every recording in progress (host shutdown, before the gateway stops). */
+  async finishRecordings(): Promise<void> {
+    await Promise.all([this.recorder?.finishAll(), this.roomRecorder?.finishAll()]);
   }
 
   /** Closes every client socket and stops the liveness timer. Idempotent. */

@@ -91,6 +91,10 @@ export interface ConsoleCalls extends ObservabilityCalls {
   /** Record flags: 0x1 video, 0x2 audio (0x4 server-side is implied). */
   'recordings:start': { args: { userId: number; flags: number }; result: { recordingId: string } };
   'recordings:stop': { args: { userId: number }; result: RecordingEntry | null };
+  /** "Record room": every publisher of the room in a grid with mixed audio, following joins and leaves (needs ffmpeg). */
+  'recordings:startRoom': { args: { roomId: number }; result: { recordingId: string } };
+  /** Stops and waits for the composed file. */
+  'recordings:stopRoom': { args: { roomId: number }; result: RecordingEntry | null };
   /** Recordings in progress right now (the console then follows `recordings:changed`). */
   'recordings:active': { args: NoArgs; result: RecordingEntry[] };
   'recordings:list': { args: RecordingQuery; result: RecordingPage };
@@ -192,6 +196,8 @@ const callNameList = [
   'bans:lift',
   'recordings:start',
   'recordings:stop',
+  'recordings:startRoom',
+  'recordings:stopRoom',
   'recordings:active',
   'recordings:list',
   'recordings:rename',

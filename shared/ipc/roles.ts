@@ -26,6 +26,8 @@ const required: Partial<Record<CallName, OperatorRole>> = {
   'bans:lift': 'operator',
   'recordings:start': 'operator',
   'recordings:stop': 'operator',
+  'recordings:startRoom': 'operator',
+  'recordings:stopRoom': 'operator',
   'recordings:rename': 'operator',
   'recordings:delete': 'operator',
   'calls:hangup': 'operator',

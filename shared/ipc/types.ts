@@ -111,6 +111,10 @@ export interface RecordingEntry {
   bytes: number | null;
   state: 'recording' | 'finished' | 'failed';
   error?: string;
+  /** single user; mixed (0x10/0x20/0x100/0x200); room (composed "Record room"); snapshot (0x400, a JPEG) */
+  kind?: 'single' | 'mixed' | 'room' | 'snapshot';
+  /** the recording's error code when it ended badly (shared/codes) */
+  errorCode?: number;
 }
 
 export interface RecordingQuery {

@@ -39,6 +39,8 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'bans:lift': z.object({ userId: id }).strict(),
   'recordings:start': z.object({ userId: id, flags: z.number().int().min(1).max(0xffff) }).strict(),
   'recordings:stop': z.object({ userId: id }).strict(),
+  'recordings:startRoom': z.object({ roomId: id }).strict(),
+  'recordings:stopRoom': z.object({ roomId: id }).strict(),
   'recordings:active': empty as z.ZodType<Record<string, never>>,
   'recordings:list': z
     .object({

@@ -119,7 +119,7 @@ export interface Notifications {
   mediaMuted: { kind: 'audio' | 'video'; muted: boolean; by: 'operator' };
   producerClosed: { producerId: string; userId: number; kind: string };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
-  recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
+  recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number; errorCode?: number };
   kicked: { errorCode: number; banSeconds?: number; reason?: string };
   error: { code: number; message: string };
 }

@@ -1076,7 +1076,7 @@ export class Engine {
         await rec.start();
         this.recordings.set(r.recordingId, rec);
         router.recordings.set(r.recordingId, rec);
-        return {};
+        return rec.describe();
       }
       case 'recorder.stop': {
         const { recordingId } = d as EngineRequests['recorder.stop'];
