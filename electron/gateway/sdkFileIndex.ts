@@ -84,6 +84,7 @@ export class SqliteFileIndex implements FileIndex {
     const where = ['create_time >= ?', 'create_time <= ?', '(file_type & ?) != 0'];
     const args: SQLInputValue[] = [q.fromMs, q.toMs, q.typeMask];
     if (q.userId !== undefined) (where.push('user_id = ?'), args.push(q.userId));
+    if (q.userName !== undefined) (where.push('user_name = ?'), args.push(q.userName));
     if (q.fileName !== undefined) {
       if (q.exactName) (where.push('file_name = ?'), args.push(q.fileName));
       else (where.push("file_name LIKE ? ESCAPE '\\'"), args.push(`%${q.fileName.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));

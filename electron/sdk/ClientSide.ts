@@ -22,7 +22,6 @@ export interface ClientState {
 type Data<M extends keyof Requests> = Requests[M]['data'];
 type Result<M extends keyof Requests> = Requests[M]['result'];
 
-const GUEST_ID_BASE = 1_900_000_000;
 
 const BUILT_IN = new Set<string>([
   'ping', 'login', 'logout', 'enterRoom', 'leaveRoom', 'sendTextMessage', 'sendSDKFilterData', 'transBuffer',
@@ -33,8 +32,6 @@ const BUILT_IN = new Set<string>([
 ]);
 
 export class ClientSide {
-  private nextGuest = GUEST_ID_BASE;
-
   constructor(private readonly sdk: AnyChatSdk) {}
 
   isBuiltIn(method: string): boolean {
@@ -74,6 +71,8 @@ export class ClientSide {
       }
       if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
       const s = new Session(st.link, userId, d.userName, nickName, userLevel, guest);
+      s.strParam = d.strParam ?? '';
+      s.strUserId = this.sdk.directory.strUserIdOf(userId) ?? d.userName;
       st.session = s;
       this.sdk.startSession(s);
       return { userId, userLevel, nickName };
@@ -101,11 +100,16 @@ export class ClientSide {
     const roomName = d.roomName ?? '';
     if (d.roomId === undefined && roomName === '') throw new CodedError(Codes.BAD_REQUEST, 'roomId or roomName is required');
     const role: RoomRole = d.role ?? 'interactive';
-    const req = { userId: s.userId, roomId: d.roomId ?? 0, roomName, password: d.password ?? '', role };
+    // Seed §2.4: the hook gets the room id even when the client named the room: the id of the
+    // room by that name, or the id the server allocates for a new name.
+    let nameId = 0;
+    if (d.roomId === undefined) nameId = this.sdk.roomNames.get(roomName) ?? this.sdk.allocateRoomId();
+    const req = { userId: s.userId, roomId: d.roomId ?? nameId, roomName, password: d.password ?? '', role, allocated: d.roomId === undefined };
     const r = await this.sdk.callHook('prepareEnterRoom', req, () => 0);
     const code = typeof r === 'number' ? r : r.code;
     if (code !== 0) throw new CodedError(code, 'entering the room was refused');
-    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? 0);
+    // A room by that name that appeared meanwhile (a concurrent entry) wins over the allocation.
+    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? this.sdk.roomNames.get(roomName) ?? nameId);
     const finalRole = (typeof r === 'object' && r.role) || role;
     if (!roomId) roomId = this.sdk.roomNames.get(roomName) ?? this.sdk.allocateRoomId();
     if (this.sdk.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');
@@ -125,6 +129,7 @@ export class ClientSide {
     const s = this.need(st);
     if (s.roomId === null) throw new CodedError(SignalingCodes.NOT_IN_ROOM, 'enter a room first');
     if (d.text.length > ProtocolLimits.MAX_TEXT_CHARS) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_CHARS} characters`);
+    if (Buffer.byteLength(d.text, 'utf8') > ProtocolLimits.MAX_TEXT_BYTES) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_BYTES} bytes (UTF-8)`);
     const roomId = s.roomId;
     const secret = d.targetUserId !== -1 && d.secret;
     const msg = { roomId, srcUserId: s.userId, targetUserId: d.targetUserId, secret, text: d.text };
@@ -162,6 +167,7 @@ export class ClientSide {
 
   async transferBegin(st: ClientState, d: Data<'transferBegin'>): Promise<Result<'transferBegin'>> {
     const s = this.need(st);
+    if (s.guest && !this.sdk.settings.guestUploads) throw new CodedError(SignalingCodes.GUEST_UPLOADS_DISABLED, 'guests may not upload (signaling.guestUploads is off)');
     const r = this.sdk.transfers.begin(s.userId, d, d.targetUserId === 0 || this.sdk.isOnline(d.targetUserId));
     await this.sdk.transfers.completeIfEmpty(r.taskId);
     return r;
@@ -273,10 +279,7 @@ export class ClientSide {
   }
 
   private allocateGuestId(): number {
-    while (this.sdk.sessions.has(this.nextGuest)) this.nextGuest++;
-    const id = this.nextGuest++;
-    if (this.nextGuest > 2_100_000_000) this.nextGuest = GUEST_ID_BASE;
-    return id;
+    return this.sdk.allocateGuestId();
   }
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { ServerMessages } from '../../shared/codes';
 import type { AnyChatSdk } from '../sdk';
+import { WarnThrottle } from '../http/warnThrottle';
 import { clientAddress } from '../http/httpUtil';
 import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
@@ -23,6 +24,8 @@ export interface SignalingSettings {
   silentTimeoutSeconds: number;
   maxFrameBytes: number;
   maxRequestsPerSecond: number;
+  /** How often a publishing member's network quality goes to its room (0 = never; default 5). */
+  networkQualitySeconds?: number;
 }
 
 export interface SignalingOptions {
@@ -42,14 +45,17 @@ export class SignalingServer {
   private lastPing = Date.now();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** Warnings about misbehaving clients, a few per client and reason per minute plus a summary line. */
+  private readonly warnings: WarnThrottle;
   private recorder: MediaNodeRecorder | null = null;
   /** "Record room" (composed recordings); null without a media node. */
   roomRecorder: RoomRecorder | null = null;
 
   private constructor(private readonly opts: SignalingOptions) {
+    this.warnings = new WarnThrottle(opts.logger);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
     const port = opts.mediaNode ? mediaNodePort(opts.mediaNode, opts.sdk) : opts.media;
-    this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' })) : null;
+    this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' }), (opts.settings.networkQualitySeconds ?? 5) * 1000) : null;
     if (this.media) opts.sdk.attachMedia(this.media);
     if (opts.mediaNode && this.media) {
       this.recorder = new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' }));
@@ -90,11 +96,12 @@ export class SignalingServer {
         this.opts.settings.maxRequestsPerSecond,
         this.opts.logger,
         (c) => this.conns.delete(c),
+        this.warnings,
       );
       conn.userAgent = describeClient(req.headers['user-agent']);
       this.conns.add(conn);
       ws.on('close', (code, reason) => {
-        if (code === 1009) this.opts.logger.warn({ ip, reason: reason.toString() }, 'client frame over the hard cap; socket closed');
+        if (code === 1009) this.warnings.warn(ip, 'frame over the hard cap', { reason: reason.toString() }, 'client frame over the hard cap; socket closed');
       });
     });
   }
@@ -109,6 +116,7 @@ export class SignalingServer {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.warnings.close();
     this.media?.close();
     this.opts.sdk.attachMedia(null);
     if (this.opts.mediaNode) this.opts.sdk.attachRecorder(null);

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import WebSocket from 'ws';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { HttpServer } from '../../http/HttpServer';
@@ -45,9 +45,11 @@ export async function startHarness(
     /** Migrations of components built on top (after the SDK's). */
     migrations?: Migration[];
     logLevel?: string;
+    /** A logger to capture lines (default: pino at logLevel). */
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
-  const logger = pino({ level: opts.logLevel ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: opts.logLevel ?? 'silent' });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anychat-sig-'));
   const db = openDatabase(dataDir);
   runMigrations(db, [...sdkMigrations, ...(opts.migrations ?? [])]);

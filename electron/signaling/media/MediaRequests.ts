@@ -31,11 +31,46 @@ export class MediaRequests implements MediaControl {
   private readonly roomByRouterId = new Map<string, number>();
   private readonly producerListeners = new Set<(roomId: number) => void>();
 
+  private qualityTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly port: MediaPort,
     private readonly sdk: AnyChatSdk,
     private readonly logger: Logger,
-  ) {}
+    /** How often each publishing member's network quality is pushed to its room (0 = never). */
+    private readonly qualityIntervalMs = 5000,
+  ) {
+    if (qualityIntervalMs > 0) {
+      this.qualityTimer = setInterval(() => void this.pushNetworkQuality(), qualityIntervalMs);
+      this.qualityTimer.unref();
+    }
+  }
+
+  /**
+   * NIM NetStatus: for each member that publishes, the worst loss and round-trip time over its
+   * producers (the media node's receive statistics) as a quality level 0 (very good) … 4 (very bad),
+   * pushed to the member's room.
+   */
+  async pushNetworkQuality(): Promise<void> {
+    for (const peer of [...this.peers.values()]) {
+      const producers = [...peer.producers.values()].filter((p) => p.getStats);
+      if (producers.length === 0) continue;
+      let loss = 0;
+      let rtt = 0;
+      try {
+        for (const p of producers) {
+          for (const s of await p.getStats!()) {
+            loss = Math.max(loss, s.fractionLost ?? 0);
+            rtt = Math.max(rtt, s.roundTripTime ?? 0);
+          }
+        }
+      } catch {
+        continue; // closed meanwhile
+      }
+      if (this.peers.get(peer.userId) !== peer) continue;
+      this.sdk.pushToRoom(peer.roomId, 'networkQuality', { roomId: peer.roomId, userId: peer.userId, quality: qualityLevel(loss, rtt), lossRate: +loss.toFixed(3), rttMs: rtt || null });
+    }
+  }
 
   handles(method: string): boolean {
     return MEDIA_METHODS.has(method);
@@ -102,6 +137,11 @@ export class MediaRequests implements MediaControl {
         if (method === 'pauseProducer') await p.pause();
         else if (method === 'resumeProducer') await p.resume();
         else this.closeProducer(peer, p);
+        // NIM seed: the others see a member mute or unmute its camera or microphone.
+        if (method !== 'closeProducer') {
+          const note = method === 'pauseProducer' ? 'producerPaused' : 'producerResumed';
+          this.sdk.pushToRoom(peer.roomId, note, { producerId: p.id, userId: peer.userId, kind: p.kind }, peer.userId);
+        }
         if (method !== 'closeProducer') this.producersChanged(peer.roomId);
         return {};
       }
@@ -177,6 +217,8 @@ export class MediaRequests implements MediaControl {
       if (p.kind !== kind) continue;
       if (muted) await p.pause();
       else await p.resume();
+      // The others see it like a member's own mute (producerPaused / producerResumed).
+      this.sdk.pushToRoom(peer.roomId, muted ? 'producerPaused' : 'producerResumed', { producerId: p.id, userId, kind: p.kind }, userId);
     }
     this.sdk.pushToUser(userId, 'mediaMuted', { kind, muted, by: 'operator' });
     this.producersChanged(peer.roomId);
@@ -214,6 +256,8 @@ export class MediaRequests implements MediaControl {
   }
 
   close(): void {
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
+    this.qualityTimer = null;
     for (const uid of [...this.peers.keys()]) this.releaseUser(uid);
   }
 
@@ -271,4 +315,13 @@ function str(v: unknown, name: string): string {
 function obj(v: unknown, name: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CodedError(Codes.BAD_REQUEST, `${name} must be an object`);
   return v as Record<string, unknown>;
+}
+
+/** NIM's five network-status levels from loss (0–1) and round-trip time (ms; 0 = unknown). */
+export function qualityLevel(loss: number, rttMs: number): 0 | 1 | 2 | 3 | 4 {
+  if (loss < 0.02 && rttMs < 150) return 0;
+  if (loss < 0.05 && rttMs < 300) return 1;
+  if (loss < 0.1 && rttMs < 500) return 2;
+  if (loss < 0.2 && rttMs < 1000) return 3;
+  return 4;
 }
