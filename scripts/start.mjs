@@ -5,7 +5,7 @@
  * console on the headless host instead. Extra arguments go to the app (e.g. `-- --config FILE`).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -25,10 +25,12 @@ function electronRuntime() {
   } catch {
     return { binary: null, reason: 'the electron package is not installed' };
   }
+  // Read the package's path.txt ourselves: require('electron') would start a download with its
+  // output on our terminal ("Downloading Electron binary... TypeError: fetch failed").
   const tryResolve = () => {
     try {
-      const binary = require('electron'); // the package exports the binary's path
-      return typeof binary === 'string' && existsSync(binary) ? binary : null;
+      const binary = path.join(electronDir, 'dist', readFileSync(path.join(electronDir, 'path.txt'), 'utf8').trim());
+      return existsSync(binary) ? binary : null;
     } catch {
       return null;
     }
@@ -37,7 +39,6 @@ function electronRuntime() {
   if (binary) return { binary, reason: null };
   // Electron ≥ 45 downloads its runtime lazily; try once, quietly, with a time limit.
   const install = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { cwd: electronDir, encoding: 'utf8', timeout: 120_000 });
-  delete require.cache[require.resolve('electron')];
   binary = tryResolve();
   if (binary) return { binary, reason: null };
   const why = (install.stderr || install.stdout || '').split('\n').find((l) => /error|fail|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|timed out/i.test(l));

@@ -81,7 +81,7 @@ export function installConsoleHarness(opts: HarnessOptions): void {
   for (let i = 900; i > 0; i--) history.push({ at: t0 - i * 1000, usersOnline: opts.users - 50 + Math.round(50 * Math.sin(i / 60)), bitrate: 4e8 + 1e8 * Math.sin(i / 90) });
 
   const answers: Record<string, (args: Record<string, unknown>) => unknown> = {
-    'app:info': () => ({ version: 'bench', shell: 'electron', operator: 'bench', startedAt: t0, sdkVersion: 'bench' }),
+    'app:info': () => ({ version: 'bench', shell: 'electron', operator: 'bench', role: 'admin', startedAt: t0, sdkVersion: 'bench' }),
     'status:snapshot': () =>
       ['core', 'recorder', 'signaling', 'rooms', 'media', 'gateway'].map((component, i) => ({ component, serverMessage: i < 5 ? 10 + i : null, state: 'up', errorCode: 0, detail: 'bench', since: t0 })),
     'dashboard:snapshot': () => ({ usersOnline: users.size, roomCount: opts.rooms, activeCalls: 3, recordingsToday: 12, history }),
@@ -92,7 +92,9 @@ export function installConsoleHarness(opts: HarnessOptions): void {
     },
     'users:list': () => [...users.values()],
     'calls:list': () => [1, 2, 3].map((i) => ({ callId: `call-${i}`, callerId: 100_000 + i, calleeId: 100_100 + i, state: 'active', roomId: null, startedAt: t0 - i * 60_000, answeredAt: t0 - i * 50_000 })),
-    'bans:list': () => [{ userId: 99, userName: 'spammer', until: t0 + 3_600_000, reason: 'spam', by: 'bench', createdAt: t0 }],
+    'bans:list': () => [{ userId: 99, userName: 'spammer', nickName: 'Spammer', until: t0 + 3_600_000, reason: 'spam', by: 'bench', createdAt: t0, address: '10.0.0.9', byAddress: false, guest: false }],
+    'operators:sessions': () => [{ username: 'bench', role: 'admin', address: '127.0.0.1', signedInAt: t0, lastSeenAt: t0 }],
+    'operators:list': () => [],
     'audit:list': () => Array.from({ length: 50 }, (_, i) => ({ id: 50 - i, at: t0 - i * 60_000, operator: 'bench', action: 'users:kick', target: `user ${i}`, params: {}, result: 'ok', errorCode: null, message: null })),
     'recordings:list': () => ({ items: [], total: 0, page: 1, pageSize: 20 }),
   };

@@ -132,6 +132,25 @@ async function measure(page: Page, cdp: CDPSession, seconds: number, during?: ()
   };
 }
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** BENCH_PROFILE=1: the functions with the most self time while the Users screen scrolls. */
+function printProfile(p: CpuProfile): void {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  (p.samples ?? []).forEach((id, i) => {
+    const n = byId.get(id)!;
+    const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  console.log('\nself time while scrolling (ms):');
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(1).padStart(8)}  ${k}`);
+}
+
 async function main(): Promise<void> {
   build();
   const server = await serve();
@@ -162,6 +181,7 @@ async function main(): Promise<void> {
 
     await page.getByTestId('nav-users').click();
     await page.getByTestId('users-scroll').waitFor();
+    if (process.env.BENCH_PROFILE === '1') await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
     rows.push({
       screen: 'users (scrolling)',
       figures: await measure(page, cdp, SECONDS, async () => {
@@ -174,6 +194,7 @@ async function main(): Promise<void> {
       }),
       heapMB: await heap(),
     });
+    if (process.env.BENCH_PROFILE === '1') printProfile(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile);
     await page.getByTestId('users-search').fill('user1000');
     rows.push({ screen: 'users (filtered)', figures: await measure(page, cdp, SECONDS / 2), heapMB: await heap() });
 

@@ -43,9 +43,9 @@ test('seated users publish, the audience receives them, the queued user takes ov
 
   // Two seats: alice then bob are seated, dave queues; everyone sees the same panel.
   await alice.getByTestId('micRequest').click();
-  await expect(alice.getByTestId('mic')).toHaveText('on seat 0');
+  await expect(alice.getByTestId('mic')).toHaveText('on seat 1'); // seat 0 on the wire; people count from 1
   await bob.getByTestId('micRequest').click();
-  await expect(bob.getByTestId('mic')).toHaveText('on seat 1');
+  await expect(bob.getByTestId('mic')).toHaveText('on seat 2');
   await dave.getByTestId('micRequest').click();
   await expect(dave.getByTestId('mic')).toHaveText('queued #1');
   for (const p of all) {
@@ -74,7 +74,7 @@ test('seated users publish, the audience receives them, the queued user takes ov
   // Alice releases the mic: dave (head of the queue) takes seat 0 and publishes; alice stops.
   await alice.getByTestId('micRelease').click();
   await expect(alice.getByTestId('mic')).toHaveText('not on the mic');
-  await expect(dave.getByTestId('mic')).toHaveText('on seat 0');
+  await expect(dave.getByTestId('mic')).toHaveText('on seat 1');
   await expect(carol.getByTestId('mic-seat-0')).toHaveAttribute('data-user-id', String(DAVE));
   await expect(carol.getByTestId('mic-queue')).toBeEmpty();
   await expect(dave.getByTestId('video-local')).toBeVisible({ timeout: 20_000 });

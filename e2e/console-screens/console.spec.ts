@@ -206,9 +206,18 @@ test('mic queue: reorder by buttons and by drag and drop, remove, force off, loc
 
     await page.getByTestId('mic-remove-1002').click();
     await expect.poll(order).toEqual([1004, 1003]);
+    // Taking a user off a seat asks first; Cancel leaves them on it.
     await page.getByTestId('mic-force-off-0').click();
+    await page.getByTestId('confirm-cancel').click();
+    await expect(page.getByTestId('mic-seat-0')).toHaveAttribute('data-user-id', '1001');
+    await page.getByTestId('mic-force-off-0').click();
+    await expect(page.getByTestId('confirm-dialog')).toContainText('seat 1');
+    await console.confirm();
     await expect(page.getByTestId('mic-seat-0')).not.toHaveAttribute('data-user-id', '1001');
+    // The next in the queue took the seat: locking an occupied seat asks too.
+    await expect(page.getByTestId('mic-seat-0')).toHaveAttribute('data-user-id', /\d+/);
     await page.getByTestId('mic-lock-0').click();
+    await console.confirm();
     await expect(page.getByTestId('mic-seat-0')).toHaveAttribute('data-locked', 'true');
 
     // Close the room (confirmation): back to the list, the room is gone.
@@ -216,6 +225,10 @@ test('mic queue: reorder by buttons and by drag and drop, remove, force off, loc
     await console.confirm();
     await expect(page.getByTestId(`room-row-${roomId}`)).toHaveCount(0);
     await expect(page.getByTestId('screen-rooms')).toBeVisible();
+    // The audit log counts seats like the console does (from 1), and names the room.
+    await console.go('audit');
+    await expect(page.locator('[data-action="mic:lockSeat"]').first()).toContainText(`admin locked seat 1 in room stage (${roomId})`);
+    await expect(page.locator('[data-action="mic:forceOff"]').first()).toContainText(/admin took Alice \(1001\) off the mic/);
   } finally {
     clients.forEach((c) => c.close());
   }

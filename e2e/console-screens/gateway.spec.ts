@@ -41,6 +41,9 @@ test('dead notices show in the outbox and re-send delivers them (one, then all w
   const app = page.getByTestId(`gateway-app-${APP}`);
   await expect(app).toContainText(receiver.url);
   await expect(page.getByTestId(`gateway-app-md5-${APP}`)).toContainText(/set/);
+  // Regression: no part of the MD5 secret is shown (it once showed its first characters).
+  await expect(page.getByTestId(`gateway-app-md5-${APP}`)).not.toContainText(MD5_KEY.slice(0, 4));
+  expect(await page.getByTestId('screen-gateway').innerText()).not.toContain(MD5_KEY.slice(0, 4));
   await expect(page.getByTestId('server-public-key')).toContainText('BEGIN PUBLIC KEY');
 
   // Two logins → two userlogin_notify notices; the receiver answers 500, so both die (2 attempts).

@@ -40,9 +40,11 @@ test('operator signs in and sees every component status live', async ({ page }) 
   await expect(page.getByTestId('status-core')).toHaveAttribute('data-state', 'up');
   await page.screenshot({ path: test.info().outputPath('console-shell.png') });
 
-  // Live: stopping the host pushes each component's change to the open page before the socket closes.
+  // Live: once the host stops, nothing is known: no component stays green, and the page says so.
   const exit = host.stop();
-  await expect(page.getByTestId('status-core')).toHaveAttribute('data-state', 'stopped');
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'disconnected');
+  await expect(page.getByTestId('status-core')).toHaveAttribute('data-state', 'unknown');
+  await expect(page.locator('.status-item.state-up')).toHaveCount(0);
   await expect(page.getByRole('alert')).toContainText(/connection/i);
   expect(await exit).toBe(0);
 });

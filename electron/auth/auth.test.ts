@@ -68,14 +68,68 @@ describe('OperatorAuth on a real SQLite file', () => {
     expect(auth.sessionFor(token)).toBeNull();
   });
 
-  it('answers 200 for wrong credentials and 900429 once throttled', async () => {
-    const { auth } = await setup({ operators: [{ username: 'op', password: 'pw' }], operatorSignIn: { maxFailures: 2 } });
+  it('answers 200 for wrong credentials and 900429 once the account is throttled, from any address', async () => {
+    const { auth } = await setup({ operators: [{ username: 'op', password: 'pw' }, { username: 'op2', password: 'pw2' }], operatorSignIn: { maxFailures: 2 } });
     await expect(auth.signIn('op', 'x', 'k')).rejects.toMatchObject({ code: 200 });
     await expect(auth.signIn('op', 'x', 'k')).rejects.toMatchObject({ code: 900429 });
     await expect(auth.signIn('op', 'pw', 'k')).rejects.toMatchObject({ code: 900429 });
+    // An attacker with many addresses gets no fresh guesses: the lock is on the account too.
+    await expect(auth.signIn('op', 'pw', 'other')).rejects.toMatchObject({ code: 900429 });
     expect(auth.activeSessionCount).toBe(0);
-    // Another client address is not affected.
-    await expect(auth.signIn('op', 'pw', 'other')).resolves.toBeTruthy();
+    // One operator's typos do not lock the others out, even from the same address.
+    await expect(auth.signIn('op2', 'pw2', 'k')).resolves.toBeTruthy();
+  });
+
+  it('locks an address that sprays many accounts', async () => {
+    const { auth } = await setup({ operators: [{ username: 'op', password: 'pw' }], operatorSignIn: { maxFailures: 2 } });
+    // 2 per account × 4 per address = 8 failures from one address over different names.
+    for (let i = 0; i < 7; i++) await expect(auth.signIn(`guess${i}`, 'x', 'spray')).rejects.toMatchObject({ code: 200 });
+    await expect(auth.signIn('guess7', 'x', 'spray')).rejects.toMatchObject({ code: 900429 });
+    await expect(auth.signIn('op', 'pw', 'spray')).rejects.toMatchObject({ code: 900429 });
+    await expect(auth.signIn('op', 'pw', 'elsewhere')).resolves.toBeTruthy();
+  });
+
+  it('reports sign-ins for the audit log, never the user name of a failed one', async () => {
+    const { auth } = await setup({ operators: [{ username: 'op', password: 'pw' }] });
+    const seen: unknown[] = [];
+    auth.on('signIn', (e) => seen.push(e));
+    await auth.signIn('op', 'pw', '1.2.3.4');
+    await expect(auth.signIn('my-secret-password', 'x', '1.2.3.4')).rejects.toMatchObject({ code: 200 });
+    expect(seen).toEqual([
+      { ok: true, username: 'op', address: '1.2.3.4' },
+      { ok: false, username: null, address: '1.2.3.4', reason: 'wrong-credentials' },
+    ]);
+    expect(JSON.stringify(seen)).not.toContain('my-secret-password');
+  });
+
+  it('keeps sessions across a restart (same store file) and ends them when the operator is disabled', async () => {
+    const { auth, repo, dir } = await setup({ operators: [{ username: 'op', password: 'pw' }, { username: 'boss', password: 'pw-boss' }] });
+    const { token } = await auth.signIn('op', 'pw', '1.2.3.4');
+    const again = await OperatorAuth.create({ repo, config: validateConfig({ operators: [{ username: 'op', password: 'pw' }, { username: 'boss', password: 'pw-boss' }] }), dataDir: dir, logger });
+    expect(again.sessionFor(token)).toMatchObject({ username: 'op', role: 'admin' });
+    expect(again.sessions().map((s) => s.username)).toEqual(['op']);
+    again.setDisabled('op', true, 'boss');
+    expect(again.sessionFor(token)).toBeNull();
+    await expect(again.signIn('op', 'pw', '1.2.3.4')).rejects.toMatchObject({ code: 200 });
+  });
+
+  it('disables the auto-created admin once operators are configured, and operators removed from the config', async () => {
+    const { repo, dir } = await setup({});
+    expect(repo.find('admin')?.source).toBe('initial');
+    const { existsSync } = await import('node:fs');
+    const withOps = await OperatorAuth.create({ repo, config: validateConfig({ operators: [{ username: 'op', password: 'pw', role: 'viewer' }, { username: 'old', password: 'pw-old' }] }), dataDir: dir, logger });
+    expect(repo.find('admin')?.disabled).toBe(true);
+    expect(existsSync(path.join(dir, 'initial-admin-password.txt'))).toBe(false);
+    expect(withOps.initialPasswordHint()).toBeNull();
+    const { session } = await withOps.signIn('op', 'pw', 'a');
+    expect(session.role).toBe('viewer');
+    const without = await OperatorAuth.create({ repo, config: validateConfig({ operators: [{ username: 'op', password: 'pw' }] }), dataDir: dir, logger });
+    expect(repo.find('old')?.disabled).toBe(true);
+    await expect(without.signIn('old', 'pw-old', 'b')).rejects.toMatchObject({ code: 200 });
+    // Operators an admin added in the console are not the config's: they stay.
+    await without.addOperator('added', 'pw-added-1', 'operator');
+    await OperatorAuth.create({ repo, config: validateConfig({ operators: [{ username: 'op', password: 'pw' }] }), dataDir: dir, logger });
+    expect(repo.find('added')?.disabled).toBe(false);
   });
 
   it('creates admin with a random password file when no operator exists', async () => {
@@ -84,5 +138,12 @@ describe('OperatorAuth on a real SQLite file', () => {
     const { readFileSync } = await import('node:fs');
     const [, password] = readFileSync(path.join(dir, 'initial-admin-password.txt'), 'utf8').split('\n');
     expect(await verifyPassword(password, repo.find('admin')!.passwordHash)).toBe(true);
+  });
+
+  it('shows where the first password is until it is changed', async () => {
+    const { auth, dir } = await setup({});
+    expect(auth.initialPasswordHint()).toBe(path.join(dir, 'initial-admin-password.txt'));
+    await auth.resetPassword('admin', 'a-new-password');
+    expect(auth.initialPasswordHint()).toBeNull();
   });
 });

@@ -36,6 +36,8 @@ const operatorEntry = z
     /** Plain password (hashed with scrypt at start-up, never stored) or a stored scrypt hash. */
     password: z.string().min(1).max(256).optional(),
     passwordHash: z.string().startsWith('scrypt$').optional(),
+    /** admin (everything, manages operators), operator (acts on users, rooms, recordings), viewer (reads only). */
+    role: z.enum(['admin', 'operator', 'viewer']).optional(),
   })
   .strict()
   .refine((o) => o.password !== undefined || o.passwordHash !== undefined, {
@@ -142,6 +144,11 @@ export const configSchema = z
     guestLogin: z.boolean().default(true),
     users: z.array(userEntry).default([]),
     operators: z.array(operatorEntry).default([]),
+    /** The web console: extra host names it is reached by (DNS-rebinding allowlist; listening names are always allowed). */
+    console: z
+      .object({ allowedHosts: z.array(z.string().min(1).max(253)).max(100).default([]) })
+      .strict()
+      .prefault({}),
     apps: z.array(appEntry).default([]),
     gateway: gatewaySettings.prefault({}),
     media: z

@@ -6,7 +6,9 @@
 import type { ConsoleEvents } from '../../shared/ipc/contract';
 import type { Core } from '../core/Core';
 import type { TypedEmitter } from '../core/TypedEmitter';
-import { callView, userView, type BanBook } from './toView';
+import type { BanBook } from './banBook';
+import { callView, userView } from './toView';
+import type { UserHistory } from './userHistory';
 
 const USER_BATCH_MS = 100;
 
@@ -18,19 +20,33 @@ export class ConsoleFeeds {
   constructor(
     private readonly core: Core,
     private readonly out: TypedEmitter<ConsoleEvents>,
-    bans: BanBook,
+    private readonly bans: BanBook,
+    history: UserHistory,
+    chatName: (userId: number) => string,
   ) {
     const { sdk, business, gateway } = core.components;
     const touch = (userId: number) => this.markUser(userId);
     this.disposers.push(
       core.status.on('changed', (s) => out.emit('status:changed', s)),
       core.audit.on('appended', (e) => out.emit('audit:appended', e)),
-      sdk.on('login', (e) => touch(e.userId)),
-      sdk.on('logout', (e) => touch(e.userId)),
+      sdk.on('login', (e) => {
+        const u = sdk.getOnlineUser(e.userId);
+        history.loggedIn({ userId: e.userId, userName: e.userName, nickName: e.nickName, address: e.ip, guest: u?.guest ?? false });
+        touch(e.userId);
+      }),
+      sdk.on('logout', (e) => {
+        history.loggedOut(e.userId);
+        touch(e.userId);
+      }),
       sdk.on('enterRoom', (e) => touch(e.userId)),
       sdk.on('leaveRoom', (e) => touch(e.userId)),
       sdk.on('videoCall', () => out.emit('calls:changed', { calls: sdk.listCalls().map(callView) })),
-      sdk.on('banChanged', () => out.emit('bans:changed', { bans: bans.list() })),
+      sdk.on('banChanged', () => this.bansChanged()),
+      // Public room chat, live (whispers stay private).
+      sdk.on('textMessage', (m) => {
+        if (m.secret || m.roomId <= 0) return;
+        out.emit('rooms:chat', { id: null, roomId: m.roomId, srcUserId: m.srcUserId, srcName: chatName(m.srcUserId), text: m.text, at: Date.now() });
+      }),
       business.on('roomChanged', (r) => out.emit('rooms:changed', r)),
       business.on('roomMembers', (m) => {
         out.emit('rooms:members', m);
@@ -40,6 +56,23 @@ export class ConsoleFeeds {
       gateway.on('outboxChanged', (e) => out.emit('gateway:changed', e)),
       gateway.on('queueChanged', (e) => out.emit('queues:changed', e)),
     );
+    // Bans from before a restart lapse on time too.
+    if (this.bans.nextExpiry() !== null) this.bansChanged();
+  }
+
+  private expiryTimer: NodeJS.Timeout | null = null;
+
+  /** Pushes the ban list, and again when the next ban lapses (so expired bans leave every console without a reload). */
+  private bansChanged(): void {
+    this.out.emit('bans:changed', { bans: this.bans.list() });
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    const next = this.bans.nextExpiry();
+    if (next !== null) {
+      // setTimeout's limit is ~24.8 days; a longer ban re-arms on the way.
+      this.expiryTimer = setTimeout(() => this.bansChanged(), Math.min(Math.max(0, next - Date.now()) + 50, 2 ** 31 - 1));
+      this.expiryTimer.unref();
+    }
   }
 
   private markUser(userId: number): void {
@@ -63,6 +96,7 @@ export class ConsoleFeeds {
 
   close(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.disposers.splice(0).forEach((d) => d());
   }
 }

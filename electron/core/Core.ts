@@ -78,6 +78,18 @@ export class Core {
     this.http = new HttpServer(logger.child({ component: 'http' }), { tls: readTls(config), trustProxy: config.trustProxy });
     this.metricsAllow = new ProxyTrust(config.metrics.allowFrom);
     this.audit = new AuditLog(db, logger.child({ component: 'audit' }));
+    // Sign-ins, good and failed, go into the audit log (a failed one without its user name).
+    operatorAuth.on('signIn', (e) =>
+      this.audit.append({
+        operator: e.username ?? '',
+        action: e.ok ? 'auth:signIn' : 'auth:signInFailed',
+        target: `address ${e.address}`,
+        params: { address: e.address, ...(e.reason ? { reason: e.reason } : {}) },
+        result: e.ok ? 'ok' : 'error',
+        errorCode: e.ok ? null : e.reason === 'throttled' ? Codes.TOO_MANY_REQUESTS : Codes.WRONG_CREDENTIALS,
+        message: null,
+      }),
+    );
   }
 
   /** The running components (throws before `start()`). */

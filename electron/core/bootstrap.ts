@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { loadConfig, parseCliArgs, type LoadedConfig } from '../config/loadConfig';
 import { DemoInstall } from '../demo/DemoInstall';
 import { ConsoleSocket } from '../host/consoleSocket';
+import { HostAllowlist } from '../host/hostAllowlist';
 import { mountSignInRoutes } from '../host/signInRoutes';
 import { ConsoleService } from '../ipc/ConsoleService';
 import { createLogger } from '../log/logger';
@@ -43,8 +44,13 @@ export async function bootstrap(opts: { argv: readonly string[]; rendererDir: st
   // The console service reads the running components, so it comes after start; its routes are
   // looked up per request, so mounting them now is safe.
   const service = new ConsoleService(core);
-  const consoleSocket = new ConsoleSocket(service, core.operatorAuth, logger.child({ component: 'console-socket' }));
-  mountSignInRoutes(core.http, core.operatorAuth, logger.child({ component: 'sign-in' }));
+  const hosts = new HostAllowlist({
+    listenHost: config.listen.host,
+    port: Number(new URL(url).port),
+    extraNames: [...config.console.allowedHosts, ...(config.media.announcedIp ? [config.media.announcedIp] : []), ...(config.gateway.publicBaseUrl ? [new URL(config.gateway.publicBaseUrl).hostname] : [])],
+  });
+  const consoleSocket = new ConsoleSocket(service, core.operatorAuth, logger.child({ component: 'console-socket' }), hosts);
+  mountSignInRoutes(core.http, core.operatorAuth, logger.child({ component: 'sign-in' }), hosts);
   core.http.upgrade('/console/ws', consoleSocket.handleUpgrade);
   // Console sockets close last, so operators watch every component stop.
   core.onFinalClose(() => {

@@ -355,7 +355,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     return [...this.apps.values()].map(({ config: a, noticeSignType, noticeMethods: nm }) => ({
       appId: a.appId,
       callbackUrl: a.callbackUrl,
-      md5Key: { set: !!a.md5Key, hint: a.md5Key ? `${a.md5Key.slice(0, 2)}…(${a.md5Key.length} chars)` : '' },
+      md5Key: { set: !!a.md5Key, hint: a.md5Key ? `${a.md5Key.length} chars` : '' },
       rsaPublicKey: {
         set: !!a.rsaPublicKeyPem,
         sha256: a.rsaPublicKeyPem ? createHash('sha256').update(loadPublicKey(a.rsaPublicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex') : null,

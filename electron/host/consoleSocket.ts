@@ -1,6 +1,6 @@
 /**
  * The console IPC contract over a WebSocket (`/console/ws`) for the web host. The upgrade needs
- * a valid operator session cookie and a same-origin Origin header; after that the socket speaks
+ * an allowed Host, this host's exact origin (hostAllowlist.ts) and a valid operator session cookie; after that the socket speaks
  * `{id, call, args}` → `{id, ok, value | error}` and receives `{event, payload}` pushes.
  */
 import type { IncomingMessage } from 'node:http';
@@ -12,6 +12,7 @@ import { eventNames, isCallName } from '../../shared/ipc/contract';
 import type { OperatorAuth } from '../auth/OperatorAuth';
 import { parseCookies } from '../http/httpUtil';
 import type { ConsoleService } from '../ipc/ConsoleService';
+import type { HostAllowlist } from './hostAllowlist';
 import { SESSION_COOKIE } from './signInRoutes';
 
 const MAX_CONSOLE_FRAME = 256 * 1024;
@@ -23,18 +24,19 @@ export class ConsoleSocket {
     private readonly service: ConsoleService,
     private readonly auth: OperatorAuth,
     private readonly logger: Logger,
+    private readonly hosts: HostAllowlist,
   ) {}
 
   handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (!this.hosts.allows(req)) {
+      this.logger.warn({ host: req.headers.host, origin: req.headers.origin }, 'console socket refused: host or origin not allowed');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     const session = this.auth.sessionFor(token);
     if (!session) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    if (!isSameOrigin(req)) {
-      this.logger.warn({ origin: req.headers.origin }, 'console socket refused: cross-origin');
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws, session.username, token!));
@@ -46,8 +48,10 @@ export class ConsoleSocket {
     };
     const unsubs = eventNames.map((event) => this.service.events.on(event, (payload) => send({ event, payload })));
     ws.on('message', async (data, isBinary) => {
-      // A signed-out or expired session ends the socket at its next call.
-      if (!this.auth.sessionFor(token)) {
+      // A signed-out, expired or disabled session ends the socket at its next call; the role is
+      // read per call so a changed role applies at once.
+      const live = this.auth.sessionFor(token);
+      if (!live) {
         ws.close(4401, 'session ended');
         return;
       }
@@ -65,7 +69,7 @@ export class ConsoleSocket {
         send({ id, ok: false, error: { code: Codes.NOT_FOUND, message: `unknown call ${String(msg.call)}` } });
         return;
       }
-      const result = await this.service.call(msg.call, msg.args, { operator, shell: 'web' });
+      const result = await this.service.call(msg.call, msg.args, { operator, shell: 'web', role: live.role });
       send({ id, ...result });
     });
     ws.on('close', () => unsubs.forEach((u) => u()));
@@ -75,15 +79,5 @@ export class ConsoleSocket {
   close(): void {
     for (const client of this.wss.clients) client.close(1001, 'server stopping');
     this.wss.close();
-  }
-}
-
-function isSameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true; // non-browser clients send none; the session cookie still applies
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
   }
 }

@@ -18,6 +18,12 @@ async function main(): Promise<void> {
       process.stderr.write(`anychat-console: invalid configuration: ${err.message}\n`);
       process.exit(2);
     }
+    const inUse = addressInUse(err);
+    if (inUse) {
+      // One line with the fix, not a stack: the usual cause is another host already running.
+      process.stderr.write(`anychat-console: ${inUse} is already in use (is another AnyChat host running?). Stop it, or start on another port: --port N (or "listen": {"port": N} in the config).\n`);
+      process.exit(1);
+    }
     process.stderr.write(`anychat-console: failed to start: ${(err as Error).stack ?? err}\n`);
     process.exit(1);
   }
@@ -36,6 +42,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** "127.0.0.1:8600" when `err` (or its cause) is EADDRINUSE, else null. */
+function addressInUse(err: unknown): string | null {
+  for (let e = err as { code?: string; address?: string; port?: number; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === 'EADDRINUSE') return e.port !== undefined ? `${e.address ?? 'the address'}:${e.port}` : 'the listening address';
+  }
+  return null;
 }
 
 void main();

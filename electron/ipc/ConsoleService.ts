@@ -9,7 +9,9 @@ import type { CallArgs, CallName, CallResult, ConsoleEvents } from '../../shared
 import { callArgSchemas } from '../../shared/ipc/validators';
 import type { Result } from '../../shared/result';
 import { ConsoleFeeds } from '../console/ConsoleFeeds';
-import { BanBook } from '../console/toView';
+import { BanBook, banBookMigrations } from '../console/banBook';
+import { UserHistory, userHistoryMigrations } from '../console/userHistory';
+import { runMigrations } from '../store/Database';
 import { callsHandlers } from '../console/handlers/callsHandlers';
 import { gatewayHandlers } from '../console/handlers/gatewayHandlers';
 import { observabilityHandlers } from '../console/handlers/observabilityHandlers';
@@ -20,6 +22,8 @@ import { StatsTicker } from '../console/StatsTicker';
 import { roomsHandlers, type RoomMediaView } from '../console/handlers/roomsHandlers';
 import type { CallerContext, Handler, HandlerDeps, HandlerMap } from '../console/handlers/types';
 import { usersHandlers } from '../console/handlers/usersHandlers';
+import { operatorsHandlers } from '../console/handlers/operatorsHandlers';
+import { mayCall, requiredRole } from '../../shared/ipc/roles';
 import type { Core } from '../core/Core';
 import { TypedEmitter } from '../core/TypedEmitter';
 import { SDK_VERSION } from '../core/version';
@@ -32,17 +36,44 @@ export class ConsoleService {
   private readonly feeds: ConsoleFeeds;
   private readonly stats: StatsTicker;
   private readonly previews: PreviewSessions | null;
+  private readonly unsubs: (() => void)[] = [];
   private readonly stopAlerts: () => void;
 
   constructor(
     private readonly core: Core,
   ) {
+    // Names go into the audit entry when it is written, so it reads in names even after the user has left.
+    let nameParams = (params: Record<string, unknown>) => params;
     const deps: HandlerDeps = {
       core,
-      audited: (caller, action, target, params, fn) => core.audit.run(caller.operator, action, target, params, fn),
+      audited: (caller, action, target, params, fn) => core.audit.run(caller.operator, action, target, nameParams(params), fn),
     };
     const active = new ActiveRecordings(deps, this.events);
-    const bans = new BanBook(() => core.components.sdk);
+    // The console's own tables (login history, ban details) live in the core's store.
+    runMigrations(core.db, [...userHistoryMigrations, ...banBookMigrations], core.logger);
+    const history = new UserHistory(core.db);
+    nameParams = (params) => {
+      const out = { ...params };
+      if (typeof params.userId === 'number') {
+        const u = core.components.sdk.getOnlineUser(params.userId);
+        const seen = u ? null : history.get(params.userId);
+        const nick = u?.nickName ?? seen?.nickName;
+        const name = u?.userName ?? seen?.userName;
+        if (nick || name) out.userName = nick || name;
+      }
+      if (typeof params.roomId === 'number' && params.roomId > 0) {
+        const roomName = core.components.business.listRooms().find((r) => r.roomId === params.roomId)?.name || core.components.sdk.getRoom(params.roomId)?.roomName;
+        if (roomName) out.roomName = roomName;
+      }
+      return out;
+    };
+    const bans = new BanBook(core.db, () => core.components.sdk, history);
+    core.components.sdk.loginBanCheck = (login) => bans.banFor(login);
+    const chatName = (userId: number) => {
+      const u = core.components.sdk.getOnlineUser(userId);
+      const seen = u ? null : history.get(userId);
+      return u?.nickName || u?.userName || seen?.nickName || seen?.userName || '';
+    };
     const { sdk, business, platform, media, signaling } = core.components;
     const rooms = signaling.roomMedia;
     const roomMedia: RoomMediaView = {
@@ -74,6 +105,7 @@ export class ConsoleService {
           version: SDK_VERSION,
           shell: caller.shell,
           operator: caller.operator,
+          role: roleOf(caller),
           startedAt: core.startedAt,
           sdkVersion: SDK_VERSION,
         }),
@@ -83,14 +115,16 @@ export class ConsoleService {
       } satisfies HandlerMap,
       recordingsHandlers(deps, active),
       this.previews ? previewHandlers(this.previews) : {},
-      usersHandlers(deps, bans),
-      roomsHandlers(deps, roomMedia),
+      usersHandlers(deps, bans, history),
+      roomsHandlers(deps, roomMedia, chatName, (roomId) => core.config.rooms.chatLog || business.chatHistory({ roomId, limit: 1 }).length > 0),
       callsHandlers(deps),
       gatewayHandlers(deps),
       observabilityHandlers(deps),
+      operatorsHandlers(deps, core.operatorAuth),
     );
     this.stopAlerts = core.components.observability.on('alert', (a) => this.events.emit('alerts:raised', a));
-    this.feeds = new ConsoleFeeds(core, this.events, bans);
+    this.unsubs.push(core.operatorAuth.on('changed', (e) => this.events.emit('operators:changed', e)));
+    this.feeds = new ConsoleFeeds(core, this.events, bans, history, chatName);
   }
 
   /** Validates the arguments, runs the handler and wraps the outcome in the wire envelope. */
@@ -99,6 +133,12 @@ export class ConsoleService {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return { ok: false, error: { code: Codes.BAD_REQUEST, message: `${name}: ${issue.path.join('.') || 'args'}: ${issue.message}` } };
+    }
+    // Roles are enforced here, for every transport, before any handler runs.
+    const role = roleOf(caller);
+    if (!mayCall(role, name)) {
+      this.core.logger.warn({ call: name, operator: caller.operator, role }, 'console call refused: role');
+      return { ok: false, error: { code: Codes.FORBIDDEN, message: `${name} needs the ${requiredRole(name)} role; ${caller.operator} is ${role}` } };
     }
     const handler = this.handlers[name] as Handler<K> | undefined;
     if (!handler) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name} is not available in this build` } };
@@ -112,10 +152,16 @@ export class ConsoleService {
   }
 
   close(): void {
+    this.unsubs.forEach((u) => u());
     this.stopAlerts();
     this.stats.stop();
     this.previews?.closeAll();
     this.feeds.close();
     this.events.removeAllListeners();
   }
+}
+
+/** The Electron app's local operator (no role on its context) is an admin. */
+function roleOf(caller: CallerContext) {
+  return caller.role ?? 'admin';
 }

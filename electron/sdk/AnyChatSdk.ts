@@ -93,6 +93,11 @@ export class AnyChatSdk {
   /** @internal */ readonly sessions = new Map<number, Session>();
   /** @internal */ readonly rooms = new Map<number, Room>();
   /** @internal */ readonly roomNames = new Map<string, number>();
+  /**
+   * Bans that hold beyond a user id (the console's guest-name and address bans): asked at every
+   * login after the id's own ban; a non-null answer refuses the login as banned.
+   */
+  loginBanCheck: ((login: { userId: number; userName: string; guest: boolean; ip: string }) => { until: number; reason: string } | null) | null = null;
   /** @internal */ readonly hooks: Partial<SdkHooks> = {};
   /** @internal */ readonly clientMethods = new Map<string, ClientMethodHandler>();
   /** @internal */ media: MediaControl | null = null;
@@ -434,7 +439,7 @@ export class AnyChatSdk {
     }
     const s = this.sessions.get(userId);
     if (!s) return false;
-    s.link.push('kicked', { errorCode: Codes.LOGOUT_KICKED, ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}) });
+    s.link.push('kicked', { errorCode: Codes.LOGOUT_KICKED, ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}), ...(opts.reason ? { reason: opts.reason } : {}) });
     await this.endSession(s, Codes.LOGOUT_KICKED);
     s.link.close(4211, 'kicked');
     return true;

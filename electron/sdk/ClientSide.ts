@@ -62,7 +62,7 @@ export class ClientSide {
         userLevel = r.userLevel ?? 0;
         if (r.nickName) nickName = r.nickName;
       }
-      const ban = this.sdk.store.activeBan(userId);
+      const ban = this.sdk.store.activeBan(userId) ?? this.sdk.loginBanCheck?.({ userId, userName: d.userName, guest, ip: st.link.ip }) ?? null;
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
       // Loop: while the old session is being kicked (async), another login may have won the race.
       while (this.sdk.sessions.has(userId)) {

@@ -44,9 +44,10 @@ describe('application menu', () => {
   it('Ctrl/Cmd+1… pick the console screens in nav order', () => {
     const o = options();
     const go = flatten(appMenuTemplate(o)).filter((i) => /^CmdOrCtrl\+\d$/.test(String(i.accelerator)));
-    expect(go.map((i) => i.accelerator)).toEqual(consoleScreens.map((_, n) => `CmdOrCtrl+${n + 1}`));
+    const firstNine = consoleScreens.slice(0, 9);
+    expect(go.map((i) => i.accelerator)).toEqual(firstNine.map((_, n) => `CmdOrCtrl+${n + 1}`));
     go.forEach(click);
-    expect(o.calls).toEqual(consoleScreens.map((s) => `navigate:${s}`));
+    expect(o.calls).toEqual(firstNine.map((s) => `navigate:${s}`));
   });
 
   it('Help has About and the log file; Quit goes through the app (confirmation), not the bare role', () => {

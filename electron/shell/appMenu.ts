@@ -29,6 +29,7 @@ export const screenLabels: Record<ConsoleScreen, string> = {
   queues: 'Queues',
   history: 'History',
   audit: 'Audit log',
+  operators: 'Operators',
 };
 
 export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[] {
@@ -66,9 +67,10 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
   });
   menus.push({
     label: '&Go',
-    submenu: consoleScreens.slice(0, 9).map((screen, i) => ({
+    // Every screen is listed; the first nine get Ctrl/Cmd+1…9.
+    submenu: consoleScreens.map((screen, i) => ({
       label: screenLabels[screen],
-      accelerator: `CmdOrCtrl+${i + 1}`,
+      ...(i < 9 ? { accelerator: `CmdOrCtrl+${i + 1}` } : {}),
       click: () => o.navigate(screen),
     })),
   });

@@ -25,3 +25,15 @@ export async function currentSession(): Promise<string | null> {
 export async function signOut(): Promise<void> {
   await fetch('/console/api/signout', { method: 'POST', credentials: 'same-origin' });
 }
+
+/** Where the first admin password is, while it still stands (the sign-in page's first-run hint). */
+export async function firstRunHint(): Promise<string | null> {
+  try {
+    const res = await fetch('/console/api/first-run', { credentials: 'same-origin' });
+    if (!res.ok) return null;
+    const body = (await res.json()) as { value?: { initialPasswordFile: string | null } };
+    return body.value?.initialPasswordFile ?? null;
+  } catch {
+    return null;
+  }
+}

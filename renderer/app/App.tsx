@@ -10,10 +10,12 @@ import { DashboardScreen } from '../screens/Dashboard/DashboardScreen';
 import { RecordingsScreen } from '../screens/Recordings/RecordingsScreen';
 import { RoomsScreen } from '../screens/Rooms/RoomsScreen';
 import { UsersScreen } from '../screens/Users/UsersScreen';
+import { OperatorsScreen } from '../screens/Operators/OperatorsScreen';
 import { SignInScreen } from '../screens/SignIn/SignInScreen';
 import { useConsoleStore } from '../state/store';
 import type { Page } from '../state/uiSlice';
 import { connectOnLoad, detachClient } from './connect';
+import { ConnectionLostBanner } from './shell/ConnectionLostBanner';
 import { NavBar } from './shell/NavBar';
 import { NoticeBar } from './shell/NoticeBar';
 import { useHashRouting } from './useHashRouting';
@@ -39,6 +41,8 @@ function Screen({ page }: { page: Page }) {
       return <HistoryScreen />;
     case 'audit':
       return <AuditScreen />;
+    case 'operators':
+      return <OperatorsScreen />;
   }
 }
 
@@ -73,11 +77,7 @@ export function App() {
   return (
     <div className="shell">
       <NavBar onSignOut={shell === 'web' ? handleSignOut : undefined} />
-      {connection === 'lost' && (
-        <div role="alert" className="banner error">
-          {t('conn.lost', { reason: connectionError ?? '' })}
-        </div>
-      )}
+      {connection === 'lost' && <ConnectionLostBanner reason={connectionError} />}
       <NoticeBar />
       <main className="content" data-testid={`screen-${page}`}>
         <Screen page={page} />

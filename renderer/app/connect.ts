@@ -21,7 +21,8 @@ export const AUDIT_PAGE = 100;
 
 /** Which store action applies which event stream (actions are named after their events). */
 // 'alerts:raised' is followed by the bell itself (screens/Alerts), not the store.
-const eventActions: { [E in Exclude<EventName, 'preview:producers' | 'alerts:raised'>]: (s: ConsoleState, p: ConsoleEvents[E]) => void } = {
+// 'rooms:chat' is followed by the open room's chat panel (screens/Rooms/RoomChat.tsx).
+const eventActions: { [E in Exclude<EventName, 'preview:producers' | 'alerts:raised' | 'rooms:chat'>]: (s: ConsoleState, p: ConsoleEvents[E]) => void } = {
   'status:changed': (s, p) => s.componentStatusChanged(p),
   'users:changed': (s, p) => s.usersChanged(p),
   'rooms:changed': (s, p) => s.roomsChanged(p),
@@ -35,6 +36,7 @@ const eventActions: { [E in Exclude<EventName, 'preview:producers' | 'alerts:rai
   // These two carry no data: their actions re-read the snapshot (coalesced in the slice).
   'gateway:changed': (s, p) => void s.gatewayChanged(p),
   'queues:changed': (s, p) => void s.queuesChanged(p),
+  'operators:changed': (s, p) => s.operatorsChanged(p),
 };
 
 /** The snapshot domain each event stream belongs to (held until that snapshot is loaded). */
@@ -51,6 +53,7 @@ const eventDomain: Record<keyof typeof eventActions, SnapshotDomain> = {
   'stats:tick': 'dashboard',
   'gateway:changed': 'gateway',
   'queues:changed': 'queues',
+  'operators:changed': 'status',
 };
 
 type SnapshotDomain = 'status' | 'dashboard' | 'rooms' | 'users' | 'calls' | 'bans' | 'audit' | 'gateway' | 'queues';
@@ -69,11 +72,70 @@ export async function attachClient(client: ConsoleClient, operator: string): Pro
         events.push(eventDomain[name], () => (eventActions[name] as (s: ConsoleState, p: unknown) => void)(useConsoleStore.getState(), payload)),
       ),
     ),
-    client.onDisconnect((reason) => useConsoleStore.getState().connectionLost(reason)),
+    client.onDisconnect((reason) => {
+      useConsoleStore.getState().connectionLost(reason);
+      // The web console retries on its own (the host may be restarting); Electron's preload cannot drop.
+      if (client.shell === 'web') scheduleReconnect(0);
+    }),
     () => events.close(),
   ];
   useConsoleStore.getState().sessionStarted(operator, client);
+  const info = await client.call('app:info', {});
+  if (info.ok) useConsoleStore.getState().roleLoaded(info.value.role);
   await loadSnapshots(client, (domain) => events.release(domain));
+  void useConsoleStore.getState().operatorsChanged();
+}
+
+let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Backoff between reconnect attempts: 1 s, 2 s, 4 s, 8 s, then every 10 s, each ±20 %. */
+export function reconnectDelayMs(attempt: number): number {
+  const base = Math.min(10_000, 1000 * 2 ** attempt);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+function scheduleReconnect(attempt: number): void {
+  if (reconnectTimer) clearTimeout(reconnectTimer);
+  const delay = reconnectDelayMs(attempt);
+  useConsoleStore.getState().reconnectScheduled(Date.now() + delay, attempt);
+  reconnectTimer = setTimeout(() => {
+    reconnectTimer = null;
+    void reconnectOnce(attempt);
+  }, delay);
+}
+
+/**
+ * One attempt: the session must still be valid (sessions survive a host restart), then a new
+ * socket, and every snapshot is read again so the console shows the host's state after the gap.
+ */
+async function reconnectOnce(attempt: number): Promise<void> {
+  if (useConsoleStore.getState().connection !== 'lost') return;
+  let operator: string | null;
+  try {
+    operator = await currentSession();
+  } catch {
+    scheduleReconnect(attempt + 1); // host still down
+    return;
+  }
+  if (useConsoleStore.getState().connection !== 'lost') return;
+  if (!operator) {
+    detachClient(); // the session ended (signed out elsewhere, expired, disabled): sign in again
+    return;
+  }
+  try {
+    await attachClient(await webSocketClient(), operator);
+  } catch {
+    scheduleReconnect(attempt + 1);
+  }
+}
+
+/** Retry now (the banner's button); resets the backoff. */
+export function reconnectNow(): void {
+  if (useConsoleStore.getState().connection !== 'lost') return;
+  if (reconnectTimer) clearTimeout(reconnectTimer);
+  reconnectTimer = null;
+  useConsoleStore.getState().reconnectScheduled(Date.now(), 0);
+  void reconnectOnce(0);
 }
 
 /**
@@ -122,6 +184,8 @@ export async function connectWeb(operator: string): Promise<void> {
 }
 
 export function detachClient(): void {
+  if (reconnectTimer) clearTimeout(reconnectTimer);
+  reconnectTimer = null;
   unsubscribe.forEach((u) => u());
   unsubscribe = [];
   batcher = null;

@@ -25,17 +25,32 @@ export function formatBytes(bytes: number | null): string {
   return `${bytes} B`;
 }
 
+// Intl formatters are costly to build (toLocaleString builds one per call): one per language and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(language: string, style: 'full' | 'time' | 'short'): Intl.DateTimeFormat {
+  const key = `${language}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      style === 'full'
+        ? { hour12: false, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' }
+        : style === 'time'
+          ? { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' }
+          : { hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' };
+    f = new Intl.DateTimeFormat(language, opts);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatTime(epochMs: number, language: string): string {
-  return new Date(epochMs).toLocaleString(language, { hour12: false });
+  return formatter(language, 'full').format(epochMs);
 }
 
 /** Time of day for today, date and time otherwise (compact table cells). */
 export function formatShortTime(epochMs: number, language: string, now = Date.now()): string {
-  const d = new Date(epochMs);
-  const sameDay = new Date(now).toDateString() === d.toDateString();
-  return sameDay
-    ? d.toLocaleTimeString(language, { hour12: false })
-    : d.toLocaleString(language, { hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const sameDay = new Date(now).toDateString() === new Date(epochMs).toDateString();
+  return formatter(language, sameDay ? 'time' : 'short').format(epochMs);
 }
 
 /** UTF-8 byte length without TextEncoder allocations per keystroke being a concern. */

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { CallArgs, CallName, CallResult } from '../../shared/ipc/contract';
 import { useT } from '../i18n/useT';
+import { codeMeaning } from './meaning';
 import { useConsoleStore } from '../state/store';
 
 /**
@@ -20,7 +21,9 @@ export function useConsoleCall() {
       try {
         const r = await client.call(name, args);
         if (!r.ok) {
-          const text = t('common.error', { code: r.error.code, message: r.error.message });
+          // The code's meaning too: "error 900404: user 1004 has already left (not found (or already gone))".
+          const meaning = codeMeaning(r.error.code);
+          const text = t('common.error', { code: r.error.code, message: meaning ? `${r.error.message} (${meaning})` : r.error.message });
           setError(text);
           noticeShown('error', text);
           return null;

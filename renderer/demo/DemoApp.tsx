@@ -54,6 +54,8 @@ export function DemoApp() {
   const [local, setLocal] = useState<MediaStream | null>(null);
   const [mic, setMic] = useState<MicState | null>(null);
   const [micMuted, setMicMuted] = useState(false);
+  // What an operator muted (the server pauses it; `mediaMuted` tells us).
+  const [operatorMuted, setOperatorMuted] = useState<{ audio: boolean; video: boolean }>({ audio: false, video: false });
   const [mode, setMode] = useState<MediaMode>('room');
   const [call, setCall] = useState<CallView>({ state: 'idle' });
   const callRef = useRef<CallView>(call);
@@ -228,7 +230,8 @@ export function DemoApp() {
         addLine({ from: nameOf(m.srcUserId), to: m.targetUserId === -1 ? 'everyone' : nameOf(m.targetUserId), secret: m.secret, text: m.text }),
       );
       c.on('videoCallEvent', (ev) => onCallEvent(c, ev));
-      c.on('kicked', (k) => setStatus(`kicked by the server (${k.errorCode})`));
+      c.on('mediaMuted', (m) => setOperatorMuted((prev) => ({ ...prev, [m.kind]: m.muted })));
+      c.on('kicked', (k) => setStatus(`kicked by the server (${k.errorCode})${k.reason ? `: ${k.reason}` : ''}`));
       c.on('close', (ev) => {
         leftRoom();
         setMe(null);
@@ -289,6 +292,15 @@ export function DemoApp() {
     <main className="demo">
       <h1>AnyChat demo client</h1>
       <p data-testid="status" role="status">{status}</p>
+      {(operatorMuted.audio || operatorMuted.video) && (
+        <p data-testid="operatorMuted" role="alert" data-audio={operatorMuted.audio} data-video={operatorMuted.video}>
+          {operatorMuted.audio && operatorMuted.video
+            ? 'An operator muted your microphone and stopped your camera.'
+            : operatorMuted.audio
+              ? 'An operator muted your microphone.'
+              : 'An operator stopped your camera.'}
+        </p>
+      )}
       {!me && (
         <form onSubmit={signIn} aria-label="sign in">
           <label>User name <input data-testid="userName" value={userName} onChange={(e) => setUserName(e.target.value)} required /></label>

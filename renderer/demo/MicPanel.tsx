@@ -18,7 +18,7 @@ export function MicPanel(props: {
       <p data-testid="mic" data-state={pos.state}>
         {describePosition(pos)}
       </p>
-      <ol data-testid="mic-seats" className="seats" start={0}>
+      <ol data-testid="mic-seats" className="seats">
         {(mic?.seats ?? []).map((s) => (
           <li key={s.seat} data-testid={`mic-seat-${s.seat}`} data-user-id={s.userId ?? ''} data-locked={String(s.locked)}>
             {s.userId ? `${nameOf(s.userId)} (${s.userId})` : s.locked ? 'locked' : 'empty'}

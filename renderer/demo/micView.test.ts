@@ -25,7 +25,8 @@ describe('micView', () => {
   });
 
   it('describes the position for the panel', () => {
-    expect(describePosition({ state: 'seated', seat: 0 })).toBe('on seat 0');
+    // Seat 0 on the wire is seat 1 for people (console, audit log, demo page alike).
+    expect(describePosition({ state: 'seated', seat: 0 })).toBe('on seat 1');
     expect(describePosition({ state: 'queued', position: 1 })).toBe('queued #1');
     expect(describePosition({ state: 'none' })).toBe('not on the mic');
   });

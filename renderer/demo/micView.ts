@@ -1,4 +1,7 @@
-/** Pure helpers over a `micState` (seats numbered from 0, queue positions from 1). */
+/**
+ * Pure helpers over a `micState`. The wire numbers seats from 0; people see seats numbered from 1,
+ * as in the console and its audit log (queue positions from 1 too).
+ */
 import type { MicState } from '../../shared/client';
 
 /** The users on a seat now. */
@@ -17,7 +20,7 @@ export function micPosition(m: MicState | null, userId: number): MicPosition {
 }
 
 export function describePosition(p: MicPosition): string {
-  if (p.state === 'seated') return `on seat ${p.seat}`;
+  if (p.state === 'seated') return `on seat ${p.seat + 1}`;
   if (p.state === 'queued') return `queued #${p.position}`;
   return 'not on the mic';
 }

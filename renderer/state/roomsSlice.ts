@@ -13,6 +13,8 @@ export type RoomProducer = RoomDetail['producers'][number];
 export interface RoomsSlice {
   rooms: Map<number, RoomSummary>;
   roomsVersion: number;
+  /** Bumps only when a room appears or ends (pickers of rooms need no re-render when a count changes). */
+  roomSetVersion: number;
   members: Map<number, RoomMember[]>;
   membersVersion: number;
   producers: Map<number, RoomProducer[]>;
@@ -27,14 +29,17 @@ export interface RoomsSlice {
 export const createRoomsSlice: StateCreator<ConsoleState, [], [], RoomsSlice> = (set) => ({
   rooms: new Map(),
   roomsVersion: 0,
+  roomSetVersion: 0,
   members: new Map(),
   membersVersion: 0,
   producers: new Map(),
   producersVersion: 0,
-  roomsSnapshotLoaded: (list) => set((s) => ({ rooms: new Map(list.map((r) => [r.roomId, r])), roomsVersion: s.roomsVersion + 1 })),
+  roomsSnapshotLoaded: (list) =>
+    set((s) => ({ rooms: new Map(list.map((r) => [r.roomId, r])), roomsVersion: s.roomsVersion + 1, roomSetVersion: s.roomSetVersion + 1 })),
   roomsChanged: (change) =>
     set((s) => {
       const { removed, ...room } = change;
+      const setChanged = removed ? s.rooms.has(room.roomId) : !s.rooms.has(room.roomId);
       if (removed) {
         s.rooms.delete(room.roomId);
         s.members.delete(room.roomId);
@@ -43,7 +48,11 @@ export const createRoomsSlice: StateCreator<ConsoleState, [], [], RoomsSlice> = 
       } else {
         s.rooms.set(room.roomId, room);
       }
-      return { roomsVersion: s.roomsVersion + 1, ...(removed ? { membersVersion: s.membersVersion + 1, micsVersion: s.micsVersion + 1 } : {}) };
+      return {
+        roomsVersion: s.roomsVersion + 1,
+        ...(setChanged ? { roomSetVersion: s.roomSetVersion + 1 } : {}),
+        ...(removed ? { membersVersion: s.membersVersion + 1, micsVersion: s.micsVersion + 1 } : {}),
+      };
     }),
   roomsMembers: ({ roomId, users }) =>
     set((s) => {
@@ -53,6 +62,7 @@ export const createRoomsSlice: StateCreator<ConsoleState, [], [], RoomsSlice> = 
   roomDetailLoaded: (detail) =>
     set((s) => {
       const id = detail.room.roomId;
+      const added = !s.rooms.has(id);
       s.rooms.set(id, detail.room);
       s.members.set(id, detail.users);
       s.producers.set(id, detail.producers);
@@ -61,6 +71,7 @@ export const createRoomsSlice: StateCreator<ConsoleState, [], [], RoomsSlice> = 
       return {
         activeRecordingsVersion: s.activeRecordingsVersion + 1,
         roomsVersion: s.roomsVersion + 1,
+        ...(added ? { roomSetVersion: s.roomSetVersion + 1 } : {}),
         membersVersion: s.membersVersion + 1,
         producersVersion: s.producersVersion + 1,
         micsVersion: s.micsVersion + 1,

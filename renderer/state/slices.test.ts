@@ -78,6 +78,15 @@ describe('users slice', () => {
     expect(filterUserIds(users, { ...emptyUserFilter, agent: 'not-agent', guest: 'registered' })).toEqual([1, 4]);
     expect(filterUserIds(users, { ...emptyUserFilter, text: '10.0.0' })).toEqual([4]);
   });
+
+  it('keeps user ids in ascending order as users come and go', () => {
+    const store = createConsoleStore();
+    const u = (userId: number) => ({ userId, userName: `u${userId}`, nickName: '', level: 0, roomId: null, role: null, loginAt: 0, address: '', flags: 0, guest: false });
+    store.getState().usersSnapshotLoaded([u(5), u(1), u(9)]);
+    store.getState().usersChanged({ upserted: [u(7), u(3), u(5)], removed: [9, 42] });
+    expect(store.getState().userIds).toEqual([1, 3, 5, 7]);
+    expect(filterUserIds(store.getState().users, emptyUserFilter, store.getState().userIds)).toEqual([1, 3, 5, 7]);
+  });
 });
 
 describe('rooms and mics slices', () => {
@@ -230,7 +239,7 @@ describe('recordings, calls, bans and audit slices', () => {
 
   it('bans:changed replaces the set', () => {
     const store = createConsoleStore();
-    const ban = { userId: 1, userName: 'a', until: 10, reason: 'spam', by: 'admin', createdAt: 1 };
+    const ban = { userId: 1, userName: 'a', nickName: 'A', until: 10, reason: 'spam', by: 'admin', createdAt: 1, address: '10.0.0.1', byAddress: false, guest: false };
     store.getState().bansChanged({ bans: [ban] });
     expect(store.getState().bans.get(1)?.reason).toBe('spam');
     store.getState().bansChanged({ bans: [] });

@@ -23,6 +23,7 @@
  *   bans        bans: Map<userId, BanEntry>, bansVersion
  *   audit       audit: Map<id, AuditEntry>, auditIds (newest first), auditHasMore
  *   gateway     gateway: GatewaySnapshot | null (overview, dead notices, delivery log), deliveryLogAppId
+ *   operators   operatorSessions (who is signed in), operatorAccounts (admins only)
  *   queues      queueAreas, queueList: Map<objectguid, queue + waiting>, queueAgents: Map<userId, agent>,
  *               queueSkills, queueGroups, queueUserObjects, queuesVersion
  *
@@ -42,6 +43,7 @@ import { createBansSlice, type BansSlice } from './bansSlice';
 import { createGatewaySlice, type GatewaySlice } from './gatewaySlice';
 import { createCallsSlice, type CallsSlice } from './callsSlice';
 import { createMicsSlice, type MicsSlice } from './micsSlice';
+import { createOperatorsSlice, type OperatorsSlice } from './operatorsSlice';
 import { createQueuesSlice, type QueuesSlice } from './queuesSlice';
 import { createRecordingsSlice, type RecordingsSlice } from './recordingsSlice';
 import { createRoomsSlice, type RoomsSlice } from './roomsSlice';
@@ -63,7 +65,8 @@ export type ConsoleState = StatusSlice &
   BansSlice &
   AuditSlice &
   GatewaySlice &
-  QueuesSlice;
+  QueuesSlice &
+  OperatorsSlice;
 
 /** Builds a fresh store (tests build their own; the app uses `useConsoleStore`). */
 export function createConsoleStore() {
@@ -81,6 +84,7 @@ export function createConsoleStore() {
     ...createAuditSlice(...a),
     ...createGatewaySlice(...a),
     ...createQueuesSlice(...a),
+    ...createOperatorsSlice(...a),
   }));
 }
 

@@ -17,7 +17,9 @@ function initialLanguage(): Language {
   } catch {
     /* storage unavailable */
   }
-  return 'en';
+  // No choice saved yet: follow the browser's language.
+  const browser = typeof navigator !== 'undefined' ? (navigator.languages?.[0] ?? navigator.language ?? '') : '';
+  return /^zh\b/i.test(browser) ? 'zh-CN' : 'en';
 }
 
 /** `#/rooms/42` → page rooms, room 42. */

@@ -9,6 +9,8 @@ import type { ConsoleState } from './store';
  */
 export interface UsersSlice {
   users: Map<number, OnlineUser>;
+  /** Every user id, ascending, kept in order as users come and go (so a render never sorts 5,000 ids). */
+  userIds: number[];
   usersVersion: number;
   usersSnapshotLoaded(list: OnlineUser[]): void;
   usersChanged(delta: UsersDelta): void;
@@ -16,17 +18,47 @@ export interface UsersSlice {
 
 export const createUsersSlice: StateCreator<ConsoleState, [], [], UsersSlice> = (set) => ({
   users: new Map(),
+  userIds: [],
   usersVersion: 0,
   usersSnapshotLoaded: (list) =>
-    set((s) => ({ users: new Map(list.map((u) => [u.userId, u])), usersVersion: s.usersVersion + 1 })),
+    set((s) => {
+      const users = new Map(list.map((u) => [u.userId, u]));
+      return { users, userIds: [...users.keys()].sort((a, b) => a - b), usersVersion: s.usersVersion + 1 };
+    }),
   usersChanged: (delta) =>
     set((s) => {
       if (delta.upserted.length === 0 && delta.removed.length === 0) return {};
-      for (const id of delta.removed) s.users.delete(id);
-      for (const u of delta.upserted) s.users.set(u.userId, u);
+      for (const id of delta.removed) {
+        if (s.users.delete(id)) removeSorted(s.userIds, id);
+      }
+      for (const u of delta.upserted) {
+        if (!s.users.has(u.userId)) insertSorted(s.userIds, u.userId);
+        s.users.set(u.userId, u);
+      }
       return { usersVersion: s.usersVersion + 1 };
     }),
 });
+
+/** Index of the first element ≥ id in an ascending array. */
+function lowerBound(ids: number[], id: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(ids: number[], id: number): void {
+  ids.splice(lowerBound(ids, id), 0, id);
+}
+
+function removeSorted(ids: number[], id: number): void {
+  const i = lowerBound(ids, id);
+  if (ids[i] === id) ids.splice(i, 1);
+}
 
 export interface UserFilter {
   text: string;
@@ -51,16 +83,24 @@ function searchKey(u: OnlineUser): string {
   return key;
 }
 
-/** Ids of the users matching a filter, sorted by id. O(users); call it from a memo keyed on usersVersion. */
-export function filterUserIds(users: Map<number, OnlineUser>, f: UserFilter): number[] {
+/**
+ * Ids of the users matching a filter, ascending. `sortedIds` (the slice's `userIds`) is walked in
+ * order, so nothing is sorted here; with no filter it is a plain copy. O(users); call it from a
+ * memo keyed on usersVersion.
+ */
+export function filterUserIds(users: Map<number, OnlineUser>, f: UserFilter, sortedIds?: readonly number[]): number[] {
   const text = f.text.trim().toLowerCase();
+  const order = sortedIds ?? [...users.keys()].sort((a, b) => a - b);
+  if (!text && f.roomId === null && f.guest === 'any' && f.agent === 'any') return order.slice();
   const ids: number[] = [];
-  for (const u of users.values()) {
+  for (const id of order) {
+    const u = users.get(id);
+    if (!u) continue;
     if (f.roomId !== null && (f.roomId === -1 ? u.roomId !== null : u.roomId !== f.roomId)) continue;
     if (f.guest !== 'any' && u.guest !== (f.guest === 'guest')) continue;
     if (f.agent !== 'any' && ((u.flags & AGENT_FLAG) !== 0) !== (f.agent === 'agent')) continue;
     if (text && !searchKey(u).includes(text)) continue;
     ids.push(u.userId);
   }
-  return ids.sort((a, b) => a - b);
+  return ids;
 }

@@ -6,6 +6,7 @@
  * Channel names follow `domain:verb` (calls) and `domain:event` (events).
  */
 import type { ComponentStatus } from '../status';
+import type { OperatorRole } from './roles';
 import type {
   ActiveCall,
   AuditEntry,
@@ -17,7 +18,11 @@ import type {
   OutboxEntryView,
   QueuesView,
   MicStateView,
+  ChatLine,
   OnlineUser,
+  SeenUserView,
+  OperatorSessionView,
+  OperatorView,
   PreviewConsumer,
   PreviewTransport,
   RecordingEntry,
@@ -41,6 +46,8 @@ export interface AppInfo {
   /** 'electron' in the desktop shell, 'web' on the headless host. */
   shell: 'electron' | 'web';
   operator: string | null;
+  /** The signed-in operator's role (the Electron app's local operator is an admin). */
+  role: OperatorRole;
   startedAt: number;
   sdkVersion: string;
 }
@@ -67,7 +74,12 @@ export interface ConsoleCalls extends ObservabilityCalls {
   'users:list': { args: NoArgs; result: OnlineUser[] };
   'users:detail': { args: { userId: number }; result: UserDetail };
   /** Kick with confirmation in the UI; `banSeconds` > 0 also bans the user for that long. */
-  'users:kick': { args: { userId: number; banSeconds?: number; reason?: string }; result: Record<string, never> };
+  /** `kicked` is false when the user had already left (then only the ban, if any, was applied). */
+  'users:kick': { args: { userId: number; banSeconds?: number; reason?: string; banAddress?: boolean }; result: { kicked: boolean; banned: boolean } };
+  /** Users who have been online here (offline ones too), by id or a name/nickname fragment. */
+  'users:lookup': { args: { query: string }; result: SeenUserView[] };
+  /** Remote mute of a user's microphone (audio) or camera (video); the user is told (`mediaMuted`). */
+  'users:mute': { args: { userId: number; kind: 'audio' | 'video'; muted: boolean }; result: Record<string, never> };
   'users:sendMessage': { args: { userId: number; text: string }; result: Record<string, never> };
   /** SendBufToUser: custom buffer (base64, ≤ 1024 bytes decoded). */
   'users:sendBuffer': { args: { userId: number; dataBase64: string }; result: Record<string, never> };
@@ -112,6 +124,15 @@ export interface ConsoleCalls extends ObservabilityCalls {
   'preview:consume': { args: { previewId: string; producerId: string; rtpCapabilities: unknown }; result: PreviewConsumer };
   'preview:resume': { args: { previewId: string; consumerId: string }; result: Record<string, never> };
   'preview:close': { args: { previewId: string }; result: Record<string, never> };
+
+  /** A room's public chat, newest first (from the chat log when the room keeps one; else empty). */
+  'rooms:chat': { args: { roomId: number; beforeId?: number; limit?: number }; result: { lines: ChatLine[]; logged: boolean } };
+  'operators:list': { args: NoArgs; result: OperatorView[] };
+  'operators:add': { args: { username: string; password: string; role: OperatorRole }; result: OperatorView };
+  'operators:setDisabled': { args: { username: string; disabled: boolean }; result: Record<string, never> };
+  'operators:resetPassword': { args: { username: string; password: string }; result: Record<string, never> };
+  /** Who is signed in to the web console right now (any role may see it). */
+  'operators:sessions': { args: NoArgs; result: OperatorSessionView[] };
 }
 
 /** Main → renderer event streams: name → payload type. */
@@ -136,6 +157,10 @@ export interface ConsoleEvents extends ObservabilityEvents {
   'queues:changed': { reason: string };
   /** Producers of a previewed room came or went. */
   'preview:producers': { previewId: string; producers: { producerId: string; userId: number; kind: 'audio' | 'video' }[] };
+  /** Operators or their sessions changed (someone signed in or out, an account was added or disabled). */
+  'operators:changed': { reason: string };
+  /** A public chat line in a room, live. */
+  'rooms:chat': ChatLine;
 }
 
 export type CallName = keyof ConsoleCalls;
@@ -162,6 +187,8 @@ const callNameList = [
   'users:list',
   'users:detail',
   'users:kick',
+  'users:lookup',
+  'users:mute',
   'users:sendMessage',
   'users:sendBuffer',
   'users:broadcast',
@@ -190,6 +217,12 @@ const callNameList = [
   'preview:consume',
   'preview:resume',
   'preview:close',
+  'rooms:chat',
+  'operators:list',
+  'operators:add',
+  'operators:setDisabled',
+  'operators:resetPassword',
+  'operators:sessions',
   ...observabilityCallNames,
 ] as const;
 const eventNameList = [
@@ -206,6 +239,8 @@ const eventNameList = [
   'gateway:changed',
   'queues:changed',
   'preview:producers',
+  'operators:changed',
+  'rooms:chat',
   ...observabilityEventNames,
 ] as const;
 
@@ -217,7 +252,7 @@ export function isCallName(name: unknown): name is CallName {
 }
 
 /** The console's screens in menu order: the desktop shell's Ctrl/Cmd+1…9 pick them by position. */
-export const consoleScreens = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'history', 'audit'] as const;
+export const consoleScreens = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'history', 'audit', 'operators'] as const;
 export type ConsoleScreen = (typeof consoleScreens)[number];
 
 /** Desktop shell → renderer only (the application menu); the headless host never sends these. */

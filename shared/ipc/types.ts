@@ -28,6 +28,11 @@ export interface UserDetail {
   userName: string;
   nickName: string;
   level: number;
+  /** Current address when online, else the last one seen. */
+  address: string;
+  lastLoginAt: number | null;
+  /** When an offline user last left (null while online or never seen leaving). */
+  lastLogoutAt: number | null;
   info: Record<string, string>;
   friends: { userId: number; nickName: string; online: boolean; groupId: number | null }[];
   groups: { groupId: number; name: string }[];
@@ -37,10 +42,17 @@ export interface UserDetail {
 export interface BanEntry {
   userId: number;
   userName: string;
+  nickName: string;
   until: number;
   reason: string;
+  /** The operator who imposed it ('server' when not imposed from the console). */
   by: string;
   createdAt: number;
+  /** The user's last known address, and whether logins from it are banned too. */
+  address: string;
+  byAddress: boolean;
+  /** A guest ban holds by guest name (a guest gets a new id at each login). */
+  guest: boolean;
 }
 
 export interface RoomSummary {
@@ -81,7 +93,8 @@ export interface RoomDetail {
   room: RoomSummary;
   users: RoomMember[];
   mic: MicStateView;
-  producers: { producerId: string; userId: number; kind: 'audio' | 'video'; paused: boolean }[];
+  /** `operatorMuted`: an operator muted this kind for the user (users:mute). */
+  producers: { producerId: string; userId: number; kind: 'audio' | 'video'; paused: boolean; operatorMuted?: boolean }[];
   recordings: RecordingEntry[];
 }
 
@@ -264,6 +277,49 @@ export interface QueuesView {
   /** status: 0 not ready, 1 idle, 2 busy, 3 away. */
   agents: { userId: number; userName: string; status: number; areaGuid: string | null; servingUserId: number | null; statusSince: number; skillgroups: number[] }[];
   userObjects: { userId: number; flags: number; priority: number; skillgroups: number[]; queuegroups: number[] }[];
+}
+
+/** A console operator account (never its password). */
+export interface OperatorView {
+  username: string;
+  role: import('./roles').OperatorRole;
+  disabled: boolean;
+  /** 'config' (config file), 'console' (added by an admin), 'initial' (the auto-created admin). */
+  source: 'config' | 'console' | 'initial';
+  createdAt: number;
+}
+
+/** One signed-in web console session. */
+export interface OperatorSessionView {
+  username: string;
+  role: import('./roles').OperatorRole;
+  address: string;
+  signedInAt: number;
+  lastSeenAt: number;
+}
+
+/** A user who has been online on this host (from the console's login history). */
+export interface SeenUserView {
+  userId: number;
+  userName: string;
+  nickName: string;
+  address: string;
+  guest: boolean;
+  lastLoginAt: number;
+  lastLogoutAt: number | null;
+  online: boolean;
+}
+
+/** One public chat line of a room (console room view). Whispers are not shown to operators. */
+export interface ChatLine {
+  /** The chat log's id when the room keeps a log; null for a live line of a room without one. */
+  id: number | null;
+  roomId: number;
+  srcUserId: number;
+  /** Nickname (or user name) of the sender; '' when unknown (0 = the server). */
+  srcName: string;
+  text: string;
+  at: number;
 }
 
 /** A demo install's sample content (`demo:info`; null when the host runs without `--demo`). */

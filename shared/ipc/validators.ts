@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { CallName, ConsoleCalls } from './contract';
 import { observabilityArgSchemas } from './observability';
+import { roles } from './roles';
 
 const empty = z.object({}).strict();
 const id = z.number().int().min(1).max(2_147_483_647);
@@ -9,6 +10,8 @@ const roomId = z.number().int().min(1).max(2_147_483_647);
 const fileId = z.string().min(1).max(128);
 const previewId = z.string().min(1).max(64);
 const anyObject = z.record(z.string(), z.unknown());
+const operatorName = z.string().min(1).max(64).regex(/^[\w.@-]+$/, 'letters, digits, . _ @ - only');
+const operatorPassword = z.string().min(8, 'at least 8 characters').max(256);
 
 export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'], unknown> } = {
   ...observabilityArgSchemas,
@@ -26,7 +29,9 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'mic:setSeatCount': z.object({ roomId, count: z.number().int().min(0).max(64) }).strict(),
   'users:list': empty as z.ZodType<Record<string, never>>,
   'users:detail': z.object({ userId: id }).strict(),
-  'users:kick': z.object({ userId: id, banSeconds: z.number().int().min(0).max(365 * 86_400).optional(), reason: z.string().max(200).optional() }).strict(),
+  'users:kick': z.object({ userId: id, banSeconds: z.number().int().min(0).max(365 * 86_400).optional(), reason: z.string().max(200).optional(), banAddress: z.boolean().optional() }).strict(),
+  'users:lookup': z.object({ query: z.string().min(1).max(64) }).strict(),
+  'users:mute': z.object({ userId: id, kind: z.enum(['audio', 'video']), muted: z.boolean() }).strict(),
   'users:sendMessage': z.object({ userId: id, text: z.string().min(1).max(4000) }).strict(),
   'users:sendBuffer': z.object({ userId: id, dataBase64: z.string().min(1).max(1400) }).strict(),
   'users:broadcast': z.object({ roomId: z.number().int().min(-1).max(2_147_483_647), text: z.string().min(1).max(1000) }).strict(),
@@ -64,4 +69,10 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'preview:consume': z.object({ previewId, producerId: z.string().min(1).max(64), rtpCapabilities: anyObject }).strict(),
   'preview:resume': z.object({ previewId, consumerId: z.string().min(1).max(64) }).strict(),
   'preview:close': z.object({ previewId }).strict(),
+  'rooms:chat': z.object({ roomId, beforeId: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(500).optional() }).strict(),
+  'operators:list': empty as z.ZodType<Record<string, never>>,
+  'operators:add': z.object({ username: operatorName, password: operatorPassword, role: z.enum(roles) }).strict(),
+  'operators:setDisabled': z.object({ username: operatorName, disabled: z.boolean() }).strict(),
+  'operators:resetPassword': z.object({ username: operatorName, password: operatorPassword }).strict(),
+  'operators:sessions': empty as z.ZodType<Record<string, never>>,
 };

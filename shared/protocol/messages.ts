@@ -117,6 +117,8 @@ export interface Notifications {
   /** NIM custom_info of the room (createRoom `customInfo`), to each member as it enters. */
   roomCustomInfo: { roomId: number; customInfo: string };
   newProducer: { producerId: string; userId: number; kind: string };
+  /** An operator muted or unmuted this user's microphone (audio) or camera (video). */
+  mediaMuted: { kind: 'audio' | 'video'; muted: boolean; by: 'operator' };
   producerClosed: { producerId: string; userId: number; kind: string };
   /** A member paused (muted) / resumed one of its producers; not sent to that member. */
   producerPaused: { producerId: string; userId: number; kind: string };
@@ -125,7 +127,7 @@ export interface Notifications {
   networkQuality: { roomId: number; userId: number; quality: 0 | 1 | 2 | 3 | 4; lossRate: number; rttMs: number | null };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number; errorCode?: number };
-  kicked: { errorCode: number; banSeconds?: number };
+  kicked: { errorCode: number; banSeconds?: number; reason?: string };
   error: { code: number; message: string };
 }
 

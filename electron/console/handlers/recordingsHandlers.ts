@@ -35,7 +35,8 @@ export function recordingEntryOf(f: PlatformFile): RecordingEntry {
     roomId: null,
     fileName: f.fileName,
     flags: f.flags,
-    startedAt: f.createTime - f.recordSeconds * 1000,
+    // The file index stores the recording's start as createTime (already minus its duration).
+    startedAt: f.createTime,
     durationSeconds: f.recordSeconds,
     bytes: f.fileLength,
     state: 'finished',

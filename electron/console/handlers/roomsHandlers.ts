@@ -7,13 +7,21 @@ export interface RoomMediaView {
   recordingsOf(roomId: number): RoomDetail['recordings'];
 }
 
-export function roomsHandlers({ core, audited }: HandlerDeps, media: RoomMediaView): HandlerMap {
+export function roomsHandlers({ core, audited }: HandlerDeps, media: RoomMediaView, nameOf: (userId: number) => string, chatLogged: (roomId: number) => boolean): HandlerMap {
   const business = () => core.components.business;
   return {
     'rooms:list': () => business().listRooms(),
     'rooms:detail': ({ roomId }) => {
       const d = business().roomDetail(roomId);
       return { ...d, producers: media.producersOf(roomId), recordings: media.recordingsOf(roomId) };
+    },
+    // Public lines only: whispers stay between their two users.
+    'rooms:chat': ({ roomId, beforeId, limit }) => {
+      const lines = business()
+        .chatHistory({ roomId, beforeId, limit: limit ?? 100 })
+        .filter((e) => !e.secret)
+        .map((e) => ({ id: e.id, roomId: e.roomId, srcUserId: e.srcUserId, srcName: nameOf(e.srcUserId), text: e.text, at: e.at }));
+      return { lines, logged: chatLogged(roomId) };
     },
     'rooms:close': ({ roomId, reason }, caller) =>
       audited(caller, 'rooms:close', `room ${roomId}`, { roomId, reason: reason ?? '' }, async () => {

@@ -1,10 +1,13 @@
 /** What every console handler module gets: the running core and the caller's identity. */
 import type { CallArgs, CallName, CallResult } from '../../../shared/ipc/contract';
+import type { OperatorRole } from '../../../shared/ipc/roles';
 import type { Core } from '../../core/Core';
 
 export interface CallerContext {
   operator: string;
   shell: 'electron' | 'web';
+  /** The operator's role; absent means the Electron app's local operator, who is an admin. */
+  role?: OperatorRole;
 }
 
 export type Handler<K extends CallName> = (args: CallArgs<K>, caller: CallerContext) => Promise<CallResult<K>> | CallResult<K>;

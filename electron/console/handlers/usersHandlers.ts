@@ -1,11 +1,13 @@
 /** Users: the online list, detail, kick (with optional ban), bans, messages and buffers. */
 import { Codes, CodedError } from '../../../shared/codes';
 import type { UserDetail } from '../../../shared/ipc/types';
-import { userView, type BanBook } from '../toView';
+import type { BanBook } from '../banBook';
+import { userView } from '../toView';
+import type { UserHistory } from '../userHistory';
 import type { HandlerDeps, HandlerMap } from './types';
 
 
-export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook): HandlerMap {
+export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, history: UserHistory): HandlerMap {
   const sdk = () => core.components.sdk;
   const requireOnline = (userId: number) => {
     const u = sdk().getOnlineUser(userId);
@@ -17,13 +19,17 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook): Ha
     'users:detail': ({ userId }) => {
       const online = sdk().getOnlineUser(userId);
       const ban = sdk().listBans().find((b) => b.userId === userId);
-      if (!online && !ban) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
+      const seen = history.get(userId);
+      if (!online && !ban && !seen) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has never been online here`);
       const { friends, groups } = sdk().friendListOf(userId);
       const detail: UserDetail = {
         user: online ? userView(online) : null,
         userName: bans.nameOf(userId) ?? `user ${userId}`,
-        nickName: online?.nickName ?? '',
+        nickName: online?.nickName ?? seen?.nickName ?? '',
         level: online?.userLevel ?? 0,
+        address: online?.ip ?? seen?.address ?? '',
+        lastLoginAt: online?.loginAt ?? seen?.lastLoginAt ?? null,
+        lastLogoutAt: online ? null : (seen?.lastLogoutAt ?? null),
         info: {},
         friends: friends.map((f) => ({ userId: f.userId, nickName: f.nickName, online: f.online, groupId: f.groupId ?? null })),
         groups,
@@ -31,16 +37,26 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook): Ha
       };
       return detail;
     },
-    'users:kick': ({ userId, banSeconds, reason }, caller) =>
-      audited(caller, 'users:kick', `user ${userId}`, { userId, banSeconds: banSeconds ?? 0, reason: reason ?? '' }, async () => {
+    'users:kick': ({ userId, banSeconds, reason, banAddress }, caller) =>
+      audited(caller, 'users:kick', `user ${userId}`, { userId, banSeconds: banSeconds ?? 0, reason: reason ?? '', ...(banAddress ? { banAddress } : {}) }, async () => {
         const online = sdk().getOnlineUser(userId);
-        if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not online`);
-        if (online) bans.noteUser(userId, online.userName);
-        if (banSeconds) bans.noteBan(userId, caller.operator);
-        await sdk().kickUser(userId, { banSeconds, reason });
+        if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
+        if (banSeconds) bans.noteBan(userId, caller.operator, { byAddress: !!banAddress });
+        // The user may leave between the look-up and the kick: report what really happened.
+        const kicked = await sdk().kickUser(userId, { banSeconds, reason });
+        if (!kicked && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
+        return { kicked, banned: !!banSeconds };
+      }),
+    'users:mute': ({ userId, kind, muted }, caller) =>
+      audited(caller, muted ? 'users:mute' : 'users:unmute', `user ${userId}`, { userId, kind }, async () => {
+        requireOnline(userId);
+        const media = core.components.signaling.roomMedia;
+        if (!media) throw new CodedError(Codes.UNAVAILABLE, 'no media node');
+        if (!(await media.muteUser(userId, kind, muted))) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has no media in a room`);
         return {};
       }),
     'bans:list': () => bans.list(),
+    'users:lookup': ({ query }) => history.search(query).map((u) => ({ ...u, online: !!sdk().getOnlineUser(u.userId) })),
     'bans:lift': ({ userId }, caller) =>
       audited(caller, 'bans:lift', `user ${userId}`, { userId }, () => {
         if (!sdk().liftBan(userId)) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not banned`);

@@ -154,7 +154,7 @@ describe('gateway on the real SDK', () => {
     // Kick → the client gets 211, the backend gets userlogout_notify 211.
     const kicked = bob.next('kicked');
     expect(await gw('userinfo_ctrl', { userid: 1002, ctrlcode: 1, ctrlvalue: '' })).toMatchObject({ return_code: 'SUCCESS' });
-    expect(await kicked).toEqual({ errorCode: 211 });
+    expect(await kicked).toEqual({ errorCode: 211, reason: 'gateway userinfo_ctrl' }); // the kicked user is told why
     await until(() => notices('userlogout_notify').length === 1);
     expect(notices('userlogout_notify')[0]).toMatchObject({ userid: 1002, username: 'bob', errorcode: 211 });
     expect(rx.delivered.every((n) => n.signatureValid)).toBe(true);

@@ -106,7 +106,7 @@ describe('login / logout', () => {
     const kicked = b.next('kicked');
     const closed = b.next('close');
     expect(await h.sdk.kickUser(1002, { banSeconds: 60, reason: 'spam' })).toBe(true);
-    expect(await kicked).toEqual({ errorCode: 211, banSeconds: 60 });
+    expect(await kicked).toEqual({ errorCode: 211, banSeconds: 60, reason: 'spam' }); // the kicked user is told the reason
     await closed;
     expect(h.sdk.listBans().map((x) => [x.userId, x.reason])).toEqual([[1002, 'spam']]);
     const again = await h.connect();

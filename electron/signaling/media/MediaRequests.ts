@@ -20,6 +20,8 @@ interface Peer {
   transports: Map<string, PortTransport>;
   producers: Map<string, PortProducer>;
   consumers: Map<string, PortConsumer>;
+  /** Kinds an operator muted: their producers stay paused and the user cannot resume them. */
+  mutedByOperator: Set<'audio' | 'video'>;
 }
 
 export class MediaRequests implements MediaControl {
@@ -103,6 +105,8 @@ export class MediaRequests implements MediaControl {
           this.sdk.pushToRoom(peer.roomId, 'producerClosed', { producerId: p.id, userId: peer.userId, kind: p.kind });
           this.producersChanged(peer.roomId);
         });
+        // A new producer of a kind an operator muted starts paused.
+        if (peer.mutedByOperator.has(kind)) await p.pause();
         this.sdk.pushToRoom(peer.roomId, 'newProducer', { producerId: p.id, userId: s.userId, kind }, s.userId);
         this.producersChanged(peer.roomId);
         return { id: p.id };
@@ -127,6 +131,9 @@ export class MediaRequests implements MediaControl {
       case 'closeProducer': {
         const p = peer.producers.get(str(d.producerId, 'producerId'));
         if (!p) throw new CodedError(Codes.NOT_FOUND, 'no such producer');
+        if (method === 'resumeProducer' && peer.mutedByOperator.has(p.kind)) {
+          throw new CodedError(Codes.FORBIDDEN, `your ${p.kind === 'audio' ? 'microphone' : 'camera'} was muted by an operator`);
+        }
         if (method === 'pauseProducer') await p.pause();
         else if (method === 'resumeProducer') await p.resume();
         else this.closeProducer(peer, p);
@@ -158,11 +165,11 @@ export class MediaRequests implements MediaControl {
   }
 
   /** Every producer in a room, with its user (console room view). */
-  producersOfRoom(roomId: number): { producerId: string; userId: number; kind: 'audio' | 'video'; paused: boolean }[] {
+  producersOfRoom(roomId: number): { producerId: string; userId: number; kind: 'audio' | 'video'; paused: boolean; operatorMuted: boolean }[] {
     const out = [];
     for (const peer of this.peers.values()) {
       if (peer.roomId !== roomId) continue;
-      for (const p of peer.producers.values()) out.push({ producerId: p.id, userId: peer.userId, kind: p.kind, paused: p.paused ?? false });
+      for (const p of peer.producers.values()) out.push({ producerId: p.id, userId: peer.userId, kind: p.kind, paused: p.paused ?? false, operatorMuted: peer.mutedByOperator.has(p.kind) });
     }
     return out;
   }
@@ -194,6 +201,33 @@ export class MediaRequests implements MediaControl {
 
   producerIdsOf(userId: number): string[] {
     return [...(this.peers.get(userId)?.producers.keys() ?? [])];
+  }
+
+  /**
+   * Operator remote mute: pauses (or resumes) the user's producers of `kind` in the SFU, so
+   * nobody receives them whatever the client does, and tells the user (`mediaMuted`). While
+   * muted, the user's own resume is refused. Returns false when the user has no media peer.
+   */
+  async muteUser(userId: number, kind: 'audio' | 'video', muted: boolean): Promise<boolean> {
+    const peer = this.peers.get(userId);
+    if (!peer) return false;
+    if (muted) peer.mutedByOperator.add(kind);
+    else peer.mutedByOperator.delete(kind);
+    for (const p of peer.producers.values()) {
+      if (p.kind !== kind) continue;
+      if (muted) await p.pause();
+      else await p.resume();
+      // The others see it like a member's own mute (producerPaused / producerResumed).
+      this.sdk.pushToRoom(peer.roomId, muted ? 'producerPaused' : 'producerResumed', { producerId: p.id, userId, kind: p.kind }, userId);
+    }
+    this.sdk.pushToUser(userId, 'mediaMuted', { kind, muted, by: 'operator' });
+    this.producersChanged(peer.roomId);
+    return true;
+  }
+
+  /** Kinds an operator muted for this user (console view). */
+  mutedKindsOf(userId: number): ('audio' | 'video')[] {
+    return [...(this.peers.get(userId)?.mutedByOperator ?? [])];
   }
 
   closeUserProducers(userId: number): void {
@@ -241,7 +275,7 @@ export class MediaRequests implements MediaControl {
       p = undefined;
     }
     if (!p) {
-      p = { userId, roomId, transports: new Map(), producers: new Map(), consumers: new Map() };
+      p = { userId, roomId, transports: new Map(), producers: new Map(), consumers: new Map(), mutedByOperator: new Set() };
       this.peers.set(userId, p);
     }
     return p;

@@ -11,6 +11,7 @@ export function NavBar({ onSignOut }: { onSignOut?: () => void }) {
   const language = useConsoleStore((s) => s.language);
   const languageChanged = useConsoleStore((s) => s.languageChanged);
   const operator = useConsoleStore((s) => s.operator);
+  const role = useConsoleStore((s) => s.role);
   return (
     <header className="nav">
       <strong className="brand">{t('app.title')}</strong>
@@ -31,6 +32,11 @@ export function NavBar({ onSignOut }: { onSignOut?: () => void }) {
         </select>
       </label>
       {operator && <span className="operator" data-testid="operator">{operator}</span>}
+      {operator && (
+        <span className="tag" data-testid="operator-role">
+          {t(`role.${role}`)}
+        </span>
+      )}
       {onSignOut && (
         <button type="button" onClick={onSignOut} data-testid="signout">
           {t('signout')}

@@ -1,15 +1,38 @@
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
+import type { AuditEntry } from '../../../shared/ipc/contract';
 import { AUDIT_PAGE } from '../../app/connect';
 import { formatTime } from '../../components/format';
+import { codeMeaning } from '../../components/meaning';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
+import { auditCsv, auditSentence } from './auditSentence';
 
-/** Every operator action — who, what, when, result — live from `audit:appended`, older pages on demand. */
+type ResultFilter = 'all' | 'ok' | 'error';
+
+/**
+ * Every operator action and sign-in, in sentences — who, what, when, result with the code's
+ * meaning — live from `audit:appended`, older pages on demand; filter by text and result, and
+ * export what is loaded as CSV.
+ */
 export function AuditScreen() {
   const t = useT();
   const ids = useConsoleStore((s) => s.auditIds);
   const hasMore = useConsoleStore((s) => s.auditHasMore);
   const [busy, setBusy] = useState(false);
+  const [text, setText] = useState('');
+  const [result, setResult] = useState<ResultFilter>('all');
+  const language = useConsoleStore((s) => s.language);
+  const shown = useMemo(() => {
+    const q = text.trim().toLowerCase();
+    if (!q && result === 'all') return ids;
+    const { audit } = useConsoleStore.getState();
+    return ids.filter((id) => {
+      const e = audit.get(id);
+      if (!e) return false;
+      if (result !== 'all' && e.result !== result) return false;
+      return !q || `${auditSentence(e, t)} ${e.operator} ${e.action} ${e.target} ${e.message ?? ''}`.toLowerCase().includes(q);
+    });
+  }, [ids, text, result, t]);
   const loadOlder = async () => {
     const { client, auditIds } = useConsoleStore.getState();
     const beforeId = auditIds.at(-1);
@@ -19,23 +42,45 @@ export function AuditScreen() {
     setBusy(false);
     if (r.ok) useConsoleStore.getState().auditLoaded(r.value, true, AUDIT_PAGE);
   };
+  const exportCsv = () => {
+    const { audit } = useConsoleStore.getState();
+    const entries = shown.map((id) => audit.get(id)).filter((e): e is AuditEntry => !!e);
+    const blob = new Blob([auditCsv(entries, (e) => auditSentence(e, t), codeMeaning)], { type: 'text/csv;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `audit-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
   if (ids.length === 0) return <p className="muted">{t('audit.empty')}</p>;
   return (
     <section className="stack">
+      <div className="toolbar wrap">
+        <input type="search" aria-label={t('audit.filter')} placeholder={t('audit.filter')} value={text} onChange={(e) => setText(e.target.value)} data-testid="audit-filter" />
+        <select aria-label={t('audit.result')} value={result} onChange={(e) => setResult(e.target.value as ResultFilter)} data-testid="audit-filter-result">
+          <option value="all">{t('audit.filterAll')}</option>
+          <option value="ok">{t('audit.filterOk')}</option>
+          <option value="error">{t('audit.filterError')}</option>
+        </select>
+        <span className="muted small" data-testid="audit-count">
+          {t('audit.shown', { shown: shown.length, total: ids.length })}
+        </span>
+        <span className="spacer" />
+        <button type="button" onClick={exportCsv} data-testid="audit-export">
+          {t('audit.export')}
+        </button>
+      </div>
       <table className="grid">
         <thead>
           <tr>
             <th>{t('audit.at')}</th>
-            <th>{t('audit.operator')}</th>
-            <th>{t('audit.action')}</th>
-            <th>{t('audit.target')}</th>
-            <th>{t('audit.params')}</th>
+            <th>{t('audit.sentence')}</th>
             <th>{t('audit.result')}</th>
           </tr>
         </thead>
         <tbody>
-          {ids.map((id) => (
-            <AuditRow key={id} id={id} />
+          {shown.map((id) => (
+            <AuditRow key={id} id={id} language={language} />
           ))}
         </tbody>
       </table>
@@ -48,24 +93,18 @@ export function AuditScreen() {
   );
 }
 
-const AuditRow = memo(function AuditRow({ id }: { id: number }) {
+const AuditRow = memo(function AuditRow({ id, language }: { id: number; language: string }) {
   const t = useT();
   const e = useConsoleStore((s) => s.audit.get(id));
-  const language = useConsoleStore((s) => s.language);
   if (!e) return null;
+  const meaning = codeMeaning(e.errorCode);
   return (
     <tr data-testid={`audit-row-${id}`} data-action={e.action} data-result={e.result}>
       <td>{formatTime(e.at, language)}</td>
-      <td>{e.operator}</td>
-      <td>
-        <code>{e.action}</code>
-      </td>
-      <td>{e.target}</td>
-      <td className="small muted">
-        <code>{Object.keys(e.params).length ? JSON.stringify(e.params) : ''}</code>
-      </td>
+      <td title={`${e.action} · ${e.target}${Object.keys(e.params).length ? ` · ${JSON.stringify(e.params)}` : ''}`}>{auditSentence(e, t)}</td>
       <td className={e.result === 'ok' ? 'ok' : 'error'} title={e.message ?? undefined}>
         {e.result === 'ok' ? t('audit.ok') : t('audit.error', { code: e.errorCode ?? '' })}
+        {meaning && e.result !== 'ok' ? ` (${meaning})` : ''}
         {e.message && e.result !== 'ok' ? ` · ${e.message}` : ''}
       </td>
     </tr>

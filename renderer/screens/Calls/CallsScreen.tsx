@@ -1,4 +1,5 @@
 import { Icon } from '../../components/Icon';
+import { useMay } from '../../components/useMay';
 import { memo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ConfirmDialog } from '../../components/Dialog';
@@ -49,6 +50,7 @@ function useUserName(userId: number): string {
 
 const CallRow = memo(function CallRow({ callId, onHangup }: { callId: string; onHangup: (id: string) => void }) {
   const t = useT();
+  const mayHangup = useMay('calls:hangup');
   const call = useConsoleStore((s) => s.calls.get(callId));
   const caller = useUserName(call?.callerId ?? 0);
   const callee = useUserName(call?.calleeId ?? 0);
@@ -64,7 +66,7 @@ const CallRow = memo(function CallRow({ callId, onHangup }: { callId: string; on
       <td>{call.roomId ?? '—'}</td>
       <td data-testid={`call-duration-${callId}`}>{formatDuration((now - since) / 1000)}</td>
       <td>
-        <button type="button" className="danger" aria-label={t('calls.hangup', { callId })} data-testid={`hangup-${callId}`} onClick={() => onHangup(callId)}>
+        <button type="button" className="danger" hidden={!mayHangup} aria-label={t('calls.hangup', { callId })} data-testid={`hangup-${callId}`} onClick={() => onHangup(callId)}>
           <Icon name="hangup" size={20} />
         </button>
       </td>

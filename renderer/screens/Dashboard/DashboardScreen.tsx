@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
+import { EmptyHint } from './EmptyHint';
 import { useShallow } from 'zustand/react/shallow';
 import { componentNames } from '../../../shared/status';
 import { formatBitrate } from '../../components/format';
-import { Sparkline } from '../../components/Sparkline';
+import { TimeChart } from '../../components/TimeChart';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
 import { DemoBanner } from './DemoBanner';
@@ -12,6 +13,7 @@ export function DashboardScreen() {
   return (
     <section className="stack">
       <DemoBanner />
+      <EmptyHint />
       <Counters />
       <Charts />
       <ComponentTable />
@@ -48,6 +50,7 @@ function Counters() {
 function Charts() {
   const t = useT();
   const history = useConsoleStore((s) => s.history);
+  const times = useMemo(() => history.map((p) => p.at), [history]);
   const users = useMemo(() => history.map((p) => p.usersOnline), [history]);
   const bitrate = useMemo(() => history.map((p) => p.bitrate), [history]);
   const last = history.at(-1);
@@ -57,13 +60,13 @@ function Charts() {
         <figcaption>
           {t('dashboard.chartUsers')} <strong>{last ? last.usersOnline : ''}</strong>
         </figcaption>
-        {history.length ? <Sparkline values={users} label={t('dashboard.chartUsers')} testId="chart-users" /> : <p className="muted">{t('dashboard.noData')}</p>}
+        {history.length ? <TimeChart times={times} values={users} label={t('dashboard.chartUsers')} format={(v) => (Number.isInteger(v) ? String(v) : '')} testId="chart-users" /> : <p className="muted">{t('dashboard.noData')}</p>}
       </figure>
       <figure className="card chart">
         <figcaption>
           {t('dashboard.chartBitrate')} <strong>{last ? formatBitrate(last.bitrate) : ''}</strong>
         </figcaption>
-        {history.length ? <Sparkline values={bitrate} label={t('dashboard.chartBitrate')} testId="chart-bitrate" /> : <p className="muted">{t('dashboard.noData')}</p>}
+        {history.length ? <TimeChart times={times} values={bitrate} label={t('dashboard.chartBitrate')} format={(v) => (v > 0 && v < 1 ? '' : formatBitrate(v))} testId="chart-bitrate" /> : <p className="muted">{t('dashboard.noData')}</p>}
       </figure>
     </div>
   );

@@ -1,7 +1,9 @@
 import { Icon } from '../../components/Icon';
 import { memo, useState, type DragEvent } from 'react';
 import type { MicStateView } from '../../../shared/ipc/contract';
+import { ConfirmDialog } from '../../components/Dialog';
 import { useConsoleCall } from '../../components/useConsoleCall';
+import { useMay } from '../../components/useMay';
 import { useT } from '../../i18n/useT';
 import { moveInQueue } from '../../state/micsSlice';
 import { useConsoleStore } from '../../state/store';
@@ -11,36 +13,63 @@ export function MicPanel({ roomId }: { roomId: number }) {
   const t = useT();
   const mic = useConsoleStore((s) => s.mics.get(roomId));
   const { run, busy } = useConsoleCall();
+  const may = useMay('mic:lockSeat');
+  const [asking, setAsking] = useState<Ask | null>(null);
   if (!mic) return null;
   return (
-    <section className="card stack" aria-labelledby="mic-title">
+    <section className="card stack" aria-labelledby="mic-title" data-readonly={!may}>
       <h3 id="mic-title">{t('mic.title')}</h3>
-      <Seats mic={mic} run={run} busy={busy} />
-      <SeatCount key={mic.seats.length} roomId={roomId} current={mic.seats.length} run={run} busy={busy} />
+      <Seats mic={mic} run={run} busy={busy || !may} ask={setAsking} />
+      {may && <SeatCount key={mic.seats.length} roomId={roomId} current={mic.seats.length} run={run} busy={busy} />}
       <h4>{t('mic.queue')}</h4>
-      <Queue mic={mic} run={run} busy={busy} />
+      <Queue mic={mic} run={run} busy={busy || !may} />
+      {asking && <SeatConfirm roomId={roomId} ask={asking} onClose={() => setAsking(null)} />}
     </section>
   );
 }
 
 type Run = ReturnType<typeof useConsoleCall>['run'];
 
+/** Actions that take someone off the air ask first: taking a user off a seat, locking an occupied seat. */
+type Ask = { kind: 'forceOff'; userId: number; name: string; label: number } | { kind: 'lock'; seat: number; userId: number; name: string; label: number };
+
+function SeatConfirm({ roomId, ask, onClose }: { roomId: number; ask: Ask; onClose: () => void }) {
+  const t = useT();
+  const { run, busy, error } = useConsoleCall();
+  const title = ask.kind === 'forceOff' ? t('mic.forceOff', { name: ask.name }) : t('mic.lock', { n: ask.label });
+  const message = ask.kind === 'forceOff' ? t('mic.forceOffConfirm', { name: ask.name, n: ask.label }) : t('mic.lockConfirm', { name: ask.name, n: ask.label });
+  return (
+    <ConfirmDialog
+      title={title}
+      message={message}
+      danger
+      busy={busy}
+      error={error}
+      onCancel={onClose}
+      onConfirm={async () => {
+        const r = ask.kind === 'forceOff' ? await run('mic:forceOff', { roomId, userId: ask.userId }) : await run('mic:lockSeat', { roomId, seat: ask.seat, locked: true });
+        if (r) onClose();
+      }}
+    />
+  );
+}
+
 function useName(userId: number | null): string {
   return useConsoleStore((s) => (userId === null ? '' : (s.users.get(userId)?.nickName ?? String(userId))));
 }
 
-function Seats({ mic, run, busy }: { mic: MicStateView; run: Run; busy: boolean }) {
+function Seats({ mic, run, busy, ask }: { mic: MicStateView; run: Run; busy: boolean; ask: (a: Ask) => void }) {
   return (
     <ol className="seats">
       {mic.seats.map((seat, index) => (
-        <Seat key={seat.seat} roomId={mic.roomId} seat={seat} label={index + 1} run={run} busy={busy} />
+        <Seat key={seat.seat} roomId={mic.roomId} seat={seat} label={index + 1} run={run} busy={busy} ask={ask} />
       ))}
     </ol>
   );
 }
 
 /** `label` is the 1-based position shown to operators; `seat.seat` is the server's seat number, used in calls and test ids. */
-const Seat = memo(function Seat({ roomId, seat, label, run, busy }: { roomId: number; seat: MicStateView['seats'][number]; label: number; run: Run; busy: boolean }) {
+const Seat = memo(function Seat({ roomId, seat, label, run, busy, ask }: { roomId: number; seat: MicStateView['seats'][number]; label: number; run: Run; busy: boolean; ask: (a: Ask) => void }) {
   const t = useT();
   const name = useName(seat.userId);
   const speaking = useConsoleStore((s) => seat.userId !== null && s.activeSpeakers[roomId] === seat.userId);
@@ -49,7 +78,7 @@ const Seat = memo(function Seat({ roomId, seat, label, run, busy }: { roomId: nu
       <span className="seat-no">{t('mic.seat', { n: label })}</span>
       <span className="seat-user">{seat.userId === null ? <span className="muted">{seat.locked ? t('mic.locked') : t('mic.empty')}</span> : name}</span>
       {seat.userId !== null && (
-        <button type="button" className="icon" disabled={busy} aria-label={t('mic.forceOff', { name })} title={t('mic.forceOff', { name })} data-testid={`mic-force-off-${seat.seat}`} onClick={() => void run('mic:forceOff', { roomId, userId: seat.userId! })}>
+        <button type="button" className="icon" disabled={busy} aria-label={t('mic.forceOff', { name })} title={t('mic.forceOff', { name })} data-testid={`mic-force-off-${seat.seat}`} onClick={() => ask({ kind: 'forceOff', userId: seat.userId!, name, label })}>
           <Icon name="eject" />
         </button>
       )}
@@ -61,7 +90,11 @@ const Seat = memo(function Seat({ roomId, seat, label, run, busy }: { roomId: nu
         aria-label={seat.locked ? t('mic.unlock', { n: label }) : t('mic.lock', { n: label })}
         title={seat.locked ? t('mic.unlock', { n: label }) : t('mic.lock', { n: label })}
         data-testid={`mic-lock-${seat.seat}`}
-        onClick={() => void run('mic:lockSeat', { roomId, seat: seat.seat, locked: !seat.locked })}
+        onClick={() =>
+          !seat.locked && seat.userId !== null
+            ? ask({ kind: 'lock', seat: seat.seat, userId: seat.userId, name, label })
+            : void run('mic:lockSeat', { roomId, seat: seat.seat, locked: !seat.locked })
+        }
       >
         <Icon name={seat.locked ? 'lock' : 'unlock'} />
       </button>

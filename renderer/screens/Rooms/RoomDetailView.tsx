@@ -1,4 +1,6 @@
 import { Icon } from '../../components/Icon';
+import { RoomChat } from './RoomChat';
+import { useMay } from '../../components/useMay';
 import { memo, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RoomMember } from '../../../shared/ipc/contract';
@@ -21,6 +23,7 @@ const EMPTY_MEMBERS: RoomMember[] = [];
 /** One room: users and roles with network quality and recording, mic seats and queue, live preview. */
 export function RoomDetailView({ roomId }: { roomId: number }) {
   const t = useT();
+  const mayAct = useMay('rooms:close');
   const room = useConsoleStore((s) => s.rooms.get(roomId));
   const roomOpened = useConsoleStore((s) => s.roomOpened);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -69,12 +72,16 @@ export function RoomDetailView({ roomId }: { roomId: number }) {
         </h2>
         <span className="muted">{t('room.userCount', { count: room.userCount })}</span>
         <span className="spacer" />
-        <button type="button" onClick={() => setBroadcast(true)} data-testid="room-broadcast">
-          <Icon name="megaphone" /> {t('room.broadcast')}
-        </button>
-        <button type="button" className="danger" onClick={() => setConfirmClose(true)} data-testid="room-close">
-          {t('room.close')}
-        </button>
+        {mayAct && (
+          <>
+            <button type="button" onClick={() => setBroadcast(true)} data-testid="room-broadcast">
+              <Icon name="megaphone" /> {t('room.broadcast')}
+            </button>
+            <button type="button" className="danger" onClick={() => setConfirmClose(true)} data-testid="room-close">
+              {t('room.close')}
+            </button>
+          </>
+        )}
       </div>
       {loadError && (
         <p role="alert" className="error">
@@ -88,7 +95,10 @@ export function RoomDetailView({ roomId }: { roomId: number }) {
           <QualityChart roomId={roomId} />
           <RoomTimeline roomId={roomId} />
         </div>
-        <MicPanel roomId={roomId} />
+        <div className="stack">
+          <MicPanel roomId={roomId} />
+          <RoomChat roomId={roomId} />
+        </div>
       </div>
       {broadcast && <BroadcastDialog roomId={roomId} onClose={() => setBroadcast(false)} />}
       {confirmClose && (
@@ -155,6 +165,8 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
   const t = useT();
   const speaking = useConsoleStore((s) => s.activeSpeakers[roomId] === member.userId);
   const [kick, setKick] = useState(false);
+  const mayKick = useMay('users:kick');
+  const mayRecord = useMay('recordings:start');
   return (
     <tr data-testid={`room-user-${member.userId}`} className={speaking ? 'speaking' : ''} data-speaking={speaking}>
       <td>{member.userId}</td>
@@ -166,12 +178,13 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
         <Quality userId={member.userId} />
       </td>
       <td>
-        <RecordControl userId={member.userId} flags={flags} />
+        {mayRecord && <RecordControl userId={member.userId} flags={flags} />}
+        {mayKick && <MuteControl roomId={roomId} userId={member.userId} name={member.nickName} />}
       </td>
       <td>
-        <button type="button" className="icon danger" aria-label={t('users.kick', { name: member.nickName })} title={t('users.kick', { name: member.nickName })} data-testid={`room-kick-${member.userId}`} onClick={() => setKick(true)}>
+        {mayKick && <button type="button" className="icon danger" aria-label={t('users.kick', { name: member.nickName })} title={t('users.kick', { name: member.nickName })} data-testid={`room-kick-${member.userId}`} onClick={() => setKick(true)}>
           <Icon name="kick" />
-        </button>
+        </button>}
         {kick && <KickDialog userId={member.userId} onClose={() => setKick(false)} />}
       </td>
     </tr>
@@ -235,6 +248,37 @@ export function Elapsed({ since }: { since: number }) {
   return (
     <span className="recording-elapsed" data-testid="recording-elapsed">
       {t('room.recordingFor', { elapsed: formatDuration((now - since) / 1000) })}
+    </span>
+  );
+}
+
+/**
+ * Remote mute of the user's microphone and camera. The server pauses their producers itself and
+ * tells the user; the state shown starts from the room's producers and follows each answer.
+ */
+function MuteControl({ roomId, userId, name }: { roomId: number; userId: number; name: string }) {
+  const t = useT();
+  const initial = useConsoleStore(
+    useShallow((s) => {
+      const mine = (s.producers.get(roomId) ?? []).filter((p) => p.userId === userId);
+      return { audio: mine.some((p) => p.kind === 'audio' && p.operatorMuted), video: mine.some((p) => p.kind === 'video' && p.operatorMuted) };
+    }),
+  );
+  const [muted, setMuted] = useState(initial);
+  const { run, busy } = useConsoleCall();
+  const toggle = async (kind: 'audio' | 'video') => {
+    const next = !muted[kind];
+    const label = kind === 'audio' ? (next ? t('mute.micDone', { name }) : t('mute.micUndone', { name })) : next ? t('mute.camDone', { name }) : t('mute.camUndone', { name });
+    if (await run('users:mute', { userId, kind, muted: next }, label)) setMuted((m) => ({ ...m, [kind]: next }));
+  };
+  return (
+    <span className="toolbar">
+      <button type="button" className="icon" disabled={busy} aria-pressed={muted.audio} data-testid={`mute-audio-${userId}`} title={muted.audio ? t('mute.micOff', { name }) : t('mute.mic', { name })} onClick={() => void toggle('audio')}>
+        {muted.audio ? t('mute.micOff', { name }) : t('mute.mic', { name })}
+      </button>
+      <button type="button" className="icon" disabled={busy} aria-pressed={muted.video} data-testid={`mute-video-${userId}`} title={muted.video ? t('mute.camOff', { name }) : t('mute.cam', { name })} onClick={() => void toggle('video')}>
+        {muted.video ? t('mute.camOff', { name }) : t('mute.cam', { name })}
+      </button>
     </span>
   );
 }

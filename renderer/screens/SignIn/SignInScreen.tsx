@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { signIn } from '../../api/webSession';
+import { useEffect, useState, type FormEvent } from 'react';
+import { firstRunHint, signIn } from '../../api/webSession';
 import { useT } from '../../i18n/useT';
 import { connectWeb } from '../../app/connect';
 
@@ -9,6 +9,10 @@ export function SignInScreen() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [initialFile, setInitialFile] = useState<string | null>(null);
+  useEffect(() => {
+    void firstRunHint().then(setInitialFile);
+  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -39,6 +43,11 @@ export function SignInScreen() {
     <main className="signin">
       <form className="signin-card" onSubmit={submit} aria-labelledby="signin-title">
         <h1 id="signin-title">{t('signin.title')}</h1>
+        {initialFile && (
+          <p className="hint" data-testid="signin-first-run">
+            {t('signin.firstRun', { file: initialFile })}
+          </p>
+        )}
         <label>
           {t('signin.username')}
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />

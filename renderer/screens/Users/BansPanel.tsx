@@ -1,4 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
+import { useNow } from '../../components/useNow';
+import { useMay } from '../../components/useMay';
 import { formatTime } from '../../components/format';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
@@ -7,9 +9,12 @@ import { useConsoleStore } from '../../state/store';
 /** Active bans (`bans:changed`), each liftable. */
 export function BansPanel() {
   const t = useT();
-  const bans = useConsoleStore(useShallow((s) => [...s.bans.values()].sort((a, b) => a.until - b.until)));
+  // A ban that lapses leaves the list on its own (the server also pushes the list when one lapses).
+  const now = useNow(1000);
+  const bans = useConsoleStore(useShallow((s) => [...s.bans.values()].sort((a, b) => a.until - b.until))).filter((b) => b.until > now);
   const language = useConsoleStore((s) => s.language);
   const { run, busy } = useConsoleCall();
+  const mayLift = useMay('bans:lift');
   return (
     <aside className="card bans" aria-labelledby="bans-title">
       <h3 id="bans-title">{t('users.bans')}</h3>
@@ -19,14 +24,21 @@ export function BansPanel() {
         <ul className="plain">
           {bans.map((b) => (
             <li key={b.userId} data-testid={`ban-${b.userId}`}>
-              <div>
-                <strong>{b.userName || b.userId}</strong> <span className="muted">({b.userId})</span>
+              <div title={t('users.idHover', { id: b.userId })}>
+                <strong>{b.nickName || b.userName || b.userId}</strong>
+                {b.nickName && b.userName && b.nickName !== b.userName ? <span className="muted"> ({b.userName})</span> : null}
+                {b.guest && <span className="tag">{t('users.guest')}</span>}
               </div>
-              <div className="muted small">
-                {t('users.banUntil', { time: formatTime(b.until, language) })} · {b.by}
+              <div className="muted small" data-testid={`ban-details-${b.userId}`}>
+                {t('users.banUntil', { time: formatTime(b.until, language) })} · {t('bans.by', { operator: b.by })}
                 {b.reason ? ` · ${b.reason}` : ''}
               </div>
-              <button type="button" disabled={busy} onClick={() => void run('bans:lift', { userId: b.userId })} data-testid={`lift-${b.userId}`} aria-label={t('users.lift', { name: b.userName || String(b.userId) })}>
+              {b.address && (
+                <div className="muted small" data-testid={`ban-address-${b.userId}`}>
+                  {b.byAddress ? t('bans.addressBanned', { address: b.address }) : t('bans.lastAddress', { address: b.address })}
+                </div>
+              )}
+              <button type="button" hidden={!mayLift} disabled={busy} onClick={() => void run('bans:lift', { userId: b.userId })} data-testid={`lift-${b.userId}`} aria-label={t('users.lift', { name: b.userName || String(b.userId) })}>
                 {t('users.lift', { name: b.userName || String(b.userId) })}
               </button>
             </li>

@@ -14,7 +14,10 @@ export function KickDialog({ userId, onClose }: { userId: number; onClose: () =>
     const u = s.users.get(userId);
     return u ? u.nickName || u.userName : String(userId);
   });
+  const address = useConsoleStore((s) => s.users.get(userId)?.address ?? '');
+  const guest = useConsoleStore((s) => s.users.get(userId)?.guest ?? false);
   const [banSeconds, setBanSeconds] = useState(0);
+  const [banAddress, setBanAddress] = useState(false);
   const [reason, setReason] = useState('');
   const { run, busy, error } = useConsoleCall();
   return (
@@ -26,8 +29,11 @@ export function KickDialog({ userId, onClose }: { userId: number; onClose: () =>
       error={error}
       onCancel={onClose}
       onConfirm={async () => {
-        const r = await run('users:kick', { userId, ...(banSeconds > 0 ? { banSeconds } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) }, t('kick.done', { name }));
-        if (r) onClose();
+        const r = await run('users:kick', { userId, ...(banSeconds > 0 ? { banSeconds, ...(banAddress ? { banAddress } : {}) } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) });
+        if (!r) return;
+        // The user may have left meanwhile: then only the ban was applied, and we say so.
+        useConsoleStore.getState().noticeShown('ok', r.kicked ? t('kick.done', { name }) : t('kick.leftBanned', { name }));
+        onClose();
       }}
     >
       <label className="field">
@@ -40,6 +46,13 @@ export function KickDialog({ userId, onClose }: { userId: number; onClose: () =>
           ))}
         </select>
       </label>
+      {banSeconds > 0 && guest && <p className="muted small">{t('kick.guestBan', { name })}</p>}
+      {banSeconds > 0 && address && (
+        <label className="check">
+          <input type="checkbox" checked={banAddress} onChange={(e) => setBanAddress(e.target.checked)} data-testid="kick-ban-address" />
+          {t('kick.banAddress', { address })}
+        </label>
+      )}
       <label className="field">
         {t('kick.reason')}
         <input value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} data-testid="kick-reason" />

@@ -46,6 +46,16 @@ export function UserDetailDialog({ userId, onClose }: { userId: number; onClose:
               <dd>{detail.nickName}</dd>
               <dt>{t('detail.level')}</dt>
               <dd>{detail.level}</dd>
+              <dt>{t('users.address')}</dt>
+              <dd data-testid="user-detail-address">{detail.address || '—'}</dd>
+              <dt>{t('lookup.state')}</dt>
+              <dd data-testid="user-detail-presence">
+                {detail.user
+                  ? t('detail.online')
+                  : detail.lastLogoutAt
+                    ? t('lookup.leftAt', { time: formatTime(detail.lastLogoutAt, language) })
+                    : t('detail.offline')}
+              </dd>
               {Object.entries(detail.info).map(([k, v]) => (
                 <div key={k} className="kv-pair">
                   <dt>{k}</dt>

@@ -1,5 +1,7 @@
 import { Icon } from '../../components/Icon';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { decodeUserFlags } from '../../components/meaning';
+import { useMay } from '../../components/useMay';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useMemo, useRef, useState, type ReactNode } from 'react';
 import { formatShortTime, formatTime } from '../../components/format';
 import { useT } from '../../i18n/useT';
@@ -19,10 +21,13 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
   const [action, setAction] = useState<Action>(null);
   const version = useDeferredValue(useConsoleStore((s) => s.usersVersion));
   const deferredFilter = useDeferredValue(filter);
-  const ids = useMemo(() => filterUserIds(useConsoleStore.getState().users, deferredFilter), [version, deferredFilter]);
+  const ids = useMemo(() => {
+    const { users, userIds } = useConsoleStore.getState();
+    return filterUserIds(users, deferredFilter, userIds);
+  }, [version, deferredFilter]);
   const total = useConsoleStore((s) => s.users.size);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
 
   return (
     <section className="stack users-main">
@@ -43,9 +48,7 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
         </div>
         <div ref={scrollRef} className="vbody" data-testid="users-scroll">
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => (
-              <UserRow key={ids[item.index]} userId={ids[item.index]} top={item.start} index={item.index} onAction={setAction} />
-            ))}
+            <RowWindow items={virtualizer.getVirtualItems()} ids={ids} onAction={setAction} />
           </div>
         </div>
       </div>
@@ -58,8 +61,15 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
 
 function Filters({ filter, onChange, children }: { filter: UserFilter; onChange: (f: UserFilter) => void; children?: ReactNode }) {
   const t = useT();
-  const roomsVersion = useConsoleStore((s) => s.roomsVersion);
-  const roomIds = useMemo(() => [...useConsoleStore.getState().rooms.keys()].sort((a, b) => a - b), [roomsVersion]);
+  const roomSetVersion = useConsoleStore((s) => s.roomSetVersion);
+  // Rooms by name (id when unnamed); rebuilt only when a room appears or ends, not on every count change.
+  const roomOptions = useMemo(
+    () =>
+      [...useConsoleStore.getState().rooms.values()]
+        .sort((a, b) => a.roomId - b.roomId)
+        .map((r) => ({ id: r.roomId, label: r.name ? `${r.name} (${r.roomId})` : String(r.roomId) })),
+    [roomSetVersion],
+  );
   return (
     <div className="toolbar wrap">
       <input type="search" aria-label={t('users.search')} placeholder={t('users.search')} value={filter.text} onChange={(e) => onChange({ ...filter, text: e.target.value })} data-testid="users-search" />
@@ -72,11 +82,7 @@ function Filters({ filter, onChange, children }: { filter: UserFilter; onChange:
         >
           <option value="any">{t('users.anyRoom')}</option>
           <option value="-1">{t('users.noRoom')}</option>
-          {roomIds.map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
+          <RoomOptions options={roomOptions} />
         </select>
       </label>
       <label>
@@ -100,20 +106,53 @@ function Filters({ filter, onChange, children }: { filter: UserFilter; onChange:
   );
 }
 
-const UserRow = memo(function UserRow({ userId, top, index, onAction }: { userId: number; top: number; index: number; onAction: (a: Action) => void }) {
+/** More than the rows ever rendered at once (visible + overscan), so slot keys never collide. */
+const ROW_POOL = 128;
+
+/**
+ * The rendered rows, in normal flow inside one box moved to the first row's offset. Rows are
+ * keyed by slot (index mod ROW_POOL), not by user: scrolling a screenful reuses the same row
+ * elements with new text instead of unmounting and mounting them — a screenful of new DOM per
+ * wheel tick is what made scrolling cost 30–60 ms a frame.
+ */
+function RowWindow({ items, ids, onAction }: { items: VirtualItem[]; ids: number[]; onAction: (a: Action) => void }) {
+  return (
+    <div className="vwindow" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+      {items.map((item) => (
+        <UserRow key={item.index % ROW_POOL} userId={ids[item.index]} index={item.index} onAction={onAction} />
+      ))}
+    </div>
+  );
+}
+
+/** 500 options are costly to diff: rendered again only when the room set changes. */
+const RoomOptions = memo(function RoomOptions({ options }: { options: { id: number; label: string }[] }) {
+  return (
+    <>
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.label}
+        </option>
+      ))}
+    </>
+  );
+});
+
+const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: number; index: number; onAction: (a: Action) => void }) {
   const t = useT();
   const user = useConsoleStore((s) => s.users.get(userId));
   const language = useConsoleStore((s) => s.language);
   const roomOpened = useConsoleStore((s) => s.roomOpened);
+  const mayAct = useMay('users:kick');
   if (!user) return null;
   const name = user.nickName || user.userName;
   return (
-    <div className="vrow" role="row" aria-rowindex={index + 2} data-testid={`user-row-${userId}`} style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}>
-      <span role="cell">{user.userId}</span>
+    <div className="vrow" role="row" aria-rowindex={index + 2} data-testid={`user-row-${userId}`} style={{ height: ROW_HEIGHT }}>
+      <span role="cell" title={t('users.idHover', { id: user.userId })}>{user.userId}</span>
       <span role="cell">
         {user.userName} {user.guest && <span className="tag">{t('users.guest')}</span>}
       </span>
-      <span role="cell">{user.nickName}</span>
+      <span role="cell" title={t('users.idHover', { id: user.userId })}>{user.nickName}</span>
       <span role="cell">
         {user.roomId === null ? (
           '—'
@@ -126,20 +165,23 @@ const UserRow = memo(function UserRow({ userId, top, index, onAction }: { userId
       <span role="cell">{user.role ? t(`room.role.${user.role}`) : '—'}</span>
       <span role="cell" title={formatTime(user.loginAt, language)}>{formatShortTime(user.loginAt, language)}</span>
       <span role="cell">{user.address}</span>
-      <span role="cell">
-        0x{user.flags.toString(16)}
-        {(user.flags & AGENT_FLAG) !== 0 && <span className="tag">{t('users.agent')}</span>}
+      <span role="cell" title={t('users.flags.title', { hex: user.flags.toString(16) })}>
+        {(user.flags & AGENT_FLAG) !== 0 ? <span className="tag">{t('users.agent')}</span> : decodeUserFlags(user.flags).join(', ')}
       </span>
       <span role="cell" className="row-actions">
         <button type="button" className="icon" aria-label={t('users.details', { name })} title={t('users.details', { name })} data-testid={`detail-${userId}`} onClick={() => onAction({ kind: 'detail', userId })}>
           <Icon name="info" />
         </button>
-        <button type="button" className="icon" aria-label={t('users.message', { name })} title={t('users.message', { name })} data-testid={`message-${userId}`} onClick={() => onAction({ kind: 'message', userId })}>
-          <Icon name="mail" />
-        </button>
-        <button type="button" className="icon danger" aria-label={t('users.kick', { name })} title={t('users.kick', { name })} data-testid={`kick-${userId}`} onClick={() => onAction({ kind: 'kick', userId })}>
-          <Icon name="kick" />
-        </button>
+        {mayAct && (
+          <>
+            <button type="button" className="icon" aria-label={t('users.message', { name })} title={t('users.message', { name })} data-testid={`message-${userId}`} onClick={() => onAction({ kind: 'message', userId })}>
+              <Icon name="mail" />
+            </button>
+            <button type="button" className="icon danger" aria-label={t('users.kick', { name })} title={t('users.kick', { name })} data-testid={`kick-${userId}`} onClick={() => onAction({ kind: 'kick', userId })}>
+              <Icon name="kick" />
+            </button>
+          </>
+        )}
       </span>
     </div>
   );
