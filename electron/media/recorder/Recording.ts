@@ -332,9 +332,9 @@ export class Recording implements PacketSink {
   private writeBlock(t: Track, time: number, frame: Buffer, key: boolean) {
     // strictly increasing per track, also for a very late frame the queue moved up (equal or
     // backward stamps make players and ffmpeg complain)
-    const rel = Math.max(time, t.lastRel + 1);
-    t.lastRel = rel;
+    let rel = Math.max(time, t.lastRel + 1);
     if (this.mp4) {
+      t.lastRel = rel;
       if (frame.length === 0) return;
       if (t.kind === 'video') this.mp4.processVideoInput({ frame: { data: frame, isKeyframe: key, time: rel } });
       else this.mp4.processAudioInput({ frame: { data: frame, isKeyframe: true, time: rel } });
@@ -352,7 +352,12 @@ export class Recording implements PacketSink {
         this.cluster = [Buffer.from(this.builder.createCluster(c)).subarray(12)];
       }
     }
-    const off = Math.max(0, Math.min(32767, rel - this.clusterMs));
+    // A frame of one track can come out of the reorder queue just behind a cluster that another
+    // track's key frame opened: it is written at the cluster's start, and the track's own clock
+    // (lastRel) follows what was written, so the next frame still lands strictly after it.
+    rel = Math.max(rel, this.clusterMs);
+    t.lastRel = rel;
+    const off = Math.min(32767, rel - this.clusterMs);
     this.cluster.push(this.builder.createSimpleBlock(frame, key, t.trackNumber, off));
     this.lastFrameMs = Math.max(this.lastFrameMs, this.clusterMs + off);
   }
