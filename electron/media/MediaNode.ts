@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import { EngineContext, Router, type Producer } from './api';
+import { Router, type Producer } from './api';
+import { EngineContext } from './EngineContext';
 import { InProcessHost, WorkerHost, defaultWorkerScript, type EngineHost } from './channel';
 import type { EngineSettings } from './engine/protocol';
 import { EnhancedEmitter } from './EnhancedEmitter';
@@ -55,7 +56,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
   private readonly logger: Logger;
 
   private constructor(private readonly opts: MediaNodeOptions) {
-    super();
+    super((event, err) => opts.logger.error({ event, err }, 'media node listener threw'));
     this.logger = opts.logger;
     this.settings = {
       listenIp: opts.listenIp,
@@ -93,17 +94,18 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return WorkerHost.create(workerId, this.settings, this.logger, script);
   }
 
-  private addContext(host: EngineHost, ctx = new EngineContext(host)) {
+  private addContext(host: EngineHost, ctx = new EngineContext(host, (event, err) => this.logger.error({ event, err }, 'media listener threw'))) {
     ctx.host = host;
     host.onNotification = (n) => {
-      if (this.recordings.has(n.targetId) && n.event === 'error') {
-        const error = new Error(String((n.data as { message?: string })?.message ?? 'recording error'));
+      if (n.event === 'recordingerror') {
+        if (!this.recordings.has(n.targetId)) return;
+        const error = new Error(n.data.message);
         this.recordings.delete(n.targetId);
         this.logger.error({ recordingId: n.targetId, err: error }, 'recording failed');
         this.emit('recordingerror', { recordingId: n.targetId, error });
         return;
       }
-      ctx.dispatch(n.targetId, n.event, n.data);
+      ctx.dispatch(n);
     };
     host.onDied = (error) => void this.onWorkerDied(ctx, error);
     if (!this.contexts.includes(ctx)) this.contexts.push(ctx);
@@ -193,7 +195,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     this.recordings.delete(id);
     const router = this.routers.get(rec.routerId);
     const ctx = router?.ctx ?? this.contexts.find((c) => c.workerId === rec.workerId)!;
-    return (await ctx.request('recorder.stop', { recordingId: id })) as RecordingResult;
+    return await ctx.request('recorder.stop', { recordingId: id });
   }
 
   /** Test/diagnostic hook: crash a worker on purpose. */
@@ -204,7 +206,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
   }
 
   async dump() {
-    return Promise.all(this.contexts.map(async (c) => ({ workerId: c.workerId, ...((await c.request('engine.dump', {}).catch(() => ({}))) as object) })));
+    return Promise.all(this.contexts.map(async (c) => ({ workerId: c.workerId, ...(await c.request('engine.dump', {}).catch(() => ({}))) })));
   }
 
   async close(): Promise<void> {

@@ -3,8 +3,8 @@
  * They hold negotiated parameters and state; all media work happens in the engine they talk to.
  */
 import { randomUUID } from 'node:crypto';
-import type { EngineHost } from './channel';
-import type { EngineMethod, EngineRequests } from './engine/protocol';
+import type { EngineContext } from './EngineContext';
+import type { EngineNotification } from './engine/protocol';
 import { EnhancedEmitter } from './EnhancedEmitter';
 import {
   canConsume as ortcCanConsume,
@@ -15,44 +15,7 @@ import {
   type RouterMediaCodec,
   type RtpMapping,
 } from './ortc';
-import type {
-  AppData,
-  ConsumerLayers,
-  DtlsParameters,
-  IceCandidate,
-  IceParameters,
-  MediaKind,
-  RtpCapabilities,
-  RtpParameters,
-  RtpStreamStats,
-  TransportState,
-  TransportStats,
-} from './types';
-
-/** Shared plumbing between the objects living on one engine (worker). */
-export class EngineContext {
-  private readonly handlers = new Map<string, (event: string, data: unknown) => void>();
-  constructor(public host: EngineHost) {}
-  get workerId() {
-    return this.host.workerId;
-  }
-  request<M extends EngineMethod>(method: M, data: EngineRequests[M]) {
-    return this.host.request(method, data);
-  }
-  register(id: string, fn: (event: string, data: unknown) => void) {
-    this.handlers.set(id, fn);
-  }
-  unregister(id: string) {
-    this.handlers.delete(id);
-  }
-  dispatch(targetId: string, event: string, data: unknown) {
-    this.handlers.get(targetId)?.(event, data);
-  }
-  /** fire-and-forget request (close paths): errors are ignored (the engine may be gone) */
-  send<M extends EngineMethod>(method: M, data: EngineRequests[M]) {
-    this.host.request(method, data).catch(() => {});
-  }
-}
+import type { AppData, ConsumerLayers, DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters, RtpStreamStats, TransportState, TransportStats } from './types';
 
 // ------------------------------------------------------------------------------------ Router
 
@@ -73,14 +36,15 @@ export class Router extends EnhancedEmitter<RouterEvents> {
   readonly transports = new Map<string, WebRtcTransport>();
   readonly producers = new Map<string, Producer>();
   /** mediasoup-style observer: same events, for code that only observes */
-  readonly observer = new EnhancedEmitter<RouterEvents>();
+  readonly observer: EnhancedEmitter<RouterEvents>;
 
   private constructor(
     readonly ctx: EngineContext,
     readonly appData: AppData,
     mediaCodecs?: RouterMediaCodec[],
   ) {
-    super();
+    super(ctx.logListenerError);
+    this.observer = new EnhancedEmitter(ctx.logListenerError);
     this.rtpCapabilities = generateRouterRtpCapabilities(mediaCodecs);
   }
 
@@ -91,34 +55,37 @@ export class Router extends EnhancedEmitter<RouterEvents> {
   static async create(ctx: EngineContext, appData: AppData = {}, mediaCodecs?: RouterMediaCodec[]): Promise<Router> {
     const r = new Router(ctx, appData, mediaCodecs);
     await ctx.request('router.create', { routerId: r.id });
-    ctx.register(r.id, (event, data) => r.onNotification(event, data));
+    ctx.register(r.id, (n) => r.onNotification(n));
     return r;
   }
 
-  private onNotification(event: string, data: unknown) {
-    if (event === 'volumes') {
-      const list = (data as { producerId: string; volume: number }[]).map((v) => ({ ...v, producer: this.producers.get(v.producerId) }));
-      this.emit('volumes', list);
-      this.observer.emit('volumes', list);
-    } else if (event === 'silence') {
-      this.emit('silence');
-      this.observer.emit('silence');
-    } else if (event === 'dominantspeaker') {
-      const { producerId } = data as { producerId: string };
-      const d = { producerId, producer: this.producers.get(producerId) };
-      this.emit('dominantspeaker', d);
-      this.observer.emit('dominantspeaker', d);
+  private onNotification(n: EngineNotification) {
+    switch (n.event) {
+      case 'volumes': {
+        const list = n.data.map((v) => ({ ...v, producer: this.producers.get(v.producerId) }));
+        this.emit('volumes', list);
+        this.observer.emit('volumes', list);
+        break;
+      }
+      case 'silence':
+        this.emit('silence');
+        this.observer.emit('silence');
+        break;
+      case 'dominantspeaker': {
+        const d = { producerId: n.data.producerId, producer: this.producers.get(n.data.producerId) };
+        this.emit('dominantspeaker', d);
+        this.observer.emit('dominantspeaker', d);
+        break;
+      }
+      default:
+        break; // addressed to a router, the other events cannot occur
     }
   }
 
   async createWebRtcTransport({ appData = {} }: { appData?: AppData } = {}): Promise<WebRtcTransport> {
     if (this.closed) throw new Error('router closed');
     const transportId = randomUUID();
-    const res = (await this.ctx.request('router.createWebRtcTransport', { routerId: this.id, transportId })) as {
-      iceParameters: IceParameters;
-      iceCandidates: IceCandidate[];
-      dtlsParameters: DtlsParameters;
-    };
+    const res = await this.ctx.request('router.createWebRtcTransport', { routerId: this.id, transportId });
     if (this.closed) {
       this.ctx.send('transport.close', { transportId });
       throw new Error('router closed');
@@ -180,7 +147,7 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
   dtlsState: TransportState = 'new';
   readonly producers = new Map<string, Producer>();
   readonly consumers = new Map<string, Consumer>();
-  readonly observer = new EnhancedEmitter<TransportEvents>();
+  readonly observer: EnhancedEmitter<TransportEvents>;
   private nextMid = 0;
   private connected = false;
   private cnameForProducers?: string;
@@ -193,21 +160,28 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
     readonly dtlsParameters: DtlsParameters,
     readonly appData: AppData,
   ) {
-    super();
-    router.ctx.register(id, (event, data) => this.onNotification(event, data));
+    super(router.ctx.logListenerError);
+    this.observer = new EnhancedEmitter(router.ctx.logListenerError);
+    router.ctx.register(id, (n) => this.onNotification(n));
   }
 
-  private onNotification(event: string, data: unknown) {
-    if (event === 'icestatechange') {
-      this.iceState = data as string;
-      this.emit('icestatechange', this.iceState);
-    } else if (event === 'dtlsstatechange') {
-      this.dtlsState = data as TransportState;
-      this.emit('dtlsstatechange', this.dtlsState);
-    } else if (event === 'died') {
-      this.closeInternal();
-      this.emit('close');
-      this.observer.emit('close');
+  private onNotification(n: EngineNotification) {
+    switch (n.event) {
+      case 'icestatechange':
+        this.iceState = n.data;
+        this.emit('icestatechange', this.iceState);
+        break;
+      case 'dtlsstatechange':
+        this.dtlsState = n.data;
+        this.emit('dtlsstatechange', this.dtlsState);
+        break;
+      case 'died':
+        this.closeInternal();
+        this.emit('close');
+        this.observer.emit('close');
+        break;
+      default:
+        break; // addressed to a transport, the other events cannot occur
     }
   }
 
@@ -243,7 +217,6 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
       producerId,
       kind,
       rtpParameters,
-      consumableRtpParameters: consumable,
       mapping,
       paused,
     });
@@ -275,14 +248,14 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
     const rtpParameters = getConsumerRtpParameters(producer.consumableRtpParameters, rtpCapabilities);
     rtpParameters.mid = String(this.nextMid++);
     const consumerId = randomUUID();
-    const res = (await this.router.ctx.request('transport.consume', {
+    const res = await this.router.ctx.request('transport.consume', {
       transportId: this.id,
       consumerId,
       producerId,
       rtpParameters,
       paused,
       preferredSpatialLayer: preferredLayers?.spatialLayer,
-    })) as { producerPaused: boolean };
+    });
     if (producer.closed) {
       this.router.ctx.send('consumer.close', { consumerId });
       throw new Error(`producer ${producerId} closed`);
@@ -296,7 +269,7 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
   }
 
   async getStats(): Promise<TransportStats[]> {
-    return (await this.router.ctx.request('transport.getStats', { transportId: this.id })) as TransportStats[];
+    return await this.router.ctx.request('transport.getStats', { transportId: this.id });
   }
 
   close() {
@@ -337,7 +310,7 @@ export type ProducerEvents = {
 export class Producer extends EnhancedEmitter<ProducerEvents> {
   closed = false;
   readonly consumers = new Set<Consumer>();
-  readonly observer = new EnhancedEmitter<ProducerEvents>();
+  readonly observer: EnhancedEmitter<ProducerEvents>;
   readonly type: 'simple' | 'simulcast';
 
   constructor(
@@ -352,7 +325,8 @@ export class Producer extends EnhancedEmitter<ProducerEvents> {
     public paused: boolean,
     readonly appData: AppData,
   ) {
-    super();
+    super(transport.router.ctx.logListenerError);
+    this.observer = new EnhancedEmitter(transport.router.ctx.logListenerError);
     this.type = (rtpParameters.encodings?.length ?? 1) > 1 ? 'simulcast' : 'simple';
   }
 
@@ -379,7 +353,7 @@ export class Producer extends EnhancedEmitter<ProducerEvents> {
   }
 
   async getStats(): Promise<RtpStreamStats[]> {
-    return (await this.ctx.request('producer.getStats', { producerId: this.id })) as RtpStreamStats[];
+    return await this.ctx.request('producer.getStats', { producerId: this.id });
   }
 
   close() {
@@ -421,7 +395,7 @@ export type ConsumerEvents = {
 
 export class Consumer extends EnhancedEmitter<ConsumerEvents> {
   closed = false;
-  readonly observer = new EnhancedEmitter<ConsumerEvents>();
+  readonly observer: EnhancedEmitter<ConsumerEvents>;
   readonly producerId: string;
   readonly kind: MediaKind;
   readonly type: 'simple' | 'simulcast';
@@ -437,24 +411,24 @@ export class Consumer extends EnhancedEmitter<ConsumerEvents> {
     public producerPaused: boolean,
     readonly appData: AppData,
   ) {
-    super();
+    super(transport.router.ctx.logListenerError);
+    this.observer = new EnhancedEmitter(transport.router.ctx.logListenerError);
     this.producerId = producer.id;
     this.kind = producer.kind;
     this.type = producer.type;
     if (this.type === 'simulcast') this.preferredLayers = { spatialLayer: (producer.rtpParameters.encodings?.length ?? 1) - 1, temporalLayer: 0 };
-    transport.router.ctx.register(id, (event, data) => this.onNotification(event, data));
+    transport.router.ctx.register(id, (n) => this.onNotification(n));
   }
 
   private get ctx() {
     return this.transport.router.ctx;
   }
 
-  private onNotification(event: string, data: unknown) {
-    if (event === 'layerschange') {
-      this.currentLayers = data as ConsumerLayers;
-      this.emit('layerschange', this.currentLayers);
-      this.observer.emit('layerschange', this.currentLayers);
-    }
+  private onNotification(n: EngineNotification) {
+    if (n.event !== 'layerschange') return;
+    this.currentLayers = n.data;
+    this.emit('layerschange', this.currentLayers);
+    this.observer.emit('layerschange', this.currentLayers);
   }
 
   async pause() {
@@ -484,7 +458,7 @@ export class Consumer extends EnhancedEmitter<ConsumerEvents> {
   }
 
   async getStats(): Promise<RtpStreamStats[]> {
-    return (await this.ctx.request('consumer.getStats', { consumerId: this.id })) as RtpStreamStats[];
+    return await this.ctx.request('consumer.getStats', { consumerId: this.id });
   }
 
   close() {
