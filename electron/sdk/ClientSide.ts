@@ -6,6 +6,7 @@ import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { base64ToBytes, bytesToBase64 } from '../../shared/protocol/base64';
 import { ProtocolLimits, UserInfoCtrl, VideoCallEvent } from '../../shared/protocol/limits';
 import type { Requests } from '../../shared/protocol/messages';
+import { isBuiltInMethodName } from '../../shared/protocol/methods';
 import type { AnyChatSdk } from './AnyChatSdk';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
@@ -24,13 +25,6 @@ type Result<M extends keyof Requests> = Requests[M]['result'];
 
 const GUEST_ID_BASE = 1_900_000_000;
 
-const BUILT_IN = new Set<string>([
-  'ping', 'login', 'logout', 'enterRoom', 'leaveRoom', 'sendTextMessage', 'sendSDKFilterData', 'transBuffer',
-  'transferBegin', 'transferChunk', 'transferStatus', 'transferCancel', 'transferResume', 'transferAck',
-  'videoCall', 'userInfoControl', 'getUserInfo', 'getOnlineFriends',
-  'getRouterRtpCapabilities', 'createWebRtcTransport', 'connectWebRtcTransport', 'produce', 'consume',
-  'resumeConsumer', 'pauseProducer', 'resumeProducer', 'closeProducer',
-]);
 
 export class ClientSide {
   private nextGuest = GUEST_ID_BASE;
@@ -38,7 +32,7 @@ export class ClientSide {
   constructor(private readonly sdk: AnyChatSdk) {}
 
   isBuiltIn(method: string): boolean {
-    return BUILT_IN.has(method);
+    return isBuiltInMethodName(method);
   }
 
   newState(link: ClientLink): ClientState {

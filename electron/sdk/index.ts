@@ -1,7 +1,7 @@
 /** The business-server SDK's single public entry. */
 export { AnyChatSdk, type SdkOptions, type SdkSettings } from './AnyChatSdk';
 export { sdkMigrations } from './SdkStore';
-export type { ClientLink } from './Session';
+export type { ClientLink, Session } from './Session';
 export type { ClientSide, ClientState } from './ClientSide';
 export type { DirectoryUser } from './UserDirectory';
 export * from './types';

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import WebSocket from 'ws';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { HttpServer } from '../../http/HttpServer';
@@ -45,9 +45,11 @@ export async function startHarness(
     /** Migrations of components built on top (after the SDK's). */
     migrations?: Migration[];
     logLevel?: string;
+    /** Overrides logLevel: a logger the test reads (e.g. to assert nothing was logged at error level). */
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
-  const logger = pino({ level: opts.logLevel ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: opts.logLevel ?? 'silent' });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anychat-sig-'));
   const db = openDatabase(dataDir);
   runMigrations(db, [...sdkMigrations, ...(opts.migrations ?? [])]);
@@ -138,6 +140,13 @@ export function rawRequest(ws: WebSocket, frame: string | Buffer, binary = false
     ws.on('message', onMsg);
     ws.send(frame, { binary });
   });
+}
+
+/** A logger that keeps every line it writes (level as pino's number: 50 = error). */
+export function capturingLogger(): { logger: Logger; lines: { level: number; msg?: string }[] } {
+  const lines: { level: number; msg?: string }[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg?: string }) });
+  return { logger, lines };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
