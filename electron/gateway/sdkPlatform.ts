@@ -14,6 +14,7 @@ import type { ClientMethodHandler, FileIndex, PlatformEvent, PlatformPort, Platf
 import { SqliteFileIndex } from './sdkFileIndex';
 import type { Db } from '../store/Database';
 import { randomUUID } from 'node:crypto';
+import type { NotificationName, Notifications } from '../../shared/protocol/messages';
 
 /** The SDK's TransBuffer carries ≤ 1024 bytes; bigger gateway buffers go as TransBufferEx. */
 const TRANSBUFFER_MAX = 1024;
@@ -242,7 +243,7 @@ export class SdkPlatform implements PlatformPort {
     return this.opts.sdk.registerClientMethod(name, async (userId, data) => (await handler(userId, data)) as Record<string, unknown> | void);
   }
 
-  notifyUser(userId: number, notification: string, data: unknown): void {
+  notifyUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): void {
     this.opts.sdk.pushToUser(userId, notification, data);
   }
 

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { bytesToBase64 } from '../../shared/protocol/base64';
 import { ProtocolLimits, UserInfoCtrl } from '../../shared/protocol/limits';
-import type { FriendEntry } from '../../shared/protocol/messages';
+import type { FriendEntry, NotificationName, Notifications } from '../../shared/protocol/messages';
 import { SDK_BUILD_TIME, SDK_VERSION } from '../core/version';
 import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
@@ -186,7 +186,7 @@ export class AnyChatSdk {
   }
 
   /** Pushes a notification to one user; false when they are offline. */
-  pushToUser(userId: number, notification: string, data: unknown): boolean {
+  pushToUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): boolean {
     const s = this.sessions.get(userId);
     if (!s) return false;
     s.link.push(notification, data);
@@ -194,7 +194,7 @@ export class AnyChatSdk {
   }
 
   /** Pushes a notification to every user in a room (optionally but one). Returns how many got it. */
-  pushToRoom(roomId: number, notification: string, data: unknown, exceptUserId?: number): number {
+  pushToRoom<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number {
     const room = this.rooms.get(roomId);
     if (!room) return 0;
     const frame = JSON.stringify({ notification, data });
