@@ -10,6 +10,7 @@ import { callNames, eventNames } from '../shared/ipc/contract';
 import { ConfigError } from './config/loadConfig';
 import { bootstrap, type RunningApp } from './core/bootstrap';
 import { CONTENT_SECURITY_POLICY } from './http/staticFiles';
+import { Codes } from '../shared/codes';
 
 const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
 const rendererIndex = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
@@ -78,7 +79,7 @@ function registerIpc(r: RunningApp): void {
     ipcMain.handle(name, async (event, args: unknown) => {
       if (!isTrustedSender(event)) {
         r.logger.warn({ call: name, url: event.senderFrame?.url }, 'ipc call from an untrusted frame refused');
-        return { ok: false, error: { code: 900403, message: 'untrusted sender' } };
+        return { ok: false, error: { code: Codes.FORBIDDEN, message: 'untrusted sender' } };
       }
       return r.service.call(name, args, { operator, shell: 'electron' });
     });

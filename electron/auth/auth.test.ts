@@ -9,6 +9,7 @@ import { FailureThrottle } from './failureThrottle';
 import { OperatorAuth } from './OperatorAuth';
 import { OperatorRepository, operatorMigrations } from './operatorRepository';
 import { hashPassword, verifyPassword } from './password';
+import { Codes } from '../../shared/codes';
 
 const logger = pino({ level: 'silent' });
 
@@ -71,8 +72,8 @@ describe('OperatorAuth on a real SQLite file', () => {
   it('answers 200 for wrong credentials and 900429 once throttled', async () => {
     const { auth } = await setup({ operators: [{ username: 'op', password: 'pw' }], operatorSignIn: { maxFailures: 2 } });
     await expect(auth.signIn('op', 'x', 'k')).rejects.toMatchObject({ code: 200 });
-    await expect(auth.signIn('op', 'x', 'k')).rejects.toMatchObject({ code: 900429 });
-    await expect(auth.signIn('op', 'pw', 'k')).rejects.toMatchObject({ code: 900429 });
+    await expect(auth.signIn('op', 'x', 'k')).rejects.toMatchObject({ code: Codes.TOO_MANY_REQUESTS });
+    await expect(auth.signIn('op', 'pw', 'k')).rejects.toMatchObject({ code: Codes.TOO_MANY_REQUESTS });
     expect(auth.activeSessionCount).toBe(0);
     // Another client address is not affected.
     await expect(auth.signIn('op', 'pw', 'other')).resolves.toBeTruthy();

@@ -16,18 +16,17 @@
  */
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
-import type { MicStateView, RoomMember, RoomSummary } from '../../shared/ipc/types';
 import type { Config } from '../config/schema';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { AnyChatSdk, PrepareEnterRoomRequest, PrepareEnterRoomResult, PrepareProduceRequest, RoomRole, SdkEvents } from '../sdk';
 import { VideoCallEvent } from '../sdk';
 import type { Db } from '../store/Database';
 import { ChatLogRepository, type ChatLogEntry, type ChatLogQuery } from './chat/chatLogRepository';
 import { parseClientRequest } from './clientRequests';
 import { systemClock, type Clock, type TimerHandle } from './clock';
-import { MicQueue, toMicStateWire, type MicChange, type MicStatus } from './mic/micQueue';
+import { MicQueue, toMicStateWire, type MicChange } from './mic/micQueue';
 import { RoomRegistry, type CreateRoomOptions, type RoomRecord } from './rooms/roomRegistry';
-import { micView, roomMembers, roomSummary } from './views';
+import { micView, roomMembers, roomSummary, type MicStateView, type RoomMember, type RoomSummary } from './views';
 
 export type RoomsSettings = Config['rooms'];
 

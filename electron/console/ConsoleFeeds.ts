@@ -5,7 +5,7 @@
  */
 import type { ConsoleEvents } from '../../shared/ipc/contract';
 import type { Core } from '../core/Core';
-import type { TypedEmitter } from '../core/TypedEmitter';
+import type { TypedEmitter } from '../util/TypedEmitter';
 import { callView, userView, type BanBook } from './toView';
 
 const USER_BATCH_MS = 100;

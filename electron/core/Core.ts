@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ServerMessages } from '../../shared/codes';
+import { ServerMessages, Codes } from '../../shared/codes';
 import { AuditLog, auditMigrations } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
 import { BusinessLayer, businessMigrations } from '../business';
@@ -125,7 +125,7 @@ export class Core {
         logger: logger.child({ component: 'media' }),
       });
     } catch (err) {
-      this.status.set('media', 'down', `media node failed to start: ${(err as Error).message}`, 900503);
+      this.status.set('media', 'down', `media node failed to start: ${(err as Error).message}`, Codes.UNAVAILABLE);
       throw err;
     }
     this.register('media', async () => {
@@ -137,11 +137,11 @@ export class Core {
     this.status.set('media', 'up', workers());
     this.status.set('recorder', 'up', `recording to ${recordingsDir}`);
     media.on('workerdied', ({ workerId, error }) =>
-      this.status.set('media', 'degraded', `worker ${workerId} died (${error.message}); restarting`, 900503),
+      this.status.set('media', 'degraded', `worker ${workerId} died (${error.message}); restarting`, Codes.UNAVAILABLE),
     );
     media.on('workerrestarted', () => this.status.set('media', 'up', workers()));
     media.on('recordingerror', ({ recordingId, error }) =>
-      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, 900500),
+      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, Codes.INTERNAL),
     );
 
     const signaling = await SignalingServer.create({

@@ -3,7 +3,7 @@
  * live in a map (and on disk), events are emitted by hand. Not used by the host.
  */
 import { unlink } from 'node:fs/promises';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { ClientMethodHandler, FileQuery, PlatformEvent, PlatformFile, PlatformPort, PlatformUser } from './platformPort';
 import type { NotificationName, Notifications } from '../../shared/protocol/messages';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { CodedError, Codes } from '../../shared/codes';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { AnyChatSdk, OnlineUser } from '../sdk';
 import type { ClientMethodHandler, FileIndex, PlatformEvent, PlatformPort, PlatformUser } from './platformPort';
 import { SqliteFileIndex } from './sdkFileIndex';

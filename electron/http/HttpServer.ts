@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { sendJson } from './httpUtil';
+import { Codes } from '../../shared/codes';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
@@ -103,13 +104,13 @@ export class HttpServer {
         ?.handler;
     try {
       if (!handler) {
-        sendJson(res, 404, { ok: false, error: { code: 900404, message: 'not found' } });
+        sendJson(res, 404, { ok: false, error: { code: Codes.NOT_FOUND, message: 'not found' } });
         return;
       }
       await handler(req, res, url);
     } catch (err) {
       this.logger.error({ err, url: url.pathname }, 'http handler failed');
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 900500, message: 'internal error' } });
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: Codes.INTERNAL, message: 'internal error' } });
       else res.destroy();
     }
   }

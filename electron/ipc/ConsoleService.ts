@@ -20,8 +20,8 @@ import { roomsHandlers, type RoomMediaView } from '../console/handlers/roomsHand
 import type { CallerContext, Handler, HandlerDeps, HandlerMap } from '../console/handlers/types';
 import { usersHandlers } from '../console/handlers/usersHandlers';
 import type { Core } from '../core/Core';
-import { TypedEmitter } from '../core/TypedEmitter';
-import { SDK_VERSION } from '../core/version';
+import { TypedEmitter } from '../util/TypedEmitter';
+import { SDK_VERSION } from '../util/version';
 
 export type { CallerContext };
 

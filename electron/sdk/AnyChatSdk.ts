@@ -10,7 +10,7 @@ import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { bytesToBase64 } from '../../shared/protocol/base64';
 import { ProtocolLimits, UserInfoCtrl } from '../../shared/protocol/limits';
 import type { FriendEntry, NotificationName, Notifications } from '../../shared/protocol/messages';
-import { SDK_BUILD_TIME, SDK_VERSION } from '../core/version';
+import { SDK_BUILD_TIME, SDK_VERSION } from '../util/version';
 import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
 import { ClientSide } from './ClientSide';

@@ -136,7 +136,14 @@ export abstract class Consumer extends EnhancedEmitter<EntityEvents> implements 
         });
         this.transport.sendRtp(header, Buffer.concat([osn, p.payload]));
       } else {
-        const header = new RtpHeader({ payloadType: this.payloadType, sequenceNumber: seq, timestamp: p.timestamp, ssrc: this.ssrc, marker: p.marker, extensions: p.extensions });
+        const header = new RtpHeader({
+          payloadType: this.payloadType,
+          sequenceNumber: seq,
+          timestamp: p.timestamp,
+          ssrc: this.ssrc,
+          marker: p.marker,
+          extensions: p.extensions,
+        });
         this.transport.sendRtp(header, p.payload);
       }
     }

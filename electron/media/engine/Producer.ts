@@ -149,9 +149,7 @@ export class Producer extends EnhancedEmitter<EntityEvents> implements PacketSou
     s.lastPliAt = now;
     if (kind === 'fir') s.firCount++;
     else s.pliCount++;
-    this.transport.sendRtcp([
-      new RtcpPayloadSpecificFeedback({ feedback: new PictureLossIndication({ senderSsrc: SERVER_SSRC, mediaSsrc: s.ssrc }) }),
-    ]);
+    this.transport.sendRtcp([new RtcpPayloadSpecificFeedback({ feedback: new PictureLossIndication({ senderSsrc: SERVER_SSRC, mediaSsrc: s.ssrc }) })]);
   }
 
   requestKeyFrameAll() {

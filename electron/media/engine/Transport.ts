@@ -209,11 +209,18 @@ export class Transport extends EnhancedEmitter<EntityEvents> implements RtcpSend
         }
       }
     }
-    for (let i = 0; i < reports.length; i += RR_MAX_REPORTS) packets.push(new RtcpRrPacket({ ssrc: SERVER_SSRC, reports: reports.slice(i, i + RR_MAX_REPORTS) }));
+    for (let i = 0; i < reports.length; i += RR_MAX_REPORTS)
+      packets.push(new RtcpRrPacket({ ssrc: SERVER_SSRC, reports: reports.slice(i, i + RR_MAX_REPORTS) }));
     if (video) {
       packets.push(
         new RtcpPayloadSpecificFeedback({
-          feedback: new ReceiverEstimatedMaxBitrate({ senderSsrc: SERVER_SSRC, mediaSsrc: 0, ...rembFields(REMB_BPS), ssrcFeedbacks: videoSsrcs, ssrcNum: videoSsrcs.length }),
+          feedback: new ReceiverEstimatedMaxBitrate({
+            senderSsrc: SERVER_SSRC,
+            mediaSsrc: 0,
+            ...rembFields(REMB_BPS),
+            ssrcFeedbacks: videoSsrcs,
+            ssrcNum: videoSsrcs.length,
+          }),
         }),
       );
     }

@@ -118,9 +118,7 @@ export interface WireError {
   stack?: string;
 }
 
-export type MainToWorker =
-  | { type: 'init'; settings: EngineSettings; workerId: number }
-  | { type: 'request'; id: number; method: EngineMethod; data: unknown };
+export type MainToWorker = { type: 'init'; settings: EngineSettings; workerId: number } | { type: 'request'; id: number; method: EngineMethod; data: unknown };
 
 export type WorkerToMain =
   | { type: 'ready' }

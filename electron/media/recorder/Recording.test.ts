@@ -10,8 +10,7 @@ import { patchWebmHeader } from './Recording';
 
 const hasFfmpeg = (() => {
   try {
-    execFileSync('ffmpeg', ['-hide_banner', '-encoders'], { encoding: 'utf8' }).includes('libx264') || (() => { throw new Error(); })();
-    return true;
+    return execFileSync('ffmpeg', ['-hide_banner', '-encoders'], { encoding: 'utf8' }).includes('libx264');
   } catch {
     return false;
   }

@@ -99,7 +99,9 @@ describe('media rows', () => {
     const t = (await a.request('createWebRtcTransport', { direction: 'send' })) as { id: string };
 
     const h265 = { ...opus, codecs: [{ mimeType: 'video/H265', payloadType: 100, clockRate: 90000 }] };
-    const e1 = await a.request('produce', { transportId: t.id, kind: 'video', rtpParameters: h265 }).catch((e: unknown) => e as { code: number; message: string });
+    const e1 = await a
+      .request('produce', { transportId: t.id, kind: 'video', rtpParameters: h265 })
+      .catch((e: unknown) => e as { code: number; message: string });
     expect(e1).toMatchObject({ code: Codes.BAD_REQUEST });
     expect((e1 as Error).message).toMatch(/^rtpParameters\.codecs\[0\]: unsupported codec \[mimeType:video\/H265/);
 

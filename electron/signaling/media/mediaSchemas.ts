@@ -58,7 +58,10 @@ const rtpCapabilitiesShape = z.looseObject({
     )
     .max(64)
     .optional(),
-  headerExtensions: z.array(z.looseObject({ kind: kind.optional(), uri: z.string().min(1).max(256), preferredId: int.min(1).max(255) })).max(64).optional(),
+  headerExtensions: z
+    .array(z.looseObject({ kind: kind.optional(), uri: z.string().min(1).max(256), preferredId: int.min(1).max(255) }))
+    .max(64)
+    .optional(),
 });
 
 const dtlsParametersShape = z.looseObject({
