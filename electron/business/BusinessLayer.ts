@@ -259,7 +259,7 @@ export class BusinessLayer {
     const room = this.syncMember(userId);
     if (room.kind === 'call') throw new CodedError(Codes.BAD_REQUEST, 'roles do not apply in a call room');
     this.registry.setRole(room.roomId, userId, role);
-    this.sdkSetUserRole(userId, role);
+    this.sdk.setUserRole(userId, role);
     this.sdk.pushToRoom(room.roomId, 'userRoleChanged', { roomId: room.roomId, userId, role });
     this.emitMembers(room);
     if (role === 'audience' && !this.mics.get(room.roomId)?.isSeated(userId)) await this.closeProducers(userId, 'became audience without a seat');
@@ -438,12 +438,6 @@ export class BusinessLayer {
 
   private emitMembers(room: RoomRecord): void {
     this.emitter.emit('roomMembers', { roomId: room.roomId, users: this.membersOf(room) });
-  }
-
-  /** SDK_NEEDS.md #1: the SDK's own view of the role, where the SDK offers it. */
-  private sdkSetUserRole(userId: number, role: RoomRole): void {
-    const set = (this.sdk as unknown as { setUserRole?: (u: number, r: RoomRole) => boolean }).setUserRole;
-    if (typeof set === 'function') set.call(this.sdk, userId, role);
   }
 
   /** Runs a hook or client method; a refusal is logged with its code and goes back to the client. */

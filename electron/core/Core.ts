@@ -12,8 +12,8 @@ import { OperatorAuth } from '../auth/OperatorAuth';
 import { BusinessLayer, businessMigrations } from '../business';
 import { DOWNLOAD_PREFIX, Gateway, gatewayMigrations, SdkPlatform } from '../gateway';
 import { MediaNode } from '../media';
-import { AnyChatSdk, sdkMigrations } from '../sdk';
-import { SignalingServer } from '../signaling';
+import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable, sdkMigrations } from '../sdk';
+import { SignalingServer, attachMediaNode } from '../signaling';
 import { OperatorRepository, operatorMigrations } from '../auth/operatorRepository';
 import type { LoadedConfig } from '../config/loadConfig';
 import { HttpServer } from '../http/HttpServer';
@@ -96,7 +96,10 @@ export class Core {
   /** Builds and starts every component in order, then the HTTP listener. Returns the URL. */
   async start(): Promise<string> {
     const { config, logger } = this;
+    // Live state tables: in-process here; a cluster would pass shared (e.g. Redis) tables instead.
     const sdk = await AnyChatSdk.create({
+      sessions: new InProcessSessionTable(),
+      rooms: new InProcessRoomTable(),
       db: this.db,
       logger: logger.child({ component: 'sdk' }),
       users: config.users.map((u) => ({ ...u, password: u.password ?? '' })),
@@ -144,9 +147,12 @@ export class Core {
       this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, Codes.INTERNAL),
     );
 
+    // Media rows and the recorder plug into the SDK here; unplugged before the media node stops.
+    const mediaWiring = attachMediaNode(sdk, media, logger.child({ component: 'signaling' }));
+    this.register('media-wiring', () => mediaWiring.detach());
     const signaling = await SignalingServer.create({
       sdk,
-      mediaNode: media,
+      media: mediaWiring.requests,
       logger: logger.child({ component: 'signaling' }),
       settings: config.signaling,
     });

@@ -17,7 +17,9 @@ import { ClientSide } from './ClientSide';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
 import { SdkStore } from './SdkStore';
-import { Session } from './Session';
+import { InProcessRoomTable, type RoomEntry, type RoomTable } from './RoomTable';
+import type { Session } from './Session';
+import { InProcessSessionTable, type SessionTable } from './SessionTable';
 import { TransferManager } from './TransferManager';
 import { UserDirectory, type DirectoryUser } from './UserDirectory';
 import type {
@@ -58,15 +60,11 @@ export interface SdkOptions {
   /** Where received files are kept until business code deletes them. */
   tempDir?: string;
   recorder?: RecorderPort;
+  /** Who is online (default: in-process). */
+  sessions?: SessionTable;
+  /** Rooms, names and members (default: in-process). */
+  rooms?: RoomTable;
 }
-
-interface Room {
-  roomId: number;
-  roomName: string;
-  members: Map<number, RoomRole>;
-}
-
-const FIRST_ALLOCATED_ROOM = 1_000_000;
 
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
@@ -75,15 +73,11 @@ export class AnyChatSdk {
   /** @internal */ readonly store: SdkStore;
   /** @internal */ readonly calls: CallManager;
   /** @internal */ readonly transfers: TransferManager;
-  /** @internal */ readonly sessions = new Map<number, Session>();
-  /** @internal */ readonly rooms = new Map<number, Room>();
-  /** @internal */ readonly roomNames = new Map<string, number>();
   /** @internal */ readonly hooks: Partial<SdkHooks> = {};
   /** @internal */ readonly clientMethods = new Map<string, ClientMethodHandler>();
   /** @internal */ media: MediaControl | null = null;
   /** @internal */ defaultFriends = true;
   private recorder: RecorderPort | null;
-  private nextRoomId = FIRST_ALLOCATED_ROOM;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -94,6 +88,8 @@ export class AnyChatSdk {
     db: Db,
     tempDir: string,
     recorder: RecorderPort | undefined,
+    private readonly sessions: SessionTable,
+    private readonly rooms: RoomTable,
   ) {
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
     this.store = new SdkStore(db);
@@ -119,7 +115,7 @@ export class AnyChatSdk {
       settings.maxFileBytes,
       logger,
     );
-    this.client = new ClientSide(this);
+    this.client = new ClientSide(this, sessions, rooms);
   }
 
   /** Builds the SDK. Run `sdkMigrations` on the database first. */
@@ -129,7 +125,9 @@ export class AnyChatSdk {
       lockSeconds: opts.settings.accountLockSeconds,
     });
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
-    const sdk = new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder);
+    const sessions = opts.sessions ?? new InProcessSessionTable();
+    const rooms = opts.rooms ?? new InProcessRoomTable();
+    const sdk = new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms);
     return sdk;
   }
 
@@ -224,8 +222,7 @@ export class AnyChatSdk {
 
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
-    while (this.rooms.has(this.nextRoomId)) this.nextRoomId++;
-    return this.nextRoomId++;
+    return this.rooms.allocateRoomId();
   }
 
   /**
@@ -235,10 +232,8 @@ export class AnyChatSdk {
   setUserRole(userId: number, role: RoomRole): boolean {
     const s = this.sessions.get(userId);
     if (!s || s.roomId === null) return false;
-    const room = this.rooms.get(s.roomId);
-    if (!room) return false;
+    if (!this.rooms.setRole(s.roomId, userId, role)) return false;
     s.role = role;
-    room.members.set(userId, role);
     return true;
   }
 
@@ -438,7 +433,7 @@ export class AnyChatSdk {
 
   /** @internal A new session is online (after verification and duplicate handling). */
   startSession(s: Session): void {
-    this.sessions.set(s.userId, s);
+    this.sessions.add(s);
     this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip });
     if (this.defaultFriends) {
       // After the login response has gone out (seed §8.1).
@@ -452,8 +447,7 @@ export class AnyChatSdk {
 
   /** @internal Ends a session: leaves the room, ends the call, cancels transfers, tells friends. Idempotent. */
   async endSession(s: Session, reason: number): Promise<void> {
-    if (this.sessions.get(s.userId) !== s) return;
-    this.sessions.delete(s.userId);
+    if (!this.sessions.remove(s)) return;
     if (s.roomId !== null) await this.leaveRoomOf(s, reason, false);
     this.calls.userGone(s.userId, reason);
     await this.transfers.userGone(s.userId);
@@ -463,13 +457,7 @@ export class AnyChatSdk {
 
   /** @internal */
   joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {
-    let room = this.rooms.get(roomId);
-    if (!room) {
-      room = { roomId, roomName, members: new Map() };
-      this.rooms.set(roomId, room);
-      if (roomName) this.roomNames.set(roomName, roomId);
-    }
-    room.members.set(s.userId, role);
+    const room = this.rooms.join(roomId, roomName, s.userId, role);
     s.roomId = roomId;
     s.role = role;
     this.pushToRoom(roomId, 'userEntered', { roomId, userId: s.userId, nickName: s.nickName, role }, s.userId);
@@ -481,7 +469,7 @@ export class AnyChatSdk {
   async leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void> {
     const roomId = s.roomId;
     if (roomId === null) return;
-    const room = this.rooms.get(roomId);
+    const inRoom = this.rooms.get(roomId)?.members.has(s.userId) ?? false;
     s.roomId = null;
     s.role = null;
     try {
@@ -489,14 +477,9 @@ export class AnyChatSdk {
     } catch (err) {
       this.logger.warn({ err, userId: s.userId }, 'media release failed');
     }
-    if (room) {
-      room.members.delete(s.userId);
-      const msg = { roomId, userId: s.userId, reason };
-      this.pushToRoom(roomId, 'userLeft', msg);
-      if (room.members.size === 0) {
-        this.rooms.delete(roomId);
-        if (room.roomName && this.roomNames.get(room.roomName) === roomId) this.roomNames.delete(room.roomName);
-      }
+    if (inRoom) {
+      this.rooms.leave(roomId, s.userId);
+      this.pushToRoom(roomId, 'userLeft', { roomId, userId: s.userId, reason });
     }
     if (tellSelf) s.link.push('userLeft', { roomId, userId: s.userId, reason });
     this.events.emit('leaveRoom', { userId: s.userId, roomId, reason });
@@ -558,7 +541,7 @@ export class AnyChatSdk {
     };
   }
 
-  private roomView(r: Room): RoomInfo {
+  private roomView(r: RoomEntry): RoomInfo {
     return {
       roomId: r.roomId,
       roomName: r.roomName,

@@ -8,6 +8,8 @@ import { ProtocolLimits, UserInfoCtrl, VideoCallEvent } from '../../shared/proto
 import type { Requests } from '../../shared/protocol/messages';
 import { isBuiltInMethodName } from '../../shared/protocol/methods';
 import type { AnyChatSdk } from './AnyChatSdk';
+import type { RoomTable } from './RoomTable';
+import type { SessionTable } from './SessionTable';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
 import type { RoomRole } from './types';
@@ -29,7 +31,11 @@ const GUEST_ID_BASE = 1_900_000_000;
 export class ClientSide {
   private nextGuest = GUEST_ID_BASE;
 
-  constructor(private readonly sdk: AnyChatSdk) {}
+  constructor(
+    private readonly sdk: AnyChatSdk,
+    private readonly sessions: SessionTable,
+    private readonly rooms: RoomTable,
+  ) {}
 
   isBuiltIn(method: string): boolean {
     return isBuiltInMethodName(method);
@@ -62,7 +68,7 @@ export class ClientSide {
       const ban = this.sdk.store.activeBan(userId);
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
       // Loop: while the old session is being kicked (async), another login may have won the race.
-      while (this.sdk.sessions.has(userId)) {
+      while (this.sessions.has(userId)) {
         if (this.sdk.settings.duplicateLogin === 'refuseNew') throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
         await this.sdk.kickUser(userId);
       }
@@ -101,8 +107,8 @@ export class ClientSide {
     if (code !== 0) throw new CodedError(code, 'entering the room was refused');
     let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? 0);
     const finalRole = (typeof r === 'object' && r.role) || role;
-    if (!roomId) roomId = this.sdk.roomNames.get(roomName) ?? this.sdk.allocateRoomId();
-    if (this.sdk.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');
+    if (!roomId) roomId = this.rooms.idOfName(roomName) ?? this.rooms.allocateRoomId();
+    if (this.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');
     if (s.roomId !== null) await this.sdk.leaveRoomOf(s, 0, false);
     const room = this.sdk.joinRoom(s, roomId, roomName, finalRole);
     return { roomId, users: room.users };
@@ -123,7 +129,7 @@ export class ClientSide {
     const secret = d.targetUserId !== -1 && d.secret;
     const msg = { roomId, srcUserId: s.userId, targetUserId: d.targetUserId, secret, text: d.text };
     if (d.targetUserId !== -1) {
-      const target = this.sdk.sessions.get(d.targetUserId);
+      const target = this.sessions.get(d.targetUserId);
       if (!target || target.roomId !== roomId) throw new CodedError(SignalingCodes.USER_OFFLINE, `user ${d.targetUserId} is not in this room`);
       if (secret) target.link.push('textMessage', msg);
       else this.sdk.pushToRoom(roomId, 'textMessage', msg, s.userId);
@@ -259,7 +265,7 @@ export class ClientSide {
   }
 
   need(st: ClientState): Session {
-    if (!st.session || this.sdk.sessions.get(st.session.userId) !== st.session) {
+    if (!st.session || this.sessions.get(st.session.userId) !== st.session) {
       st.session = null;
       throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'log in first');
     }
@@ -267,7 +273,7 @@ export class ClientSide {
   }
 
   private allocateGuestId(): number {
-    while (this.sdk.sessions.has(this.nextGuest)) this.nextGuest++;
+    while (this.sessions.has(this.nextGuest)) this.nextGuest++;
     const id = this.nextGuest++;
     if (this.nextGuest > 2_100_000_000) this.nextGuest = GUEST_ID_BASE;
     return id;

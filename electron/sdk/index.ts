@@ -6,3 +6,5 @@ export type { ClientSide, ClientState } from './ClientSide';
 export type { DirectoryUser } from './UserDirectory';
 export * from './types';
 export { VideoCallEvent, UserInfoCtrl, ProtocolLimits } from '../../shared/protocol/limits';
+export { InProcessSessionTable, type SessionTable } from './SessionTable';
+export { InProcessRoomTable, type RoomEntry, type RoomTable } from './RoomTable';

@@ -10,10 +10,7 @@ import { WebSocketServer } from 'ws';
 import { ServerMessages } from '../../shared/codes';
 import type { AnyChatSdk } from '../sdk';
 import { ClientConnection } from './ClientConnection';
-import type { MediaNode } from '../media';
-import { MediaNodeRecorder, mediaNodePort } from './media/mediaNodeAdapter';
-import type { MediaPort } from './media/MediaPort';
-import { MediaRequests } from './media/MediaRequests';
+import type { MediaRequests } from './media/MediaRequests';
 
 export interface SignalingSettings {
   pingIntervalSeconds: number;
@@ -26,10 +23,8 @@ export interface SignalingOptions {
   sdk: AnyChatSdk;
   logger: Logger;
   settings: SignalingSettings;
-  /** The local media node: serves the media rows and is the SDK's recorder (streamRecordCtrl). */
-  mediaNode?: MediaNode;
-  /** Or any MediaPort (tests); without either the media rows answer 900801. */
-  media?: MediaPort;
+  /** The media rows, plugged into the SDK by the composition root (mediaWiring.ts); without them the media rows answer 900801. */
+  media?: MediaRequests | null;
 }
 
 export class SignalingServer {
@@ -42,12 +37,7 @@ export class SignalingServer {
 
   private constructor(private readonly opts: SignalingOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
-    const port = opts.mediaNode ? mediaNodePort(opts.mediaNode, opts.sdk) : opts.media;
-    this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' })) : null;
-    if (this.media) opts.sdk.attachMedia(this.media);
-    if (opts.mediaNode && this.media) {
-      opts.sdk.attachRecorder(new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' })));
-    }
+    this.media = opts.media ?? null;
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
   }
@@ -95,9 +85,6 @@ export class SignalingServer {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    this.media?.close();
-    this.opts.sdk.attachMedia(null);
-    if (this.opts.mediaNode) this.opts.sdk.attachRecorder(null);
     for (const c of [...this.conns]) c.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
