@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EngineContext } from './EngineContext';
 import type { EngineNotification } from './engine/protocol';
+import { Consumer } from './Consumer';
 import { EnhancedEmitter } from './EnhancedEmitter';
 import {
   canConsume as ortcCanConsume,
@@ -13,9 +14,20 @@ import {
   getConsumerRtpParameters,
   getProducerRtpParametersMapping,
   type RouterMediaCodec,
-  type RtpMapping,
 } from './ortc';
-import type { AppData, ConsumerLayers, DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters, RtpStreamStats, TransportState, TransportStats } from './types';
+import { Producer } from './Producer';
+import type {
+  AppData,
+  ConsumerLayers,
+  DtlsParameters,
+  IceCandidate,
+  IceParameters,
+  MediaKind,
+  RtpCapabilities,
+  RtpParameters,
+  TransportState,
+  TransportStats,
+} from './types';
 
 // ------------------------------------------------------------------------------------ Router
 
@@ -298,204 +310,5 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
   }
 }
 
-// ------------------------------------------------------------------------------------ Producer
-
-export type ProducerEvents = {
-  transportclose: [];
-  close: [];
-  pause: [];
-  resume: [];
-};
-
-export class Producer extends EnhancedEmitter<ProducerEvents> {
-  closed = false;
-  readonly consumers = new Set<Consumer>();
-  readonly observer: EnhancedEmitter<ProducerEvents>;
-  readonly type: 'simple' | 'simulcast';
-
-  constructor(
-    readonly transport: WebRtcTransport,
-    readonly id: string,
-    readonly kind: MediaKind,
-    readonly rtpParameters: RtpParameters,
-    /** @internal parameters as seen by consumers */
-    readonly consumableRtpParameters: RtpParameters,
-    /** @internal */
-    readonly mapping: RtpMapping,
-    public paused: boolean,
-    readonly appData: AppData,
-  ) {
-    super(transport.router.ctx.logListenerError);
-    this.observer = new EnhancedEmitter(transport.router.ctx.logListenerError);
-    this.type = (rtpParameters.encodings?.length ?? 1) > 1 ? 'simulcast' : 'simple';
-  }
-
-  private get ctx() {
-    return this.transport.router.ctx;
-  }
-
-  async pause() {
-    if (this.closed) throw new Error('producer closed');
-    await this.ctx.request('producer.pause', { producerId: this.id });
-    if (this.paused) return;
-    this.paused = true;
-    for (const c of this.consumers) c.producerPausedChanged(true);
-    this.observer.emit('pause');
-  }
-
-  async resume() {
-    if (this.closed) throw new Error('producer closed');
-    await this.ctx.request('producer.resume', { producerId: this.id });
-    if (!this.paused) return;
-    this.paused = false;
-    for (const c of this.consumers) c.producerPausedChanged(false);
-    this.observer.emit('resume');
-  }
-
-  async getStats(): Promise<RtpStreamStats[]> {
-    return await this.ctx.request('producer.getStats', { producerId: this.id });
-  }
-
-  close() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.ctx.send('producer.close', { producerId: this.id });
-    this.emit('close');
-    this.observer.emit('close');
-  }
-
-  /** @internal */
-  transportClosed() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.emit('transportclose');
-    this.observer.emit('close');
-  }
-
-  private closeInternal() {
-    this.closed = true;
-    this.transport.producers.delete(this.id);
-    this.transport.router.producers.delete(this.id);
-    for (const c of [...this.consumers]) c.producerClosed();
-  }
-}
-
-// ------------------------------------------------------------------------------------ Consumer
-
-export type ConsumerEvents = {
-  transportclose: [];
-  producerclose: [];
-  producerpause: [];
-  producerresume: [];
-  layerschange: [ConsumerLayers | undefined];
-  close: [];
-  pause: [];
-  resume: [];
-};
-
-export class Consumer extends EnhancedEmitter<ConsumerEvents> {
-  closed = false;
-  readonly observer: EnhancedEmitter<ConsumerEvents>;
-  readonly producerId: string;
-  readonly kind: MediaKind;
-  readonly type: 'simple' | 'simulcast';
-  currentLayers: ConsumerLayers | undefined;
-  preferredLayers: ConsumerLayers | undefined;
-
-  constructor(
-    readonly transport: WebRtcTransport,
-    readonly id: string,
-    private readonly producer: Producer,
-    readonly rtpParameters: RtpParameters,
-    public paused: boolean,
-    public producerPaused: boolean,
-    readonly appData: AppData,
-  ) {
-    super(transport.router.ctx.logListenerError);
-    this.observer = new EnhancedEmitter(transport.router.ctx.logListenerError);
-    this.producerId = producer.id;
-    this.kind = producer.kind;
-    this.type = producer.type;
-    if (this.type === 'simulcast') this.preferredLayers = { spatialLayer: (producer.rtpParameters.encodings?.length ?? 1) - 1, temporalLayer: 0 };
-    transport.router.ctx.register(id, (n) => this.onNotification(n));
-  }
-
-  private get ctx() {
-    return this.transport.router.ctx;
-  }
-
-  private onNotification(n: EngineNotification) {
-    if (n.event !== 'layerschange') return;
-    this.currentLayers = n.data;
-    this.emit('layerschange', this.currentLayers);
-    this.observer.emit('layerschange', this.currentLayers);
-  }
-
-  async pause() {
-    if (this.closed) throw new Error('consumer closed');
-    await this.ctx.request('consumer.pause', { consumerId: this.id });
-    this.paused = true;
-    this.observer.emit('pause');
-  }
-
-  async resume() {
-    if (this.closed) throw new Error('consumer closed');
-    await this.ctx.request('consumer.resume', { consumerId: this.id });
-    this.paused = false;
-    this.observer.emit('resume');
-  }
-
-  async setPreferredLayers({ spatialLayer, temporalLayer }: ConsumerLayers) {
-    if (this.closed) throw new Error('consumer closed');
-    await this.ctx.request('consumer.setPreferredLayers', { consumerId: this.id, spatialLayer, temporalLayer });
-    const max = (this.producer.rtpParameters.encodings?.length ?? 1) - 1;
-    this.preferredLayers = { spatialLayer: Math.max(0, Math.min(spatialLayer, max)), temporalLayer: temporalLayer ?? 0 };
-  }
-
-  async requestKeyFrame() {
-    if (this.closed) throw new Error('consumer closed');
-    await this.ctx.request('consumer.requestKeyFrame', { consumerId: this.id });
-  }
-
-  async getStats(): Promise<RtpStreamStats[]> {
-    return await this.ctx.request('consumer.getStats', { consumerId: this.id });
-  }
-
-  close() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.ctx.send('consumer.close', { consumerId: this.id });
-    this.emit('close');
-    this.observer.emit('close');
-  }
-
-  /** @internal */
-  producerPausedChanged(paused: boolean) {
-    if (this.closed || this.producerPaused === paused) return;
-    this.producerPaused = paused;
-    this.emit(paused ? 'producerpause' : 'producerresume');
-  }
-
-  /** @internal */
-  producerClosed() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.emit('producerclose');
-    this.observer.emit('close');
-  }
-
-  /** @internal */
-  transportClosed() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.emit('transportclose');
-    this.observer.emit('close');
-  }
-
-  private closeInternal() {
-    this.closed = true;
-    this.ctx.unregister(this.id);
-    this.transport.consumers.delete(this.id);
-    this.producer.consumers.delete(this);
-  }
-}
+export { Producer, type ProducerEvents } from './Producer';
+export { Consumer, type ConsumerEvents } from './Consumer';
