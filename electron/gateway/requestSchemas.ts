@@ -4,6 +4,7 @@
  * userinfo_get ≤ 50 ids, filelist_get ≤ 30 per page, fileinfo_get ≤ 20 files, fileinfo_ctrl ≤ 30.
  */
 import { z } from 'zod';
+import { issuePath } from '../../shared/validation';
 
 const int = z.number().int();
 /** User ids: integers; the seed's own examples also send them as numeric strings ("100"). */
@@ -90,7 +91,7 @@ export const setUserObjectValue = z.object({
 export function describeIssue(error: z.ZodError, prefix = ''): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid parameters';
-  const field = prefix + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  const field = prefix + issuePath(issue.path);
   const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
   return missing ? `field ${field} is required` : `field ${field}: ${issue.message}`;
 }

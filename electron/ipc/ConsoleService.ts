@@ -5,6 +5,7 @@
  * electron/console/handlers/, one module per domain; operator actions are audited.
  */
 import { Codes, isCodedError } from '../../shared/codes';
+import { describeIssues } from '../../shared/validation';
 import type { CallArgs, CallName, CallResult, ConsoleEvents } from '../../shared/ipc/contract';
 import { callArgSchemas } from '../../shared/ipc/validators';
 import type { Result } from '../../shared/result';
@@ -92,8 +93,7 @@ export class ConsoleService {
   async call<K extends CallName>(name: K, rawArgs: unknown, caller: CallerContext): Promise<Result<CallResult<K>>> {
     const parsed = callArgSchemas[name].safeParse(rawArgs ?? {});
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, error: { code: Codes.BAD_REQUEST, message: `${name}: ${issue.path.join('.') || 'args'}: ${issue.message}` } };
+      return { ok: false, error: { code: Codes.BAD_REQUEST, message: `${name}: ${describeIssues(parsed.error.issues, 'args')}` } };
     }
     const handler = this.handlers[name] as Handler<K> | undefined;
     if (!handler) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name} is not available in this build` } };
