@@ -220,10 +220,6 @@ export class SdkPlatform implements PlatformPort {
    * gets the usual `videoCallEvent` request and replies; resolves on the start event (3).
    */
   startVideoCall(caller: number, callee: number, userStr: string): Promise<void> {
-    const sdk = this.opts.sdk as AnyChatSdk & {
-      startVideoCall?: (caller: number, callee: number, flags: number, param: number, userStr: string) => Promise<void>;
-      calls: { request(caller: number, callee: number, flags: number, param: number, userStr: string): Promise<void> };
-    };
     return new Promise<void>((resolve, reject) => {
       const w: CallWaiter = {
         caller,
@@ -234,7 +230,7 @@ export class SdkPlatform implements PlatformPort {
       };
       w.timer.unref?.();
       this.callWaiters.add(w);
-      const start = sdk.startVideoCall ? sdk.startVideoCall(caller, callee, 0, 0, userStr) : sdk.calls.request(caller, callee, 0, 0, userStr);
+      const start = this.opts.sdk.startVideoCall(caller, callee, 0, 0, userStr);
       start.catch((err: Error) => this.settle(w, err));
     });
   }

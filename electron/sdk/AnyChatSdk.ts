@@ -13,7 +13,7 @@ import type { FriendEntry, NotificationName, Notifications } from '../../shared/
 import { SDK_BUILD_TIME, SDK_VERSION } from '../util/version';
 import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
-import { ClientSide } from './ClientSide';
+import { ClientSide, type SdkInternals } from './ClientSide';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
 import { SdkStore } from './SdkStore';
@@ -69,22 +69,22 @@ export interface SdkOptions {
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
-  /** @internal */ readonly events: EventQueue;
-  /** @internal */ readonly store: SdkStore;
-  /** @internal */ readonly calls: CallManager;
-  /** @internal */ readonly transfers: TransferManager;
-  /** @internal */ readonly hooks: Partial<SdkHooks> = {};
-  /** @internal */ readonly clientMethods = new Map<string, ClientMethodHandler>();
-  /** @internal */ media: MediaControl | null = null;
-  /** @internal */ defaultFriends = true;
+  private readonly events: EventQueue;
+  private readonly store: SdkStore;
+  private readonly calls: CallManager;
+  private readonly transfers: TransferManager;
+  private readonly hooks: Partial<SdkHooks> = {};
+  private readonly clientMethods = new Map<string, ClientMethodHandler>();
+  private media: MediaControl | null = null;
+  private defaultFriends = true;
   private recorder: RecorderPort | null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private constructor(
-    /** @internal */ readonly directory: UserDirectory,
-    /** @internal */ readonly settings: SdkSettings,
-    /** @internal */ readonly logger: Logger,
+    private readonly directory: UserDirectory,
+    private readonly settings: SdkSettings,
+    private readonly logger: Logger,
     db: Db,
     tempDir: string,
     recorder: RecorderPort | undefined,
@@ -115,7 +115,28 @@ export class AnyChatSdk {
       settings.maxFileBytes,
       logger,
     );
-    this.client = new ClientSide(this, sessions, rooms);
+    // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
+    const internals: SdkInternals = {
+      settings,
+      directory,
+      store: this.store,
+      events: this.events,
+      transfers: this.transfers,
+      calls: this.calls,
+      clientMethods: this.clientMethods,
+      callHook: (name, arg, fallback) => this.callHook(name, arg, fallback),
+      startSession: (s) => this.startSession(s),
+      endSession: (s, reason) => this.endSession(s, reason),
+      joinRoom: (s, roomId, roomName, role) => this.joinRoom(s, roomId, roomName, role),
+      leaveRoomOf: (s, reason, tellSelf) => this.leaveRoomOf(s, reason, tellSelf),
+      applyUserInfoControl: (...args) => this.applyUserInfoControl(...args),
+      friendListOf: (userId) => this.friendListOf(userId),
+      kickUser: (userId) => this.kickUser(userId),
+      pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
+      pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
+      isOnline: (userId) => this.isOnline(userId),
+    };
+    this.client = new ClientSide(internals, sessions, rooms);
   }
 
   /** Builds the SDK. Run `sdkMigrations` on the database first. */
@@ -220,6 +241,11 @@ export class AnyChatSdk {
     await this.media?.closeUserProducers(userId);
   }
 
+  /** Seed §6 on the server's initiative (smart queueing): `caller` requests a call with `callee`, who replies as usual. */
+  startVideoCall(caller: number, callee: number, flags: number, param: number, userStr: string): Promise<void> {
+    return this.calls.request(caller, callee, flags, param, userStr);
+  }
+
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
     return this.rooms.allocateRoomId();
@@ -245,7 +271,7 @@ export class AnyChatSdk {
     return true;
   }
 
-  /** @internal Plugged in by the signaling server. */
+  /** Plugs in the media rows (the composition root does, through signaling/media/mediaWiring.ts). */
   attachMedia(media: MediaControl | null): void {
     this.media = media;
   }
@@ -420,8 +446,8 @@ export class AnyChatSdk {
 
   // ================================================================ internals shared with ClientSide
 
-  /** @internal Runs a hook with the timeout, or the default when none is set. */
-  async callHook<K extends HookName>(
+  /** Runs a hook with the timeout, or the default when none is set. */
+  private async callHook<K extends HookName>(
     name: K,
     arg: Parameters<SdkHooks[K]>[0],
     fallback: () => ReturnType<SdkHooks[K]>,
@@ -431,8 +457,8 @@ export class AnyChatSdk {
     return (await runHook(name, fn, arg as unknown, this.settings.hookTimeoutMs)) as Awaited<ReturnType<SdkHooks[K]>>;
   }
 
-  /** @internal A new session is online (after verification and duplicate handling). */
-  startSession(s: Session): void {
+  /** A new session is online (after verification and duplicate handling). */
+  private startSession(s: Session): void {
     this.sessions.add(s);
     this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip });
     if (this.defaultFriends) {
@@ -445,8 +471,8 @@ export class AnyChatSdk {
     }
   }
 
-  /** @internal Ends a session: leaves the room, ends the call, cancels transfers, tells friends. Idempotent. */
-  async endSession(s: Session, reason: number): Promise<void> {
+  /** Ends a session: leaves the room, ends the call, cancels transfers, tells friends. Idempotent. */
+  private async endSession(s: Session, reason: number): Promise<void> {
     if (!this.sessions.remove(s)) return;
     if (s.roomId !== null) await this.leaveRoomOf(s, reason, false);
     this.calls.userGone(s.userId, reason);
@@ -455,8 +481,7 @@ export class AnyChatSdk {
     if (this.defaultFriends) for (const fid of this.store.whoHasFriend(s.userId)) this.pushToUser(fid, 'friendStatus', { userId: s.userId, online: false });
   }
 
-  /** @internal */
-  joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {
+  private joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {
     const room = this.rooms.join(roomId, roomName, s.userId, role);
     s.roomId = roomId;
     s.role = role;
@@ -465,8 +490,7 @@ export class AnyChatSdk {
     return this.roomView(room);
   }
 
-  /** @internal */
-  async leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void> {
+  private async leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void> {
     const roomId = s.roomId;
     if (roomId === null) return;
     const inRoom = this.rooms.get(roomId)?.members.has(s.userId) ?? false;
@@ -485,8 +509,8 @@ export class AnyChatSdk {
     this.events.emit('leaveRoom', { userId: s.userId, roomId, reason });
   }
 
-  /** @internal Applies a user-info control (from the server: src 0; from a client: its id). */
-  async applyUserInfoControl(srcUserId: number, userId: number, ctrlCode: number, wParam: number, lParam: number, strValue: string): Promise<void> {
+  /** Applies a user-info control (from the server: src 0; from a client: its id). */
+  private async applyUserInfoControl(srcUserId: number, userId: number, ctrlCode: number, wParam: number, lParam: number, strValue: string): Promise<void> {
     switch (ctrlCode) {
       case UserInfoCtrl.KICKOUT:
         await this.kickUser(userId);
@@ -517,7 +541,7 @@ export class AnyChatSdk {
     }
   }
 
-  /** @internal */
+  /** A user's friends (online or not) and friend groups. */
   friendListOf(userId: number): { friends: FriendEntry[]; groups: { groupId: number; name: string }[] } {
     const friends = this.store.friendsOf(userId).map(({ friendId, groupId }) => {
       const online = this.sessions.get(friendId);

@@ -5,14 +5,41 @@
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { base64ToBytes, bytesToBase64 } from '../../shared/protocol/base64';
 import { ProtocolLimits, UserInfoCtrl, VideoCallEvent } from '../../shared/protocol/limits';
-import type { Requests } from '../../shared/protocol/messages';
+import type { NotificationName, Notifications, Requests } from '../../shared/protocol/messages';
 import { isBuiltInMethodName } from '../../shared/protocol/methods';
-import type { AnyChatSdk } from './AnyChatSdk';
+import type { SdkSettings } from './AnyChatSdk';
+import type { CallManager } from './CallManager';
+import type { EventQueue } from './EventQueue';
+import type { SdkStore } from './SdkStore';
+import type { TransferManager } from './TransferManager';
+import type { UserDirectory } from './UserDirectory';
 import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
-import type { RoomRole } from './types';
+import type { ClientMethodHandler, HookName, RoomInfo, RoomRole, SdkHooks } from './types';
+
+/** The SDK as ClientSide sees it: its parts and the session/room lifecycle (AnyChatSdk builds it). */
+export interface SdkInternals {
+  readonly settings: SdkSettings;
+  readonly directory: UserDirectory;
+  readonly store: SdkStore;
+  readonly events: EventQueue;
+  readonly transfers: TransferManager;
+  readonly calls: CallManager;
+  readonly clientMethods: ReadonlyMap<string, ClientMethodHandler>;
+  callHook<K extends HookName>(name: K, arg: Parameters<SdkHooks[K]>[0], fallback: () => ReturnType<SdkHooks[K]>): Promise<Awaited<ReturnType<SdkHooks[K]>>>;
+  startSession(s: Session): void;
+  endSession(s: Session, reason: number): Promise<void>;
+  joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo;
+  leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void>;
+  applyUserInfoControl(srcUserId: number, userId: number, ctrlCode: number, wParam: number, lParam: number, strValue: string): Promise<void>;
+  friendListOf(userId: number): Result<'getOnlineFriends'>;
+  kickUser(userId: number): Promise<boolean>;
+  pushToRoom<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number;
+  pushToUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): boolean;
+  isOnline(userId: number): boolean;
+}
 
 /** Per-connection state the signaling server keeps and hands back on every call. */
 export interface ClientState {
@@ -32,7 +59,7 @@ export class ClientSide {
   private nextGuest = GUEST_ID_BASE;
 
   constructor(
-    private readonly sdk: AnyChatSdk,
+    private readonly sdk: SdkInternals,
     private readonly sessions: SessionTable,
     private readonly rooms: RoomTable,
   ) {}
