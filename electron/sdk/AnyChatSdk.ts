@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { bytesToBase64 } from '../../shared/protocol/base64';
-import { ProtocolLimits, UserInfoCtrl } from '../../shared/protocol/limits';
+import { ProtocolLimits } from '../../shared/protocol/limits';
 import type { FriendEntry, NotificationName, Notifications } from '../../shared/protocol/messages';
 import { SDK_BUILD_TIME, SDK_VERSION } from '../util/version';
 import type { Db } from '../store/Database';
@@ -17,11 +17,14 @@ import { ClientSide, type SdkInternals } from './ClientSide';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
 import { SdkStore } from './SdkStore';
-import { InProcessRoomTable, type RoomEntry, type RoomTable } from './RoomTable';
+import { InProcessRoomTable, type RoomTable } from './RoomTable';
 import type { Session } from './Session';
 import { InProcessSessionTable, type SessionTable } from './SessionTable';
 import { TransferManager } from './TransferManager';
-import { UserDirectory, type DirectoryUser } from './UserDirectory';
+import { UserControls, offline } from './UserControls';
+import { UserDirectory } from './UserDirectory';
+import { onlineUserView, roomInfoView } from './views';
+import type { SdkOptions, SdkSettings } from './SdkOptions';
 import type {
   ActiveCall,
   BanEntry,
@@ -41,31 +44,6 @@ import type {
   TransferTaskInfo,
 } from './types';
 
-export interface SdkSettings {
-  guestLogin: boolean;
-  duplicateLogin: 'kickOld' | 'refuseNew';
-  loginFailuresBeforeLock: number;
-  accountLockSeconds: number;
-  hookTimeoutMs: number;
-  callTimeoutSeconds: number;
-  maxFileBytes: number;
-}
-
-export interface SdkOptions {
-  db: Db;
-  logger: Logger;
-  /** The configured user directory (config.users). */
-  users: readonly DirectoryUser[];
-  settings: SdkSettings;
-  /** Where received files are kept until business code deletes them. */
-  tempDir?: string;
-  recorder?: RecorderPort;
-  /** Who is online (default: in-process). */
-  sessions?: SessionTable;
-  /** Rooms, names and members (default: in-process). */
-  rooms?: RoomTable;
-}
-
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
@@ -75,10 +53,10 @@ export class AnyChatSdk {
   private readonly transfers: TransferManager;
   private readonly hooks: Partial<SdkHooks> = {};
   private readonly clientMethods = new Map<string, ClientMethodHandler>();
+  private readonly userControls: UserControls;
   private media: MediaControl | null = null;
   private defaultFriends = true;
   private recorder: RecorderPort | null;
-  private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private constructor(
@@ -115,6 +93,14 @@ export class AnyChatSdk {
       settings.maxFileBytes,
       logger,
     );
+    this.userControls = new UserControls({
+      store: this.store,
+      sessions,
+      directory,
+      defaultFriends: () => this.defaultFriends,
+      kickUser: (userId) => this.kickUser(userId),
+      pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
+    });
     // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
     const internals: SdkInternals = {
       settings,
@@ -129,7 +115,7 @@ export class AnyChatSdk {
       endSession: (s, reason) => this.endSession(s, reason),
       joinRoom: (s, roomId, roomName, role) => this.joinRoom(s, roomId, roomName, role),
       leaveRoomOf: (s, reason, tellSelf) => this.leaveRoomOf(s, reason, tellSelf),
-      applyUserInfoControl: (...args) => this.applyUserInfoControl(...args),
+      applyUserInfoControl: (...args) => this.userControls.apply(...args),
       friendListOf: (userId) => this.friendListOf(userId),
       kickUser: (userId) => this.kickUser(userId),
       pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
@@ -148,8 +134,7 @@ export class AnyChatSdk {
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
     const sessions = opts.sessions ?? new InProcessSessionTable();
     const rooms = opts.rooms ?? new InProcessRoomTable();
-    const sdk = new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms);
-    return sdk;
+    return new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms);
   }
 
   // ================================================================ hooks and events
@@ -180,12 +165,7 @@ export class AnyChatSdk {
 
   /** seed §2.2: a timer event every `intervalMs` (0 stops it). */
   setTimer(intervalMs: number): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (intervalMs > 0) {
-      this.timer = setInterval(() => this.events.emit('timer', { at: Date.now() }), intervalMs);
-      this.timer.unref();
-    }
+    this.events.setTimer(intervalMs);
   }
 
   /** seed §2.1: components report their server connections (10 core … 14 media). */
@@ -284,7 +264,7 @@ export class AnyChatSdk {
   // ================================================================ views
 
   getOnlineUsers(): OnlineUser[] {
-    return [...this.sessions.values()].map((s) => this.viewOf(s));
+    return [...this.sessions.values()].map(onlineUserView);
   }
 
   /** How many users are logged in (cheap: no views built). */
@@ -294,7 +274,7 @@ export class AnyChatSdk {
 
   getOnlineUser(userId: number): OnlineUser | null {
     const s = this.sessions.get(userId);
-    return s ? this.viewOf(s) : null;
+    return s ? onlineUserView(s) : null;
   }
 
   isOnline(userId: number): boolean {
@@ -302,12 +282,12 @@ export class AnyChatSdk {
   }
 
   listRooms(): RoomInfo[] {
-    return [...this.rooms.values()].map((r) => this.roomView(r));
+    return [...this.rooms.values()].map((r) => roomInfoView(r, this.sessions));
   }
 
   getRoom(roomId: number): RoomInfo | null {
     const r = this.rooms.get(roomId);
-    return r ? this.roomView(r) : null;
+    return r ? roomInfoView(r, this.sessions) : null;
   }
 
   listCalls(): ActiveCall[] {
@@ -401,7 +381,7 @@ export class AnyChatSdk {
    * group (wParam group, lParam friend); ≥ 100 is pushed to the client as `userInfoControl`.
    */
   async userInfoControl(userId: number, ctrlCode: number, wParam = 0, lParam = 0, strValue = ''): Promise<void> {
-    await this.applyUserInfoControl(0, userId, ctrlCode, wParam, lParam, strValue);
+    await this.userControls.apply(0, userId, ctrlCode, wParam, lParam, strValue);
   }
 
   /** Kicks a user (they get `kicked` 211, then the socket closes); optionally bans them. */
@@ -487,7 +467,7 @@ export class AnyChatSdk {
     s.role = role;
     this.pushToRoom(roomId, 'userEntered', { roomId, userId: s.userId, nickName: s.nickName, role }, s.userId);
     this.events.emit('enterRoom', { userId: s.userId, roomId, role });
-    return this.roomView(room);
+    return roomInfoView(room, this.sessions);
   }
 
   private async leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void> {
@@ -509,75 +489,12 @@ export class AnyChatSdk {
     this.events.emit('leaveRoom', { userId: s.userId, roomId, reason });
   }
 
-  /** Applies a user-info control (from the server: src 0; from a client: its id). */
-  private async applyUserInfoControl(srcUserId: number, userId: number, ctrlCode: number, wParam: number, lParam: number, strValue: string): Promise<void> {
-    switch (ctrlCode) {
-      case UserInfoCtrl.KICKOUT:
-        await this.kickUser(userId);
-        return;
-      case UserInfoCtrl.SYNCDATA:
-        if (!this.sessions.has(userId)) throw offline(userId);
-        for (const info of this.store.allUserInfo(userId)) this.pushToUser(userId, 'userInfo', { userId, ...info });
-        if (this.defaultFriends) this.pushToUser(userId, 'friendList', this.friendListOf(userId));
-        return;
-      case UserInfoCtrl.ADDGROUP:
-        this.store.addGroup(userId, wParam, strValue);
-        return;
-      case UserInfoCtrl.DELGROUP:
-        this.store.deleteGroup(userId, wParam);
-        return;
-      case UserInfoCtrl.ADDFRIEND:
-        this.store.addFriend(userId, wParam);
-        return;
-      case UserInfoCtrl.DELFRIEND:
-        this.store.deleteFriend(userId, wParam);
-        return;
-      case UserInfoCtrl.SETGROUPRELATION:
-        this.store.setFriendGroup(userId, wParam, lParam);
-        return;
-      default:
-        if (ctrlCode < UserInfoCtrl.APPDEFINE) throw new CodedError(Codes.BAD_REQUEST, `control code ${ctrlCode} is reserved`);
-        if (!this.pushToUser(userId, 'userInfoControl', { srcUserId, ctrlCode, wParam, lParam, strValue })) throw offline(userId);
-    }
-  }
-
   /** A user's friends (online or not) and friend groups. */
   friendListOf(userId: number): { friends: FriendEntry[]; groups: { groupId: number; name: string }[] } {
-    const friends = this.store.friendsOf(userId).map(({ friendId, groupId }) => {
-      const online = this.sessions.get(friendId);
-      return { userId: friendId, nickName: online?.nickName ?? this.directory.nickNameOf(friendId) ?? '', online: !!online, groupId };
-    });
-    return { friends, groups: this.store.groupsOf(userId) };
-  }
-
-  private viewOf(s: Session): OnlineUser {
-    return {
-      userId: s.userId,
-      userName: s.userName,
-      nickName: s.nickName,
-      userLevel: s.userLevel,
-      ip: s.link.ip,
-      loginAt: s.loginAt,
-      roomId: s.roomId,
-      role: s.role,
-      guest: s.guest,
-      flags: s.flags,
-    };
-  }
-
-  private roomView(r: RoomEntry): RoomInfo {
-    return {
-      roomId: r.roomId,
-      roomName: r.roomName,
-      users: [...r.members].map(([userId, role]) => ({ userId, nickName: this.sessions.get(userId)?.nickName ?? '', role })),
-    };
+    return this.userControls.friendListOf(userId);
   }
 }
 
 function checkBuffer(data: Uint8Array, max: number): void {
   if (data.length > max) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `buffer of ${data.length} bytes exceeds ${max}`);
-}
-
-function offline(userId: number): CodedError {
-  return new CodedError(SignalingCodes.USER_OFFLINE, `user ${userId} is not online`);
 }

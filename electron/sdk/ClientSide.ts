@@ -7,7 +7,7 @@ import { base64ToBytes, bytesToBase64 } from '../../shared/protocol/base64';
 import { ProtocolLimits, UserInfoCtrl, VideoCallEvent } from '../../shared/protocol/limits';
 import type { NotificationName, Notifications, Requests } from '../../shared/protocol/messages';
 import { isBuiltInMethodName } from '../../shared/protocol/methods';
-import type { SdkSettings } from './AnyChatSdk';
+import type { SdkSettings } from './SdkOptions';
 import type { CallManager } from './CallManager';
 import type { EventQueue } from './EventQueue';
 import type { SdkStore } from './SdkStore';

@@ -1,5 +1,6 @@
 /** The business-server SDK's single public entry. */
-export { AnyChatSdk, type SdkOptions, type SdkSettings } from './AnyChatSdk';
+export { AnyChatSdk } from './AnyChatSdk';
+export type { SdkOptions, SdkSettings } from './SdkOptions';
 export { sdkMigrations } from './SdkStore';
 export type { ClientLink, Session } from './Session';
 export type { ClientSide, ClientState } from './ClientSide';
