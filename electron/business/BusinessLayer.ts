@@ -26,23 +26,9 @@ import { parseClientRequest } from './clientRequests';
 import { systemClock, type Clock, type TimerHandle } from './clock';
 import { MicQueue, toMicStateWire, type MicChange } from './mic/micQueue';
 import { RoomRegistry, type CreateRoomOptions, type RoomRecord } from './rooms/roomRegistry';
-import { micView, roomMembers, roomSummary, type MicStateView, type RoomMember, type RoomSummary } from './views';
+import { micView, roomMembers, roomSummary, type BusinessEvents, type BusinessRoomDetail, type MicStateView, type RoomMember, type RoomSummary } from './views';
 
 export type RoomsSettings = Config['rooms'];
-
-export interface BusinessEvents {
-  /** A room appeared or changed; `removed: true` when it ended. */
-  roomChanged: RoomSummary & { removed?: boolean };
-  /** A room's membership or roles changed. */
-  roomMembers: { roomId: number; users: RoomMember[] };
-  micChanged: MicStateView;
-}
-
-export interface BusinessRoomDetail {
-  room: RoomSummary;
-  users: RoomMember[];
-  mic: MicStateView;
-}
 
 export interface BusinessLayerOptions {
   sdk: AnyChatSdk;

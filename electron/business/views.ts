@@ -61,3 +61,17 @@ export function micView(roomId: number, mic: MicQueue | undefined): MicStateView
 export function roomMembers(room: RoomRecord, nickNameOf: (userId: number) => string): RoomMember[] {
   return [...room.members.values()].map((m) => ({ userId: m.userId, nickName: nickNameOf(m.userId), role: m.role }));
 }
+
+export interface BusinessEvents {
+  /** A room appeared or changed; `removed: true` when it ended. */
+  roomChanged: RoomSummary & { removed?: boolean };
+  /** A room's membership or roles changed. */
+  roomMembers: { roomId: number; users: RoomMember[] };
+  micChanged: MicStateView;
+}
+
+export interface BusinessRoomDetail {
+  room: RoomSummary;
+  users: RoomMember[];
+  mic: MicStateView;
+}
