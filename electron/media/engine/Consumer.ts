@@ -6,7 +6,6 @@
 import { RtcpSenderInfo, RtcpSrPacket, RtpHeader, type RtcpReceiverInfo } from 'werift';
 import type { RtpParameters, RtpStreamStats } from '../types';
 import { EXT, isRtxMime } from '../ortc';
-import { EnhancedEmitter } from '../EnhancedEmitter';
 import { ntpFromMs, rttFromReport } from '../rtp/RecvStats';
 import { RetransmissionBuffer } from '../rtp/RetransmissionBuffer';
 import { RtpRewriter } from '../rtp/RtpRewriter';
@@ -14,9 +13,12 @@ import type { Producer } from './Producer';
 import { Rate } from './Rate';
 import { absSendTime } from './rtcpFields';
 import { RTX_BUFFER_AUDIO, RTX_BUFFER_VIDEO } from './tuning';
-import type { EngineScope, EntityEvents, ForwardPacket, ProducerListener, ProducerStream, RtpSender } from './types';
+import type { EngineScope, ForwardPacket, ProducerListener, ProducerStream, RtpSender } from './types';
+import { CloseSignal } from './CloseSignal';
 
-export abstract class Consumer extends EnhancedEmitter<EntityEvents> implements ProducerListener {
+export abstract class Consumer implements ProducerListener {
+  /** tells the parents (transport, producer, router, engine) that this closed */
+  private readonly closing: CloseSignal;
   readonly ssrc: number;
   readonly rtxSsrc?: number;
   readonly payloadType: number;
@@ -50,7 +52,7 @@ export abstract class Consumer extends EnhancedEmitter<EntityEvents> implements 
     readonly rtpParameters: RtpParameters,
     paused: boolean,
   ) {
-    super((event, err) => scope.log('error', `consumer ${id}: listener of ${event} threw: ${String(err)}`));
+    this.closing = new CloseSignal((err) => scope.log('error', `consumer ${id}: a close listener threw: ${String(err)}`));
     this.paused = paused;
     this.producerPaused = producer.paused;
     const enc = rtpParameters.encodings![0];
@@ -203,11 +205,15 @@ export abstract class Consumer extends EnhancedEmitter<EntityEvents> implements 
     this.producer.requestKeyFrame(this.keyFrameLayer());
   }
 
+  once(_event: 'close', fn: () => void): void {
+    this.closing.once(fn);
+  }
+
   close() {
     if (this.closed) return;
     this.closed = true;
     this.rtxBuffer?.clear();
-    this.emit('close');
+    this.closing.emit();
   }
 
   stats(): RtpStreamStats[] {

@@ -2,14 +2,16 @@
 import { GenericNack, PictureLossIndication, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback, type RtpPacket } from 'werift';
 import type { MediaKind, RtpParameters, RtpStreamStats } from '../types';
 import { EXT, isRtxMime, type RtpMapping } from '../ortc';
-import { EnhancedEmitter } from '../EnhancedEmitter';
 import { RecvStats } from '../rtp/RecvStats';
 import { NackGenerator } from '../rtp/NackGenerator';
 import { isKeyframeStart } from '../rtp/keyframe';
 import { LAYER_ACTIVE_MS, PLI_THROTTLE_MS, SERVER_SSRC } from './tuning';
-import type { EngineScope, EntityEvents, ForwardPacket, PacketSink, PacketSource, ProducerListener, ProducerStream, RtcpSender } from './types';
+import type { EngineScope, ForwardPacket, PacketSink, PacketSource, ProducerListener, ProducerStream, RtcpSender } from './types';
+import { CloseSignal } from './CloseSignal';
 
-export class Producer extends EnhancedEmitter<EntityEvents> implements PacketSource {
+export class Producer implements PacketSource {
+  /** tells the parents (transport, producer, router, engine) that this closed */
+  private readonly closing: CloseSignal;
   readonly streams: ProducerStream[];
   readonly consumers = new Set<ProducerListener>();
   readonly sinks = new Set<PacketSink>();
@@ -33,7 +35,7 @@ export class Producer extends EnhancedEmitter<EntityEvents> implements PacketSou
     mapping: RtpMapping,
     paused: boolean,
   ) {
-    super((event, err) => scope.log('error', `producer ${id}: listener of ${event} threw: ${String(err)}`));
+    this.closing = new CloseSignal((err) => scope.log('error', `producer ${id}: a close listener threw: ${String(err)}`));
     this.paused = paused;
     for (const m of mapping.codecs) this.ptMap.set(m.payloadType, m.mappedPayloadType);
     for (const c of rtpParameters.codecs) if (isRtxMime(c.mimeType)) this.rtxApt.set(c.payloadType, Number(c.parameters?.apt));
@@ -172,13 +174,17 @@ export class Producer extends EnhancedEmitter<EntityEvents> implements PacketSou
     this.requestKeyFrameAll();
   }
 
+  once(_event: 'close', fn: () => void): void {
+    this.closing.once(fn);
+  }
+
   close() {
     if (this.closed) return;
     this.closed = true;
     for (const c of [...this.consumers]) c.close();
     for (const s of [...this.sinks]) s.onProducerClose?.(this);
     this.sinks.clear();
-    this.emit('close');
+    this.closing.emit();
   }
 
   stats(): RtpStreamStats[] {

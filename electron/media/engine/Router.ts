@@ -1,16 +1,18 @@
 /** A router inside the engine: the transports and producers of one room, and its audio-level observer. */
-import { EnhancedEmitter } from '../EnhancedEmitter';
 import { AudioLevelObserver } from './AudioLevelObserver';
 import type { Producer } from './Producer';
 import type { Transport } from './Transport';
-import type { EngineScope, EntityEvents } from './types';
+import type { EngineScope } from './types';
+import { CloseSignal } from './CloseSignal';
 
 /** A recording as the router sees it: something to stop when the router closes. */
 export interface RouterRecording {
   stop(): Promise<unknown>;
 }
 
-export class Router extends EnhancedEmitter<EntityEvents> {
+export class Router {
+  /** tells the parents (transport, producer, router, engine) that this closed */
+  private readonly closing: CloseSignal;
   readonly transports = new Map<string, Transport>();
   readonly producers = new Map<string, Producer>();
   readonly recordings = new Map<string, RouterRecording>();
@@ -21,7 +23,7 @@ export class Router extends EnhancedEmitter<EntityEvents> {
     private readonly scope: EngineScope,
     readonly id: string,
   ) {
-    super((event, err) => scope.log('error', `router ${id}: listener of ${event} threw: ${String(err)}`));
+    this.closing = new CloseSignal((err) => scope.log('error', `router ${id}: a close listener threw: ${String(err)}`));
     this.levels = new AudioLevelObserver(id, this.producers, this.scope.notify);
   }
 
@@ -39,6 +41,10 @@ export class Router extends EnhancedEmitter<EntityEvents> {
     this.recordings.set(id, r);
   }
 
+  once(_event: 'close', fn: () => void): void {
+    this.closing.once(fn);
+  }
+
   close() {
     if (this.closed) return;
     this.closed = true;
@@ -46,6 +52,6 @@ export class Router extends EnhancedEmitter<EntityEvents> {
     for (const r of this.recordings.values()) r.stop().catch((e: unknown) => this.scope.log('warn', `recording stop on router close failed: ${String(e)}`));
     this.recordings.clear();
     for (const t of [...this.transports.values()]) t.close();
-    this.emit('close');
+    this.closing.emit();
   }
 }

@@ -24,7 +24,6 @@ import {
 } from 'werift';
 import type { DtlsParameters, IceCandidate, IceParameters, TransportState, TransportStats } from '../types';
 import { EXT } from '../ortc';
-import { EnhancedEmitter } from '../EnhancedEmitter';
 import type { Consumer } from './Consumer';
 import type { Producer } from './Producer';
 import type { EngineSettings } from './protocol';
@@ -39,14 +38,17 @@ import {
   RTCP_INTERVAL_MS,
   SERVER_SSRC,
 } from './tuning';
-import type { EngineScope, EntityEvents, ProducerStream, RtcpSender, RtpSender } from './types';
+import type { EngineScope, ProducerStream, RtcpSender, RtpSender } from './types';
+import { CloseSignal } from './CloseSignal';
 
 const SRTP_PROFILES: (0x0007 | 0x0001)[] = [0x0007 /* AEAD_AES_128_GCM */, 0x0001 /* AES_CM_128_HMAC_SHA1_80 */];
 
 /** One DTLS certificate per engine (thread), made on first use. */
 let certificatePromise: ReturnType<typeof RTCDtlsTransport.SetupCertificate> | undefined;
 
-export class Transport extends EnhancedEmitter<EntityEvents> implements RtcpSender, RtpSender {
+export class Transport implements RtcpSender, RtpSender {
+  /** tells the parents (transport, producer, router, engine) that this closed */
+  private readonly closing: CloseSignal;
   readonly producers = new Map<string, Producer>();
   readonly consumers = new Map<string, Consumer>();
   /** incoming SSRC → producer stream */
@@ -77,7 +79,7 @@ export class Transport extends EnhancedEmitter<EntityEvents> implements RtcpSend
     private readonly scope: EngineScope,
     readonly id: string,
   ) {
-    super((event, err) => scope.log('error', `transport ${id}: listener of ${event} threw: ${String(err)}`));
+    this.closing = new CloseSignal((err) => scope.log('error', `transport ${id}: a close listener threw: ${String(err)}`));
   }
 
   async init(settings: EngineSettings): Promise<void> {
@@ -341,6 +343,10 @@ export class Transport extends EnhancedEmitter<EntityEvents> implements RtcpSend
     this.close();
   }
 
+  once(_event: 'close', fn: () => void): void {
+    this.closing.once(fn);
+  }
+
   close() {
     if (this.closed) return;
     this.closed = true;
@@ -351,7 +357,7 @@ export class Transport extends EnhancedEmitter<EntityEvents> implements RtcpSend
     this.state = 'closed';
     this.dtls?.stop().catch(() => {});
     this.ice?.stop().catch(() => {});
-    this.emit('close');
+    this.closing.emit();
   }
 
   stats(): TransportStats {

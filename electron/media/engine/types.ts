@@ -20,9 +20,6 @@ export interface EngineScope {
   readonly counters: { rtpIn: number; rtpOut: number };
 }
 
-/** Events of every entity: it tells its parents when it closes, and they drop it. */
-export type EntityEvents = { close: [] };
-
 export interface ProducerStream {
   index: number;
   ssrc?: number;
