@@ -1,9 +1,10 @@
 /**
  * The preload: exposes exactly the console contract on `window.anychatConsole` — one method per
- * call and `on` for the declared event streams. No generic ipcRenderer passthrough.
+ * call, `on` for the declared event streams and `onShell` for the desktop shell's own events
+ * (menu navigation). No generic ipcRenderer passthrough.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { callNames, eventNames, type EventName, type PreloadApi } from '../shared/ipc/contract';
+import { callNames, eventNames, shellEventNames, type EventName, type PreloadApi, type ShellEventName } from '../shared/ipc/contract';
 
 const api: Record<string, unknown> = {};
 for (const name of callNames) {
@@ -11,6 +12,13 @@ for (const name of callNames) {
 }
 api.on = (event: EventName, listener: (payload: unknown) => void) => {
   if (!(eventNames as readonly string[]).includes(event)) throw new Error(`unknown event ${String(event)}`);
+  const wrapped = (_e: unknown, payload: unknown) => listener(payload);
+  ipcRenderer.on(event, wrapped);
+  return () => ipcRenderer.removeListener(event, wrapped);
+};
+
+api.onShell = (event: ShellEventName, listener: (payload: unknown) => void) => {
+  if (!(shellEventNames as readonly string[]).includes(event)) throw new Error(`unknown shell event ${String(event)}`);
   const wrapped = (_e: unknown, payload: unknown) => listener(payload);
   ipcRenderer.on(event, wrapped);
   return () => ipcRenderer.removeListener(event, wrapped);

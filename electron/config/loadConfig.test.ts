@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, parseCliArgs, validateConfig } from './loadCon
 describe('config', () => {
   it('defaults make a working local install with no file at all', () => {
     const c = validateConfig({});
-    expect(c.listen).toEqual({ host: '127.0.0.1', port: 8600 });
+    expect(c.listen).toMatchObject({ host: '127.0.0.1', port: 8600, tls: null });
     expect(c.guestLogin).toBe(true);
     expect(c.media.rtcMinPort).toBe(40000);
     expect(c.signaling.duplicateLogin).toBe('kickOld');

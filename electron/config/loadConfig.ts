@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { applyEnvOverrides, EnvConfigError } from './envOverrides';
 import { configSchema, type Config } from './schema';
 
 export class ConfigError extends Error {
@@ -70,9 +71,11 @@ export function validateConfig(raw: unknown): Config {
   return parsed.data;
 }
 
-export type LoadedConfig = Config & { configDir: string };
+/** `unknownEnv`: ANYCHAT_* variables that named no key (the host warns about them). */
+export type LoadedConfig = Config & { configDir: string; unknownEnv?: string[] };
 
-export function loadConfig(cli: CliOptions, cwd = process.cwd()): LoadedConfig {
+/** File → `ANYCHAT_*` environment → CLI flags, each overriding the one before. */
+export function loadConfig(cli: CliOptions, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   let raw: Record<string, unknown> = {};
   let configDir = cwd;
   if (cli.config) {
@@ -93,6 +96,13 @@ export function loadConfig(cli: CliOptions, cwd = process.cwd()): LoadedConfig {
     }
     configDir = path.dirname(file);
   }
+  let unknownEnv: string[];
+  try {
+    unknownEnv = applyEnvOverrides(raw, env);
+  } catch (e) {
+    if (e instanceof EnvConfigError) throw new ConfigError(e.message);
+    throw e;
+  }
   if (cli.dataDir !== undefined) raw.dataDir = cli.dataDir;
   if (cli.port !== undefined || cli.host !== undefined) {
     const listen = { ...((raw.listen as Record<string, unknown>) ?? {}) };
@@ -104,5 +114,5 @@ export function loadConfig(cli: CliOptions, cwd = process.cwd()): LoadedConfig {
   const config = validateConfig(raw);
   // A relative dataDir is relative to the config file (or the working directory without one).
   const dataDir = path.resolve(cli.dataDir !== undefined ? cwd : configDir, config.dataDir);
-  return { ...config, dataDir, configDir };
+  return { ...config, dataDir, configDir, ...(unknownEnv.length ? { unknownEnv } : {}) };
 }

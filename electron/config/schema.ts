@@ -2,9 +2,21 @@
  * The configuration schema (protocol.md §1). Every key is optional; the defaults make a working
  * local install with no file at all. Unknown keys are rejected so typos surface at start-up.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
+
+/** An IP address or a CIDR range (trustProxy, metrics.allowFrom). */
+const ipOrCidr = z
+  .string()
+  .max(64)
+  .refine((v) => {
+    const [addr, bits, extra] = v.split('/');
+    const family = isIP(addr);
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  }, 'expected an IP address or CIDR range');
 
 const userEntry = z
   .object({
@@ -78,7 +90,46 @@ const gatewaySettings = z
 export const configSchema = z
   .object({
     listen: z
-      .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(8600) })
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(8600),
+        /** Serve HTTPS/WSS with this PEM certificate and key (paths relative to the config file); null = plain HTTP. */
+        tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().nullable().default(null),
+        /** On stop, /readyz answers 503 this long before the listener closes, so a balancer drains the host. */
+        drainSeconds: z.number().min(0).max(120).default(0),
+      })
+      .strict()
+      .prefault({}),
+    /** Reverse proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed for the client address. */
+    trustProxy: z.array(ipOrCidr).default([]),
+    /** History (sessions, rooms, calls, room timelines) and quality series kept in the store. */
+    history: z
+      .object({
+        retentionDays: z.number().min(1).max(3650).default(30),
+        /** Per-participant quality points (one a second) are kept this long. */
+        qualityRetentionHours: z.number().min(1).max(24 * 30).default(24),
+        /** Record history at all (benches compare with and without). */
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Prometheus scrapes of /metrics: addresses (IPs or CIDR ranges) allowed; others get 403. */
+    metrics: z
+      .object({ allowFrom: z.array(ipOrCidr).default(['127.0.0.0/8', '::1']) })
+      .strict()
+      .prefault({}),
+    /** Alert rules (docs/operations.md). */
+    alerts: z
+      .object({
+        /** A user's packet loss above this fraction (0–1) … */
+        lossThreshold: z.number().min(0).max(1).default(0.1),
+        /** … for this many seconds raises an alert. */
+        lossSeconds: z.number().int().min(1).max(3600).default(30),
+        /** Free space on the data dir's disk below this many MiB raises an alert. */
+        diskLowMb: z.number().int().min(0).default(1024),
+        /** Alerts kept for the bell list. */
+        keep: z.number().int().min(10).max(100_000).default(500),
+      })
       .strict()
       .prefault({}),
     dataDir: z.string().min(1).default('./data'),
@@ -153,7 +204,13 @@ export const configSchema = z
       .strict()
       .prefault({}),
     log: z
-      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        /** The log file is rotated when it reaches this size … */
+        maxSizeMb: z.number().min(1).max(10_000).default(20),
+        /** … and this many rotated files are kept. */
+        maxFiles: z.number().int().min(1).max(1000).default(10),
+      })
       .strict()
       .prefault({}),
     /** Load sample content (demo users, rooms) for a demo install. */

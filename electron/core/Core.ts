@@ -3,10 +3,10 @@
  * (store → SDK → media → signaling → business → gateway → HTTP), starts them, reports each one's
  * state on the status board, and stops them in reverse order.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ServerMessages, Codes } from '../../shared/codes';
+import { Codes, ServerMessages } from '../../shared/codes';
 import { AuditLog, auditMigrations } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
 import { BusinessLayer, businessMigrations } from '../business';
@@ -15,9 +15,12 @@ import { MediaNode } from '../media';
 import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable, sdkMigrations } from '../sdk';
 import { SignalingServer, attachMediaNode } from '../signaling';
 import { OperatorRepository, operatorMigrations } from '../auth/operatorRepository';
-import type { LoadedConfig } from '../config/loadConfig';
+import { ConfigError, type LoadedConfig } from '../config/loadConfig';
 import { HttpServer } from '../http/HttpServer';
-import { sendJson } from '../http/httpUtil';
+import { clientAddress, sendJson } from '../http/httpUtil';
+import { ProxyTrust } from '../http/proxyTrust';
+import { historyMigrations } from '../observability/historyMigrations';
+import { Observability } from '../observability/Observability';
 import { staticFiles } from '../http/staticFiles';
 import { openDatabase, runMigrations, type Db, type Migration } from '../store/Database';
 import { StatusBoard } from './StatusBoard';
@@ -37,6 +40,7 @@ export interface CoreComponents {
   business: BusinessLayer;
   platform: SdkPlatform;
   gateway: Gateway;
+  observability: Observability;
 }
 
 /** Something the core started and must stop, in reverse order. */
@@ -54,6 +58,10 @@ export class Core {
   private stopping: Promise<void> | null = null;
   private built: CoreComponents | null = null;
   readonly audit: AuditLog;
+  /** True once every component is up, false again as soon as stop() begins (/readyz). */
+  private ready = false;
+  /** Who may scrape /metrics. */
+  private readonly metricsAllow: ProxyTrust;
 
   private constructor(
     readonly config: LoadedConfig,
@@ -61,7 +69,8 @@ export class Core {
     readonly db: Db,
     readonly operatorAuth: OperatorAuth,
   ) {
-    this.http = new HttpServer(logger.child({ component: 'http' }));
+    this.http = new HttpServer(logger.child({ component: 'http' }), { tls: readTls(config), trustProxy: config.trustProxy });
+    this.metricsAllow = new ProxyTrust(config.metrics.allowFrom);
     this.audit = new AuditLog(db, logger.child({ component: 'audit' }));
   }
 
@@ -75,7 +84,7 @@ export class Core {
     const { config, logger } = opts;
     mkdirSync(config.dataDir, { recursive: true });
     const db = openDatabase(config.dataDir, logger);
-    const migrations: Migration[] = [...operatorMigrations, ...auditMigrations, ...sdkMigrations, ...gatewayMigrations, ...businessMigrations];
+    const migrations: Migration[] = [...operatorMigrations, ...auditMigrations, ...sdkMigrations, ...gatewayMigrations, ...businessMigrations, ...historyMigrations];
     runMigrations(db, migrations, logger);
     const operatorAuth = await OperatorAuth.create({
       repo: new OperatorRepository(db),
@@ -96,6 +105,9 @@ export class Core {
   /** Builds and starts every component in order, then the HTTP listener. Returns the URL. */
   async start(): Promise<string> {
     const { config, logger } = this;
+    // Listen first so /healthz and /readyz answer 503 while the components start.
+    const addr = await this.http.listen(config.listen.host, config.listen.port);
+    const wsScheme = this.http.secure ? 'wss' : 'ws';
     // Live state tables: in-process here; a cluster would pass shared (e.g. Redis) tables instead.
     const sdk = await AnyChatSdk.create({
       sessions: new InProcessSessionTable(),
@@ -183,10 +195,21 @@ export class Core {
       await gateway.close();
       this.status.set('gateway', 'stopped', 'stopped');
     });
-    this.built = { sdk, media, signaling, business, platform, gateway };
+    const observability = new Observability({
+      db: this.db,
+      config,
+      logger: logger.child({ component: 'observability' }),
+      sdk,
+      business,
+      media,
+      signaling,
+      gateway,
+      ready: () => this.ready,
+    });
+    this.register('observability', () => observability.close());
+    this.built = { sdk, media, signaling, business, platform, gateway, observability };
 
-    const addr = await this.http.listen(config.listen.host, config.listen.port);
-    this.status.set('signaling', 'up', `clients on ws://${addr.address}:${addr.port}/ws`);
+    this.status.set('signaling', 'up', `clients on ${wsScheme}://${addr.address}:${addr.port}/ws`);
     this.status.set('rooms', 'up', 'rooms, mic seats and queues');
     this.status.set('gateway', 'up', `${config.apps.length} app(s) at POST /gateway`);
     sdk.reportServerMessage(ServerMessages.LOGIN_SERVER_CONN, 0, 0);
@@ -194,6 +217,7 @@ export class Core {
     sdk.reportServerMessage(ServerMessages.RECORD_SERVER_CONN, 0, 0);
     sdk.reportServerMessage(ServerMessages.MEDIA_SERVER_CONN, 0, 0);
     this.status.set('core', 'up', `listening on ${addr.address}:${addr.port}`);
+    this.ready = true;
     this.logger.info({ url: this.http.url }, 'core started');
     return this.http.url;
   }
@@ -211,6 +235,11 @@ export class Core {
 
   private async doStop(): Promise<void> {
     this.logger.info('core stopping');
+    this.ready = false;
+    // Balancers see /readyz turn 503 and stop sending new clients before the listener closes.
+    if (this.config.listen.drainSeconds > 0 && this.http.nodeServer.listening) {
+      await new Promise((r) => setTimeout(r, this.config.listen.drainSeconds * 1000));
+    }
     this.http.stopAccepting();
     for (const s of [...this.stoppables].reverse()) {
       try {
@@ -242,7 +271,40 @@ export class Core {
       const ok = this.status.allUp();
       sendJson(res, ok ? 200 : 503, ok ? { ok: true } : { ok: false, components: this.status.snapshot() });
     });
+    // Ready for traffic: every component up and not stopping (liveness stays /healthz).
+    this.http.route('GET', '/readyz', (_req, res) => {
+      const ready = this.ready && this.status.allUp();
+      sendJson(res, ready ? 200 : 503, ready ? { ok: true } : { ok: false, state: this.stopping ? 'stopping' : 'starting' });
+    });
+    this.http.route('GET', '/metrics', async (req, res) => {
+      if (!this.metricsAllow.covers(clientAddress(req))) {
+        sendJson(res, 403, { ok: false, error: { code: Codes.FORBIDDEN, message: 'metrics are not served to this address (config metrics.allowFrom)' } });
+        return;
+      }
+      if (!this.built) {
+        sendJson(res, 503, { ok: false, error: { code: Codes.UNAVAILABLE, message: 'starting' } });
+        return;
+      }
+      const { contentType, body } = await this.built.observability.metrics.render();
+      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+      res.end(body);
+    });
     this.http.mount('/demo', staticFiles(path.join(rendererDir, 'demo'), { urlPrefix: '/demo', fallback: 'index.html' }));
     this.http.mount('/', staticFiles(rendererDir, { urlPrefix: '/', fallback: 'index.html' }));
   }
+}
+
+/** The TLS certificate and key named by `listen.tls` (paths relative to the config file). */
+function readTls(config: LoadedConfig): { cert: Buffer; key: Buffer } | null {
+  const tls = config.listen.tls;
+  if (!tls) return null;
+  const read = (key: string, file: string) => {
+    const full = path.resolve(config.configDir, file);
+    try {
+      return readFileSync(full);
+    } catch (err) {
+      throw new ConfigError(`config key "listen.tls.${key}": cannot read ${full} (${(err as NodeJS.ErrnoException).code ?? err})`);
+    }
+  };
+  return { cert: read('certFile', tls.certFile), key: read('keyFile', tls.keyFile) };
 }

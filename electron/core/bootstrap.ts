@@ -23,15 +23,16 @@ export interface RunningApp {
 
 export async function bootstrap(opts: { argv: readonly string[]; rendererDir: string; cwd?: string }): Promise<RunningApp> {
   const config = loadConfig(parseCliArgs(opts.argv), opts.cwd);
-  const appLogger = createLogger({ dataDir: config.dataDir, level: config.log.level });
+  const appLogger = createLogger({ dataDir: config.dataDir, level: config.log.level, maxSizeMb: config.log.maxSizeMb, maxFiles: config.log.maxFiles });
   const logger = appLogger.logger;
+  if (config.unknownEnv) logger.warn({ variables: config.unknownEnv }, 'ANYCHAT_ environment variables that name no configuration key were ignored');
   const core = await Core.create({ config, logger, rendererDir: opts.rendererDir });
   let url: string;
   try {
     url = await core.start();
   } catch (err) {
     await core.stop();
-    appLogger.flush();
+    await appLogger.flush();
     throw err;
   }
   // The console service reads the running components, so it comes after start; its routes are
@@ -55,7 +56,7 @@ export async function bootstrap(opts: { argv: readonly string[]; rendererDir: st
     stop() {
       stopping ??= (async () => {
         await core.stop();
-        appLogger.flush();
+        await appLogger.flush();
       })();
       return stopping;
     },

@@ -1,16 +1,21 @@
 /**
  * Operator sign-in for the web console: `POST /console/api/signin`, `POST /console/api/signout`,
- * `GET /console/api/session`. The session cookie is HttpOnly and SameSite=Strict; failed
+ * `GET /console/api/session`. The session cookie is HttpOnly and SameSite=Strict (and Secure over TLS); failed
  * attempts are throttled per client address (429 with Retry-After).
  */
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Codes, isCodedError } from '../../shared/codes';
 import type { OperatorAuth } from '../auth/OperatorAuth';
 import type { HttpServer } from '../http/HttpServer';
+import { clientInfo } from '../http/proxyTrust';
 import { BodyTooLargeError, clientAddress, parseCookies, readJsonObject, sendJson } from '../http/httpUtil';
 
 export const SESSION_COOKIE = 'anychat_session';
+
+/** `Secure` when the browser reached us over TLS (directly or through a trusted proxy). */
+const secureAttr = (req: IncomingMessage) => (clientInfo(req).secure ? '; Secure' : '');
 
 const signInBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
@@ -38,7 +43,7 @@ export function mountSignInRoutes(http: HttpServer, auth: OperatorAuth, logger: 
       const { token, session } = await auth.signIn(parsed.data.username, parsed.data.password, clientAddress(req));
       const maxAge = Math.floor((session.expiresAt - Date.now()) / 1000);
       sendJson(res, 200, { ok: true, value: { username: session.username } }, {
-        'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}`,
+        'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secureAttr(req)}`,
       });
     } catch (err) {
       if (isCodedError(err) && err.code === Codes.TOO_MANY_REQUESTS) {
@@ -55,7 +60,7 @@ export function mountSignInRoutes(http: HttpServer, auth: OperatorAuth, logger: 
 
   http.route('POST', '/console/api/signout', (req, res) => {
     auth.signOut(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-    sendJson(res, 200, { ok: true, value: {} }, { 'Set-Cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
+    sendJson(res, 200, { ok: true, value: {} }, { 'Set-Cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secureAttr(req)}` });
   });
 
   http.route('GET', '/console/api/session', (req, res) => {

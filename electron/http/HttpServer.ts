@@ -3,17 +3,28 @@
  * WebSocket upgrade paths; the server itself knows none of them.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { sendJson } from './httpUtil';
 import { Codes } from '../../shared/codes';
+import { ProxyTrust } from './proxyTrust';
+
+export interface HttpServerOptions {
+  /** PEM certificate and key: serve HTTPS (and WSS upgrades) instead of HTTP. */
+  tls?: { cert: Buffer; key: Buffer } | null;
+  /** Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+  trustProxy?: readonly string[];
+}
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
 
 export class HttpServer {
   private readonly server: http.Server;
+  private readonly proxies: ProxyTrust;
+  readonly secure: boolean;
   private readonly routes = new Map<string, RouteHandler>();
   private readonly prefixes: { prefix: string; handler: RouteHandler }[] = [];
   private readonly upgrades = new Map<string, UpgradeHandler>();
@@ -21,14 +32,21 @@ export class HttpServer {
   /** Every socket, upgraded ones included: `server.close()` alone waits on WebSockets forever. */
   private readonly sockets = new Set<import('node:net').Socket>();
 
-  constructor(private readonly logger: Logger) {
-    this.server = http.createServer((req, res) => void this.dispatch(req, res));
+  constructor(
+    private readonly logger: Logger,
+    opts: HttpServerOptions = {},
+  ) {
+    this.proxies = new ProxyTrust(opts.trustProxy ?? []);
+    this.secure = Boolean(opts.tls);
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.dispatch(req, res);
+    this.server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : http.createServer(onRequest);
     this.server.on('upgrade', (req, socket, head) => this.dispatchUpgrade(req, socket, head));
     this.server.on('clientError', (err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       this.logger.debug({ err: err.message }, 'http client error');
     });
-    this.server.on('connection', (socket) => {
+    // TLS sockets: 'connection' carries the raw TCP socket, which is what must be destroyed on close.
+    this.server.on('connection', (socket: import('node:net').Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
@@ -67,7 +85,7 @@ export class HttpServer {
   get url(): string {
     if (!this.address) throw new Error('not listening');
     const host = this.address.family === 'IPv6' ? `[${this.address.address}]` : this.address.address;
-    return `http://${host}:${this.address.port}`;
+    return `${this.secure ? 'https' : 'http'}://${host}:${this.address.port}`;
   }
 
   get nodeServer(): http.Server {
@@ -97,6 +115,7 @@ export class HttpServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    this.proxies.annotate(req);
     const handler =
       this.routes.get(`${req.method} ${url.pathname}`) ??
       this.routes.get(`* ${url.pathname}`) ??
@@ -117,6 +136,7 @@ export class HttpServer {
 
   private dispatchUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    this.proxies.annotate(req);
     const handler = this.upgrades.get(url.pathname);
     if (!handler) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');

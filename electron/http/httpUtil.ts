@@ -1,6 +1,7 @@
 /** Small HTTP helpers shared by every route: JSON replies, bounded body reads, cookies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodedError, Codes } from '../../shared/codes';
+import { clientInfo } from './proxyTrust';
 
 /** Security headers sent on every response the host makes. */
 export const baseSecurityHeaders: Record<string, string> = {
@@ -84,6 +85,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
+/** The client's address, behind trusted proxies too (proxyTrust.ts). */
 export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  return clientInfo(req).address;
 }

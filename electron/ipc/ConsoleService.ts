@@ -13,6 +13,7 @@ import { ConsoleFeeds } from '../console/ConsoleFeeds';
 import { BanBook } from '../console/toView';
 import { callsHandlers } from '../console/handlers/callsHandlers';
 import { gatewayHandlers } from '../console/handlers/gatewayHandlers';
+import { observabilityHandlers } from '../console/handlers/observabilityHandlers';
 import { ActiveRecordings, recordingsHandlers } from '../console/handlers/recordingsHandlers';
 import { mediaStats, SpeakerTracker } from '../console/mediaStats';
 import { PreviewSessions, previewHandlers } from '../console/handlers/previewHandlers';
@@ -32,6 +33,7 @@ export class ConsoleService {
   private readonly feeds: ConsoleFeeds;
   private readonly stats: StatsTicker;
   private readonly previews: PreviewSessions | null;
+  private readonly stopAlerts: () => void;
 
   constructor(
     private readonly core: Core,
@@ -85,7 +87,9 @@ export class ConsoleService {
       roomsHandlers(deps, roomMedia),
       callsHandlers(deps),
       gatewayHandlers(deps),
+      observabilityHandlers(deps),
     );
+    this.stopAlerts = core.components.observability.on('alert', (a) => this.events.emit('alerts:raised', a));
     this.feeds = new ConsoleFeeds(core, this.events, bans);
   }
 
@@ -107,6 +111,7 @@ export class ConsoleService {
   }
 
   close(): void {
+    this.stopAlerts();
     this.stats.stop();
     this.previews?.closeAll();
     this.feeds.close();

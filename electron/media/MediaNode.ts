@@ -87,6 +87,16 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return this.contexts.map((c) => c.workerId);
   }
 
+  /** Each worker's event-loop utilisation (0–1) since the previous call (metrics). */
+  workerLoad(): { workerId: number; utilization: number }[] {
+    return this.contexts.map((c) => ({ workerId: c.workerId, utilization: c.host.eventLoopUtilization?.() ?? 0 }));
+  }
+
+  /** Server recordings running now. */
+  get activeRecordingCount(): number {
+    return this.recordings.size;
+  }
+
   private spawn(workerId: number): Promise<EngineHost> {
     const script = this.opts.workerScript
       ? { file: this.opts.workerScript, execArgv: this.opts.workerExecArgv ?? (this.opts.workerScript.endsWith('.ts') ? ['--import', 'tsx'] : []) }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Engine } from './engine/Engine';
@@ -37,6 +38,8 @@ export interface EngineHost {
   /** called once if the host dies unexpectedly */
   onDied: (error: Error) => void;
   close(): Promise<void>;
+  /** Event-loop utilisation (0–1) of the worker since the previous call (metrics). */
+  eventLoopUtilization?(): number;
 }
 
 /** Default worker script: TS source under tsx (dev/tests) or the bundled out/main/mediaWorker.js. */
@@ -136,6 +139,15 @@ export class WorkerHost implements EngineHost {
   onNotification: (n: EngineNotification) => void = () => {};
   onDied: (error: Error) => void = () => {};
   pid = process.pid;
+  private elu: EventLoopUtilization | null = null;
+
+  eventLoopUtilization(): number {
+    if (this.dead || !this.worker) return 0;
+    const now = this.worker.performance.eventLoopUtilization();
+    const delta = this.elu ? this.worker.performance.eventLoopUtilization(now, this.elu) : now;
+    this.elu = now;
+    return delta.utilization;
+  }
 
   private constructor(
     readonly workerId: number,

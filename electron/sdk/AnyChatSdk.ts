@@ -440,7 +440,7 @@ export class AnyChatSdk {
   /** A new session is online (after verification and duplicate handling). */
   private startSession(s: Session): void {
     this.sessions.add(s);
-    this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip });
+    this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip, client: s.link.userAgent ?? '' });
     if (this.defaultFriends) {
       // After the login response has gone out (seed §8.1).
       setImmediate(() => {

@@ -84,13 +84,13 @@ export class CallManager {
     if (!call || (otherUserId !== undefined && otherUserId !== 0 && otherUserId !== call.callerId && otherUserId !== call.calleeId)) {
       throw new CodedError(SignalingCodes.CALL_NOT_FOUND, `user ${userId} is not in a call`);
     }
-    this.end(call, errorCode, call.param);
+    this.end(call, errorCode, call.param, userId);
   }
 
   /** A user logged out: end their call, if any, telling the other side. */
   userGone(userId: number, reason: number): void {
     const call = this.byUser.get(userId);
-    if (call) this.end(call, reason, call.param);
+    if (call) this.end(call, reason, call.param, userId);
   }
 
   close(): void {
@@ -98,13 +98,14 @@ export class CallManager {
     this.byUser.clear();
   }
 
-  private end(call: Call, errorCode: number, param: number): void {
+  /** `endedBy`: the user who ended it (hang-up, logout); 0 = the server (timeout). */
+  private end(call: Call, errorCode: number, param: number, endedBy = 0): void {
     if (this.byUser.get(call.callerId) !== call) return;
     this.drop(call);
     const ev = { eventType: VideoCallEvent.FINISH, errorCode, flags: call.flags, param: call.roomId ?? param, userStr: call.userStr };
     if (this.ctx.isOnline(call.callerId)) this.ctx.push(call.callerId, 'videoCallEvent', { ...ev, userId: call.calleeId });
     if (this.ctx.isOnline(call.calleeId)) this.ctx.push(call.calleeId, 'videoCallEvent', { ...ev, userId: call.callerId });
-    this.ctx.emit({ ...ev, srcUserId: call.callerId, targetUserId: call.calleeId });
+    this.ctx.emit({ ...ev, srcUserId: call.callerId, targetUserId: call.calleeId, endedBy });
   }
 
   private drop(call: Call): void {

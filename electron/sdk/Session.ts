@@ -5,6 +5,8 @@ import type { RoomRole } from './types';
 /** What the SDK needs from a client connection (the signaling server implements it). */
 export interface ClientLink {
   readonly ip: string;
+  /** What the client connected with (e.g. "Chrome 140 / Linux"); '' when unknown. */
+  readonly userAgent?: string;
   /** False once the socket is gone. */
   readonly open: boolean;
   push<N extends NotificationName>(notification: N, data: Notifications[N]): void;

@@ -80,7 +80,8 @@ export interface SdkEvents {
   serverMessage: { msg: number; wParam: number; lParam: number };
   /** seed §2.2, at the interval set with setTimer(). */
   timer: { at: number };
-  login: { userId: number; userName: string; userLevel: number; nickName: string; ip: string };
+  /** `client`: what the client connected with (browser / OS from its User-Agent), '' when unknown. */
+  login: { userId: number; userName: string; userLevel: number; nickName: string; ip: string; client?: string };
   /** reason: 0 normal, 100 timeout, 101 network, 211 kicked. */
   logout: { userId: number; reason: number };
   enterRoom: { userId: number; roomId: number; role: RoomRole };
@@ -111,7 +112,17 @@ export interface SdkEvents {
     recordServerId: number;
   };
   /** Every step of every call (1 request, 2 reply, 3 start, 4 finish). */
-  videoCall: { eventType: number; srcUserId: number; targetUserId: number; errorCode: number; flags: number; param: number; userStr: string };
+  videoCall: {
+    eventType: number;
+    srcUserId: number;
+    targetUserId: number;
+    errorCode: number;
+    flags: number;
+    param: number;
+    userStr: string;
+    /** On finish (4): the user who ended the call; 0 = the server (timeout). */
+    endedBy?: number;
+  };
   userInfoControl: UserInfoControlRequest & { resultCode: number };
   /** A transfer the SDK started (transBufferEx / transFile to a client) finished or failed. */
   transferFinished: { taskId: number; userId: number; kind: 'bufferEx' | 'file'; errorCode: number };

@@ -24,6 +24,9 @@ export class ClientConnection implements ClientLink {
   private pending = 0;
   private gone = false;
 
+  /** What the client connected with (User-Agent label), for session history. */
+  userAgent = '';
+
   constructor(
     private readonly ws: WebSocket,
     readonly ip: string,

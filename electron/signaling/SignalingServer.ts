@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { ServerMessages } from '../../shared/codes';
 import type { AnyChatSdk } from '../sdk';
+import { clientAddress } from '../http/httpUtil';
+import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
 import type { MediaRequests } from './media/MediaRequests';
 
@@ -63,7 +65,7 @@ export class SignalingServer {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const ip = req.socket.remoteAddress ?? '';
+      const ip = clientAddress(req);
       const conn = new ClientConnection(
         ws,
         ip,
@@ -73,6 +75,7 @@ export class SignalingServer {
         this.opts.logger,
         (c) => this.conns.delete(c),
       );
+      conn.userAgent = describeClient(req.headers['user-agent']);
       this.conns.add(conn);
       ws.on('close', (code, reason) => {
         if (code === 1009) this.opts.logger.warn({ ip, reason: reason.toString() }, 'client frame over the hard cap; socket closed');

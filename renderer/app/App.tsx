@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { signOut } from '../api/webSession';
 import { useT } from '../i18n/useT';
 import { AuditScreen } from '../screens/Audit/AuditScreen';
+import { HistoryScreen } from '../screens/History/HistoryScreen';
 import { CallsScreen } from '../screens/Calls/CallsScreen';
 import { GatewayScreen } from '../screens/Gateway/GatewayScreen';
 import { QueuesScreen } from '../screens/Queues/QueuesScreen';
@@ -34,6 +35,8 @@ function Screen({ page }: { page: Page }) {
       return <GatewayScreen />;
     case 'queues':
       return <QueuesScreen />;
+    case 'history':
+      return <HistoryScreen />;
     case 'audit':
       return <AuditScreen />;
   }

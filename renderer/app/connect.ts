@@ -20,7 +20,8 @@ let batcher: EventBatcher | null = null;
 export const AUDIT_PAGE = 100;
 
 /** Which store action applies which event stream (actions are named after their events). */
-const eventActions: { [E in Exclude<EventName, 'preview:producers'>]: (s: ConsoleState, p: ConsoleEvents[E]) => void } = {
+// 'alerts:raised' is followed by the bell itself (screens/Alerts), not the store.
+const eventActions: { [E in Exclude<EventName, 'preview:producers' | 'alerts:raised'>]: (s: ConsoleState, p: ConsoleEvents[E]) => void } = {
   'status:changed': (s, p) => s.componentStatusChanged(p),
   'users:changed': (s, p) => s.usersChanged(p),
   'rooms:changed': (s, p) => s.roomsChanged(p),

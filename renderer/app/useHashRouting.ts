@@ -11,6 +11,13 @@ export function useHashRouting(): void {
       if (s.page !== page || s.roomId !== roomId) useConsoleStore.setState({ page, roomId });
     };
     window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+    // The desktop menu's Ctrl/Cmd+1…9 arrive through the preload and go through the hash too.
+    const offShell = window.anychatConsole?.onShell?.('shell:navigate', ({ screen }) => {
+      location.hash = `/${screen}`;
+    });
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      offShell?.();
+    };
   }, []);
 }

@@ -1,4 +1,6 @@
 /** UI strings, English and Simplified Chinese. Keys are shared; every language has every key. */
+import { observabilityEn, observabilityZhCN } from './observabilityMessages';
+
 export const en = {
   'app.title': 'AnyChat Console',
   'nav.dashboard': 'Dashboard',
@@ -292,6 +294,7 @@ export const en = {
   'queues.groupQueues': 'Queues',
   'queues.description': 'Description',
   'queues.empty': 'No service areas, queues or agents yet.',
+  ...observabilityEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -589,6 +592,7 @@ export const zhCN: Record<MessageKey, string> = {
   'queues.groupQueues': '队列',
   'queues.description': '描述',
   'queues.empty': '暂无服务区域、队列或坐席。',
+  ...observabilityZhCN,
 };
 
 export const languages = { en, 'zh-CN': zhCN } as const;

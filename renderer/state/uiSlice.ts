@@ -2,8 +2,11 @@ import type { StateCreator } from 'zustand';
 import type { Language } from '../i18n/messages';
 import type { ConsoleState } from './store';
 
-export const pages = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'audit'] as const;
-export type Page = (typeof pages)[number];
+import { consoleScreens, type ConsoleScreen } from '../../shared/ipc/contract';
+
+/** The console's pages in nav order: one list, shared with the desktop menu's Ctrl/Cmd+1…9. */
+export const pages = consoleScreens;
+export type Page = ConsoleScreen;
 
 const LANGUAGE_KEY = 'anychat.console.language';
 

@@ -29,7 +29,11 @@ import type {
   UsersDelta,
 } from './types';
 
+import type { ObservabilityCalls, ObservabilityEvents } from './observability';
+import { observabilityCallNames, observabilityEventNames } from './observability';
+
 export type * from './types';
+export type * from './observability';
 
 export interface AppInfo {
   version: string;
@@ -43,7 +47,7 @@ export interface AppInfo {
 type NoArgs = Record<string, never>;
 
 /** Request/response calls: name → argument and result types. */
-export interface ConsoleCalls {
+export interface ConsoleCalls extends ObservabilityCalls {
   'app:info': { args: NoArgs; result: AppInfo };
   'status:snapshot': { args: NoArgs; result: ComponentStatus[] };
   'dashboard:snapshot': { args: NoArgs; result: DashboardSnapshot };
@@ -104,7 +108,7 @@ export interface ConsoleCalls {
 }
 
 /** Main → renderer event streams: name → payload type. */
-export interface ConsoleEvents {
+export interface ConsoleEvents extends ObservabilityEvents {
   'status:changed': ComponentStatus;
   /** Online users joined / left / changed (batched). */
   'users:changed': UsersDelta;
@@ -176,6 +180,7 @@ const callNameList = [
   'preview:consume',
   'preview:resume',
   'preview:close',
+  ...observabilityCallNames,
 ] as const;
 const eventNameList = [
   'status:changed',
@@ -191,6 +196,7 @@ const eventNameList = [
   'gateway:changed',
   'queues:changed',
   'preview:producers',
+  ...observabilityEventNames,
 ] as const;
 
 export const callNames: Exhaustive<ConsoleCalls, typeof callNameList> = callNameList;
@@ -200,9 +206,23 @@ export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && (callNames as readonly string[]).includes(name);
 }
 
+/** The console's screens in menu order: the desktop shell's Ctrl/Cmd+1…9 pick them by position. */
+export const consoleScreens = ['dashboard', 'rooms', 'users', 'recordings', 'calls', 'gateway', 'queues', 'history', 'audit'] as const;
+export type ConsoleScreen = (typeof consoleScreens)[number];
+
+/** Desktop shell → renderer only (the application menu); the headless host never sends these. */
+export interface ShellEvents {
+  'shell:navigate': { screen: ConsoleScreen };
+}
+export type ShellEventName = keyof ShellEvents;
+const shellEventNameList = ['shell:navigate'] as const;
+export const shellEventNames: Exhaustive<ShellEvents, typeof shellEventNameList> = shellEventNameList;
+
 /** The object the preload exposes on `window.anychatConsole`: one method per call, `on` per event. */
 export type PreloadApi = {
   [K in CallName]: (args: CallArgs<K>) => Promise<import('../result').Result<CallResult<K>>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
+  /** Shell events (present in the Electron preload only). */
+  onShell?<E extends ShellEventName>(event: E, listener: (payload: ShellEvents[E]) => void): () => void;
 };

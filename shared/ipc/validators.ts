@@ -1,6 +1,7 @@
 /** Runtime validation of call arguments arriving from the renderer (never trust the wire). */
 import { z } from 'zod';
 import type { CallName, ConsoleCalls } from './contract';
+import { observabilityArgSchemas } from './observability';
 
 const empty = z.object({}).strict();
 const id = z.number().int().min(1).max(2_147_483_647);
@@ -10,6 +11,7 @@ const previewId = z.string().min(1).max(64);
 const anyObject = z.record(z.string(), z.unknown());
 
 export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'], unknown> } = {
+  ...observabilityArgSchemas,
   'app:info': empty as z.ZodType<Record<string, never>>,
   'status:snapshot': empty as z.ZodType<Record<string, never>>,
   'dashboard:snapshot': empty as z.ZodType<Record<string, never>>,

@@ -259,7 +259,11 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
     }
   }
 
+  /** Delivery attempts by outcome since start (metrics). */
+  readonly attempts: Record<DeliveryLogEntry['outcome'], number> = { delivered: 0, retry: 0, dead: 0 };
+
   private log(row: Row, attempt: number, at: number, status: number | null, error: string | null, outcome: DeliveryLogEntry['outcome']): void {
+    this.attempts[outcome]++;
     this.stmts.log.run(row.notify_id, row.app_id, row.method, attempt, at, status, error, outcome);
     if (++this.logInserts % 100 === 0) this.stmts.trimLog.run(this.opts.deliveryLogMax);
   }

@@ -1,4 +1,5 @@
 import { useT } from '../../i18n/useT';
+import { AlertBell } from '../../screens/Alerts/AlertBell';
 import type { Language } from '../../i18n/messages';
 import { pages } from '../../state/uiSlice';
 import { useConsoleStore } from '../../state/store';
@@ -21,6 +22,7 @@ export function NavBar({ onSignOut }: { onSignOut?: () => void }) {
         ))}
       </nav>
       <span className="spacer" />
+      <AlertBell />
       <label className="lang">
         {t('language')}
         <select data-testid="language" value={language} onChange={(e) => languageChanged(e.target.value as Language)}>

@@ -13,6 +13,8 @@ import { BroadcastDialog } from '../Users/BroadcastDialog';
 import { KickDialog } from '../Users/KickDialog';
 import { MicPanel } from './MicPanel';
 import { PreviewTiles } from './PreviewTiles';
+import { QualityChart } from '../History/QualityChart';
+import { RoomTimeline } from '../History/RoomTimeline';
 
 const EMPTY_MEMBERS: RoomMember[] = [];
 
@@ -83,6 +85,8 @@ export function RoomDetailView({ roomId }: { roomId: number }) {
         <div className="stack">
           <Members roomId={roomId} />
           <PreviewTiles roomId={roomId} />
+          <QualityChart roomId={roomId} />
+          <RoomTimeline roomId={roomId} />
         </div>
         <MicPanel roomId={roomId} />
       </div>

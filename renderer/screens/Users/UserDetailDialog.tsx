@@ -4,6 +4,7 @@ import { Dialog } from '../../components/Dialog';
 import { formatTime } from '../../components/format';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
+import { QualityChart } from '../History/QualityChart';
 
 /** A user's info, friends and ban (`users:detail`); the ban shown follows `bans:changed`. */
 export function UserDetailDialog({ userId, onClose }: { userId: number; onClose: () => void }) {
@@ -67,6 +68,7 @@ export function UserDetailDialog({ userId, onClose }: { userId: number; onClose:
             )}
             <h4>{t('detail.ban')}</h4>
             <p data-testid="user-ban">{ban ? t('detail.bannedUntil', { time: formatTime(ban.until, language), by: ban.by, reason: ban.reason }) : t('detail.notBanned')}</p>
+            <QualityChart userId={userId} />
           </>
         )}
       </div>
