@@ -33,7 +33,7 @@ import { bootstrap, type RunningApp } from './core/bootstrap';
 import { CONTENT_SECURITY_POLICY } from './http/staticFiles';
 import { Codes } from '../shared/codes';
 import { aboutDetail, appMenuTemplate } from './shell/appMenu';
-import { APP_ORIGIN, appSchemePrivileges, CONSOLE_URL, serveAppProtocol } from './shell/appProtocol';
+import { APP_ORIGIN, appSchemePrivileges, CONSOLE_URL, desktopContentSecurityPolicy, serveAppProtocol } from './shell/appProtocol';
 import { prepareDesktopInstall, type DesktopInstall } from './shell/desktopInstall';
 import type { AlertRecord } from '../shared/ipc/observability';
 import { DesktopNotifier, type DesktopNotice } from './shell/desktopNotifications';
@@ -105,8 +105,7 @@ async function start(): Promise<void> {
   const r = running;
   r.logger.info({ userData: app.getPath('userData'), ...install.paths, firstRun: install.createdConfig }, 'desktop paths');
   process.stdout.write(`listening ${r.url}\n`);
-  // Recordings play from the core's own HTTP port, so that one origin is added to media-src.
-  const csp = CONTENT_SECURITY_POLICY.replace("media-src 'self' blob:", `media-src 'self' blob: ${r.url}`);
+  const csp = desktopContentSecurityPolicy(CONTENT_SECURITY_POLICY, r.url);
   serveAppProtocol(protocol, rendererDir, csp);
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   registerIpc(r);

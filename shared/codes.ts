@@ -125,4 +125,16 @@ export const SignalingCodes = {
   MEDIA_UNAVAILABLE: 900801,
   /** No recorder plugged in. */
   RECORDER_UNAVAILABLE: 900803,
+  /** A recording stopped because the disk is full (the partial file is kept and indexed). */
+  RECORDING_DISK_FULL: 900804,
+  /** A recording stopped on another write or finishing error. */
+  RECORDING_FAILED: 900805,
+  /** Nothing was recorded (no keyframe / no packet arrived before the stop). */
+  RECORDING_NO_MEDIA: 900806,
+  /** Snapshot, mixed or room recording needs ffmpeg and none was found (recording.ffmpegPath, npm package, PATH). */
+  RECORDING_NO_FFMPEG: 900807,
+  /** The recording was cut by a host shutdown (the file is finished and indexed). */
+  RECORDING_HOST_STOPPED: 900808,
+  /** The recorded user's media went away (left, logged out, reloaded): the file is finished and indexed. */
+  RECORDING_USER_LEFT: 900809,
 } as const;

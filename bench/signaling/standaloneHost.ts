@@ -63,7 +63,7 @@ const wiring = mediaNode ? attachMediaNode(sdk, mediaNode, logger) : null;
 const signaling = await SignalingServer.create({
   sdk,
   logger,
-  media: wiring?.requests ?? null,
+  media: wiring,
   settings: { pingIntervalSeconds: 10, silentTimeoutSeconds: 30, maxFrameBytes: 2 * 1024 * 1024, maxRequestsPerSecond: 200 },
 });
 const http = new HttpServer(logger);

@@ -149,6 +149,13 @@ export const configSchema = z
       .strict()
       .refine((m) => m.rtcMinPort <= m.rtcMaxPort, { message: 'rtcMinPort must not exceed rtcMaxPort' })
       .prefault({}),
+    recording: z
+      .object({
+        /** ffmpeg for finishing files, snapshots and room recordings; null = the npm package's, then PATH */
+        ffmpegPath: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     operatorSignIn: z
       .object({
         maxFailures: z.number().int().min(1).default(5),

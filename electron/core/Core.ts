@@ -11,9 +11,11 @@ import { AuditLog, auditMigrations } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
 import { BusinessLayer, businessMigrations } from '../business';
 import { DOWNLOAD_PREFIX, Gateway, gatewayMigrations, SdkPlatform } from '../gateway';
+import { findFfmpeg } from '../media/recorder/ffmpegLocator';
 import { MediaNode } from '../media';
 import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable, sdkMigrations } from '../sdk';
 import { SignalingServer, attachMediaNode } from '../signaling';
+import type { DemoInstall } from '../demo/DemoInstall';
 import { OperatorRepository, operatorMigrations } from '../auth/operatorRepository';
 import { ConfigError, type LoadedConfig } from '../config/loadConfig';
 import { HttpServer } from '../http/HttpServer';
@@ -30,6 +32,8 @@ export interface CoreOptions {
   logger: Logger;
   /** Directory with the built renderer (console index.html, demo/). */
   rendererDir: string;
+  /** A demo install's sample content, started last and stopped first (`--demo`). */
+  demo?: DemoInstall | null;
 }
 
 /** The components the core built; present once `start()` resolved. */
@@ -58,6 +62,7 @@ export class Core {
   private stopping: Promise<void> | null = null;
   private built: CoreComponents | null = null;
   readonly audit: AuditLog;
+  demo: DemoInstall | null = null;
   /** True once every component is up, false again as soon as stop() begins (/readyz). */
   private ready = false;
   /** Who may scrape /metrics. */
@@ -93,6 +98,7 @@ export class Core {
       logger: logger.child({ component: 'auth' }),
     });
     const core = new Core(config, logger, db, operatorAuth);
+    core.demo = opts.demo ?? null;
     core.status.set('core', 'starting', 'store open');
     core.mountBaseRoutes(opts.rendererDir);
     return core;
@@ -137,6 +143,7 @@ export class Core {
         rtcMaxPort: config.media.rtcMaxPort,
         numWorkers: config.media.numWorkers,
         recordingsDir,
+        ffmpegPath: findFfmpeg(config.recording.ffmpegPath)?.path ?? null,
         logger: logger.child({ component: 'media' }),
       });
     } catch (err) {
@@ -155,8 +162,8 @@ export class Core {
       this.status.set('media', 'degraded', `worker ${workerId} died (${error.message}); restarting`, Codes.UNAVAILABLE),
     );
     media.on('workerrestarted', () => this.status.set('media', 'up', workers()));
-    media.on('recordingerror', ({ recordingId, error }) =>
-      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, Codes.INTERNAL),
+    media.on('recordingerror', ({ recordingId, error, result }) =>
+      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, result?.errorCode || Codes.INTERNAL),
     );
 
     // Media rows and the recorder plug into the SDK here; unplugged before the media node stops.
@@ -164,7 +171,7 @@ export class Core {
     this.register('media-wiring', () => mediaWiring.detach());
     const signaling = await SignalingServer.create({
       sdk,
-      media: mediaWiring.requests,
+      media: mediaWiring,
       logger: logger.child({ component: 'signaling' }),
       settings: config.signaling,
     });
@@ -207,6 +214,8 @@ export class Core {
       ready: () => this.ready,
     });
     this.register('observability', () => observability.close());
+    // Registered last so it runs first on stop: recordings are indexed and announced while the gateway still runs.
+    this.register('recordings', () => signaling.finishRecordings());
     this.built = { sdk, media, signaling, business, platform, gateway, observability };
 
     this.status.set('signaling', 'up', `clients on ${wsScheme}://${addr.address}:${addr.port}/ws`);
@@ -219,6 +228,11 @@ export class Core {
     this.status.set('core', 'up', `listening on ${addr.address}:${addr.port}`);
     this.ready = true;
     this.logger.info({ url: this.http.url }, 'core started');
+    if (this.demo) {
+      const demo = this.demo;
+      this.register('demo', () => demo.stop());
+      demo.start(this.built, this.http.url);
+    }
     return this.http.url;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { loadConfig, parseCliArgs, type LoadedConfig } from '../config/loadConfig';
+import { DemoInstall } from '../demo/DemoInstall';
 import { ConsoleSocket } from '../host/consoleSocket';
 import { mountSignInRoutes } from '../host/signInRoutes';
 import { ConsoleService } from '../ipc/ConsoleService';
@@ -22,16 +23,20 @@ export interface RunningApp {
 }
 
 export async function bootstrap(opts: { argv: readonly string[]; rendererDir: string; cwd?: string }): Promise<RunningApp> {
-  const config = loadConfig(parseCliArgs(opts.argv), opts.cwd);
-  const appLogger = createLogger({ dataDir: config.dataDir, level: config.log.level, maxSizeMb: config.log.maxSizeMb, maxFiles: config.log.maxFiles });
+  const loaded = loadConfig(parseCliArgs(opts.argv), opts.cwd);
+  const appLogger = createLogger({ dataDir: loaded.dataDir, level: loaded.log.level, maxSizeMb: loaded.log.maxSizeMb, maxFiles: loaded.log.maxFiles });
   const logger = appLogger.logger;
-  if (config.unknownEnv) logger.warn({ variables: config.unknownEnv }, 'ANYCHAT_ environment variables that name no configuration key were ignored');
-  const core = await Core.create({ config, logger, rendererDir: opts.rendererDir });
+  if (loaded.unknownEnv) logger.warn({ variables: loaded.unknownEnv }, 'ANYCHAT_ environment variables that name no configuration key were ignored');
+  // A demo install adds its bots, guest login and webhook app to the configuration first.
+  const demo = loaded.demo ? await DemoInstall.prepare(loaded, logger.child({ component: 'demo' })) : null;
+  const config = demo?.config ?? loaded;
+  const core = await Core.create({ config, logger, rendererDir: opts.rendererDir, demo });
   let url: string;
   try {
     url = await core.start();
   } catch (err) {
     await core.stop();
+    await demo?.stop();
     await appLogger.flush();
     throw err;
   }

@@ -47,6 +47,8 @@ export class SdkPlatform implements PlatformPort {
   private readonly names = new Map<number, string>();
   private readonly ips = new Map<number, string>();
   private readonly callIds = new Map<string, string>();
+  /** each user's last finished call, so a recording that ends after its call still carries the callid */
+  private readonly lastCalls = new Map<number, { callId: string; endedAt: number }>();
   private readonly callWaiters = new Set<CallWaiter>();
   private readonly unsubscribers: (() => void)[] = [];
   private closed = false;
@@ -128,7 +130,8 @@ export class SdkPlatform implements PlatformPort {
         } catch {
           /* a missing file is still announced; fileinfo_get reports it */
         }
-        const file = this.index?.add({
+        // A recording that produced no file (nothing recorded, snapshot failed) is announced, not indexed.
+        const file = (size > 0 || !e.errorCode) && this.index?.add({
           fileType: e.flags & RECORD_FLAG_SNAPSHOT ? 2 : 1,
           fileName: path.basename(e.fileName),
           filePath: e.fileName,
@@ -144,13 +147,14 @@ export class SdkPlatform implements PlatformPort {
         });
         this.emit({
           type: 'recording',
-          recordId: file?.fileId ?? randomUUID().toUpperCase(),
+          recordId: (file || undefined)?.fileId ?? randomUUID().toUpperCase(),
           filePath: e.fileName,
           recordSeconds: e.elapseSeconds,
           flags: e.flags,
           userId: e.userId,
           userName: this.nameOf(e.userId),
-          errorCode: 0,
+          errorCode: e.errorCode ?? 0,
+          callId: this.callIdOf(e.userId, Date.now() - e.elapseSeconds * 1000),
           param: e.param,
           strParam: e.userStr,
           recordServerId: String(e.recordServerId),
@@ -160,6 +164,7 @@ export class SdkPlatform implements PlatformPort {
         const key = `${e.srcUserId}:${e.targetUserId}`;
         if (e.eventType === 1) this.callIds.set(key, randomUUID().toUpperCase());
         const callId = this.callIds.get(key) ?? '';
+        if (e.eventType === 4 && callId) for (const u of [e.srcUserId, e.targetUserId]) this.lastCalls.set(u, { callId, endedAt: Date.now() });
         if (e.eventType === 4 || (e.eventType === 2 && e.errorCode !== 0)) this.callIds.delete(key);
         this.settleCallWaiters(e.eventType, e.srcUserId, e.targetUserId, e.errorCode);
         this.emit({
@@ -249,6 +254,13 @@ export class SdkPlatform implements PlatformPort {
 
   setUserFlags(userId: number, flags: number): void {
     this.opts.sdk.setUserFlags(userId, flags);
+  }
+
+  /** The call a user's recording (started at `since`) was made in: a call in progress, or one that ended after it began. */
+  private callIdOf(userId: number, since: number): string {
+    for (const [key, id] of this.callIds) if (key.split(':').map(Number).includes(userId)) return id;
+    const last = this.lastCalls.get(userId);
+    return last && last.endedAt >= since ? last.callId : '';
   }
 
   close(): void {

@@ -80,6 +80,7 @@ export class ConsoleService {
         }),
         'status:snapshot': () => core.status.snapshot(),
         'dashboard:snapshot': () => this.stats.snapshot(),
+        'demo:info': () => core.demo?.info() ?? null,
       } satisfies HandlerMap,
       recordingsHandlers(deps, active),
       this.previews ? previewHandlers(this.previews) : {},

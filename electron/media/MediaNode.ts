@@ -8,9 +8,10 @@ import type { Logger } from 'pino';
 import { Router, type Producer } from './api';
 import { EngineContext } from './EngineContext';
 import { InProcessHost, WorkerHost, defaultWorkerScript, type EngineHost } from './channel';
-import type { EngineSettings } from './engine/protocol';
+import type { EngineSettings, RecordingLiveFile } from './engine/protocol';
 import { EnhancedEmitter } from './EnhancedEmitter';
-import type { AppData, RecordingResult } from './types';
+import { RecordFlags, type AppData, type RecordingResult } from './types';
+import { finishRecording } from './recorder/finishRecording';
 import type { RouterMediaCodec } from './ortc';
 
 export interface MediaNodeOptions {
@@ -25,6 +26,8 @@ export interface MediaNodeOptions {
   /** worker entry override (default: next to this module, TS source under tsx or bundled JS) */
   workerScript?: string;
   workerExecArgv?: string[];
+  /** ffmpeg used to finish files (WebM Cues, MP4 index), snapshots and compositions; null = none (files stay as muxed live) */
+  ffmpegPath?: string | null;
   /** close a connected transport after this long without traffic/consent checks (default 30 s) */
   iceConsentTimeoutMs?: number;
   /** close a transport that never gets connected after this long (default 60 s) */
@@ -35,7 +38,8 @@ export type MediaNodeEvents = {
   /** a media worker crashed; map to server message 14 with lParam = workerId. Its routers got 'workerclose'. */
   workerdied: [{ workerId: number; error: Error; routerIds: string[] }];
   workerrestarted: [{ workerId: number }];
-  recordingerror: [{ recordingId: string; error: Error }];
+  /** a recording ended on its own (write error such as a full disk); `result` is the kept, finished file */
+  recordingerror: [{ recordingId: string; error: Error; result?: RecordingResult }];
   close: [];
 };
 
@@ -47,10 +51,13 @@ export interface RecordingHandle {
   startedAt: number;
 }
 
+/** Where the engine writes a recording (its answer to recorder.start). */
+type LiveFile = RecordingLiveFile;
+
 export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
   private readonly contexts: EngineContext[] = [];
   readonly routers = new Map<string, Router>();
-  private readonly recordings = new Map<string, RecordingHandle & { workerId: number }>();
+  private readonly recordings = new Map<string, RecordingHandle & { workerId: number; live: LiveFile }>();
   closed = false;
   private readonly settings: EngineSettings;
   private readonly logger: Logger;
@@ -108,17 +115,25 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     ctx.host = host;
     host.onNotification = (n) => {
       if (n.event === 'recordingerror') {
-        if (!this.recordings.has(n.targetId)) return;
+        const rec = this.recordings.get(n.targetId);
+        if (!rec) return;
         const error = new Error(n.data.message);
         this.recordings.delete(n.targetId);
         this.logger.error({ recordingId: n.targetId, err: error }, 'recording failed');
-        this.emit('recordingerror', { recordingId: n.targetId, error });
+        void this.finishFailed(n.targetId, rec, error);
         return;
       }
       ctx.dispatch(n);
     };
     host.onDied = (error) => void this.onWorkerDied(ctx, error);
     if (!this.contexts.includes(ctx)) this.contexts.push(ctx);
+  }
+
+  /** A recording that stopped on its own: keep and finish what was written, then report it. */
+  private async finishFailed(recordingId: string, rec: RecordingHandle & { live: LiveFile }, error: Error) {
+    const raw: RecordingResult = { ...rec.live, durationSeconds: (Date.now() - rec.startedAt) / 1000, bytes: 0, flags: rec.flags, failed: true };
+    const result = await finishRecording(raw, { ffmpegPath: this.opts.ffmpegPath ?? null, writeError: error });
+    this.emit('recordingerror', { recordingId, error, result });
   }
 
   private async onWorkerDied(ctx: EngineContext, error: Error) {
@@ -128,7 +143,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     for (const [id, rec] of this.recordings) {
       if (rec.workerId !== workerId) continue;
       this.recordings.delete(id);
-      this.emit('recordingerror', { recordingId: id, error: new Error(`media worker ${workerId} died`) });
+      void this.finishFailed(id, rec, new Error(`media worker ${workerId} died`));
     }
     for (const r of routers) {
       this.routers.delete(r.id);
@@ -183,18 +198,22 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     fileBaseName?: string;
   }): Promise<RecordingHandle> {
     if (router.closed) throw new Error('router closed');
+    if (flags & RecordFlags.SNAPSHOT) {
+      if (!this.opts.ffmpegPath) throw new Error('a snapshot needs ffmpeg (recording.ffmpegPath, @ffmpeg-installer/ffmpeg or PATH)');
+      flags = (flags & ~RecordFlags.AUDIO) | RecordFlags.VIDEO; // one video frame
+    }
     const recordingId = randomUUID();
     const startedAt = Date.now();
     const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, '-');
-    await router.ctx.request('recorder.start', {
+    const live = await router.ctx.request('recorder.start', {
       recordingId,
       routerId: router.id,
       producerIds: producers.map((p) => (typeof p === 'string' ? p : p.id)),
       flags,
-      fileBaseName: fileBaseName ?? `rec_${userId}_${stamp}`,
+      fileBaseName: fileBaseName ?? `${flags & RecordFlags.SNAPSHOT ? 'snap' : 'rec'}_${userId}_${stamp}`,
     });
     const handle = { recordingId, routerId: router.id, userId, flags, startedAt };
-    this.recordings.set(recordingId, { ...handle, workerId: router.workerId });
+    this.recordings.set(recordingId, { ...handle, workerId: router.workerId, live });
     return handle;
   }
 
@@ -205,7 +224,26 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     this.recordings.delete(id);
     const router = this.routers.get(rec.routerId);
     const ctx = router?.ctx ?? this.contexts.find((c) => c.workerId === rec.workerId)!;
-    return await ctx.request('recorder.stop', { recordingId: id });
+    const raw = await ctx.request('recorder.stop', { recordingId: id });
+    return finishRecording(raw, { ffmpegPath: this.opts.ffmpegPath ?? null, writeError: raw.failed ? new Error('write error') : undefined });
+  }
+
+  /** Snapshots and compositions need ffmpeg. */
+  get hasFfmpeg(): boolean {
+    return Boolean(this.opts.ffmpegPath);
+  }
+
+  get ffmpegPath(): string | null {
+    return this.opts.ffmpegPath ?? null;
+  }
+
+  get recordingsDir(): string {
+    return this.opts.recordingsDir;
+  }
+
+  /** Recordings in progress (ids), e.g. to finish them all before a shutdown. */
+  get activeRecordingIds(): string[] {
+    return [...this.recordings.keys()];
   }
 
   /** Test/diagnostic hook: crash a worker on purpose. */

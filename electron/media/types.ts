@@ -91,6 +91,16 @@ export interface RecordingResult {
   durationSeconds: number;
   bytes: number;
   flags: number;
+  /** the file as the live muxer wrote it (the engine's answer; MediaNode finishes it into filePath) */
+  livePath?: string;
+  format?: 'webm' | 'mp4';
+  /** no frame was recorded (e.g. no keyframe arrived) */
+  empty?: boolean;
+  /** the recording stopped on a write error */
+  failed?: boolean;
+  /** 0, or why the recording ended badly (shared/codes RecordingCodes) */
+  errorCode?: number;
+  error?: string;
 }
 
 /** Record flag bits (AnyChat style). */
@@ -98,4 +108,12 @@ export const RecordFlags = {
   VIDEO: 0x1,
   AUDIO: 0x2,
   SERVER: 0x4,
+  MIX_AUDIO: 0x10,
+  MIX_VIDEO: 0x20,
+  ABREAST: 0x100,
+  STEREO: 0x200,
+  SNAPSHOT: 0x400,
+  LOCAL_CALLBACK: 0x800,
+  STREAM: 0x1000,
+  USER_FILE_NAME: 0x2000,
 } as const;

@@ -44,6 +44,9 @@ import type {
   TransferTaskInfo,
 } from './types';
 
+/** Record flag 0x800 (seed BRAC_RECORD_FLAGS_LOCALCB): the recorded client is told. */
+const RECORD_FLAG_LOCAL_CALLBACK = 0x800;
+
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
@@ -340,23 +343,24 @@ export class AnyChatSdk {
   }
 
   /** BRAS_StreamRecordCtrlEx: tells the recorder to start/stop recording a user. */
+  // A stop is checked before the session: a user who went offline can still have a recording to
+  // finish and index. The recorded client hears about it only with flag 0x800 (seed: LOCALCB).
   async streamRecordCtrl(userId: number, start: boolean, flags = 0, param = 0, userStr = '', _recordServerId = 0): Promise<void> {
     if (!this.recorder) throw new CodedError(SignalingCodes.RECORDER_UNAVAILABLE, 'no recorder is plugged in');
+    if (!start) return this.recorder.stop({ userId });
     const s = this.sessions.get(userId);
     if (!s) throw offline(userId);
-    if (start) {
-      await this.recorder.start({ userId, roomId: s.roomId, flags, param, userStr });
-      this.pushToUser(userId, 'recordingStarted', { userId });
-    } else {
-      await this.recorder.stop({ userId });
-    }
+    await this.recorder.start({ userId, roomId: s.roomId, flags, param, userStr });
+    if (flags & RECORD_FLAG_LOCAL_CALLBACK) this.pushToUser(userId, 'recordingStarted', { userId });
   }
 
-  /** Called by the recorder when a recording file is ready (seed §2.14). */
+  /** Called by the recorder when a recording ends, good or failed (seed §2.14; errorCode 0 = good). */
   reportRecordingFinished(ev: SdkEvents['recordingFinished'] & { fileId?: string }): void {
     const { fileId, ...rest } = ev;
-    this.pushToUser(ev.userId, 'recordingStopped', { userId: ev.userId, fileId, fileName: path.basename(ev.fileName), recordSeconds: ev.elapseSeconds });
-    this.events.emit('recordingFinished', rest);
+    if (ev.flags & RECORD_FLAG_LOCAL_CALLBACK) {
+      this.pushToUser(ev.userId, 'recordingStopped', { userId: ev.userId, fileId, fileName: path.basename(ev.fileName), recordSeconds: ev.elapseSeconds, errorCode: ev.errorCode ?? 0 });
+    }
+    this.events.emit('recordingFinished', { ...rest, errorCode: ev.errorCode ?? 0 });
   }
 
   /** BRAS_VideoCallControl: only finish (4) is supported, for either party's user id. */

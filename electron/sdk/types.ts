@@ -110,6 +110,10 @@ export interface SdkEvents {
     param: number;
     userStr: string;
     recordServerId: number;
+    /** 0 = finished normally; otherwise why it ended (disk full, no media, host stopped…) */
+    errorCode?: number;
+    /** 'room' for a composite room recording; absent for one user's recording */
+    kind?: 'single' | 'mixed' | 'room' | 'snapshot';
   };
   /** Every step of every call (1 request, 2 reply, 3 start, 4 finish). */
   videoCall: {

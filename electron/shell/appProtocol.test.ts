@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_URL, resolveAppRequest } from './appProtocol';
+import { CONTENT_SECURITY_POLICY } from '../http/staticFiles';
+import { CONSOLE_URL, desktopContentSecurityPolicy, resolveAppRequest } from './appProtocol';
 
 const root = path.resolve('/opt/anychat/resources/app.asar/out/renderer');
 
@@ -25,5 +26,13 @@ describe('app:// protocol', () => {
     expect(resolveAppRequest('app://other/index.html', 'GET', root)).toMatchObject({ status: 404 });
     expect(resolveAppRequest('app://console/index.html', 'POST', root)).toMatchObject({ status: 405 });
     expect(resolveAppRequest('app://console/x.bin', 'GET', root)).toMatchObject({ contentType: 'application/octet-stream' });
+  });
+
+  it("the desktop CSP admits the core's origin for recordings and their thumbnails, and nothing else new", () => {
+    const csp = desktopContentSecurityPolicy(CONTENT_SECURITY_POLICY, 'http://127.0.0.1:8600/');
+    expect(csp).toContain("media-src 'self' blob: http://127.0.0.1:8600;");
+    expect(csp).toContain("img-src 'self' data: blob: http://127.0.0.1:8600;");
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).toContain("script-src 'self';");
   });
 });

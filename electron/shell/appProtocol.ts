@@ -49,6 +49,15 @@ export function resolveAppRequest(rawUrl: string, method: string, root: string):
 }
 
 /** Answers app:// requests from `root`, every response with the console's CSP. Call once the app is ready. */
+/**
+ * The console's CSP inside the desktop app: as on the web host, plus the core's own HTTP origin
+ * for recordings (media-src) and their thumbnails and snapshots (img-src), which the core serves.
+ */
+export function desktopContentSecurityPolicy(base: string, coreUrl: string): string {
+  const origin = new URL(coreUrl).origin;
+  return base.replace("media-src 'self' blob:", `media-src 'self' blob: ${origin}`).replace("img-src 'self' data: blob:", `img-src 'self' data: blob: ${origin}`);
+}
+
 export function serveAppProtocol(protocol: Protocol, root: string, csp: string): void {
   const headers = { 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
   protocol.handle(APP_SCHEME, async (request) => {

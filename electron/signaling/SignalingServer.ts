@@ -12,7 +12,9 @@ import type { AnyChatSdk } from '../sdk';
 import { clientAddress } from '../http/httpUtil';
 import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
+import type { MediaWiring } from './media/mediaWiring';
 import type { MediaRequests } from './media/MediaRequests';
+import type { RoomRecorder } from './media/roomRecorder';
 
 export interface SignalingSettings {
   pingIntervalSeconds: number;
@@ -25,8 +27,8 @@ export interface SignalingOptions {
   sdk: AnyChatSdk;
   logger: Logger;
   settings: SignalingSettings;
-  /** The media rows, plugged into the SDK by the composition root (mediaWiring.ts); without them the media rows answer 900801. */
-  media?: MediaRequests | null;
+  /** The media rows and recorders, plugged into the SDK by the composition root (mediaWiring.ts); without them the media rows answer 900801. */
+  media?: MediaWiring | null;
 }
 
 export class SignalingServer {
@@ -36,10 +38,13 @@ export class SignalingServer {
   private lastPing = Date.now();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** "Record room" (composed recordings); null without a media node. */
+  roomRecorder: RoomRecorder | null = null;
 
   private constructor(private readonly opts: SignalingOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
-    this.media = opts.media ?? null;
+    this.media = opts.media?.requests ?? null;
+    this.roomRecorder = opts.media?.roomRecorder ?? null;
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
   }
@@ -81,6 +86,11 @@ export class SignalingServer {
         if (code === 1009) this.opts.logger.warn({ ip, reason: reason.toString() }, 'client frame over the hard cap; socket closed');
       });
     });
+  }
+
+  /** Finishes, indexes and announces every recording in progress (host shutdown, before the gateway stops). */
+  async finishRecordings(): Promise<void> {
+    await this.opts.media?.finishRecordings();
   }
 
   /** Closes every client socket and stops the liveness timer. Idempotent. */

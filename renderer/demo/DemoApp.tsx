@@ -28,6 +28,9 @@ function describe(err: unknown): string {
   return err instanceof ClientError ? `error ${err.code}: ${err.message}` : String(err);
 }
 
+/** The demo install's lobby (shared/docs/protocol.md §4), where bots publish. */
+const DEMO_LOBBY = 'demo-lobby';
+
 let lineKey = 0;
 
 export function DemoApp() {
@@ -199,6 +202,16 @@ export function DemoApp() {
 
   async function signIn(e: React.FormEvent) {
     e.preventDefault();
+    await connectAs(userName, password);
+  }
+
+  /** One click on a demo install: sign in as a guest and enter demo-lobby, where the bots publish. */
+  async function joinDemoLobby() {
+    const c = await connectAs(`guest-${Math.floor(1000 + Math.random() * 9000)}`, '');
+    if (c) await enterWith(c, { roomName: DEMO_LOBBY }, 'interactive', 'room');
+  }
+
+  async function connectAs(name: string, pw: string): Promise<AnyChatClient | null> {
     setStatus('connecting…');
     try {
       const c = await AnyChatClient.connect(wsUrl(), (u) => new WebSocket(u) as unknown as SocketLike);
@@ -222,13 +235,15 @@ export function DemoApp() {
         setCall({ state: 'idle' });
         setStatus((s) => (s.startsWith('kicked') ? s : `disconnected (${ev.code})`));
       });
-      const r = await c.login(userName, password);
+      const r = await c.login(name, pw);
       setMe({ userId: r.userId, nickName: r.nickName });
       setStatus(`signed in as ${r.nickName} (${r.userId})`);
+      return c;
     } catch (err) {
       clientRef.current?.close();
       clientRef.current = null;
       setStatus(`sign-in failed: ${describe(err)}`);
+      return null;
     }
   }
 
@@ -279,6 +294,9 @@ export function DemoApp() {
           <label>User name <input data-testid="userName" value={userName} onChange={(e) => setUserName(e.target.value)} required /></label>
           <label>Password <input data-testid="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder="empty = guest" /></label>
           <button data-testid="signIn" type="submit">Sign in</button>
+          <button data-testid="joinDemoLobby" type="button" onClick={() => void joinDemoLobby()}>
+            Join {DEMO_LOBBY} as a guest
+          </button>
         </form>
       )}
       {me && (

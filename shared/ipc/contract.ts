@@ -11,6 +11,7 @@ import type {
   AuditEntry,
   BanEntry,
   DashboardSnapshot,
+  DemoInfo,
   DeliveryLogView,
   GatewayOverview,
   OutboxEntryView,
@@ -51,6 +52,8 @@ export interface ConsoleCalls extends ObservabilityCalls {
   'app:info': { args: NoArgs; result: AppInfo };
   'status:snapshot': { args: NoArgs; result: ComponentStatus[] };
   'dashboard:snapshot': { args: NoArgs; result: DashboardSnapshot };
+  /** The demo install's sample content; null without `--demo`. */
+  'demo:info': { args: NoArgs; result: DemoInfo | null };
 
   'rooms:list': { args: NoArgs; result: RoomSummary[] };
   'rooms:detail': { args: { roomId: number }; result: RoomDetail };
@@ -76,6 +79,10 @@ export interface ConsoleCalls extends ObservabilityCalls {
   /** Record flags: 0x1 video, 0x2 audio (0x4 server-side is implied). */
   'recordings:start': { args: { userId: number; flags: number }; result: { recordingId: string } };
   'recordings:stop': { args: { userId: number }; result: RecordingEntry | null };
+  /** "Record room": every publisher of the room in a grid with mixed audio, following joins and leaves (needs ffmpeg). */
+  'recordings:startRoom': { args: { roomId: number }; result: { recordingId: string } };
+  /** Stops and waits for the composed file. */
+  'recordings:stopRoom': { args: { roomId: number }; result: RecordingEntry | null };
   /** Recordings in progress right now (the console then follows `recordings:changed`). */
   'recordings:active': { args: NoArgs; result: RecordingEntry[] };
   'recordings:list': { args: RecordingQuery; result: RecordingPage };
@@ -143,6 +150,7 @@ const callNameList = [
   'app:info',
   'status:snapshot',
   'dashboard:snapshot',
+  'demo:info',
   'rooms:list',
   'rooms:detail',
   'rooms:close',
@@ -161,6 +169,8 @@ const callNameList = [
   'bans:lift',
   'recordings:start',
   'recordings:stop',
+  'recordings:startRoom',
+  'recordings:stopRoom',
   'recordings:active',
   'recordings:list',
   'recordings:rename',

@@ -98,6 +98,10 @@ export interface RecordingEntry {
   bytes: number | null;
   state: 'recording' | 'finished' | 'failed';
   error?: string;
+  /** single user; mixed (0x10/0x20/0x100/0x200); room (composed "Record room"); snapshot (0x400, a JPEG) */
+  kind?: 'single' | 'mixed' | 'room' | 'snapshot';
+  /** the recording's error code when it ended badly (shared/codes) */
+  errorCode?: number;
 }
 
 export interface RecordingQuery {
@@ -260,4 +264,16 @@ export interface QueuesView {
   /** status: 0 not ready, 1 idle, 2 busy, 3 away. */
   agents: { userId: number; userName: string; status: number; areaGuid: string | null; servingUserId: number | null; statusSince: number; skillgroups: number[] }[];
   userObjects: { userId: number; flags: number; priority: number; skillgroups: number[]; queuegroups: number[] }[];
+}
+
+/** A demo install's sample content (`demo:info`; null when the host runs without `--demo`). */
+export interface DemoInfo {
+  rooms: string[];
+  /** Path of the demo client page on the host; its "Join demo-lobby" button joins as a guest. */
+  demoPagePath: string;
+  /** The demo page's absolute address on this host (the console may not be served by it, e.g. in Electron). */
+  demoPageUrl: string;
+  scenes: { name: string; state: 'starting' | 'running' | 'restarting' | 'stopped'; detail: string; restarts: number }[];
+  /** Webhook notices the demo's built-in receiver accepted. */
+  webhookNotices: number;
 }

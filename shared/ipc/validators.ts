@@ -15,6 +15,7 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'app:info': empty as z.ZodType<Record<string, never>>,
   'status:snapshot': empty as z.ZodType<Record<string, never>>,
   'dashboard:snapshot': empty as z.ZodType<Record<string, never>>,
+  'demo:info': empty as z.ZodType<Record<string, never>>,
   'rooms:list': empty as z.ZodType<Record<string, never>>,
   'rooms:detail': z.object({ roomId }).strict(),
   'rooms:close': z.object({ roomId, reason: z.string().max(200).optional() }).strict(),
@@ -33,6 +34,8 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'bans:lift': z.object({ userId: id }).strict(),
   'recordings:start': z.object({ userId: id, flags: z.number().int().min(1).max(0xffff) }).strict(),
   'recordings:stop': z.object({ userId: id }).strict(),
+  'recordings:startRoom': z.object({ roomId: id }).strict(),
+  'recordings:stopRoom': z.object({ roomId: id }).strict(),
   'recordings:active': empty as z.ZodType<Record<string, never>>,
   'recordings:list': z
     .object({

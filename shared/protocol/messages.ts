@@ -117,7 +117,7 @@ export interface Notifications {
   newProducer: { producerId: string; userId: number; kind: string };
   producerClosed: { producerId: string; userId: number; kind: string };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
-  recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
+  recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number; errorCode?: number };
   kicked: { errorCode: number; banSeconds?: number };
   /** smart queueing (docs/gateway-api.md): a customer was handed to an agent; sent to both */
   queueAssigned: { agentUserId: number; customerUserId: number; queueId: number; queueGuid: string };

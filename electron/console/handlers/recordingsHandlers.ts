@@ -4,6 +4,7 @@
  * progress so the console can show their elapsed time.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Codes, CodedError } from '../../../shared/codes';
 import type { ConsoleEvents } from '../../../shared/ipc/contract';
 import type { RecordingEntry } from '../../../shared/ipc/types';
@@ -13,7 +14,17 @@ import type { HandlerDeps, HandlerMap } from './types';
 
 const RECORD_SERVER_SIDE = 0x4;
 const FILE_TYPE_RECORDING = 1;
+const FILE_TYPE_SNAPSHOT = 2;
+const MIXED_FLAGS = 0x10 | 0x20 | 0x100 | 0x200;
+
+/** What kind of recording a file is (a room recording is indexed under user 0, see RoomRecorder). */
+export function kindOf(f: { fileType: number; userId: number; flags: number }): NonNullable<RecordingEntry['kind']> {
+  if (f.fileType === FILE_TYPE_SNAPSHOT) return 'snapshot';
+  if (f.userId === 0) return 'room';
+  return f.flags & MIXED_FLAGS ? 'mixed' : 'single';
+}
 const STOP_WAIT_MS = 20_000;
+const ROOM_FLAGS = 0x1 | 0x2 | 0x4 | 0x10 | 0x20;
 const URL_SECONDS = 3600;
 
 export function recordingEntryOf(f: PlatformFile): RecordingEntry {
@@ -28,6 +39,7 @@ export function recordingEntryOf(f: PlatformFile): RecordingEntry {
     durationSeconds: f.recordSeconds,
     bytes: f.fileLength,
     state: 'finished',
+    kind: kindOf(f),
   };
 }
 
@@ -35,6 +47,9 @@ export function recordingEntryOf(f: PlatformFile): RecordingEntry {
 export class ActiveRecordings {
   private readonly byUser = new Map<number, RecordingEntry>();
   private readonly waiters = new Map<number, (e: RecordingEntry | null) => void>();
+  /** room recordings in progress, keyed by room */
+  private readonly byRoom = new Map<number, RecordingEntry>();
+  private readonly roomWaiters = new Map<number, (e: RecordingEntry | null) => void>();
 
   constructor(
     private readonly deps: HandlerDeps,
@@ -42,21 +57,55 @@ export class ActiveRecordings {
   ) {
     const { sdk, platform } = deps.core.components;
     sdk.on('recordingFinished', (ev) => {
-      const active = this.byUser.get(ev.userId);
-      this.byUser.delete(ev.userId);
+      const room = ev.kind === 'room';
+      const key = room ? ev.param : ev.userId;
+      const map = room ? this.byRoom : this.byUser;
+      const active = map.get(key);
+      map.delete(key);
       // The platform indexed the file on this same event, before us (subscription order).
-      const file = platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: FILE_TYPE_RECORDING, userId: ev.userId, exactName: false, offset: 0, limit: 1 }).files[0];
+      const file = platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: FILE_TYPE_RECORDING | FILE_TYPE_SNAPSHOT, userId: ev.userId, exactName: true, fileName: path.basename(ev.fileName), offset: 0, limit: 1 }).files[0];
+      const errorCode = ev.errorCode ?? 0;
+      const error = errorCode ? `ended with code ${errorCode}` : undefined;
       const finished: RecordingEntry = file
-        ? { ...recordingEntryOf(file), roomId: active?.roomId ?? null }
-        : { ...(active ?? this.blank(ev.userId)), state: 'failed', error: 'no file was indexed' };
+        ? { ...recordingEntryOf(file), roomId: room ? ev.param : (active?.roomId ?? null), ...(errorCode ? { errorCode, error } : {}) }
+        : { ...(active ?? this.blank(ev.userId)), state: 'failed', errorCode, error: error ?? 'no file was indexed' };
       this.out.emit('recordings:changed', { active: this.list(), finished });
-      this.waiters.get(ev.userId)?.(finished);
-      this.waiters.delete(ev.userId);
+      const waiters = room ? this.roomWaiters : this.waiters;
+      waiters.get(key)?.(finished);
+      waiters.delete(key);
     });
   }
 
   list(): RecordingEntry[] {
-    return [...this.byUser.values()];
+    return [...this.byUser.values(), ...this.byRoom.values()];
+  }
+
+  private roomRecorder() {
+    const r = this.deps.core.components.signaling.roomRecorder;
+    if (!r) throw new CodedError(Codes.UNAVAILABLE, 'room recording needs the local media node');
+    return r;
+  }
+
+  async startRoom(roomId: number): Promise<RecordingEntry> {
+    if (this.byRoom.has(roomId)) throw new CodedError(Codes.BAD_REQUEST, `room ${roomId} is already being recorded`);
+    const { startedAt } = await this.roomRecorder().start(roomId);
+    const entry: RecordingEntry = { ...this.blank(0), roomId, startedAt, flags: ROOM_FLAGS, kind: 'room' };
+    this.byRoom.set(roomId, entry);
+    this.out.emit('recordings:changed', { active: this.list() });
+    return entry;
+  }
+
+  /** Stops and waits for the composed file. */
+  async stopRoom(roomId: number): Promise<RecordingEntry | null> {
+    if (!this.byRoom.has(roomId)) throw new CodedError(Codes.NOT_FOUND, `room ${roomId} is not being recorded`);
+    const finished = new Promise<RecordingEntry | null>((resolve) => {
+      this.roomWaiters.set(roomId, resolve);
+      setTimeout(() => {
+        if (this.roomWaiters.delete(roomId)) resolve(null);
+      }, STOP_WAIT_MS * 6).unref();
+    });
+    await this.roomRecorder().stop(roomId);
+    return finished;
   }
 
   ofRoom(roomId: number): RecordingEntry[] {
@@ -114,12 +163,15 @@ export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings):
     'recordings:start': ({ userId, flags }, caller) =>
       audited(caller, 'recordings:start', `user ${userId}`, { userId, flags }, async () => ({ recordingId: (await active.start(userId, flags)).recordingId })),
     'recordings:stop': ({ userId }, caller) => audited(caller, 'recordings:stop', `user ${userId}`, { userId }, () => active.stop(userId)),
+    'recordings:startRoom': ({ roomId }, caller) =>
+      audited(caller, 'recordings:startRoom', `room ${roomId}`, { roomId }, async () => ({ recordingId: (await active.startRoom(roomId)).recordingId })),
+    'recordings:stopRoom': ({ roomId }, caller) => audited(caller, 'recordings:stopRoom', `room ${roomId}`, { roomId }, () => active.stopRoom(roomId)),
     'recordings:active': () => active.list(),
     'recordings:list': ({ from, to, userId, name, page = 1, pageSize = 20 }) => {
       const r = files().query({
         fromMs: from ?? 0,
         toMs: to ?? Date.now() + 60_000,
-        typeMask: FILE_TYPE_RECORDING,
+        typeMask: FILE_TYPE_RECORDING | FILE_TYPE_SNAPSHOT,
         userId,
         fileName: name || undefined,
         exactName: false,

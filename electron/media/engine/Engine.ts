@@ -160,7 +160,7 @@ export class Engine implements EngineScope {
       await recording.start();
       this.recordings.set(recordingId, { recording, router });
       router.addRecording(recordingId, recording);
-      return {};
+      return recording.describe();
     },
     'recorder.stop': async ({ recordingId }) => {
       const entry = this.recordings.get(recordingId);

@@ -31,6 +31,14 @@ export interface EngineSettings {
 
 type Empty = Record<string, never>;
 
+/** Where the engine writes a recording (its answer to recorder.start). */
+export interface RecordingLiveFile {
+  filePath: string;
+  fileName: string;
+  livePath: string;
+  format: 'webm' | 'mp4';
+}
+
 export interface EngineDump {
   routers: number;
   transports: number;
@@ -86,7 +94,7 @@ export interface EngineRequestMap {
   'consumer.getStats': { data: { consumerId: string }; result: RtpStreamStats[] };
   'consumer.setPreferredLayers': { data: { consumerId: string; spatialLayer: number; temporalLayer?: number }; result: Empty };
   'consumer.requestKeyFrame': { data: { consumerId: string }; result: Empty };
-  'recorder.start': { data: { recordingId: string; routerId: string; producerIds: string[]; flags: number; fileBaseName: string }; result: Empty };
+  'recorder.start': { data: { recordingId: string; routerId: string; producerIds: string[]; flags: number; fileBaseName: string }; result: RecordingLiveFile };
   'recorder.stop': { data: { recordingId: string }; result: RecordingResult };
   'engine.dump': { data: Empty; result: EngineDump };
   'engine.crash': { data: Empty; result: Empty };

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaNode, RecordFlags, type Producer, type Router, type WebRtcTransport } from '../index';
 import { NodePeer, sleep, waitFor } from '../testing/NodePeer';
 import { patchWebmHeader } from './Recording';
+import { findFfmpeg } from './ffmpegLocator';
+import { SignalingCodes } from '../../../shared/codes';
 
 const hasFfmpeg = (() => {
   try {
@@ -60,7 +62,7 @@ describe('server recording (synthetic RTP)', () => {
   };
 
   beforeAll(async () => {
-    node = await MediaNode.create({ listenIp: '127.0.0.1', announcedIp: null, rtcMinPort: 45000, rtcMaxPort: 45050, numWorkers: 0, recordingsDir: dir, logger: pino({ level: 'silent' }) });
+    node = await MediaNode.create({ listenIp: '127.0.0.1', announcedIp: null, rtcMinPort: 45000, rtcMaxPort: 45050, numWorkers: 0, recordingsDir: dir, ffmpegPath: findFfmpeg(null)?.path ?? null, logger: pino({ level: 'silent' }) });
     router = await node.createRouter();
     st = await router.createWebRtcTransport();
     a = await NodePeer.connect(st, (dtlsParameters) => st.connect({ dtlsParameters }));
@@ -112,12 +114,16 @@ describe('server recording (synthetic RTP)', () => {
   });
 
   it.runIf(existsSync('/dev/full'))('a write error (full disk) stops the recording with an event; forwarding goes on', async () => {
-    symlinkSync('/dev/full', path.join(dir, 'full.webm'));
+    symlinkSync('/dev/full', path.join(dir, 'full.webm.part')); // the live file
     const rt = await router.createWebRtcTransport();
     const b = await NodePeer.connect(rt, (dtlsParameters) => rt.connect({ dtlsParameters }));
     await rt.consume({ producerId: audio.id, rtpCapabilities: router.rtpCapabilities });
     const errors: string[] = [];
-    node.on('recordingerror', (e) => errors.push(e.error.message));
+    const codes: number[] = [];
+    node.on('recordingerror', (e) => {
+      errors.push(e.error.message);
+      codes.push(e.result?.errorCode ?? -1);
+    });
     const rec = await node.startRecording({ router, userId: 'u3', producers: [audio], flags: RecordFlags.AUDIO, fileBaseName: 'full' });
     for (let i = 0; i < 5 && errors.length === 0; i++) {
       await sendAudio(20);
@@ -125,6 +131,8 @@ describe('server recording (synthetic RTP)', () => {
     }
     await waitFor(() => errors.length > 0, 3000, 'recordingerror');
     expect(errors[0]).toMatch(/ENOSPC|no space/i);
+    await waitFor(() => codes.length > 0, 3000, 'finished partial file');
+    expect(codes[0]).toBe(SignalingCodes.RECORDING_DISK_FULL); // RECORDING_DISK_FULL
     await expect(node.stopRecording(rec)).rejects.toThrow(/not found/);
     const n = b.rtpCount;
     await sendAudio(10);
@@ -180,7 +188,12 @@ describe('server recording (synthetic RTP)', () => {
     expect(Number(probe.format.duration)).toBeGreaterThan(2.5);
     expect(Number(probe.format.duration)).toBeLessThan(3.5);
     expect(res.durationSeconds).toBeGreaterThan(2.5);
-    execFileSync('ffmpeg', ['-v', 'error', '-i', res.filePath, '-f', 'null', '-']);
+    expect(execFileSync('ffmpeg', ['-v', 'error', '-i', res.filePath, '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('');
+    // finished through ffmpeg: a regular MP4 with its index (moov) before the media, not fragments
+    const mp4 = readFileSync(res.filePath);
+    expect(mp4.indexOf('moov')).toBeGreaterThan(0);
+    expect(mp4.indexOf('moov')).toBeLessThan(mp4.indexOf('mdat'));
+    expect(mp4.indexOf('moof')).toBe(-1);
     h264.close();
   });
 

@@ -12,8 +12,14 @@ import { H264RtpPayload, MP4Base, WEBMContainer } from 'werift/nonstandard';
 import type { ForwardPacket, PacketSink, PacketSource as EngineProducer, ProducerStream } from '../engine/types';
 import { RecordFlags, type RecordingResult } from '../types';
 import { seqAdd } from '../rtp/seq';
+import { FrameReorderQueue } from './FrameReorderQueue';
+import { sanitizeBaseName, uniqueBaseName } from './fileNames';
 
 const MAX_CLUSTER_MS = 5000;
+/** base names of this engine's recordings in progress: two recordings never share a file */
+const liveNames = new Set<string>();
+/** An RTP clock this far from the wall clock means the sender restarted its clock: re-anchor. */
+const REANCHOR_DRIFT_MS = 10_000;
 
 /** Length of the VP8 payload descriptor at the start of an RTP payload. */
 export function vp8DescriptorLength(p: Buffer): number {
@@ -91,6 +97,10 @@ interface Track {
   anchorMs?: number;
   firstTs?: number;
   lastTsUnwrapped?: number;
+  /** last timestamp (ms from file start) written for this track: blocks must strictly increase */
+  lastRel: number;
+  /** sequence number expected for the next video frame's first packet (gap → wait for a keyframe) */
+  nextFrameSeq?: number;
   // frame assembly (video)
   frameTs?: number;
   frameParts: Buffer[];
@@ -114,11 +124,18 @@ export class Recording implements PacketSink {
   private stopped = false;
   private failed = false;
   readonly fileName: string;
+  /** where the finished file goes (MediaNode remuxes the live file into it on stop) */
   readonly filePath: string;
+  /** the file written while recording */
+  readonly livePath: string;
+  private stopping?: Promise<RecordingResult>;
+  private readonly liveKey: string;
   /** WebM (Opus + VP8) or, when the video is H264, fragmented MP4 (H264 + Opus) */
   readonly format: 'webm' | 'mp4';
   private mp4?: MP4Base;
   private mp4Done?: Promise<void>;
+  /** frames of both tracks pass through here so the file's blocks are in time order */
+  private readonly queue = new FrameReorderQueue<{ t: Track; frame: Buffer; key: boolean }>();
 
   constructor(
     readonly id: string,
@@ -139,11 +156,21 @@ export class Recording implements PacketSink {
     let n = 1;
     for (const p of [video, audio]) {
       if (!p) continue;
-      this.tracks.push({ producer: p, kind: p.kind, trackNumber: n++, clockRate: p.clockRate, frameParts: [], frameKey: false, frameBroken: false, gotKeyframe: p.kind === 'audio' });
+      this.tracks.push({ producer: p, kind: p.kind, trackNumber: n++, clockRate: p.clockRate, frameParts: [], frameKey: false, frameBroken: false, gotKeyframe: p.kind === 'audio', lastRel: -1 });
     }
     if (this.tracks.length === 0) throw new Error('nothing to record (no producer matches the flags)');
-    this.fileName = `${fileBaseName.replace(/[^A-Za-z0-9_.-]/g, '_')}.${this.format}`;
+    const ext = `.${this.format}`;
+    const base = uniqueBaseName(dir, sanitizeBaseName(fileBaseName) || `rec_${id}`, [ext, '.jpg'], (b) => liveNames.has(path.join(dir, b)));
+    this.fileName = `${base}${ext}`;
     this.filePath = path.join(dir, this.fileName);
+    this.livePath = `${this.filePath}.part`;
+    this.liveKey = path.join(dir, base);
+    liveNames.add(this.liveKey);
+  }
+
+  /** What the main thread needs to finish the file if the recording ends on its own. */
+  describe(): { filePath: string; fileName: string; livePath: string; format: 'webm' | 'mp4' } {
+    return { filePath: this.filePath, fileName: this.fileName, livePath: this.livePath, format: this.format };
   }
 
   get hasVideo() {
@@ -159,7 +186,7 @@ export class Recording implements PacketSink {
   async start(): Promise<void> {
     await mkdir(path.dirname(this.filePath), { recursive: true });
     if (this.format === 'mp4') {
-      this.out = createWriteStream(this.filePath);
+      this.out = createWriteStream(this.livePath);
       this.out.on('error', (e) => this.fail(e));
       let done!: () => void;
       this.mp4Done = new Promise<void>((r) => (done = r));
@@ -181,7 +208,7 @@ export class Recording implements PacketSink {
     this.builder = new WEBMContainer(
       this.tracks.map((t) => (t.kind === 'video' ? { kind: 'video', codec: 'VP8', width: 640, height: 480, trackNumber: t.trackNumber } : { kind: 'audio', codec: 'OPUS', trackNumber: t.trackNumber })),
     );
-    this.out = createWriteStream(this.filePath);
+    this.out = createWriteStream(this.livePath);
     this.out.on('error', (e) => this.fail(e));
     const header = Buffer.concat([this.builder.ebmlHeader, this.builder.createSegment(1)]); // placeholder Duration, patched on stop
     this.header = header;
@@ -201,6 +228,7 @@ export class Recording implements PacketSink {
   private fail(e: Error) {
     if (this.failed) return;
     this.failed = true;
+    liveNames.delete(this.liveKey);
     this.detach();
     this.out?.destroy();
     this.onError(e);
@@ -219,7 +247,7 @@ export class Recording implements PacketSink {
     if (this.stopped || this.failed) return;
     const t = this.tracks.find((x) => x.producer === producer);
     if (!t || stream.index !== producer.streams.length - 1) return; // simulcast: record the top layer
-    if (t.anchorMs === undefined) {
+    if (t.anchorMs === undefined || this.drifted(t, fp.timestamp, now)) {
       t.anchorMs = now;
       t.firstTs = fp.timestamp;
       t.lastTsUnwrapped = fp.timestamp;
@@ -239,9 +267,12 @@ export class Recording implements PacketSink {
       t.frameKey = fp.keyframe;
       t.frameBroken = false;
       t.frameNextSeq = fp.seq;
+      // packets lost between frames: the next frame may reference what we never saw
+      if (t.nextFrameSeq !== undefined && fp.seq !== t.nextFrameSeq && !fp.keyframe) t.gotKeyframe = false;
     }
     if (fp.seq !== t.frameNextSeq) t.frameBroken = true;
     t.frameNextSeq = seqAdd(fp.seq, 1);
+    t.nextFrameSeq = t.frameNextSeq;
     t.frameParts.push(this.format === 'mp4' ? fp.payload : fp.payload.subarray(vp8DescriptorLength(fp.payload)));
     if (fp.keyframe) t.frameKey = true;
     if (fp.marker) this.flushFrame(t);
@@ -260,7 +291,10 @@ export class Recording implements PacketSink {
       t.producer.requestKeyFrameAll();
       return;
     }
-    if (!t.gotKeyframe && !key) return;
+    if (!t.gotKeyframe && !key) {
+      t.producer.requestKeyFrameAll();
+      return;
+    }
     t.gotKeyframe = true;
     const ms = this.timeOf(t, ts);
     if (this.startMs === undefined) {
@@ -268,6 +302,14 @@ export class Recording implements PacketSink {
       this.startMs = ms;
     }
     this.writeFrame(t, ms, this.format === 'mp4' ? depacketizeH264(parts) : Buffer.concat(parts), key);
+  }
+
+  /** The track's RTP clock no longer follows the wall clock (sender restarted, or a long jump). */
+  private drifted(t: Track, ts: number, now: number): boolean {
+    if (t.anchorMs === undefined) return false;
+    const d = (ts - (t.lastTsUnwrapped! >>> 0)) | 0;
+    const ms = t.anchorMs + ((t.lastTsUnwrapped! + d - t.firstTs!) * 1000) / t.clockRate;
+    return Math.abs(ms - now) > REANCHOR_DRIFT_MS;
   }
 
   /** Wall-clock ms of an RTP timestamp on track t. */
@@ -282,7 +324,16 @@ export class Recording implements PacketSink {
 
   private writeFrame(t: Track, ms: number, frame: Buffer, key: boolean) {
     if (this.startMs === undefined) this.startMs = ms;
+    if (frame.length === 0) return;
     const rel = Math.max(0, Math.round(ms - this.startMs));
+    for (const f of this.queue.push(rel, { t, frame, key })) this.writeBlock(f.item.t, f.time, f.item.frame, f.item.key);
+  }
+
+  private writeBlock(t: Track, time: number, frame: Buffer, key: boolean) {
+    // strictly increasing per track, also for a very late frame the queue moved up (equal or
+    // backward stamps make players and ffmpeg complain)
+    const rel = Math.max(time, t.lastRel + 1);
+    t.lastRel = rel;
     if (this.mp4) {
       if (frame.length === 0) return;
       if (t.kind === 'video') this.mp4.processVideoInput({ frame: { data: frame, isKeyframe: key, time: rel } });
@@ -315,11 +366,19 @@ export class Recording implements PacketSink {
     this.write(Buffer.concat([Buffer.from([0x1f, 0x43, 0xb6, 0x75]), size, content]));
   }
 
-  async stop(): Promise<RecordingResult> {
-    if (!this.stopped) {
+  /** Idempotent: a router closing and an explicit stop may both ask. */
+  stop(): Promise<RecordingResult> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<RecordingResult> {
+    liveNames.delete(this.liveKey);
+    {
       this.stopped = true;
       this.detach();
       for (const t of this.tracks) if (t.kind === 'video') this.flushFrame(t);
+      for (const f of this.queue.drain()) this.writeBlock(f.item.t, f.time, f.item.frame, f.item.key);
       this.flushCluster();
       if (this.mp4 && !this.failed) {
         await this.mp4.stop();
@@ -332,9 +391,9 @@ export class Recording implements PacketSink {
         await new Promise<void>((resolve) => out.end(() => resolve()));
         const durationMs = this.lastFrameMs + 20;
         try {
-          const size = (await stat(this.filePath)).size;
+          const size = (await stat(this.livePath)).size;
           const patches = patchWebmHeader(this.header!, size, durationMs);
-          const h = await open(this.filePath, 'r+');
+          const h = await open(this.livePath, 'r+');
           try {
             for (const p of patches) await h.write(p.data, 0, p.data.length, p.position);
           } finally {
@@ -347,13 +406,17 @@ export class Recording implements PacketSink {
     }
     let bytes = this.bytes;
     try {
-      bytes = (await stat(this.filePath)).size;
+      bytes = (await stat(this.livePath)).size;
     } catch {
       /* file missing */
     }
     return {
       filePath: this.filePath,
       fileName: this.fileName,
+      livePath: this.livePath,
+      format: this.format,
+      empty: this.startMs === undefined,
+      failed: this.failed,
       durationSeconds: this.startMs === undefined ? 0 : Math.round((this.lastFrameMs + 20) / 10) / 100,
       bytes,
       flags: this.resultFlags,

@@ -75,7 +75,7 @@ export async function startHarness(
   const signaling = await SignalingServer.create({
     sdk,
     logger,
-    media: wiring?.requests ?? null,
+    media: wiring,
     settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 * 1024 * 1024, maxRequestsPerSecond: 200, ...opts.signaling },
   });
   const http = new HttpServer(logger);

@@ -72,7 +72,7 @@ describe('media rows on the real media node', () => {
     // Record alice while she sends.
     const finished: SdkEvents['recordingFinished'][] = [];
     h.sdk.on('recordingFinished', (e) => void finished.push(e));
-    await h.sdk.streamRecordCtrl(1001, true, 0x1, 9, 'case-1');
+    await h.sdk.streamRecordCtrl(1001, true, 0x801, 9, 'case-1'); // 0x800: alice is told
     let seq = 100;
     let ts = 1000;
     const sendFrame = async () => {
@@ -90,7 +90,7 @@ describe('media rows on the real media node', () => {
     expect(st.userId).toBe(1001);
     await h.sdk.idle();
     expect(finished).toHaveLength(1);
-    expect(finished[0]).toMatchObject({ userId: 1001, flags: 1, param: 9, userStr: 'case-1' });
+    expect(finished[0]).toMatchObject({ userId: 1001, flags: 0x801, param: 9, userStr: 'case-1', errorCode: 0 });
     expect(existsSync(finished[0].fileName)).toBe(true);
 
     const closed = b.next('producerClosed');

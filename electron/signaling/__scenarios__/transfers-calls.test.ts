@@ -286,15 +286,15 @@ describe('recording port', () => {
       stop: async (r) => void calls.push(`stop ${r.userId}`),
     });
     const started = a.next('recordingStarted');
-    await h.sdk.streamRecordCtrl(1001, true, 0x7, 1, 'tag');
+    await h.sdk.streamRecordCtrl(1001, true, 0x807, 1, 'tag'); // 0x800: the recorded client is told
     expect(await started).toEqual({ userId: 1001 });
     await h.sdk.streamRecordCtrl(1001, false);
-    expect(calls).toEqual(['start 1001 7 tag', 'stop 1001']);
+    expect(calls).toEqual(['start 1001 2055 tag', 'stop 1001']);
     const fin: SdkEvents['recordingFinished'][] = [];
     h.sdk.on('recordingFinished', (e) => void fin.push(e));
     const stopped = a.next('recordingStopped');
-    h.sdk.reportRecordingFinished({ userId: 1001, fileName: '/rec/a.webm', elapseSeconds: 12, flags: 7, param: 1, userStr: 'tag', recordServerId: 0, fileId: 'f1' });
-    expect(await stopped).toEqual({ userId: 1001, fileId: 'f1', fileName: 'a.webm', recordSeconds: 12 });
+    h.sdk.reportRecordingFinished({ userId: 1001, fileName: '/rec/a.webm', elapseSeconds: 12, flags: 0x807, param: 1, userStr: 'tag', recordServerId: 0, fileId: 'f1' });
+    expect(await stopped).toEqual({ userId: 1001, fileId: 'f1', fileName: 'a.webm', recordSeconds: 12, errorCode: 0 });
     await h.sdk.idle();
     expect(fin[0]).toMatchObject({ userId: 1001, fileName: '/rec/a.webm', elapseSeconds: 12 });
   });

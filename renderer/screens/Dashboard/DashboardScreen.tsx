@@ -5,11 +5,13 @@ import { formatBitrate } from '../../components/format';
 import { Sparkline } from '../../components/Sparkline';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
+import { DemoBanner } from './DemoBanner';
 
 /** Component status (server messages 10–14), live counters and 15-minute charts from `stats:tick`. */
 export function DashboardScreen() {
   return (
     <section className="stack">
+      <DemoBanner />
       <Counters />
       <Charts />
       <ComponentTable />

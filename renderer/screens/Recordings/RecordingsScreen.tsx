@@ -26,26 +26,54 @@ export function RecordingsScreen() {
 function ActiveRecordings() {
   const t = useT();
   const active = useConsoleStore(useShallow((s) => [...s.activeRecordings.values()].filter((r) => r.state === 'recording')));
-  const { run, busy } = useConsoleCall();
+  const { run, busy, error } = useConsoleCall();
+  const [roomId, setRoomId] = useState('');
   return (
     <section className="card" aria-labelledby="active-rec-title">
       <h3 id="active-rec-title">{t('recordings.active')}</h3>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (/^\d+$/.test(roomId.trim())) void run('recordings:startRoom', { roomId: Number(roomId.trim()) });
+        }}
+      >
+        <label>
+          {t('recordings.roomId')} <input inputMode="numeric" className="narrow" value={roomId} onChange={(e) => setRoomId(e.target.value)} data-testid="record-room-id" />
+        </label>
+        <button type="submit" className="primary" disabled={busy || !/^\d+$/.test(roomId.trim())} data-testid="record-room-start">
+          <Icon name="record" /> {t('recordings.recordRoom')}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="error" data-testid="record-room-error">
+          {error}
+        </p>
+      )}
       {active.length === 0 ? (
         <p className="muted">{t('recordings.noActive')}</p>
       ) : (
         <ul className="plain">
           {active.map((r) => (
-            <li key={r.recordingId} className="toolbar" data-testid={`recording-active-${r.recordingId}`}>
+            <li key={r.recordingId} className="toolbar" data-testid={r.kind === 'room' ? `recording-active-room-${r.roomId}` : `recording-active-${r.recordingId}`}>
               <span className="rec-dot" aria-hidden="true" />
-              <strong>{r.fileName || r.recordingId}</strong>
-              <span className="muted">
-                {t('users.id')} {r.userId}
-                {r.roomId !== null ? ` · ${t('rooms.id')} ${r.roomId}` : ''}
-              </span>
+              <strong>{r.kind === 'room' ? t('recordings.roomRecording', { roomId: r.roomId ?? 0 }) : r.fileName || r.recordingId}</strong>
+              {r.kind !== 'room' && (
+                <span className="muted">
+                  {t('users.id')} {r.userId}
+                  {r.roomId !== null ? ` · ${t('rooms.id')} ${r.roomId}` : ''}
+                </span>
+              )}
               <Elapsed since={r.startedAt} />
-              <button type="button" className="danger" disabled={busy} onClick={() => void run('recordings:stop', { userId: r.userId })} aria-label={t('recordings.stop', { userId: r.userId })}>
-                <Icon name="stop" />
-              </button>
+              {r.kind === 'room' ? (
+                <button type="button" className="danger" disabled={busy} onClick={() => void run('recordings:stopRoom', { roomId: r.roomId ?? 0 })} aria-label={t('recordings.stopRoom', { roomId: r.roomId ?? 0 })} data-testid={`record-room-stop-${r.roomId}`}>
+                  <Icon name="stop" />
+                </button>
+              ) : (
+                <button type="button" className="danger" disabled={busy} onClick={() => void run('recordings:stop', { userId: r.userId })} aria-label={t('recordings.stop', { userId: r.userId })}>
+                  <Icon name="stop" />
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -175,10 +203,35 @@ function RecordingList() {
   );
 }
 
-function kindOf(flags: number, t: ReturnType<typeof useT>): string {
-  const v = (flags & 0x1) !== 0;
-  const a = (flags & 0x2) !== 0;
-  return v && a ? t('room.flags.both') : v ? t('room.flags.video') : t('room.flags.audio');
+function kindOf(entry: RecordingEntry, t: ReturnType<typeof useT>): string {
+  const kind = t(`recordings.kind.${entry.kind ?? 'single'}`);
+  if (entry.kind === 'snapshot') return kind;
+  const v = (entry.flags & 0x1) !== 0;
+  const a = (entry.flags & 0x2) !== 0;
+  return `${kind} · ${v && a ? t('room.flags.both') : v ? t('room.flags.video') : t('room.flags.audio')}`;
+}
+
+/** A small preview: the JPEG of a snapshot, the first second of a video recording. */
+function Thumbnail({ entry }: { entry: RecordingEntry }) {
+  const t = useT();
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    const client = useConsoleStore.getState().client;
+    let live = true;
+    if (entry.fileId) void client?.call('recordings:url', { fileId: entry.fileId }).then((r) => live && r.ok && setUrl(r.value.url));
+    return () => {
+      live = false;
+    };
+  }, [entry.fileId]);
+  if (!url) return <span className="thumb" aria-hidden="true" />;
+  const label = t('recordings.thumbnail', { name: entry.fileName });
+  return entry.kind === 'snapshot' ? (
+    <img className="thumb" src={url} alt={label} loading="lazy" />
+  ) : (entry.flags & 0x1) !== 0 ? (
+    <video className="thumb" src={`${url}#t=1`} preload="metadata" muted aria-label={label} />
+  ) : (
+    <span className="thumb" aria-hidden="true" />
+  );
 }
 
 const RecordingRow = memo(function RecordingRow({ entry: r, onAction }: { entry: RecordingEntry; onAction: (a: Action) => void }) {
@@ -200,9 +253,14 @@ const RecordingRow = memo(function RecordingRow({ entry: r, onAction }: { entry:
   };
   return (
     <tr data-testid={`recording-row-${id}`}>
-      <td>{name}</td>
+      <td>
+        <span className="toolbar">
+          <Thumbnail entry={r} />
+          {name}
+        </span>
+      </td>
       <td>{r.userId}</td>
-      <td>{kindOf(r.flags, t)}</td>
+      <td data-testid={`recording-kind-${id}`}>{kindOf(r, t)}</td>
       <td>{formatTime(r.startedAt, language)}</td>
       <td data-testid={`recording-duration-${id}`}>{r.durationSeconds === null ? (r.state === 'recording' ? <Elapsed since={r.startedAt} /> : '—') : formatDuration(r.durationSeconds)}</td>
       <td>{formatBytes(r.bytes)}</td>
@@ -246,7 +304,15 @@ function PlayDialog({ entry, onClose }: { entry: RecordingEntry; onClose: () => 
             {error}
           </p>
         )}
-        {url ? <video className="player" src={url} controls autoPlay data-testid="recording-video" /> : !error && <p className="muted">{t('common.loading')}</p>}
+        {url ? (
+          entry.kind === 'snapshot' ? (
+            <img className="player" src={url} alt={entry.fileName} data-testid="recording-image" />
+          ) : (
+            <video className="player" src={url} controls autoPlay data-testid="recording-video" />
+          )
+        ) : (
+          !error && <p className="muted">{t('common.loading')}</p>
+        )}
       </div>
     </Dialog>
   );
