@@ -125,6 +125,12 @@ export const SignalingCodes = {
   MEDIA_UNAVAILABLE: 900801,
   /** No recorder plugged in. */
   RECORDER_UNAVAILABLE: 900803,
+  /** An upload over the user's or the server's quota of received files. */
+  UPLOAD_QUOTA_EXCEEDED: 900416,
+  /** Guests may not upload (signaling.guestUploads is off). */
+  GUEST_UPLOADS_DISABLED: 900417,
+  /** The server's disk is (nearly) full: writes are refused until space returns. */
+  STORAGE_FULL: 900507,
   /** A recording stopped because the disk is full (the partial file is kept and indexed). */
   RECORDING_DISK_FULL: 900804,
   /** A recording stopped on another write or finishing error. */

@@ -38,7 +38,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 let sigSecond = '';
 let sigPath = '';
 function pathFor(now: number): string {
-  const ts = formatTimestamp(now);
+  const ts = formatTimestamp(now, 'local');
   if (ts !== sigSecond) {
     sigSecond = ts;
     const signstr = md5Signature('online_useridlist_get', TEST_APP_ID, ts, TEST_MD5_KEY);

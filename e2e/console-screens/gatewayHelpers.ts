@@ -59,9 +59,9 @@ export class LoopbackReceiver {
   }
 }
 
-/** `yyyyMMddHHmmss` in UTC (the gateway's default zone). */
+/** `yyyyMMddHHmmss` in the host's local zone (the gateway's default zone). */
 export function gatewayTimestamp(ms = Date.now()): string {
-  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
 /** Upper-case hex MD5 of `method&appid&timestamp&key`. */

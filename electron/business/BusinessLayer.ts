@@ -14,6 +14,7 @@
  * SDK events arrive in order but after the fact, so client methods first reconcile with the SDK's
  * own view of where the user is (`syncMember`) instead of trusting that the event was seen.
  */
+import { PersistentRoomStore } from './rooms/persistentRooms';
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import type { Config } from '../config/schema';
@@ -61,6 +62,7 @@ export class BusinessLayer {
     private readonly settings: RoomsSettings,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    private readonly persistentRooms: PersistentRoomStore,
   ) {}
 
   static async create(opts: BusinessLayerOptions): Promise<BusinessLayer> {
@@ -74,7 +76,8 @@ export class BusinessLayer {
       maxRooms: settings.maxRooms,
       allocateRoomId: () => opts.sdk.allocateRoomId(),
     });
-    const layer = new BusinessLayer(opts.sdk, registry, new ChatLogRepository(opts.db), settings, opts.logger, clock);
+    const layer = new BusinessLayer(opts.sdk, registry, new ChatLogRepository(opts.db), settings, opts.logger, clock, new PersistentRoomStore(opts.db));
+    layer.restorePersistentRooms();
     layer.pruneChatLog();
     layer.adoptSdkRooms();
     layer.attach();
@@ -102,16 +105,49 @@ export class BusinessLayer {
     return micView(roomId, this.mics.get(roomId));
   }
 
-  /** Creates a room ahead of time (417 if the name exists). */
+  /** Creates a room ahead of time (417 if the name exists); `persistent` keeps it in the store and across restarts. */
   createRoom(o: OperatorCreateRoom): RoomSummary {
     const room = this.registry.create({ ...o, createdBy: null });
-    this.logger.info({ roomId: room.roomId, name: room.name }, 'room created by operator');
+    if (room.persistent) {
+      try {
+        this.savePersistent(room);
+      } catch (err) {
+        this.registry.remove(room.roomId);
+        throw err;
+      }
+    }
+    this.logger.info({ roomId: room.roomId, name: room.name, persistent: room.persistent }, 'room created by operator');
     return this.roomChanged(room);
+  }
+
+  private savePersistent(room: RoomRecord): void {
+    this.persistentRooms.save({
+      roomId: room.roomId,
+      name: room.name,
+      passwordDigest: room.passwordDigest,
+      capacity: room.capacity,
+      seatCount: room.seatCount,
+      chatLog: room.chatLog,
+      customInfo: room.customInfo,
+      createdAt: room.createdAt,
+    });
+  }
+
+  /** At start: every persistent room with the same id, name and settings as before. */
+  private restorePersistentRooms(): void {
+    for (const r of this.persistentRooms.all()) {
+      try {
+        this.registry.create({ ...r, persistent: true, createdBy: null });
+      } catch (err) {
+        this.logger.error({ err, roomId: r.roomId }, 'a persistent room could not be restored');
+      }
+    }
   }
 
   /** Everyone leaves with reason 900904 (`roomClosed` first); the name is free at once. */
   async closeRoom(roomId: number, reason = ''): Promise<void> {
     const { room, members } = this.registry.close(roomId);
+    if (room.persistent) this.persistentRooms.delete(roomId);
     const everyone = new Set([...members, ...(this.sdk.getRoom(roomId)?.users.map((u) => u.userId) ?? [])]);
     this.logger.info({ roomId, name: room.name, users: everyone.size, reason }, 'room closed by operator');
     this.dropMic(roomId);
@@ -144,7 +180,9 @@ export class BusinessLayer {
 
   setSeatCount(roomId: number, count: number): MicStateView {
     const view = this.operatorMic(roomId, 'set seat count', (m) => m.setSeatCount(count));
-    this.registry.require(roomId).seatCount = count;
+    const room = this.registry.require(roomId);
+    room.seatCount = count;
+    if (room.persistent) this.savePersistent(room);
     return view;
   }
 
@@ -198,14 +236,19 @@ export class BusinessLayer {
   // ================================================================ hooks
 
   private prepareEnterRoom(req: PrepareEnterRoomRequest): PrepareEnterRoomResult {
-    let room = req.roomId > 0 ? this.registry.get(req.roomId) : this.registry.findByName(req.roomName);
-    if (!room && req.roomId > 0) room = this.callRoomFor(req.userId, req.roomId);
+    // Entered by name: the name decides (roomId is only the SDK's allocation for a new name).
+    const byId = req.roomId > 0 && !req.allocated;
+    let room = byId ? this.registry.get(req.roomId) : this.registry.findByName(req.roomName);
+    if (!room && byId) room = this.callRoomFor(req.userId, req.roomId);
     if (!room) {
       if (!this.settings.autoCreate) {
-        throw new CodedError(Codes.ROOM_NOT_FOUND, req.roomId > 0 ? `no room ${req.roomId}` : `no room named "${req.roomName}"`);
+        throw new CodedError(Codes.ROOM_NOT_FOUND, byId ? `no room ${req.roomId}` : `no room named "${req.roomName}"`);
       }
+      // The SDK's id for a new name is used when free (an operator-closed room may still hold it
+      // while its members leave); otherwise the registry allocates one and the SDK follows.
+      const useId = req.roomId > 0 && (byId || !this.registry.get(req.roomId));
       room = this.registry.create(
-        req.roomId > 0 ? { roomId: req.roomId, name: req.roomName || null, createdBy: req.userId } : { name: req.roomName, createdBy: req.userId },
+        useId ? { roomId: req.roomId, name: req.roomName || null, createdBy: req.userId } : { name: req.roomName, createdBy: req.userId },
       );
       this.logger.info({ roomId: room.roomId, name: room.name, userId: req.userId }, 'room created on entry');
       this.roomChanged(room);
@@ -234,6 +277,7 @@ export class BusinessLayer {
       capacity: d.capacity ?? null,
       ...(d.seatCount !== undefined ? { seatCount: d.seatCount } : {}),
       createdBy: userId,
+      customInfo: d.customInfo ?? '',
     });
     this.logger.info({ roomId: room.roomId, name: room.name, userId }, 'room created');
     this.roomChanged(room);
@@ -308,6 +352,8 @@ export class BusinessLayer {
     const mic = this.micOf(room);
     // seed §8.3 step 4 / §8.4 step 2: the newcomer gets the seats and the queue.
     if (mic) this.sdk.pushToUser(userId, 'micState', toMicStateWire(mic.snapshot()));
+    // NIM seed: custom_info given at creation reaches every member who enters.
+    if (room.customInfo) this.sdk.pushToUser(userId, 'roomCustomInfo', { roomId, customInfo: room.customInfo });
     this.emitMembers(room);
     this.roomChanged(room);
     return room;

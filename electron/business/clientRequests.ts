@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../../shared/validation';
 import { Codes, CodedError } from '../../shared/codes';
-import { MAX_ROOM_NAME, MAX_ROOM_PASSWORD } from './rooms/roomRegistry';
+import { MAX_ROOM_CUSTOM_INFO, MAX_ROOM_NAME, MAX_ROOM_PASSWORD } from './rooms/roomRegistry';
 import { MAX_SEATS } from './mic/micQueue';
 
 const role = z.enum(['interactive', 'audience']);
@@ -17,6 +17,8 @@ export const clientRequestSchemas = {
       password: z.string().max(MAX_ROOM_PASSWORD).optional(),
       capacity: z.number().int().min(1).optional(),
       seatCount: z.number().int().min(0).max(MAX_SEATS).optional(),
+      /** NIM custom_info: delivered to every member who enters (roomCustomInfo). */
+      customInfo: z.string().max(MAX_ROOM_CUSTOM_INFO).optional(),
     })
     .strict(),
   setRole: z.object({ role }).strict(),

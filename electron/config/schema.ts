@@ -25,6 +25,8 @@ const userEntry = z
     userId: z.number().int().positive().max(2_147_483_647),
     level: z.number().int().min(0).default(0),
     nickName: z.string().max(64).optional(),
+    /** The gateway's string user id (struserid); default: the user name. */
+    strUserId: z.string().min(1).max(64).optional(),
   })
   .strict();
 
@@ -55,6 +57,8 @@ const appEntry = z
     rsaPublicKeyPem: z.string().nullable().default(null),
     callbackUrl: z.string().url().nullable().default(null),
     timestampWindowSeconds: z.number().int().min(1).max(86_400).default(300),
+    /** This app's timestamp zone; null = `gateway.timestampZone`. */
+    timestampZone: z.enum(['utc', 'local']).nullable().default(null),
     /** Default lifetime of fileinfo_get download URLs when a request names none. */
     downloadUrlSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
     retry: retrySettings.prefault({}),
@@ -72,11 +76,13 @@ const gatewaySettings = z
     maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
     /** PEM file with the server's RSA private key (notify signatures); relative to dataDir; created when missing. */
     serverKeyFile: z.string().min(1).default('gateway-rsa-private.pem'),
-    /** How gateway timestamps (yyyyMMddHHmmss) are read and written: UTC or the host's local time zone. */
-    timestampZone: z.enum(['utc', 'local']).default('utc'),
-    /** What makes a request a replay: same method+app+timestamp+signature ("signature"), or that plus the same body ("request"). */
-    replayKey: z.enum(['signature', 'request']).default('signature'),
-    /** Most remembered request signatures; past it new requests are refused with 100706 instead of growing memory. */
+    /** How gateway timestamps (yyyyMMddHHmmss) are read and written: the host's local time zone (the seed's backends send local time) or UTC. An app may override it. */
+    timestampZone: z.enum(['utc', 'local']).default('local'),
+    /** Accepted for old config files and ignored: queries are never replays, controls are keyed by URL + body (docs/gateway-api.md "Replays"). */
+    replayKey: z.enum(['signature', 'request']).optional(),
+    /** A control (e.g. a kick) that has not completed after this long answers 100709 (HTTP 408). */
+    operationTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+    /** Most remembered controls inside the timestamp window (idempotent retries); past it new controls are refused with 100706 instead of growing the store. */
     replayCacheMax: z.number().int().min(1000).max(50_000_000).default(2_000_000),
     /** One webhook attempt fails after this long without a response. */
     notifyTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
@@ -186,6 +192,20 @@ export const configSchema = z
         maxFileBytes: z.number().int().min(1).max(4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
         /** Requests per second one connection may make before it gets flood errors. */
         maxRequestsPerSecond: z.number().int().min(1).max(100_000).default(200),
+        /** How often each publishing member's network quality is pushed to its room (networkQuality); 0 = never. */
+        networkQualitySeconds: z.number().min(0).max(3600).default(5),
+        /** Guests (empty password) may start transfers (transBufferEx, files). Off: anonymous users cannot fill memory or disk. */
+        guestUploads: z.boolean().default(false),
+        /** Bytes of unfinished uploads (all users, memory and disk) the server holds at once; past it new uploads wait (900429). */
+        uploadInFlightBytes: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024),
+        /** Received files (sent to the server) one user may keep; past it 900416. */
+        uploadQuotaBytesPerUser: z.number().int().min(0).default(256 * 1024 * 1024),
+        /** Received files all users together may keep; past it 900416. */
+        uploadQuotaBytesTotal: z.number().int().min(0).default(4 * 1024 * 1024 * 1024),
+        /** Received files are deleted after this long. */
+        receivedFileRetentionHours: z.number().min(1).max(24 * 3650).default(24 * 7),
+        /** Uploads to disk are refused (900507) when they would leave less free space than this. */
+        minFreeDiskBytes: z.number().int().min(0).default(256 * 1024 * 1024),
       })
       .strict()
       .prefault({}),

@@ -25,6 +25,7 @@ import { historyMigrations } from '../observability/historyMigrations';
 import { Observability } from '../observability/Observability';
 import { staticFiles } from '../http/staticFiles';
 import { openDatabase, runMigrations, type Db, type Migration } from '../store/Database';
+import { bridgeServerMessages } from './serverMessageBridge';
 import { StatusBoard } from './StatusBoard';
 
 export interface CoreOptions {
@@ -125,6 +126,17 @@ export class Core {
       tempDir: path.join(config.dataDir, 'transfers'),
     });
     this.register('sdk', () => sdk.close());
+    // Messages 10–14 follow the components' real states (the signaling reports 10 itself when it
+    // starts; media workers and the recorder report their own failures and recoveries).
+    this.register(
+      'server-messages',
+      bridgeServerMessages(
+        this.status,
+        (msg, wParam, lParam) => sdk.reportServerMessage(msg, wParam, lParam),
+        new Set([ServerMessages.RECORD_SERVER_CONN, ServerMessages.MEDIA_SERVER_CONN]),
+        new Map([[ServerMessages.CORE_SERVER_CONN, 0]]),
+      ),
+    );
     // A record-server error reported through the SDK (seed message 11) shows on the status bar.
     sdk.on('serverMessage', ({ msg, wParam }) => {
       if (msg === ServerMessages.RECORD_SERVER_CONN && wParam !== 0) this.status.set('recorder', 'degraded', `record server error ${wParam}`, wParam);
@@ -175,7 +187,6 @@ export class Core {
       logger: logger.child({ component: 'signaling' }),
       settings: config.signaling,
     });
-    this.http.upgrade('/ws', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
     this.register('signaling', async () => {
       await signaling.close();
       this.status.set('signaling', 'stopped', 'stopped');
@@ -202,6 +213,15 @@ export class Core {
       await gateway.close();
       this.status.set('gateway', 'stopped', 'stopped');
     });
+    // Stops first: clients are logged out (reason 0) while the gateway still queues their notices.
+    this.register('client-sessions', async () => {
+      const n = await sdk.endAllSessions(Codes.LOGOUT_NORMAL);
+      this.logger.info({ sessions: n }, 'client sessions closed');
+    });
+    // Sessions a crash left open: logged out (reason 100) now that the gateway listens; clients
+    // reach /ws only after this, so no new login can be mistaken for one left open.
+    await sdk.closeSessionsLeftOpen();
+    this.http.upgrade('/ws', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
     const observability = new Observability({
       db: this.db,
       config,
@@ -221,10 +241,6 @@ export class Core {
     this.status.set('signaling', 'up', `clients on ${wsScheme}://${addr.address}:${addr.port}/ws`);
     this.status.set('rooms', 'up', 'rooms, mic seats and queues');
     this.status.set('gateway', 'up', `${config.apps.length} app(s) at POST /gateway`);
-    sdk.reportServerMessage(ServerMessages.LOGIN_SERVER_CONN, 0, 0);
-    sdk.reportServerMessage(ServerMessages.ROOM_SERVER_CONN, 0, 0);
-    sdk.reportServerMessage(ServerMessages.RECORD_SERVER_CONN, 0, 0);
-    sdk.reportServerMessage(ServerMessages.MEDIA_SERVER_CONN, 0, 0);
     this.status.set('core', 'up', `listening on ${addr.address}:${addr.port}`);
     this.ready = true;
     this.logger.info({ url: this.http.url }, 'core started');

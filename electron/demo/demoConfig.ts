@@ -34,6 +34,7 @@ export function withDemoContent(config: LoadedConfig, secrets: DemoSecrets, webh
           rsaPublicKeyPem: null,
           callbackUrl: webhookUrl,
           timestampWindowSeconds: 300,
+          timestampZone: null,
           downloadUrlSeconds: 3600,
           retry: { initialDelayMs: 2000, maxDelayMs: 60_000, maxAttempts: 5 },
           notifySignType: null,

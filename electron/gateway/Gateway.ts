@@ -12,6 +12,7 @@ import { Codes, isCodedError } from '../../shared/codes';
 import type { AppConfig, Config } from '../config/schema';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { BodyTooLargeError, readBody, sendJson } from '../http/httpUtil';
+import { WarnThrottle } from '../http/warnThrottle';
 import type { Db, Migration } from '../store/Database';
 import { QueueObjectStore, queueMigrations } from '../queueing/QueueObjectStore';
 import { SmartQueue, type QueueSnapshot } from '../queueing/SmartQueue';
@@ -20,14 +21,15 @@ import { methodHandlers, type MethodContext } from './methods';
 import { agentStatusNotice, noticeForEvent, noticeMethods, type Notice } from './notices';
 import { NotifyOutbox, outboxMigrations, type DeliveryLogEntry, type OutboxDepth, type OutboxEntry } from './outbox/NotifyOutbox';
 import type { PlatformPort } from './platformPort';
-import { ReplayGuard } from './replayGuard';
+import { controlKey, IdempotencyFullError, IdempotencyStore, idempotencyMigrations, type StoredReply } from './idempotency';
+import { httpStatusFor } from './httpStatus';
 import { fileIndexMigrations } from './sdkFileIndex';
 import { describeIssue, gatewayMethods, requestSchemas, type GatewayMethod } from './requestSchemas';
 import { loadOrCreateServerKey, type ServerKey } from './serverKey';
 import { loadPublicKey, md5Signature, rsaSignature, verifyMd5, verifyRsa } from './signature';
-import { formatTimestamp, parseTimestamp } from './timestamp';
+import { describeZone, formatTimestamp, parseTimestamp, type TimestampZone } from './timestamp';
 
-export const gatewayMigrations: Migration[] = [...outboxMigrations, ...queueMigrations, ...fileIndexMigrations];
+export const gatewayMigrations: Migration[] = [...outboxMigrations, ...queueMigrations, ...fileIndexMigrations, ...idempotencyMigrations];
 
 export interface GatewayOptions {
   db: Db;
@@ -67,6 +69,8 @@ export interface GatewayEvents {
 
 interface AppRuntime {
   config: AppConfig;
+  zone: TimestampZone;
+  fmt(ms: number): string;
   rsaKey: KeyObject | null;
   noticeSignType: 'MD5' | 'RSA';
   noticeMethods: Set<string>;
@@ -76,7 +80,7 @@ class GatewayFail extends Error {
   constructor(
     readonly code: number,
     message: string,
-    readonly httpStatus = 200,
+    readonly httpStatus = httpStatusFor(code),
     readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
@@ -84,10 +88,14 @@ class GatewayFail extends Error {
 }
 
 const methodSet = new Set<string>(gatewayMethods);
+/** Queries are never refused as replays; everything else is a control, carried out once per URL + body. */
+const isQuery = (method: string): boolean => method.endsWith('_get');
 
 export class Gateway extends TypedEmitter<GatewayEvents> {
   private readonly apps = new Map<string, AppRuntime>();
-  private readonly replay: ReplayGuard;
+  private readonly idempotency: IdempotencyStore;
+  /** Refused requests are logged at most a few times per client and error code per minute. */
+  private readonly warnings: WarnThrottle;
   private readonly downloads: DownloadSigner;
   private readonly unsubscribers: (() => void)[] = [];
   private readonly stats: GatewayRequestStats = { total: 0, success: 0, byMethod: {}, byErrorCode: {} };
@@ -101,18 +109,21 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
   ) {
     super();
     const { config } = opts;
-    let maxWindow = 1;
     for (const app of config.apps) {
       const rsaKey = app.rsaPublicKeyPem ? loadPublicKey(app.rsaPublicKeyPem) : null;
+      const zone = app.timestampZone ?? config.gateway.timestampZone;
       this.apps.set(app.appId, {
         config: app,
+        zone,
+        fmt: (ms) => formatTimestamp(ms, zone),
         rsaKey,
         noticeSignType: app.notifySignType ?? (app.md5Key ? 'MD5' : 'RSA'),
         noticeMethods: new Set(app.notifyMethods ?? noticeMethods),
       });
-      maxWindow = Math.max(maxWindow, app.timestampWindowSeconds);
     }
-    this.replay = new ReplayGuard(() => maxWindow * 1000, config.gateway.replayCacheMax);
+    // Server-side failures (5xx, 408) are not kept: a retry may succeed where the first failed.
+    this.warnings = new WarnThrottle(opts.logger, { level: 'info' });
+    this.idempotency = new IdempotencyStore(opts.db, config.gateway.replayCacheMax, (r) => r.status < 500 && r.status !== 408);
     this.downloads = new DownloadSigner(
       createHash('sha256').update('gateway-downloads\n').update(serverKey.privateKey.export({ type: 'pkcs8', format: 'der' })).digest(),
     );
@@ -121,10 +132,9 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
   static async create(opts: GatewayOptions): Promise<Gateway> {
     const { config, logger } = opts;
     const serverKey = loadOrCreateServerKey(path.resolve(config.dataDir, config.gateway.serverKeyFile));
-    const zone = config.gateway.timestampZone;
     const sign = (appId: string, method: string) => {
       const app = config.apps.find((a) => a.appId === appId)!;
-      const timestamp = formatTimestamp(Date.now(), zone);
+      const timestamp = formatTimestamp(Date.now(), app.timestampZone ?? config.gateway.timestampZone);
       const type = app.notifySignType ?? (app.md5Key ? 'MD5' : 'RSA');
       const signstr = type === 'MD5' ? md5Signature(method, appId, timestamp, app.md5Key ?? '') : rsaSignature(method, appId, timestamp, serverKey.privateKey);
       return { timestamp, signtype: type, signstr };
@@ -142,22 +152,31 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     gw.unsubscribers.push(
       opts.platform.onEvent((e) => {
         for (const app of gw.apps.values()) {
-          const n = noticeForEvent(e, app.config.appId, gw.fmt);
+          const n = noticeForEvent(e, app.config.appId, app.fmt, gw.strIdOf);
           if (n && e.type === 'userLogin') n.body.userflags = queue.userObject(e.user.userId).flags;
           if (n) gw.enqueueNotice(app, n);
         }
       }),
       queue.on('agentStatus', (c) => {
-        for (const app of gw.apps.values()) gw.enqueueNotice(app, agentStatusNotice(c, app.config.appId, gw.fmt));
+        for (const app of gw.apps.values()) gw.enqueueNotice(app, agentStatusNotice(c, app.config.appId, app.fmt, gw.strIdOf));
       }),
       queue.on('changed', (c) => gw.emit('queueChanged', c)),
       outbox.on('changed', (c) => gw.emit('outboxChanged', c)),
     );
-    logger.info({ apps: gw.apps.size, serverKey: serverKey.file }, 'gateway ready');
+    const zones = [...gw.apps.values()].filter((a) => a.zone !== config.gateway.timestampZone).map((a) => `${a.config.appId}: ${describeZone(a.zone)}`);
+    logger.info(
+      { apps: gw.apps.size, serverKey: serverKey.file, timestampZone: describeZone(config.gateway.timestampZone), appZones: zones },
+      `gateway ready; timestamps are read and written in ${describeZone(config.gateway.timestampZone)}${zones.length ? ` (apps with their own zone: ${zones.join(', ')})` : ''}`,
+    );
     return gw;
   }
 
-  private readonly fmt = (ms: number): string => formatTimestamp(ms, this.opts.config.gateway.timestampZone);
+  private readonly strIdOf = (userId: number, userName: string): string => this.opts.platform.user(userId)?.strUserId ?? userName;
+
+  /** How timestamps are read and written (the console and the host's start line print it). */
+  get timestampZone(): string {
+    return describeZone(this.opts.config.gateway.timestampZone);
+  }
 
   private enqueueNotice(app: AppRuntime, n: Notice): void {
     if (!app.config.callbackUrl || !app.noticeMethods.has(n.method) || this.closed) return;
@@ -176,41 +195,49 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     const started = process.hrtime.bigint();
     const method = url.searchParams.get('method') ?? '';
     const appId = url.searchParams.get('appid') ?? '';
-    let status = 200;
-    let reply: Record<string, unknown>;
+    let outcome: StoredReply & { replayed?: boolean };
     try {
       if (req.method !== 'POST') {
         req.resume();
         throw new GatewayFail(Codes.GW_PROTOCOL_ERROR, 'use POST', 405);
       }
-      const fields = await this.process(req, url, method, appId);
-      reply = { return_code: 'SUCCESS', return_msg: '', ...fields };
+      outcome = await this.process(req, url, method, appId);
     } catch (err) {
-      let code: number = Codes.GW_EXCEPTION;
-      let message = 'internal error';
-      let extra: Record<string, unknown> = {};
-      if (err instanceof GatewayFail) {
-        code = err.code;
-        message = err.message;
-        status = err.httpStatus;
-        extra = err.extra;
-      } else if (isCodedError(err)) {
-        code = err.code;
-        message = err.message;
-        extra = err.details ?? {};
-      } else {
-        this.opts.logger.error({ err, method, appId }, 'gateway: method failed');
-      }
-      reply = { return_code: 'FAIL', return_msg: message, errorcode: code, ...extra };
-      this.opts.logger.info({ method, appId, errorcode: code, msg: message, remote: req.socket.remoteAddress }, 'gateway request refused');
+      outcome = this.failure(err, method, appId, req);
     }
+    const { status, reply } = outcome;
     const ok = reply.return_code === 'SUCCESS';
     const headers: Record<string, string> = status === 413 || status === 405 ? { Connection: 'close' } : {};
     if (status === 405) headers.Allow = 'POST';
+    // The body is the first call's reply, byte for byte; this header only tells a retry apart.
+    if (outcome.replayed) headers['X-Gateway-Replayed'] = '1';
     sendJson(res, status, reply, headers);
     this.count(method, ok, ok ? 0 : (reply.errorcode as number));
     this.emit('request', { method, appId, ok, errorCode: ok ? 0 : (reply.errorcode as number), ms: Number(process.hrtime.bigint() - started) / 1e6 });
   };
+
+  /** A FAIL reply for any error; unexpected ones are 100707 with the stack in the log. */
+  private failure(err: unknown, method: string, appId: string, req: IncomingMessage): StoredReply {
+    let code: number = Codes.GW_EXCEPTION;
+    let message = 'internal error';
+    let extra: Record<string, unknown> = {};
+    let status: number = httpStatusFor(code);
+    if (err instanceof GatewayFail) {
+      code = err.code;
+      message = err.message;
+      status = err.httpStatus;
+      extra = err.extra;
+    } else if (isCodedError(err)) {
+      code = err.code;
+      message = err.message;
+      extra = err.details ?? {};
+      status = httpStatusFor(code);
+    } else {
+      this.opts.logger.error({ err, method, appId }, 'gateway: method failed');
+    }
+    this.warnings.warn(req.socket.remoteAddress ?? '', String(code), { method, appId, errorcode: code, msg: message }, 'gateway request refused');
+    return { status, reply: { return_code: 'FAIL', return_msg: message, errorcode: code, ...extra } };
+  }
 
   private count(method: string, ok: boolean, code: number): void {
     const s = this.stats;
@@ -223,7 +250,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     else m.fail++;
   }
 
-  private async process(req: IncomingMessage, url: URL, method: string, appId: string): Promise<Record<string, unknown>> {
+  private async process(req: IncomingMessage, url: URL, method: string, appId: string): Promise<StoredReply & { replayed: boolean }> {
     const q = url.searchParams;
     for (const name of ['method', 'appid', 'timestamp', 'signtype', 'signstr']) {
       if (!q.get(name)) {
@@ -242,10 +269,11 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     if (signtype !== 'MD5' && signtype !== 'RSA') fail(Codes.GW_INVALID_PARAM, 'URL parameter signtype: expected MD5 or RSA');
     const app = this.apps.get(appId);
     if (!app) return fail(Codes.GW_APPID_UNKNOWN, `app id ${appId.slice(0, 64)} does not exist`);
-    const tsMs = parseTimestamp(timestamp, this.opts.config.gateway.timestampZone);
-    if (tsMs === null) fail(Codes.GW_TIMESTAMP_INVALID, 'timestamp: expected yyyyMMddHHmmss');
+    const tsMs = parseTimestamp(timestamp, app.zone);
+    if (tsMs === null) fail(Codes.GW_TIMESTAMP_INVALID, `timestamp: expected yyyyMMddHHmmss (${describeZone(app.zone)})`);
+    const windowMs = app.config.timestampWindowSeconds * 1000;
     const skew = Math.abs(Date.now() - tsMs!);
-    if (skew > app.config.timestampWindowSeconds * 1000) fail(Codes.GW_TIMESTAMP_INVALID, `timestamp outside the ${app.config.timestampWindowSeconds} s window`);
+    if (skew > windowMs) fail(Codes.GW_TIMESTAMP_INVALID, `timestamp outside the ${app.config.timestampWindowSeconds} s window (read as ${describeZone(app.zone)})`);
     if (signtype === 'MD5') {
       if (!app.config.md5Key) fail(Codes.GW_SIGNATURE_FAILED, 'this app has no MD5 key; sign with RSA');
       if (!verifyMd5(method, appId, timestamp, app.config.md5Key!, signstr)) fail(Codes.GW_SIGNATURE_FAILED, 'signature verification failed');
@@ -260,17 +288,28 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
       if (err instanceof BodyTooLargeError) throw new GatewayFail(Codes.GW_BODY_INVALID, `body larger than ${err.limit} bytes`, 413);
       throw err;
     }
-    let key = `${method}|${appId}|${timestamp}|${signstr.toUpperCase()}`;
-    // "request" mode: the same request with the same body; kept as a short digest to bound memory.
-    if (this.opts.config.gateway.replayKey === 'request') key = createHash('sha1').update(key).update('\n').update(raw).digest('base64');
-    const verdict = this.replay.check(key, tsMs!);
-    if (verdict === 'replay') throw new GatewayFail(Codes.GW_TIMESTAMP_INVALID, 'replayed request: this signature was already used');
-    if (verdict === 'full') throw new GatewayFail(Codes.GW_OUT_OF_MEMORY, 'too many requests inside the timestamp window');
+    // Body checks come first: a body that is not JSON is 100703 whether or not it is a repeat.
     const body = parseBody(raw);
-    const schema = requestSchemas[method as GatewayMethod];
-    const parsed = schema.safeParse(body);
+    const execute = async (): Promise<StoredReply> => {
+      try {
+        return { status: 200, reply: { return_code: 'SUCCESS', return_msg: '', ...(await this.execute(app, method as GatewayMethod, body)) } };
+      } catch (err) {
+        return this.failure(err, method, appId, req);
+      }
+    };
+    if (isQuery(method)) return { ...(await execute()), replayed: false };
+    try {
+      return await this.idempotency.run(controlKey(method, appId, url.search, raw), tsMs! + windowMs + 1000, execute);
+    } catch (err) {
+      if (err instanceof IdempotencyFullError) throw new GatewayFail(Codes.GW_OUT_OF_MEMORY, 'too many controls inside the timestamp window');
+      throw err;
+    }
+  }
+
+  private async execute(app: AppRuntime, method: GatewayMethod, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const parsed = requestSchemas[method].safeParse(body);
     if (!parsed.success) throw new GatewayFail(Codes.GW_INVALID_PARAM, describeIssue(parsed.error));
-    const handler = methodHandlers[method as GatewayMethod] as (ctx: MethodContext, b: unknown) => Record<string, unknown> | Promise<Record<string, unknown>>;
+    const handler = methodHandlers[method] as (ctx: MethodContext, b: unknown) => Record<string, unknown> | Promise<Record<string, unknown>>;
     return handler(this.context(app), parsed.data);
   }
 
@@ -280,8 +319,10 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
       downloadUrlSeconds: app.config.downloadUrlSeconds,
       platform: this.opts.platform,
       queue: this.queue,
-      zone: this.opts.config.gateway.timestampZone,
-      fmt: this.fmt,
+      zone: app.zone,
+      fmt: app.fmt,
+      logger: this.opts.logger,
+      operationTimeoutMs: this.opts.config.gateway.operationTimeoutMs,
       fileUrl: (file, seconds) => this.downloads.url(this.baseUrl(), file, seconds),
     };
   }
@@ -376,6 +417,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     for (const u of this.unsubscribers.splice(0)) u();
     this.outbox.close();
     this.queue.close();
+    this.warnings.close();
     this.removeAllListeners();
   }
 }

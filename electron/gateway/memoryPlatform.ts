@@ -42,6 +42,7 @@ export class MemoryPlatform implements PlatformPort {
       const all = [...this.fileMap.values()]
         .filter((f) => f.createTime >= q.fromMs && f.createTime <= q.toMs && (f.fileType & q.typeMask) !== 0)
         .filter((f) => q.userId === undefined || f.userId === q.userId)
+        .filter((f) => q.userName === undefined || f.userName === q.userName)
         .filter((f) => q.fileName === undefined || (q.exactName ? f.fileName === q.fileName : f.fileName.includes(q.fileName)))
         .sort((a, b) => b.createTime - a.createTime);
       return { total: all.length, files: all.slice(q.offset, q.offset + q.limit) };
@@ -103,6 +104,6 @@ export class MemoryPlatform implements PlatformPort {
     const u = this.users.get(userId);
     if (!u) return;
     this.users.delete(userId);
-    this.emit({ type: 'userLogout', userId, userName: u.userName, errorCode, time: Date.now() });
+    this.emit({ type: 'userLogout', userId, userName: u.userName, errorCode, time: Date.now(), strUserId: u.strUserId });
   }
 }

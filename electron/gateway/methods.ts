@@ -3,12 +3,13 @@
  * return_code / return_msg). Errors are CodedErrors (1007xx). Response field names follow the
  * seed's parameter tables.
  */
+import type { Logger } from 'pino';
 import { Codes, CodedError } from '../../shared/codes';
 import { ObjectActions, ObjectTypes, objectTypeValues, ZERO_GUID } from '../queueing/constants';
 import type { QueueObject } from '../queueing/QueueObjectStore';
 import type { SmartQueue } from '../queueing/SmartQueue';
 import type { PlatformFile, PlatformPort, PlatformUser } from './platformPort';
-import { MAX_TRANSBUFFER_BYTES, setUserObjectValue, describeIssue, type GatewayMethod, type RequestOf } from './requestSchemas';
+import { setUserObjectValue, describeIssue, type GatewayMethod, type RequestOf } from './requestSchemas';
 import { addMonths, parseTimestamp, type TimestampZone } from './timestamp';
 
 export interface MethodContext {
@@ -19,6 +20,9 @@ export interface MethodContext {
   zone: TimestampZone;
   fmt(ms: number): string;
   fileUrl(file: PlatformFile, seconds: number): string;
+  logger: Logger;
+  /** A control that has not completed after this long answers 100709. */
+  operationTimeoutMs: number;
 }
 
 type Reply = Record<string, unknown>;
@@ -27,7 +31,7 @@ type Handlers = { [M in GatewayMethod]: (ctx: MethodContext, body: RequestOf<M>)
 const invalid = (msg: string) => new CodedError(Codes.GW_INVALID_PARAM, msg);
 
 export function userInfo(ctx: MethodContext, u: PlatformUser): Reply {
-  return { userid: u.userId, username: u.userName, userlevel: u.userLevel, loginip: u.loginIp, logintime: ctx.fmt(u.loginTime) };
+  return { userid: u.userId, struserid: u.strUserId ?? u.userName, username: u.userName, userlevel: u.userLevel, loginip: u.loginIp, logintime: ctx.fmt(u.loginTime) };
 }
 
 function objectInfo(o: QueueObject): Reply {
@@ -58,11 +62,34 @@ function fileInfo(ctx: MethodContext, f: PlatformFile, seconds: number): Reply {
     recordtime: f.recordSeconds,
     flags: f.flags,
     userid: f.userId,
+    struserid: f.userId ? (ctx.platform.user(f.userId)?.strUserId ?? f.userName) : '',
     username: f.userName,
     useripaddr: f.userIp,
     param: f.param,
     strparam: f.strParam,
   };
+}
+
+/** The online user a request names by `userid` or `struserid` (the seed allows either). */
+function targetUser(ctx: MethodContext, body: { userid?: number; struserid?: string }): number {
+  if (body.userid !== undefined) return body.userid;
+  const s = body.struserid!;
+  const u = ctx.platform.onlineUsers().find((x) => (x.strUserId ?? x.userName) === s);
+  if (!u) throw invalid(`field struserid: user ${s} is not online`);
+  return u.userId;
+}
+
+/** Runs a control that waits on the platform; past the bound it answers 100709 (the control may still finish). */
+async function withTimeout<T>(ctx: MethodContext, what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CodedError(Codes.GW_TIMEOUT, `${what} did not complete within ${ctx.operationTimeoutMs} ms`)), ctx.operationTimeoutMs);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function findObject(ctx: MethodContext, guid: string, field = 'objectguid'): QueueObject {
@@ -128,12 +155,14 @@ export const methodHandlers: Handlers = {
     const o = findObject(ctx, body.objectguid);
     const known = [401, 402, 403, 404, 405, 504, 601, 606];
     if (!known.includes(body.infotype)) throw invalid(`field infotype: expected one of ${known.join(', ')}`);
-    if ((body.infotype === 601 || body.infotype === 606) && body.userid === undefined) throw invalid('field userid is required for infotype 601/606');
-    const infovalue = ctx.queue.statusInfo(o, body.infotype, body.userid, (u) => userInfo(ctx, u));
+    if ((body.infotype === 601 || body.infotype === 606) && body.userid === undefined && body.struserid === undefined)
+      throw invalid('field userid (or struserid) is required for infotype 601/606');
+    const userid = body.userid !== undefined || body.struserid !== undefined ? targetUser(ctx, body) : undefined;
+    const infovalue = ctx.queue.statusInfo(o, body.infotype, userid, (u) => userInfo(ctx, u));
     return {
       objectguid: o.objectguid,
       objecttype: o.objecttype,
-      ...(body.userid !== undefined ? { userid: body.userid } : {}),
+      ...(userid !== undefined ? { userid, struserid: ctx.platform.user(userid)?.strUserId ?? body.struserid ?? '' } : {}),
       infotype: body.infotype,
       infovalue,
     };
@@ -159,11 +188,20 @@ export const methodHandlers: Handlers = {
     to = Math.min(to!, addMonths(from, 3, ctx.zone));
     const limit = body.perpagecount;
     const offset = (body.pageindex - 1) * limit;
+    // struserid: the online user with that string id, else files kept under that user name.
+    let byName: string | undefined;
+    let userId = body.userid;
+    if (userId === undefined && body.struserid !== undefined) {
+      const u = ctx.platform.onlineUsers().find((x) => (x.strUserId ?? x.userName) === body.struserid);
+      if (u) userId = u.userId;
+      else byName = body.struserid;
+    }
     const { total, files } = ctx.platform.files.query({
       fromMs: from,
       toMs: to,
       typeMask: body.filetype && body.filetype !== 0 ? body.filetype : 7,
-      userId: body.userid,
+      userId,
+      userName: byName,
       fileName: body.filename && body.filename.length > 0 ? body.filename : undefined,
       exactName: body.filenamematch === 1,
       offset,
@@ -209,13 +247,18 @@ export const methodHandlers: Handlers = {
       if (body.name === undefined) throw invalid('field name is required to create');
       if (body.objecttype === ObjectTypes.QUEUE && body.parentobjectid !== undefined && body.parentobjectid !== 0 && !store.byId(ObjectTypes.AREA, body.parentobjectid))
         throw invalid(`field parentobjectid: no service area ${body.parentobjectid}`);
+      const conflict = () => invalid(`field objectid: object ${body.objecttype}/${body.objectid} already exists`);
+      if (store.byId(body.objecttype, body.objectid)) throw conflict();
+      let o: QueueObject;
       try {
-        const o = store.create({ ...fields, objecttype: body.objecttype, objectid: body.objectid, name: body.name });
-        ctx.queue.emit('changed', { reason: 'objectCreated' });
-        return { objectguid: o.objectguid };
-      } catch {
-        throw invalid(`field objectid: object ${body.objecttype}/${body.objectid} already exists`);
+        o = store.create({ ...fields, objecttype: body.objecttype, objectid: body.objectid, name: body.name });
+      } catch (err) {
+        // Another request created the same id in between: still the real conflict.
+        if (store.byId(body.objecttype, body.objectid)) throw conflict();
+        throw storeFailure(ctx, err, 'create');
       }
+      ctx.queue.emit('changed', { reason: 'objectCreated' });
+      return { objectguid: o.objectguid };
     }
     if (!body.objectguid) throw invalid('field objectguid is required to delete or modify');
     const cur = findObject(ctx, body.objectguid);
@@ -225,10 +268,13 @@ export const methodHandlers: Handlers = {
       return {};
     }
     if (body.objecttype !== undefined && body.objecttype !== cur.objecttype) throw invalid('field objecttype: an object keeps its type');
+    const conflict = () => invalid(`field objectid: object ${cur.objecttype}/${body.objectid} already exists`);
+    if (body.objectid !== undefined && body.objectid !== cur.objectid && store.byId(cur.objecttype, body.objectid)) throw conflict();
     try {
       store.modify(cur.objectguid, { ...fields, objectid: body.objectid });
-    } catch {
-      throw invalid(`field objectid: object ${cur.objecttype}/${body.objectid} already exists`);
+    } catch (err) {
+      if (body.objectid !== undefined && body.objectid !== cur.objectid && store.byId(cur.objecttype, body.objectid)) throw conflict();
+      throw storeFailure(ctx, err, 'modify');
     }
     ctx.queue.emit('changed', { reason: 'objectModified' });
     ctx.queue.dispatch();
@@ -236,8 +282,9 @@ export const methodHandlers: Handlers = {
   },
 
   async userinfo_ctrl(ctx, body) {
+    const userid = targetUser(ctx, body);
     if (body.ctrlcode === 1) {
-      if (!(await ctx.platform.kick(body.userid))) throw invalid(`field userid: user ${body.userid} is not online`);
+      if (!(await withTimeout(ctx, `kicking user ${userid}`, ctx.platform.kick(userid)))) throw invalid(`field userid: user ${userid} is not online`);
       return {};
     }
     if (body.ctrlcode === 11) {
@@ -251,9 +298,9 @@ export const methodHandlers: Handlers = {
       }
       const parsed = setUserObjectValue.safeParse(value);
       if (!parsed.success) throw invalid(describeIssue(parsed.error, 'ctrlvalue.'));
-      const cur = ctx.queue.userObject(body.userid);
+      const cur = ctx.queue.userObject(userid);
       ctx.queue.setUserObject({
-        userId: body.userid,
+        userId: userid,
         flags: parsed.data.flags,
         priority: parsed.data.priority,
         skillgroups: parsed.data.skillgroups ?? cur.skillgroups,
@@ -295,10 +342,17 @@ export const methodHandlers: Handlers = {
   transbuffer(ctx, body) {
     const s = body.databuf;
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw invalid('field databuf: not base64');
-    if (s.length > Math.ceil(MAX_TRANSBUFFER_BYTES / 3) * 4) throw invalid(`field databuf: more than ${MAX_TRANSBUFFER_BYTES} bytes`);
+    // The schema already caps the base64 text at MAX_TRANSBUFFER_BYTES characters (the seed's 8192).
     const data = Buffer.from(s, 'base64');
-    if (data.length > MAX_TRANSBUFFER_BYTES) throw invalid(`field databuf: more than ${MAX_TRANSBUFFER_BYTES} bytes`);
-    if (!ctx.platform.transBuffer(body.userid, data)) throw invalid(`field userid: user ${body.userid} is not online`);
+    const userid = targetUser(ctx, body);
+    if (!ctx.platform.transBuffer(userid, data)) throw invalid(`field userid: user ${userid} is not online`);
     return {};
   },
 };
+
+/** A store failure (disk full, I/O error…) is 100707 with a log line, never "already exists". */
+function storeFailure(ctx: MethodContext, err: unknown, what: string): CodedError {
+  ctx.logger.error({ err }, `gateway: object_info_set could not ${what} the object`);
+  const full = err instanceof Error && /SQLITE_FULL|database or disk is full/i.test(`${(err as { code?: string }).code ?? ''} ${err.message}`);
+  return new CodedError(Codes.GW_EXCEPTION, full ? 'the store is full (no space left on the disk)' : 'the store failed; see the host log');
+}

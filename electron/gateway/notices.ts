@@ -22,7 +22,10 @@ export interface Notice {
   body: Record<string, unknown>;
 }
 
-export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number) => string): Notice | null {
+/** A user's string id (struserid) from its numeric id; the user name when no other is known. */
+export type StrIdOf = (userId: number, userName: string) => string;
+
+export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number) => string, strId: StrIdOf = (_id, name) => name): Notice | null {
   switch (e.type) {
     case 'userLogin':
       return {
@@ -30,6 +33,7 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
         body: {
           appguid: appId,
           userid: e.user.userId,
+          struserid: e.user.strUserId ?? e.user.userName,
           username: e.user.userName,
           userlevel: e.user.userLevel,
           loginipaddr: e.user.loginIp,
@@ -41,7 +45,7 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
     case 'userLogout':
       return {
         method: 'userlogout_notify',
-        body: { appguid: appId, userid: e.userId, username: e.userName, errorcode: e.errorCode, logouttime: fmt(e.time) },
+        body: { appguid: appId, userid: e.userId, struserid: e.strUserId ?? strId(e.userId, e.userName), username: e.userName, errorcode: e.errorCode, logouttime: fmt(e.time) },
       };
     case 'recording':
       return {
@@ -57,13 +61,14 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
           param: e.param,
           strparam: e.strParam,
           userid: e.userId,
+          struserid: strId(e.userId, e.userName),
           username: e.userName,
           errorcode: e.errorCode,
         },
       };
     case 'transBuffer': {
       const databuf = Buffer.from(e.data).toString('base64');
-      return { method: 'transbuffer_notify', body: { appguid: appId, userid: e.userId, username: e.userName, datasize: databuf.length, databuf } };
+      return { method: 'transbuffer_notify', body: { appguid: appId, userid: e.userId, struserid: strId(e.userId, e.userName), username: e.userName, datasize: databuf.length, databuf } };
     }
     case 'fileReceived':
       return {
@@ -71,6 +76,7 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
         body: {
           appguid: appId,
           userid: e.userId,
+          struserid: strId(e.userId, e.userName),
           username: e.userName,
           fileid: e.fileId,
           filename: e.fileName,
@@ -87,8 +93,10 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
           eventtype: e.eventType,
           callid: e.callId,
           srcuserid: e.srcUserId,
+          strsrcuserid: strId(e.srcUserId, e.srcUserName),
           srcusername: e.srcUserName,
           taruserid: e.tarUserId,
+          strtaruserid: e.tarUserId === -1 || e.tarUserId === 0 ? '' : strId(e.tarUserId, e.tarUserName),
           tarusername: e.tarUserName,
           errorcode: e.errorCode,
           flags: e.flags,
@@ -103,8 +111,10 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
           appguid: appId,
           roomid: e.roomId,
           srcuserid: e.srcUserId,
+          strsrcuserid: strId(e.srcUserId, e.srcUserName),
           srcusername: e.srcUserName,
           taruserid: e.tarUserId,
+          strtaruserid: e.tarUserId === -1 || e.tarUserId === 0 ? '' : strId(e.tarUserId, e.tarUserName),
           tarusername: e.tarUserName,
           secret: e.secret ? 1 : 0,
           textmsg: e.text,
@@ -116,9 +126,9 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
   }
 }
 
-export function agentStatusNotice(c: AgentStatusChange, appId: string, fmt: (ms: number) => string): Notice {
+export function agentStatusNotice(c: AgentStatusChange, appId: string, fmt: (ms: number) => string, strId: StrIdOf = (_id, name) => name): Notice {
   return {
     method: 'agentstatus_notify',
-    body: { appguid: appId, userid: c.userId, username: c.userName, agentstatus: c.status, changetime: fmt(c.time) },
+    body: { appguid: appId, userid: c.userId, struserid: strId(c.userId, c.userName), username: c.userName, agentstatus: c.status, changetime: fmt(c.time) },
   };
 }

@@ -14,6 +14,8 @@ export interface PlatformUser {
   loginTime: number;
   /** Custom data the client passed at login (userlogin_notify strparam). */
   strParam?: string;
+  /** String id (struserid): a configured one or the user name; default: the user name. */
+  strUserId?: string;
 }
 
 /** File types (filelist_get bit mask): 1 recording, 2 snapshot, 4 stored (transferred) file. */
@@ -45,6 +47,8 @@ export interface FileQuery {
   /** Bit mask of PlatformFileType. */
   typeMask: number;
   userId?: number;
+  /** Files of the user with this name (struserid of a user who is not online). */
+  userName?: string;
   fileName?: string;
   /** true: file name equals `fileName`; false: contains it. */
   exactName: boolean;
@@ -65,7 +69,7 @@ export interface FileIndex {
 /** Events the gateway turns into webhook notices (and the queue uses to free agents). */
 export type PlatformEvent =
   | { type: 'userLogin'; user: PlatformUser }
-  | { type: 'userLogout'; userId: number; userName: string; errorCode: number; time: number }
+  | { type: 'userLogout'; userId: number; userName: string; errorCode: number; time: number; strUserId?: string }
   | {
       type: 'recording';
       recordId: string;

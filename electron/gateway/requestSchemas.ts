@@ -12,6 +12,14 @@ export const userId = z.union([int, z.string().regex(/^-?\d{1,10}$/, 'expected a
 const ts = z.string().regex(/^\d{14}$/, 'expected yyyyMMddHHmmss');
 const guid = z.string().min(1).max(64);
 const intArray = z.array(int).max(1000);
+/** Names (file names, object names, string user ids): control characters would match or store anything. */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
+const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+const nameText = (max: number) => z.string().max(max).refine(noControlChars, 'control characters are not allowed');
+/** The seed's string user id ("one of the two": userid or struserid). */
+const strUserId = z.string().min(1).max(128).refine(noControlChars, 'control characters are not allowed');
+const oneUser = <T extends { userid?: number; struserid?: string }>(b: T) => b.userid !== undefined || b.struserid !== undefined;
+const oneUserMessage = { message: 'userid or struserid is required', path: ['userid'] };
 
 export const MAX_USERINFO_IDS = 50;
 export const MAX_PAGE_SIZE = 30;
@@ -28,7 +36,7 @@ export const requestSchemas = {
   object_idlist_get: z.object({ objecttype: int }),
   object_list_get: z.object({ objectguid: guid.optional(), objecttype: int }),
   object_info_get: z.object({ objectguid: guid }),
-  object_status_get: z.object({ objectguid: guid, infotype: int, userid: userId.optional(), objecttype: int.optional() }),
+  object_status_get: z.object({ objectguid: guid, infotype: int, userid: userId.optional(), struserid: strUserId.optional(), objecttype: int.optional() }),
   filelist_get: z.object({
     pageindex: int.min(1),
     perpagecount: int.min(1).max(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE} per page`),
@@ -36,8 +44,8 @@ export const requestSchemas = {
     endtime: ts.optional(),
     filetype: int.min(0).max(7).optional(),
     userid: userId.optional(),
-    struserid: z.string().max(100).optional(),
-    filename: z.string().max(200).optional(),
+    struserid: strUserId.optional(),
+    filename: nameText(200).optional(),
     filenamematch: z.union([z.literal(0), z.literal(1)]).optional(),
   }),
   fileinfo_get: z.object({
@@ -50,7 +58,7 @@ export const requestSchemas = {
     objectid: int.optional(),
     objecttype: int.optional(),
     parentobjectid: int.optional(),
-    name: z.string().min(1).max(200).optional(),
+    name: nameText(200).min(1).optional(),
     description: z.string().max(200).optional(),
     flags: int.optional(),
     priority: int.optional(),
@@ -59,19 +67,29 @@ export const requestSchemas = {
     param: int.optional(),
     strparam: z.string().max(1000).optional(),
   }),
-  userinfo_ctrl: z.object({
-    userid: userId,
-    ctrlcode: int,
-    ctrlvalue: z.union([z.string().max(1000), z.record(z.string(), z.unknown())]).nullable().optional(),
-  }),
+  userinfo_ctrl: z
+    .object({
+      userid: userId.optional(),
+      struserid: strUserId.optional(),
+      ctrlcode: int,
+      ctrlvalue: z.union([z.string().max(1000), z.record(z.string(), z.unknown())]).nullable().optional(),
+    })
+    .refine(oneUser, oneUserMessage),
   fileinfo_ctrl: z.object({
     ctrltype: z.union([z.literal(1), z.literal(2)]),
     filelist: z
-      .array(z.object({ fileid: guid, renamefile: z.string().min(1).max(200).optional() }))
+      .array(z.object({ fileid: guid, renamefile: nameText(200).min(1).optional() }))
       .min(1)
       .max(MAX_FILECTRL_IDS, `at most ${MAX_FILECTRL_IDS} files`),
   }),
-  transbuffer: z.object({ userid: userId, databuf: z.string().min(1) }),
+  transbuffer: z
+    .object({
+      userid: userId.optional(),
+      struserid: strUserId.optional(),
+      // The seed's 8192 is the length of databuf, the base64 text (about 6 KiB of data).
+      databuf: z.string().min(1).max(MAX_TRANSBUFFER_BYTES, `at most ${MAX_TRANSBUFFER_BYTES} characters of base64`),
+    })
+    .refine(oneUser, oneUserMessage),
 } as const;
 
 export type GatewayMethod = keyof typeof requestSchemas;

@@ -87,6 +87,10 @@ export class SqliteFileIndex implements FileIndex {
       where.push('user_id = ?');
       args.push(q.userId);
     }
+    if (q.userName !== undefined) {
+      where.push('user_name = ?');
+      args.push(q.userName);
+    }
     if (q.fileName !== undefined) {
       if (q.exactName) {
         where.push('file_name = ?');

@@ -30,7 +30,15 @@ export interface SdkPlatformOptions {
   callStartTimeoutMs?: number;
 }
 
-const toPlatformUser = (u: OnlineUser): PlatformUser => ({ userId: u.userId, userName: u.userName, userLevel: u.userLevel, loginIp: u.ip, loginTime: u.loginAt });
+const toPlatformUser = (u: OnlineUser): PlatformUser => ({
+  userId: u.userId,
+  userName: u.userName,
+  userLevel: u.userLevel,
+  loginIp: u.ip,
+  loginTime: u.loginAt,
+  strUserId: u.strUserId,
+  strParam: u.strParam,
+});
 
 interface CallWaiter {
   caller: number;
@@ -46,6 +54,7 @@ export class SdkPlatform implements PlatformPort {
   private readonly events = new TypedEmitter<{ event: PlatformEvent }>();
   private readonly names = new Map<number, string>();
   private readonly ips = new Map<number, string>();
+  private readonly strIds = new Map<number, string>();
   private readonly callIds = new Map<string, string>();
   /** each user's last finished call, so a recording that ends after its call still carries the callid */
   private readonly lastCalls = new Map<number, { callId: string; endedAt: number }>();
@@ -79,10 +88,11 @@ export class SdkPlatform implements PlatformPort {
         this.names.set(e.userId, e.userName);
         this.ips.set(e.userId, e.ip);
         const u = sdk.getOnlineUser(e.userId);
+        if (u) this.strIds.set(e.userId, u.strUserId);
         this.emit({ type: 'userLogin', user: u ? toPlatformUser(u) : { userId: e.userId, userName: e.userName, userLevel: e.userLevel, loginIp: e.ip, loginTime: Date.now() } });
       }),
       sdk.on('logout', (e) => {
-        this.emit({ type: 'userLogout', userId: e.userId, userName: this.nameOf(e.userId), errorCode: e.reason, time: Date.now() });
+        this.emit({ type: 'userLogout', userId: e.userId, userName: e.userName ?? this.nameOf(e.userId), errorCode: e.reason, time: Date.now(), strUserId: e.strUserId ?? this.strIds.get(e.userId) });
       }),
       sdk.on('textMessage', (e) => {
         this.emit({

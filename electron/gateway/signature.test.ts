@@ -1,8 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { md5Signature, rsaSignature, verifyMd5, verifyRsa } from './signature';
-import { addMonths, formatTimestamp, parseTimestamp } from './timestamp';
-import { ReplayGuard } from './replayGuard';
+import { addMonths, describeZone, formatTimestamp, parseTimestamp } from './timestamp';
 
 describe('gateway signatures', () => {
   it("verifies the seed's worked MD5 example", () => {
@@ -33,16 +32,18 @@ describe('gateway timestamps', () => {
   });
 });
 
-describe('replay guard', () => {
-  it('refuses a key seen inside the window, forgets it after, and is bounded', () => {
-    const g = new ReplayGuard(() => 300_000, 3);
-    const t = Date.UTC(2020, 0, 1);
-    expect(g.check('a', t, t)).toBe('fresh');
-    expect(g.check('a', t, t)).toBe('replay');
-    expect(g.check('b', t, t)).toBe('fresh');
-    expect(g.check('c', t, t)).toBe('fresh');
-    expect(g.check('d', t, t)).toBe('full');
-    expect(g.check('a', t, t + 302_000)).toBe('fresh');
-    expect(g.entries).toBe(1);
+describe('timestamp zones', () => {
+  it('reads the same wall-clock text as different instants in UTC and in the host zone', () => {
+    const prev = process.env.TZ;
+    process.env.TZ = 'Asia/Shanghai';
+    try {
+      expect(parseTimestamp('20150503103548', 'local')).toBe(Date.UTC(2015, 4, 3, 2, 35, 48));
+      expect(formatTimestamp(Date.UTC(2015, 4, 3, 2, 35, 48), 'local')).toBe('20150503103548');
+      expect(describeZone('local')).toBe('local time Asia/Shanghai (UTC+08:00)');
+      expect(describeZone('utc')).toBe('UTC');
+    } finally {
+      if (prev === undefined) delete process.env.TZ;
+      else process.env.TZ = prev;
+    }
   });
 });

@@ -64,10 +64,11 @@ export async function startGateway(
 export function signedUrl(
   base: string,
   method: string,
-  o: { appId?: string; key?: string; timestamp?: string; signstr?: string; signtype?: string; now?: number } = {},
+  o: { appId?: string; key?: string; timestamp?: string; signstr?: string; signtype?: string; now?: number; zone?: 'utc' | 'local' } = {},
 ): string {
   const appId = o.appId ?? TEST_APP_ID;
-  const timestamp = o.timestamp ?? formatTimestamp(o.now ?? Date.now());
+  // The gateway reads timestamps in the host's local zone by default.
+  const timestamp = o.timestamp ?? formatTimestamp(o.now ?? Date.now(), o.zone ?? 'local');
   const signstr = o.signstr ?? md5Signature(method, appId, timestamp, o.key ?? TEST_MD5_KEY);
   const q = new URLSearchParams({ method, timestamp, appid: appId, signtype: o.signtype ?? 'MD5', signstr });
   return `${base}/gateway?${q.toString()}`;
@@ -78,21 +79,21 @@ export async function call(
   method: string,
   body: unknown,
   o: Parameters<typeof signedUrl>[2] = {},
-): Promise<{ status: number; json: Record<string, unknown> }> {
+): Promise<{ status: number; json: Record<string, unknown>; replayed: boolean }> {
   const res = await fetch(signedUrl(base, method, o), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json;charset=UTF-8' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, json: JSON.parse(text) as Record<string, unknown> };
+  return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, replayed: res.headers.get('x-gateway-replayed') === '1' };
 }
 
 /** Distinct timestamps (inside a 300 s window) so repeated calls in one test are not refused as replays. */
 const usedTimestamps = new Set<string>();
 export function nextTimestamp(): string {
   for (let off = 0; off < 290; off++) {
-    const ts = formatTimestamp(Date.now() - off * 1000);
+    const ts = formatTimestamp(Date.now() - off * 1000, 'local');
     if (!usedTimestamps.has(ts)) {
       usedTimestamps.add(ts);
       return ts;

@@ -41,3 +41,13 @@ export function addMonths(ms: number, months: number, zone: TimestampZone = 'utc
   }
   return d.getTime();
 }
+
+/** "local time Asia/Shanghai (UTC+08:00)" or "UTC": what the gateway doc and the start line say. */
+export function describeZone(zone: TimestampZone, now = Date.now()): string {
+  if (zone === 'utc') return 'UTC';
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'unknown';
+  const off = -new Date(now).getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const a = Math.abs(off);
+  return `local time ${name} (UTC${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')})`;
+}

@@ -128,6 +128,11 @@ export class HttpServer {
       }
       await handler(req, res, url);
     } catch (err) {
+      // A malformed percent-escape a handler tried to decode is the client's mistake (400), not ours.
+      if (err instanceof URIError && !res.headersSent) {
+        sendJson(res, 400, { ok: false, error: { code: Codes.BAD_REQUEST, message: 'malformed percent-encoding in the URL' } });
+        return;
+      }
       this.logger.error({ err, url: url.pathname }, 'http handler failed');
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: Codes.INTERNAL, message: 'internal error' } });
       else res.destroy();

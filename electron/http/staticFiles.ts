@@ -42,7 +42,15 @@ export function staticFiles(root: string, opts: { urlPrefix: string; fallback: s
       res.writeHead(405, { ...baseSecurityHeaders, Allow: 'GET, HEAD' }).end();
       return;
     }
-    let rel = decodeURIComponent(url.pathname.slice(opts.urlPrefix.length));
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname.slice(opts.urlPrefix.length));
+    } catch {
+      // A malformed escape such as `/%` or `/%E0%A4%A` is the client's mistake, not a server error.
+      res.writeHead(400, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Bad Request: malformed percent-encoding in the URL path');
+      return;
+    }
     if (rel === '' || rel.endsWith('/')) rel += 'index.html';
     let file = path.resolve(resolvedRoot, '.' + path.posix.normalize('/' + rel));
     if (!file.startsWith(resolvedRoot + path.sep) || !existsSync(file) || !statSync(file).isFile()) {

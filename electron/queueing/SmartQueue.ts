@@ -108,8 +108,22 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
   setUserObject(u: UserObject): void {
     this.saveUserObject(u);
     if ((u.flags & UserFlags.AGENT) === 0 && this.agents.has(u.userId)) this.removeAgent(u.userId);
+    this.autoServe(u.userId);
     this.emit('changed', { reason: 'userObject' });
     this.scheduleDispatch();
+  }
+
+  /**
+   * Auto mode (flags 0x10 with 0x02): an online agent that has not set a status is made idle (1)
+   * at once, so customers reach it without the agent asking; after each call it is idle again.
+   * Agents without it start not ready (0) and set their status themselves.
+   */
+  private autoServe(userId: number): void {
+    const f = this.userObject(userId).flags;
+    if ((f & UserFlags.AGENT) === 0 || (f & UserFlags.AUTO_MODE) === 0 || !this.platform.user(userId)) return;
+    const cur = this.agents.get(userId);
+    if (cur && cur.status !== AgentStatus.NOT_READY) return;
+    this.setAgentStatus(userId, AgentStatus.IDLE);
   }
 
   private saveUserObject(u: UserObject): void {
@@ -192,9 +206,12 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
     return had;
   }
 
-  /** Customers waiting in a queue, longest-waiting first. */
+  /** Customers waiting in a queue, in the order they will be served. */
   waitingIn(queueGuid: string): WaitingCustomer[] {
-    return [...this.customers.values()].filter((c) => c.queueGuid === queueGuid).sort((a, b) => a.seq - b.seq);
+    // Higher user priority first (as routing serves them), then arrival.
+    return [...this.customers.values()]
+      .filter((c) => c.queueGuid === queueGuid)
+      .sort((a, b) => this.userObject(b.userId).priority - this.userObject(a.userId).priority || a.seq - b.seq);
   }
 
   // ---- routing ----------------------------------------------------------------------------------
@@ -224,9 +241,23 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
     });
   }
 
-  /** Customers in arrival order; each goes to the matching idle agent that has been idle longest. */
+  /**
+   * Customers by queue priority, then their own user priority (higher first), then arrival; each
+   * goes to the matching idle agent that has been idle longest.
+   */
   dispatch(): void {
-    const waiting = [...this.customers.values()].filter((c) => c.queueGuid !== null).sort((a, b) => a.seq - b.seq);
+    const rank = new Map<number, [number, number]>();
+    for (const c of this.customers.values()) {
+      if (c.queueGuid === null) continue;
+      rank.set(c.userId, [this.store.get(c.queueGuid)?.priority ?? 0, this.userObject(c.userId).priority]);
+    }
+    const waiting = [...this.customers.values()]
+      .filter((c) => c.queueGuid !== null)
+      .sort((a, b) => {
+        const [qa, ua] = rank.get(a.userId)!;
+        const [qb, ub] = rank.get(b.userId)!;
+        return qb - qa || ub - ua || a.seq - b.seq;
+      });
     for (const c of waiting) {
       const queue = this.store.get(c.queueGuid!);
       if (!queue) continue;
@@ -285,6 +316,7 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
     } else if (e.type === 'userLogin') {
       const uo = this.store.userObject(e.user.userId);
       if (uo) this.platform.setUserFlags?.(uo.userId, uo.flags);
+      if (uo) this.autoServe(uo.userId);
     } else if (e.type === 'userLogout') {
       this.customers.delete(e.userId);
       for (const a of this.agents.values()) if (a.servingUserId === e.userId) this.freeAgent(a.userId);

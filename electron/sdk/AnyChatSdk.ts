@@ -3,6 +3,9 @@
  * decide, events that inform (ordered, one at a time), calls that act. It owns sessions, rooms,
  * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
  */
+import { AccountLockStore, IdCounter } from './PersistentCounters';
+import { SessionJournal } from './SessionJournal';
+import { defaultUploadLimits, UploadBudget } from './UploadBudget';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -47,6 +50,11 @@ import type {
 /** Record flag 0x800 (seed BRAC_RECORD_FLAGS_LOCALCB): the recorded client is told. */
 const RECORD_FLAG_LOCAL_CALLBACK = 0x800;
 
+/** Guest user ids start here (above any configured id a directory is likely to use). */
+const FIRST_GUEST_ID = 1_900_000_000;
+
+const FIRST_ALLOCATED_ROOM = 1_000_000;
+
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
@@ -62,6 +70,9 @@ export class AnyChatSdk {
   private recorder: RecorderPort | null;
   private closed = false;
 
+  private readonly journal: SessionJournal;
+  private readonly roomIds: IdCounter;
+  private readonly guestIds: IdCounter;
   private constructor(
     private readonly directory: UserDirectory,
     private readonly settings: SdkSettings,
@@ -74,6 +85,9 @@ export class AnyChatSdk {
   ) {
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
     this.store = new SdkStore(db);
+    this.journal = new SessionJournal(db);
+    this.roomIds = new IdCounter(db, 'roomId', FIRST_ALLOCATED_ROOM);
+    this.guestIds = new IdCounter(db, 'guestId', FIRST_GUEST_ID);
     this.recorder = recorder ?? null;
     this.calls = new CallManager(
       {
@@ -95,6 +109,17 @@ export class AnyChatSdk {
       tempDir,
       settings.maxFileBytes,
       logger,
+      new UploadBudget(
+        tempDir,
+        {
+          inFlightBytes: settings.uploadInFlightBytes ?? defaultUploadLimits.inFlightBytes,
+          quotaBytesPerUser: settings.uploadQuotaBytesPerUser ?? defaultUploadLimits.quotaBytesPerUser,
+          quotaBytesTotal: settings.uploadQuotaBytesTotal ?? defaultUploadLimits.quotaBytesTotal,
+          retentionMs: settings.receivedFileRetentionHours !== undefined ? settings.receivedFileRetentionHours * 3_600_000 : defaultUploadLimits.retentionMs,
+          minFreeDiskBytes: settings.minFreeDiskBytes ?? defaultUploadLimits.minFreeDiskBytes,
+        },
+        logger,
+      ),
     );
     this.userControls = new UserControls({
       store: this.store,
@@ -124,6 +149,8 @@ export class AnyChatSdk {
       pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
       pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
       isOnline: (userId) => this.isOnline(userId),
+      allocateRoomId: () => this.allocateRoomId(),
+      allocateGuestId: () => this.allocateGuestId(),
     };
     this.client = new ClientSide(internals, sessions, rooms);
   }
@@ -133,6 +160,7 @@ export class AnyChatSdk {
     const directory = await UserDirectory.create(opts.users, {
       failuresBeforeLock: opts.settings.loginFailuresBeforeLock,
       lockSeconds: opts.settings.accountLockSeconds,
+      locks: new AccountLockStore(opts.db),
     });
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
     const sessions = opts.sessions ?? new InProcessSessionTable();
@@ -231,7 +259,17 @@ export class AnyChatSdk {
 
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
-    return this.rooms.allocateRoomId();
+    // Persisted: an id handed out before a restart is never handed out again.
+    let id = this.roomIds.allocate();
+    while (this.rooms.has(id)) id = this.roomIds.allocate();
+    return id;
+  }
+
+  /** A guest's user id: never one handed out before, even across restarts. */
+  allocateGuestId(): number {
+    let id = this.guestIds.allocate();
+    while (this.sessions.has(id)) id = this.guestIds.allocate();
+    return id;
   }
 
   /**
@@ -413,6 +451,41 @@ export class AnyChatSdk {
     return lifted;
   }
 
+  /**
+   * Graceful stop, first step: logs every client out with reason 0 and waits until the logout
+   * events have been delivered (so the gateway queues their notices before it stops).
+   */
+  async endAllSessions(reason: number = Codes.LOGOUT_NORMAL): Promise<number> {
+    const all = [...this.sessions.values()];
+    for (const s of all) {
+      await this.endSession(s, reason);
+      s.link.close(1001, 'server shutting down');
+    }
+    await this.events.idle();
+    return all.length;
+  }
+
+  /**
+   * At start, after every subscriber is attached and before clients can log in: the sessions the
+   * previous run left open (it crashed) are logged out with reason 100. Returns how many.
+   */
+  async closeSessionsLeftOpen(): Promise<number> {
+    const rows = this.journal.takeLeftOpen();
+    for (const r of rows) this.events.emit('logout', { userId: r.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT, userName: r.userName, strUserId: r.strUserId });
+    await this.events.idle();
+    if (rows.length > 0) this.logger.warn({ count: rows.length }, 'sessions left open by a crash were logged out (reason 100)');
+    return rows.length;
+  }
+
+  /** The journal must never stop a login or logout: a failed write (e.g. a full disk) is logged. */
+  private journalWrite(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.warn({ err }, 'session journal write failed');
+    }
+  }
+
   /** Logs everyone out, stops timers and transfers. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -444,6 +517,7 @@ export class AnyChatSdk {
   /** A new session is online (after verification and duplicate handling). */
   private startSession(s: Session): void {
     this.sessions.add(s);
+    this.journalWrite(() => this.journal.opened(s.userId, s.userName, s.strUserId || s.userName, s.loginAt));
     this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip, client: s.link.userAgent ?? '' });
     if (this.defaultFriends) {
       // After the login response has gone out (seed §8.1).
@@ -458,6 +532,7 @@ export class AnyChatSdk {
   /** Ends a session: leaves the room, ends the call, cancels transfers, tells friends. Idempotent. */
   private async endSession(s: Session, reason: number): Promise<void> {
     if (!this.sessions.remove(s)) return;
+    this.journalWrite(() => this.journal.closed(s.userId));
     if (s.roomId !== null) await this.leaveRoomOf(s, reason, false);
     this.calls.userGone(s.userId, reason);
     await this.transfers.userGone(s.userId);
@@ -491,6 +566,7 @@ export class AnyChatSdk {
     }
     if (tellSelf) s.link.push('userLeft', { roomId, userId: s.userId, reason });
     this.events.emit('leaveRoom', { userId: s.userId, roomId, reason });
+    this.calls.leftRoom(s.userId, roomId, reason);
   }
 
   /** A user's friends (online or not) and friend groups. */

@@ -45,7 +45,11 @@ export class CallManager {
     if (this.byUser.has(callerId)) throw new CodedError(SignalingCodes.CALL_BUSY, 'you are already in a call');
     if (this.byUser.has(calleeId)) throw new CodedError(SignalingCodes.CALL_BUSY, `user ${calleeId} is already in a call`);
     const code = await this.ctx.requestHook({ srcUserId: callerId, targetUserId: calleeId, flags, param, userStr });
-    if (code !== 0) throw new CodedError(code, 'the business server refused the call');
+    if (code !== 0) {
+      // Seed §2.15: the refusal shows in the caller's Reply (2) event, with the hook's code.
+      if (this.ctx.isOnline(callerId)) this.ctx.push(callerId, 'videoCallEvent', { eventType: VideoCallEvent.REPLY, userId: calleeId, errorCode: code, flags, param, userStr });
+      throw new CodedError(code, 'the business server refused the call');
+    }
     // Re-check after the (async) hook.
     if (this.byUser.has(callerId) || this.byUser.has(calleeId)) throw new CodedError(SignalingCodes.CALL_BUSY, 'already in a call');
     if (!this.ctx.isOnline(calleeId)) throw new CodedError(SignalingCodes.USER_OFFLINE, `user ${calleeId} is not online`);
@@ -85,6 +89,12 @@ export class CallManager {
       throw new CodedError(SignalingCodes.CALL_NOT_FOUND, `user ${userId} is not in a call`);
     }
     this.end(call, errorCode, call.param, userId);
+  }
+
+  /** Seed §8.2: a party leaving the call's room finishes the call for both. */
+  leftRoom(userId: number, roomId: number, reason = 0): void {
+    const call = this.byUser.get(userId);
+    if (call && call.state === 'active' && call.roomId === roomId) this.end(call, reason, call.param);
   }
 
   /** A user logged out: end their call, if any, telling the other side. */

@@ -39,6 +39,8 @@ export interface SdkInternals {
   pushToRoom<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number;
   pushToUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): boolean;
   isOnline(userId: number): boolean;
+  allocateRoomId(): number;
+  allocateGuestId(): number;
 }
 
 /** Per-connection state the signaling server keeps and hands back on every call. */
@@ -52,12 +54,7 @@ export interface ClientState {
 type Data<M extends keyof Requests> = Requests[M]['data'];
 type Result<M extends keyof Requests> = Requests[M]['result'];
 
-const GUEST_ID_BASE = 1_900_000_000;
-
-
 export class ClientSide {
-  private nextGuest = GUEST_ID_BASE;
-
   constructor(
     private readonly sdk: SdkInternals,
     private readonly sessions: SessionTable,
@@ -101,6 +98,8 @@ export class ClientSide {
       }
       if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
       const s = new Session(st.link, userId, d.userName, nickName, userLevel, guest);
+      s.strParam = d.strParam ?? '';
+      s.strUserId = this.sdk.directory.strUserIdOf(userId) ?? d.userName;
       st.session = s;
       this.sdk.startSession(s);
       return { userId, userLevel, nickName };
@@ -128,13 +127,18 @@ export class ClientSide {
     const roomName = d.roomName ?? '';
     if (d.roomId === undefined && roomName === '') throw new CodedError(Codes.BAD_REQUEST, 'roomId or roomName is required');
     const role: RoomRole = d.role ?? 'interactive';
-    const req = { userId: s.userId, roomId: d.roomId ?? 0, roomName, password: d.password ?? '', role };
+    // Seed §2.4: the hook gets the room id even when the client named the room: the id of the
+    // room by that name, or the id the server allocates for a new name.
+    let nameId = 0;
+    if (d.roomId === undefined) nameId = this.rooms.idOfName(roomName) ?? this.sdk.allocateRoomId();
+    const req = { userId: s.userId, roomId: d.roomId ?? nameId, roomName, password: d.password ?? '', role, allocated: d.roomId === undefined };
     const r = await this.sdk.callHook('prepareEnterRoom', req, () => 0);
     const code = typeof r === 'number' ? r : r.code;
     if (code !== 0) throw new CodedError(code, 'entering the room was refused');
-    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? 0);
+    // A room by that name that appeared meanwhile (a concurrent entry) wins over the allocation.
+    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? this.rooms.idOfName(roomName) ?? nameId);
     const finalRole = (typeof r === 'object' && r.role) || role;
-    if (!roomId) roomId = this.rooms.idOfName(roomName) ?? this.rooms.allocateRoomId();
+    if (!roomId) roomId = this.rooms.idOfName(roomName) ?? this.sdk.allocateRoomId();
     if (this.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');
     if (s.roomId !== null) await this.sdk.leaveRoomOf(s, 0, false);
     const room = this.sdk.joinRoom(s, roomId, roomName, finalRole);
@@ -152,6 +156,7 @@ export class ClientSide {
     const s = this.need(st);
     if (s.roomId === null) throw new CodedError(SignalingCodes.NOT_IN_ROOM, 'enter a room first');
     if (d.text.length > ProtocolLimits.MAX_TEXT_CHARS) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_CHARS} characters`);
+    if (Buffer.byteLength(d.text, 'utf8') > ProtocolLimits.MAX_TEXT_BYTES) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_BYTES} bytes (UTF-8)`);
     const roomId = s.roomId;
     const secret = d.targetUserId !== -1 && d.secret;
     const msg = { roomId, srcUserId: s.userId, targetUserId: d.targetUserId, secret, text: d.text };
@@ -189,6 +194,7 @@ export class ClientSide {
 
   async transferBegin(st: ClientState, d: Data<'transferBegin'>): Promise<Result<'transferBegin'>> {
     const s = this.need(st);
+    if (s.guest && !this.sdk.settings.guestUploads) throw new CodedError(SignalingCodes.GUEST_UPLOADS_DISABLED, 'guests may not upload (signaling.guestUploads is off)');
     const r = this.sdk.transfers.begin(s.userId, d, d.targetUserId === 0 || this.sdk.isOnline(d.targetUserId));
     await this.sdk.transfers.completeIfEmpty(r.taskId);
     return r;
@@ -300,10 +306,7 @@ export class ClientSide {
   }
 
   private allocateGuestId(): number {
-    while (this.sessions.has(this.nextGuest)) this.nextGuest++;
-    const id = this.nextGuest++;
-    if (this.nextGuest > 2_100_000_000) this.nextGuest = GUEST_ID_BASE;
-    return id;
+    return this.sdk.allocateGuestId();
   }
 }
 

@@ -14,6 +14,13 @@ export interface SdkSettings {
   hookTimeoutMs: number;
   callTimeoutSeconds: number;
   maxFileBytes: number;
+  /** Guests may start transfers (default false). */
+  guestUploads?: boolean;
+  uploadInFlightBytes?: number;
+  uploadQuotaBytesPerUser?: number;
+  uploadQuotaBytesTotal?: number;
+  receivedFileRetentionHours?: number;
+  minFreeDiskBytes?: number;
 }
 
 export interface SdkOptions {

@@ -2,6 +2,8 @@
 import { column, scalar, type Db, type Migration } from '../store/Database';
 import type { BanEntry, } from './types';
 import type { FriendGroup } from '../../shared/protocol/messages';
+import { sessionJournalMigrations } from './SessionJournal';
+import { persistentCounterMigrations } from './PersistentCounters';
 
 export const sdkMigrations: Migration[] = [
   {
@@ -16,6 +18,8 @@ export const sdkMigrations: Migration[] = [
       `);
     },
   },
+  ...sessionJournalMigrations,
+  ...persistentCounterMigrations,
 ];
 
 export class SdkStore {

@@ -22,6 +22,10 @@ export class Session {
   roomId: number | null = null;
   role: RoomRole | null = null;
   flags = 0;
+  /** What the client sent at login as `strParam` (userlogin_notify strparam). */
+  strParam = '';
+  /** The user's string id (gateway struserid): a configured one, else the user name. */
+  strUserId = '';
   readonly loginAt = Date.now();
 
   constructor(

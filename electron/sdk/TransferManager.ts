@@ -13,6 +13,7 @@ import { ProtocolLimits } from '../../shared/protocol/limits';
 import type { TransferKind } from '../../shared/protocol/messages';
 import type { ClientLink } from './Session';
 import type { SdkEvents, TransferOptions, TransferTaskInfo } from './types';
+import { receivedFileName, type UploadBudget } from './UploadBudget';
 
 const HIGH_WATER = 4 * 1024 * 1024;
 /** Uploads one user may have open at once. */
@@ -73,6 +74,8 @@ export class TransferManager {
     private readonly tempDir: string,
     private readonly maxFileBytes: number,
     private readonly logger: Logger,
+    /** Caps, quotas and free space for uploads; none = unbounded (tests of other parts). */
+    private readonly budget: UploadBudget | null = null,
   ) {}
 
   info(taskId: number): TransferTaskInfo | null {
@@ -96,6 +99,7 @@ export class TransferManager {
     for (const x of this.uploads.values()) if (x.userId === userId) open++;
     if (open >= MAX_OPEN_UPLOADS) throw new CodedError(Codes.TOO_MANY_REQUESTS, `at most ${MAX_OPEN_UPLOADS} uploads at a time`);
     const fileName = req.kind === 'file' ? safeFileName(req.fileName ?? 'file') : '';
+    this.budget?.reserve(userId, req.size, req.kind === 'file', req.kind === 'file' && req.targetUserId === 0);
     const u: Upload = {
       taskId: this.nextTaskId++,
       kind: req.kind,
@@ -126,7 +130,7 @@ export class TransferManager {
     } else {
       if (!u.file) {
         await mkdir(this.tempDir, { recursive: true });
-        u.tempPath = path.join(this.tempDir, `${Date.now()}-${u.taskId}-${u.fileName}`);
+        u.tempPath = path.join(this.tempDir, receivedFileName(u.userId, u.taskId, u.fileName));
         u.file = await open(u.tempPath, 'w');
       }
       await u.file.write(data);
@@ -170,11 +174,12 @@ export class TransferManager {
   private async completeUpload(u: Upload): Promise<void> {
     this.uploads.delete(u.taskId);
     u.state = 'done';
+    this.budget?.release(u.userId, u.size, u.kind === 'file' && u.targetUserId === 0 ? u.size : 0);
     this.remember(taskInfo(u.taskId, u.kind, 'fromClient', u.userId, u.size, u.received, 'done'));
     if (u.kind === 'file') {
       if (!u.file) {
         await mkdir(this.tempDir, { recursive: true });
-        u.tempPath = path.join(this.tempDir, `${Date.now()}-${u.taskId}-${u.fileName}`);
+        u.tempPath = path.join(this.tempDir, receivedFileName(u.userId, u.taskId, u.fileName));
         u.file = await open(u.tempPath, 'w');
       }
       await u.file.close();
@@ -211,7 +216,9 @@ export class TransferManager {
   }
 
   private async dropUpload(u: Upload, state: TransferTaskInfo['state']): Promise<void> {
-    this.uploads.delete(u.taskId);
+    if (!this.uploads.delete(u.taskId)) return;
+    this.budget?.release(u.userId, u.size);
+    u.chunks = [];
     u.state = state;
     this.remember(taskInfo(u.taskId, u.kind, 'fromClient', u.userId, u.size, u.received, state));
     if (u.file) await u.file.close().catch(() => undefined);
@@ -335,6 +342,7 @@ export class TransferManager {
   }
 
   async close(): Promise<void> {
+    this.budget?.close();
     for (const u of [...this.uploads.values()]) await this.dropUpload(u, 'cancelled');
     for (const d of [...this.downloads.values()]) {
       this.downloads.delete(d.taskId);

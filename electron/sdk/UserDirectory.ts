@@ -4,6 +4,7 @@
  */
 import { Codes } from '../../shared/codes';
 import { hashPassword, verifyPassword } from '../auth/password';
+import type { AccountLockStore } from './PersistentCounters';
 import type { VerifyUserRequest, VerifyUserResult } from './types';
 
 export interface DirectoryUser {
@@ -12,6 +13,7 @@ export interface DirectoryUser {
   userId: number;
   level: number;
   nickName?: string;
+  strUserId?: string;
 }
 
 interface Entry {
@@ -20,33 +22,43 @@ interface Entry {
   userId: number;
   level: number;
   nickName: string;
+  strUserId?: string;
 }
 
 export class UserDirectory {
-  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+  private readonly failures: Map<string, { count: number; lockedUntil: number }>;
 
   private constructor(
     private readonly byName: Map<string, Entry>,
     private readonly byId: Map<number, Entry>,
     private readonly failuresBeforeLock: number,
     private readonly lockMs: number,
-  ) {}
+    /** Keeps failure counts and locks across restarts; none = memory only. */
+    private readonly locks: AccountLockStore | null = null,
+  ) {
+    this.failures = locks?.load() ?? new Map();
+  }
 
-  static async create(users: readonly DirectoryUser[], opts: { failuresBeforeLock: number; lockSeconds: number }): Promise<UserDirectory> {
+  static async create(users: readonly DirectoryUser[], opts: { failuresBeforeLock: number; lockSeconds: number; locks?: AccountLockStore }): Promise<UserDirectory> {
     const byName = new Map<string, Entry>();
     const byId = new Map<number, Entry>();
     // Hash in parallel (libuv pool); a password already given as a `scrypt$…` hash is kept as is.
     const hashes = await Promise.all(users.map((u) => (u.password.startsWith('scrypt$') ? u.password : hashPassword(u.password))));
     users.forEach((u, i) => {
-      const e: Entry = { userName: u.userName, hash: hashes[i], userId: u.userId, level: u.level, nickName: u.nickName ?? u.userName };
+      const e: Entry = { userName: u.userName, hash: hashes[i], userId: u.userId, level: u.level, nickName: u.nickName ?? u.userName, strUserId: u.strUserId };
       byName.set(u.userName, e);
       byId.set(u.userId, e);
     });
-    return new UserDirectory(byName, byId, opts.failuresBeforeLock, opts.lockSeconds * 1000);
+    return new UserDirectory(byName, byId, opts.failuresBeforeLock, opts.lockSeconds * 1000, opts.locks ?? null);
   }
 
   nickNameOf(userId: number): string | undefined {
     return this.byId.get(userId)?.nickName;
+  }
+
+  /** The configured string id (gateway struserid), if any. */
+  strUserIdOf(userId: number): string | undefined {
+    return this.byId.get(userId)?.strUserId;
   }
 
   knows(userName: string): boolean {
@@ -67,10 +79,20 @@ export class UserDirectory {
           cur.count = 0;
         }
         this.failures.set(req.userName, cur);
+        this.persist(() => this.locks?.save(req.userName, cur));
       }
       return { code: Codes.WRONG_CREDENTIALS };
     }
-    this.failures.delete(req.userName);
+    if (this.failures.delete(req.userName)) this.persist(() => this.locks?.clear(req.userName));
     return { code: Codes.SUCCESS, userId: e.userId, userLevel: e.level, nickName: e.nickName };
+  }
+
+  /** A lock that cannot be written (e.g. a full disk) still holds in memory. */
+  private persist(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      /* kept in memory for this run */
+    }
   }
 }

@@ -28,8 +28,10 @@ export interface VerifyUserResult {
 
 export interface PrepareEnterRoomRequest {
   userId: number;
-  /** The id the client asked for, or 0 when it gave `roomName`. */
+  /** The id the client asked for; when it gave only `roomName`, the id the server allocated for that name (seed §2.4). */
   roomId: number;
+  /** True when the client named the room and `roomId` is the server's allocation for the name. */
+  allocated?: boolean;
   roomName: string;
   password: string;
   role: RoomRole;
@@ -83,7 +85,8 @@ export interface SdkEvents {
   /** `client`: what the client connected with (browser / OS from its User-Agent), '' when unknown. */
   login: { userId: number; userName: string; userLevel: number; nickName: string; ip: string; client?: string };
   /** reason: 0 normal, 100 timeout, 101 network, 211 kicked. */
-  logout: { userId: number; reason: number };
+  /** `userName` / `strUserId` are set when the user is no longer known (sessions a crash left open). */
+  logout: { userId: number; reason: number; userName?: string; strUserId?: string };
   enterRoom: { userId: number; roomId: number; role: RoomRole };
   leaveRoom: { userId: number; roomId: number; reason: number };
   /** sendSDKFilterData from a client. */
@@ -150,6 +153,10 @@ export interface OnlineUser {
   guest: boolean;
   /** Gateway "user object" flags (0x00 client, 0x02 agent, 0x10 auto mode); set with setUserFlags. */
   flags: number;
+  /** String id (gateway struserid): the configured `strUserId`, else the user name. */
+  strUserId: string;
+  /** What the client sent at login as `strParam`. */
+  strParam: string;
 }
 
 export interface RoomInfo {

@@ -16,6 +16,8 @@ export function onlineUserView(s: Session): OnlineUser {
     role: s.role,
     guest: s.guest,
     flags: s.flags,
+    strUserId: s.strUserId || s.userName,
+    strParam: s.strParam,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { ServerMessages } from '../../shared/codes';
 import type { AnyChatSdk } from '../sdk';
+import { WarnThrottle } from '../http/warnThrottle';
 import { clientAddress } from '../http/httpUtil';
 import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
@@ -21,6 +22,8 @@ export interface SignalingSettings {
   silentTimeoutSeconds: number;
   maxFrameBytes: number;
   maxRequestsPerSecond: number;
+  /** How often a publishing member's network quality goes to its room (0 = never; default 5). */
+  networkQualitySeconds?: number;
 }
 
 export interface SignalingOptions {
@@ -38,10 +41,13 @@ export class SignalingServer {
   private lastPing = Date.now();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** Warnings about misbehaving clients, a few per client and reason per minute plus a summary line. */
+  private readonly warnings: WarnThrottle;
   /** "Record room" (composed recordings); null without a media node. */
   roomRecorder: RoomRecorder | null = null;
 
   private constructor(private readonly opts: SignalingOptions) {
+    this.warnings = new WarnThrottle(opts.logger);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
     this.media = opts.media?.requests ?? null;
     this.roomRecorder = opts.media?.roomRecorder ?? null;
@@ -79,11 +85,12 @@ export class SignalingServer {
         this.opts.settings.maxRequestsPerSecond,
         this.opts.logger,
         (c) => this.conns.delete(c),
+        this.warnings,
       );
       conn.userAgent = describeClient(req.headers['user-agent']);
       this.conns.add(conn);
       ws.on('close', (code, reason) => {
-        if (code === 1009) this.opts.logger.warn({ ip, reason: reason.toString() }, 'client frame over the hard cap; socket closed');
+        if (code === 1009) this.warnings.warn(ip, 'frame over the hard cap', { reason: reason.toString() }, 'client frame over the hard cap; socket closed');
       });
     });
   }
@@ -98,6 +105,7 @@ export class SignalingServer {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.warnings.close();
     for (const c of [...this.conns]) c.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

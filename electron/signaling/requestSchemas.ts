@@ -12,7 +12,7 @@ const taskId = int.min(1);
 
 export const requestSchemas = {
   ping: empty,
-  login: z.object({ userName: name.min(1), password: name }),
+  login: z.object({ userName: name.min(1), password: name, strParam: z.string().max(ProtocolLimits.MAX_USER_STR_CHARS).optional() }),
   logout: empty,
   enterRoom: z.object({
     roomId: int.min(1).max(4_294_967_295).optional(),

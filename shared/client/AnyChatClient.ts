@@ -121,8 +121,9 @@ export class AnyChatClient {
 
   // -------------------------------------------------------------- BRAC-style helpers
 
-  async login(userName: string, password: string): Promise<Requests['login']['result']> {
-    const r = await this.request('login', { userName, password });
+  /** `strParam`: optional app data the business backend receives in userlogin_notify's strparam. */
+  async login(userName: string, password: string, strParam?: string): Promise<Requests['login']['result']> {
+    const r = await this.request('login', strParam === undefined ? { userName, password } : { userName, password, strParam });
     this.userId = r.userId;
     return r;
   }

@@ -8,6 +8,8 @@ export const ProtocolLimits = {
   TRANSFER_CHUNK_BYTES: 64 * 1024,
   /** sendTextMessage text, in UTF-16 code units. */
   MAX_TEXT_CHARS: 4096,
+  /** sendTextMessage text in UTF-8 bytes: it must fit textmsg_notify's textmsg (seed: 8192 bytes). */
+  MAX_TEXT_BYTES: 8192,
   /** userName / password / nickName / room name. */
   MAX_NAME_CHARS: 128,
   /** userStr in videoCall / userInfoControl strValue. */

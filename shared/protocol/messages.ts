@@ -36,7 +36,7 @@ export interface VideoCallData {
 
 export interface Requests {
   ping: { data: Record<string, never>; result: { serverTime: number } };
-  login: { data: { userName: string; password: string }; result: { userId: number; userLevel: number; nickName: string } };
+  login: { data: { userName: string; password: string; strParam?: string }; result: { userId: number; userLevel: number; nickName: string } };
   logout: { data: Record<string, never>; result: Record<string, never> };
   enterRoom: {
     data: { roomId?: number; roomName?: string; password?: string; role?: RoomRole };
@@ -114,8 +114,15 @@ export interface Notifications {
   roomClosed: { roomId: number; reason: number; message?: string };
   micState: MicState;
   userRoleChanged: { roomId: number; userId: number; role: RoomRole };
+  /** NIM custom_info of the room (createRoom `customInfo`), to each member as it enters. */
+  roomCustomInfo: { roomId: number; customInfo: string };
   newProducer: { producerId: string; userId: number; kind: string };
   producerClosed: { producerId: string; userId: number; kind: string };
+  /** A member paused (muted) / resumed one of its producers; not sent to that member. */
+  producerPaused: { producerId: string; userId: number; kind: string };
+  producerResumed: { producerId: string; userId: number; kind: string };
+  /** Every few seconds per publishing member (NIM NetStatus): 0 very good … 4 very bad. */
+  networkQuality: { roomId: number; userId: number; quality: 0 | 1 | 2 | 3 | 4; lossRate: number; rttMs: number | null };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number; errorCode?: number };
   kicked: { errorCode: number; banSeconds?: number };

@@ -173,4 +173,27 @@ describe('rooms (real sockets)', () => {
     expect(h.sdk.getOnlineUser(uid(1))?.roomId).toBeNull();
     expect(h.sdk.getOnlineUser(uid(2))?.roomId).toBeNull();
   });
+
+  it('custom_info given at createRoom reaches every member who enters (NIM seed)', async () => {
+    h = await startBusiness();
+    const [a, b] = [await h.login(1), await h.login(2)];
+    const { roomId } = (await a.request('createRoom', { roomName: 'briefing', customInfo: '{"topic":"Q3"}' })) as { roomId: number };
+    for (const [c, how] of [[a, { roomId }], [b, { roomName: 'briefing' }]] as const) {
+      const info = c.next('roomCustomInfo');
+      await c.enterRoom(how);
+      expect(await info).toEqual({ roomId, customInfo: '{"topic":"Q3"}' });
+    }
+    await expectCode(a.request('createRoom', { roomName: 'big', customInfo: 'x'.repeat(5000) }), Codes.BAD_REQUEST);
+  });
+
+  it('entering a name again while an operator-closed room of that name is still emptying gets a new room', async () => {
+    h = await startBusiness();
+    const [a, b] = [await h.login(1), await h.login(2)];
+    const { roomId } = await a.enterRoom({ roomName: 'hall' });
+    const closing = h.business.closeRoom(roomId);
+    const again = await b.enterRoom({ roomName: 'hall' });
+    await closing;
+    expect(again.roomId).not.toBe(roomId);
+    expect(h.business.listRooms().find((r) => r.name === 'hall')?.roomId).toBe(again.roomId);
+  });
 });

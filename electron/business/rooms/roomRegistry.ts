@@ -35,6 +35,10 @@ export interface RoomRecord {
   readonly createdBy: number | null;
   /** Set by an operator close: entries are refused, the name is free again. */
   closing: boolean;
+  /** NIM `custom_info` given at creation: every member who enters receives it ('' = none). */
+  customInfo: string;
+  /** Kept in the store and across restarts; does not end when empty (only an operator close ends it). */
+  persistent: boolean;
   /** Call rooms only: the two parties, the only users admitted. */
   readonly parties: readonly number[];
   readonly members: Map<number, RoomMemberRecord>;
@@ -54,6 +58,11 @@ export interface CreateRoomOptions {
   chatLog?: boolean;
   seatCount?: number;
   createdBy?: number | null;
+  customInfo?: string;
+  persistent?: boolean;
+  /** Restoring a persistent room: its stored password digest (the password itself is never kept). */
+  passwordDigest?: Buffer | null;
+  createdAt?: number;
 }
 
 export interface RoomRegistryOptions {
@@ -71,6 +80,8 @@ export interface RoomRegistryOptions {
 
 export const MAX_ROOM_NAME = 64;
 export const MAX_ROOM_PASSWORD = 64;
+/** Longest `customInfo` a room may carry (characters). */
+export const MAX_ROOM_CUSTOM_INFO = 4096;
 export const MAX_ROOM_ID = 2_147_483_647;
 
 export type RoomRef = { roomId: number } | { roomName: string };
@@ -141,13 +152,15 @@ export class RoomRegistry {
       capacity,
       chatLog: o.chatLog ?? this.opts.defaultChatLog,
       seatCount,
-      createdAt: this.opts.clock.now(),
+      createdAt: o.createdAt ?? this.opts.clock.now(),
       createdBy: o.createdBy ?? null,
       closing: false,
+      customInfo: o.customInfo ?? '',
+      persistent: o.persistent ?? false,
       parties: [],
       members: new Map(),
       reservations: new Map(),
-      passwordDigest: password ? digest(password) : null,
+      passwordDigest: o.passwordDigest !== undefined ? o.passwordDigest : password ? digest(password) : null,
       lastActivity: this.opts.clock.now(),
     };
     this.rooms.set(room.roomId, room);
@@ -173,6 +186,8 @@ export class RoomRegistry {
       createdAt: this.opts.clock.now(),
       createdBy: null,
       closing: false,
+      customInfo: '',
+      persistent: false,
       parties: [...parties],
       members: new Map(),
       reservations: new Map(),
@@ -270,6 +285,7 @@ export class RoomRegistry {
     for (const room of [...this.rooms.values()]) {
       this.expireReservations(room);
       if (room.members.size > 0 || room.reservations.size > 0) continue;
+      if (room.persistent && !room.closing) continue;
       if (room.closing || now - room.lastActivity >= idleMs) {
         this.remove(room.roomId);
         gone.push(room.roomId);
@@ -287,6 +303,7 @@ export class RoomRegistry {
   private endIfEmpty(room: RoomRecord): boolean {
     this.expireReservations(room);
     if (room.members.size > 0 || room.reservations.size > 0) return false;
+    if (room.persistent && !room.closing) return false;
     this.remove(room.roomId);
     return true;
   }

@@ -20,11 +20,12 @@ import { Gateway, gatewayMigrations } from '../Gateway';
 import { SdkPlatform } from '../sdkPlatform';
 import { call, nextTimestamp, TEST_APP_ID } from '../testHarness';
 import { WebhookReceiver } from '../webhookReceiver';
+import { SignalingCodes } from '../../../shared/codes';
 
 const USERS = [
   { userName: 'alice', password: 'a', userId: 1001, level: 1, nickName: 'Alice' },
   { userName: 'bob', password: 'b', userId: 1002, level: 0, nickName: 'Bob' },
-  { userName: 'carol', password: 'c', userId: 1003, level: 0, nickName: 'Carol' },
+  { userName: 'carol', password: 'c', userId: 1003, level: 0, nickName: 'Carol', strUserId: 'C-1003' },
 ];
 
 let db: Db, sdk: AnyChatSdk, signaling: SignalingServer, http: HttpServer, gateway: Gateway, platform: SdkPlatform, rx: WebhookReceiver;
@@ -186,5 +187,28 @@ describe('gateway on the real SDK', () => {
     expect(await st(601, area, 1002)).toEqual({ errorcode: 0, agentstatus: 1 });
     await until(() => notices('agentstatus_notify').filter((n) => n.userid === 1002).length === 3);
     expect(notices('agentstatus_notify').filter((n) => n.userid === 1002).map((n) => n.agentstatus)).toEqual([1, 2, 1]);
+  });
+
+  it('login strParam reaches userlogin_notify; string ids in notices and requests; text capped at 8192 UTF-8 bytes', async () => {
+    const c = await AnyChatClient.connect(`${base.replace('http', 'ws')}/ws`, (url) => new WebSocket(url) as unknown as SocketLike);
+    clients.push(c);
+    const before = rx.delivered.length;
+    const since = (m: string) => rx.delivered.slice(before).filter((n) => n.method === m).map((n) => n.body);
+    await c.login('carol', 'c', '{"crm":"42"}');
+    await until(() => since('userlogin_notify').some((n) => n.userid === 1003));
+    expect(since('userlogin_notify').find((n) => n.userid === 1003)).toMatchObject({ strparam: '{"crm":"42"}', struserid: 'C-1003', username: 'carol' });
+    const got = c.next('transBuffer');
+    expect(await gw('transbuffer', { struserid: 'C-1003', databuf: 'QQ==' })).toMatchObject({ return_code: 'SUCCESS' });
+    await got;
+    // 3000 CJK characters are 9000 UTF-8 bytes: more than textmsg_notify's 8192.
+    await c.enterRoom({ roomId: 99 });
+    await expect(c.sendTextMessage(-1, '中'.repeat(3000))).rejects.toMatchObject({ code: SignalingCodes.PAYLOAD_TOO_LARGE });
+    await c.sendTextMessage(-1, '中'.repeat(2730));
+    await until(() => since('textmsg_notify').some((n) => n.srcuserid === 1003));
+    expect(since('textmsg_notify').find((n) => n.srcuserid === 1003)).toMatchObject({ strsrcuserid: 'C-1003', msglen: 8190 });
+    await c.leaveRoom();
+    c.close();
+    await until(() => since('userlogout_notify').some((n) => n.userid === 1003));
+    expect(since('userlogout_notify').find((n) => n.userid === 1003)).toMatchObject({ struserid: 'C-1003' });
   });
 });

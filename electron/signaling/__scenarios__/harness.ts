@@ -45,7 +45,7 @@ export async function startHarness(
     /** Migrations of components built on top (after the SDK's). */
     migrations?: Migration[];
     logLevel?: string;
-    /** Overrides logLevel: a logger the test reads (e.g. to assert nothing was logged at error level). */
+    /** A logger to capture lines (default: pino at logLevel). */
     logger?: Logger;
   } = {},
 ): Promise<Harness> {

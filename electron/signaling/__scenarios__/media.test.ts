@@ -78,8 +78,17 @@ describe('media rows', () => {
     await c.enterRoom({ roomId: 1 });
     expect((await late).producerId).toBe(p.id);
 
+    // Peers are told when a member pauses / resumes (NIM seed); the member itself is not.
+    let selfTold = 0;
+    a.on('producerPaused', () => selfTold++);
+    a.on('producerResumed', () => selfTold++);
+    const paused = [b.next('producerPaused'), c.next('producerPaused')];
     expect(await a.request('pauseProducer', { producerId: p.id })).toEqual({});
+    for (const n of await Promise.all(paused)) expect(n).toEqual({ producerId: p.id, userId: 1001, kind: 'audio' });
+    const resumed = b.next('producerResumed');
     expect(await a.request('resumeProducer', { producerId: p.id })).toEqual({});
+    expect(await resumed).toEqual({ producerId: p.id, userId: 1001, kind: 'audio' });
+    expect(selfTold).toBe(0);
     const closed = b.next('producerClosed');
     await h.sdk.closeUserProducers(1001);
     expect(await closed).toEqual({ producerId: p.id, userId: 1001, kind: 'audio' });

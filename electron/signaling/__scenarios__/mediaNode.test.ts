@@ -50,7 +50,7 @@ describe('media rows on the real media node', () => {
       recordingsDir: mkdtempSync(path.join(tmpdir(), 'sig-rec-')),
       logger: pino({ level: 'silent' }),
     });
-    h = await startHarness({ mediaNode: node });
+    h = await startHarness({ mediaNode: node, signaling: { networkQualitySeconds: 0.5 } });
     const [a, b] = [await h.login('alice'), await h.login('bob')];
     await a.enterRoom({ roomId: 77 });
     await b.enterRoom({ roomId: 77 });
@@ -83,6 +83,9 @@ describe('media rows on the real media node', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     await waitFor(() => pb.rtpCount >= 3, 5000, 'RTP at bob');
+    // The room hears alice's network quality from the node's receive statistics (NIM NetStatus).
+    const quality = await b.next('networkQuality', (q) => q.userId === 1001, 5000);
+    expect(quality).toMatchObject({ roomId: 77, userId: 1001, quality: 0, lossRate: 0 });
 
     const stopped = a.next('recordingStopped', () => true, 10_000);
     await h.sdk.streamRecordCtrl(1001, false);

@@ -17,6 +17,8 @@ export interface PortProducer {
   close(): void;
   /** Optional: the media node closed the producer with its transport (ICE timeout, DTLS failure). */
   on?(event: 'transportclose', listener: () => void): unknown;
+  /** Optional: receive statistics (the media node's RtpStreamStats; fractionLost 0–1, roundTripTime ms). */
+  getStats?(): Promise<{ fractionLost?: number; roundTripTime?: number; jitter?: number }[]>;
 }
 
 export interface PortConsumer {

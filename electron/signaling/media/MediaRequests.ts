@@ -26,11 +26,52 @@ export class MediaRequests implements MediaControl {
   private readonly roomByRouterId = new Map<string, number>();
   private readonly producerListeners = new Set<(roomId: number) => void>();
 
+  private qualityTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly port: MediaPort,
     private readonly sdk: AnyChatSdk,
     private readonly logger: Logger,
-  ) {}
+    /** How often each publishing member's network quality is pushed to its room (0 = never). */
+    private readonly qualityIntervalMs = 5000,
+  ) {
+    if (qualityIntervalMs > 0) {
+      this.qualityTimer = setInterval(() => void this.pushNetworkQuality(), qualityIntervalMs);
+      this.qualityTimer.unref();
+    }
+  }
+
+  /**
+   * NIM NetStatus: for each member that publishes, the worst loss and round-trip time over its
+   * producers (the media node's receive statistics) as a quality level 0 (very good) … 4 (very bad),
+   * pushed to the member's room.
+   */
+  async pushNetworkQuality(): Promise<void> {
+    for (const peer of [...this.peers.values()]) {
+      const producers = [...peer.producers.values()].filter((p) => p.getStats);
+      if (producers.length === 0) continue;
+      let loss = 0;
+      let rtt = 0;
+      try {
+        for (const p of producers) {
+          for (const s of await p.getStats!()) {
+            loss = Math.max(loss, s.fractionLost ?? 0);
+            rtt = Math.max(rtt, s.roundTripTime ?? 0);
+          }
+        }
+      } catch {
+        continue; // closed meanwhile
+      }
+      if (this.peers.get(peer.userId) !== peer) continue;
+      this.sdk.pushToRoom(peer.roomId, 'networkQuality', {
+        roomId: peer.roomId,
+        userId: peer.userId,
+        quality: qualityLevel(loss, rtt),
+        lossRate: +loss.toFixed(3),
+        rttMs: rtt || null,
+      });
+    }
+  }
 
   /** The caller's session, peer and room router (every media row needs a room). */
   private async scope(st: ClientState): Promise<{ s: Session; peer: Peer; router: PortRouter }> {
@@ -93,14 +134,19 @@ export class MediaRequests implements MediaControl {
 
   async pauseProducer(st: ClientState, d: MediaData<'pauseProducer'>): Promise<Record<string, never>> {
     const { peer } = await this.scope(st);
-    await this.producer(peer, d.producerId).pause();
+    const p = this.producer(peer, d.producerId);
+    await p.pause();
+    // NIM seed: the others see a member mute or unmute its camera or microphone.
+    this.sdk.pushToRoom(peer.roomId, 'producerPaused', { producerId: p.id, userId: peer.userId, kind: p.kind }, peer.userId);
     this.producersChanged(peer.roomId);
     return {};
   }
 
   async resumeProducer(st: ClientState, d: MediaData<'resumeProducer'>): Promise<Record<string, never>> {
     const { peer } = await this.scope(st);
-    await this.producer(peer, d.producerId).resume();
+    const p = this.producer(peer, d.producerId);
+    await p.resume();
+    this.sdk.pushToRoom(peer.roomId, 'producerResumed', { producerId: p.id, userId: peer.userId, kind: p.kind }, peer.userId);
     this.producersChanged(peer.roomId);
     return {};
   }
@@ -191,6 +237,8 @@ export class MediaRequests implements MediaControl {
   }
 
   close(): void {
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
+    this.qualityTimer = null;
     for (const uid of [...this.peers.keys()]) this.releaseUser(uid);
   }
 
@@ -254,4 +302,13 @@ async function refusedAsBadRequest<T>(work: Promise<T>): Promise<T> {
     if (err instanceof OrtcError) throw new CodedError(Codes.BAD_REQUEST, err.message, { field: err.field });
     throw err;
   }
+}
+
+/** NIM's five network-status levels from loss (0–1) and round-trip time (ms; 0 = unknown). */
+export function qualityLevel(loss: number, rttMs: number): 0 | 1 | 2 | 3 | 4 {
+  if (loss < 0.02 && rttMs < 150) return 0;
+  if (loss < 0.05 && rttMs < 300) return 1;
+  if (loss < 0.1 && rttMs < 500) return 2;
+  if (loss < 0.2 && rttMs < 1000) return 3;
+  return 4;
 }
