@@ -31,6 +31,7 @@ import { callNames, eventNames, type ConsoleScreen, type ShellEvents } from '../
 import { ConfigError } from './config/loadConfig';
 import { bootstrap, type RunningApp } from './core/bootstrap';
 import { CONTENT_SECURITY_POLICY } from './http/staticFiles';
+import { Codes } from '../shared/codes';
 import { aboutDetail, appMenuTemplate } from './shell/appMenu';
 import { APP_ORIGIN, appSchemePrivileges, CONSOLE_URL, desktopContentSecurityPolicy, serveAppProtocol } from './shell/appProtocol';
 import { prepareDesktopInstall, type DesktopInstall } from './shell/desktopInstall';
@@ -125,7 +126,7 @@ function registerIpc(r: RunningApp): void {
     ipcMain.handle(name, async (event, args: unknown) => {
       if (!isTrustedSender(event)) {
         r.logger.warn({ call: name, url: event.senderFrame?.url }, 'ipc call from an untrusted frame refused');
-        return { ok: false, error: { code: 900403, message: 'untrusted sender' } };
+        return { ok: false, error: { code: Codes.FORBIDDEN, message: 'untrusted sender' } };
       }
       return r.service.call(name, args, { operator, shell: 'electron' });
     });

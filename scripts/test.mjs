@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm test`: type-check → unit/integration (vitest) → build → e2e (Playwright, Debian Chromium).
+ * `npm test`: type-check → lint (ESLint) → format (Prettier) → unit/integration (vitest) → build →
+ * e2e (Playwright, Debian Chromium).
  * Every stage runs even after a failure so one run shows everything; the last line sums the
  * counts of both runners as `tests: N passed, N failed, N skipped`.
  */
@@ -24,6 +25,8 @@ function stage(name, cmd, args, env = {}) {
 
 const typecheckOk = stage('type-check', 'npx', ['tsc', '-b']);
 if (!typecheckOk) failed++;
+if (!stage('lint', 'npx', ['eslint', '.'])) failed++;
+if (!stage('format', 'npx', ['prettier', '--check', '.'])) failed++;
 
 rmSync('out/vitest.json', { force: true });
 stage('unit + integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=out/vitest.json']);

@@ -7,6 +7,7 @@
  *
  * This function is serialised into the page: it must be self-contained (no imports, no closures).
  */
+import { Codes } from '../../shared/codes';
 export interface HarnessOptions {
   callNames: readonly string[];
   users: number;
@@ -110,7 +111,7 @@ export function installConsoleHarness(opts: HarnessOptions): void {
   for (const name of opts.callNames) {
     api[name] = async (args: Record<string, unknown>) => {
       const answer = answers[name];
-      if (!answer) return { ok: false, error: { code: 900501, message: `${name}: not in the bench harness` } };
+      if (!answer) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name}: not in the bench harness` } };
       return { ok: true, value: answer(args ?? {}) };
     };
   }

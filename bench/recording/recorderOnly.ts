@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { EngineProducer, ForwardPacket, ProducerStream } from '../../electron/media/engine/Engine';
+import type { ForwardPacket, PacketSource as EngineProducer, ProducerStream } from '../../electron/media/engine/types';
 import { Recording } from '../../electron/media/recorder/Recording';
 
 const arg = (name: string) => process.argv.find((_, i) => process.argv[i - 1] === name);

@@ -15,7 +15,7 @@ import { HttpServer } from '../../electron/http/HttpServer';
 import { MediaNode } from '../../electron/media';
 import { staticFiles } from '../../electron/http/staticFiles';
 import { AnyChatSdk, sdkMigrations } from '../../electron/sdk';
-import { SignalingServer } from '../../electron/signaling';
+import { SignalingServer, attachMediaNode } from '../../electron/signaling';
 import { openDatabase, runMigrations } from '../../electron/store/Database';
 
 function arg(name: string): string | undefined {
@@ -59,10 +59,11 @@ const mediaNode = process.argv.includes('--media')
       logger,
     })
   : undefined;
+const wiring = mediaNode ? attachMediaNode(sdk, mediaNode, logger) : null;
 const signaling = await SignalingServer.create({
   sdk,
   logger,
-  mediaNode,
+  media: wiring,
   settings: { pingIntervalSeconds: 10, silentTimeoutSeconds: 30, maxFrameBytes: 2 * 1024 * 1024, maxRequestsPerSecond: 200 },
 });
 const http = new HttpServer(logger);
@@ -80,6 +81,7 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await signaling.close();
+  wiring?.detach();
   await sdk.close();
   await mediaNode?.close();
   await http.close(500);

@@ -19,7 +19,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { md5Signature } from '../../electron/gateway/signature';
 import { formatTimestamp } from '../../electron/gateway/timestamp';
 import { WebhookReceiver } from '../../electron/gateway/webhookReceiver';

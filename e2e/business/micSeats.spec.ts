@@ -12,7 +12,6 @@ import { demoState, enterRoom, expectVideoFlowing, framesFrom, signedInDemo } fr
 
 const ALICE = 1001;
 const BOB = 1002;
-const CAROL = 1003;
 const DAVE = 1004;
 
 const base = hostPerFile();

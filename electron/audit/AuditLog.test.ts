@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { CodedError } from '../../shared/codes';
+import { CodedError, Codes } from '../../shared/codes';
 import { openDatabase, runMigrations } from '../store/Database';
 import { AuditLog, auditMigrations } from './AuditLog';
 
@@ -18,7 +18,7 @@ describe('AuditLog', () => {
     await expect(log.run('admin', 'users:kick', 'user 7', { userId: 7 }, () => 'done')).resolves.toBe('done');
     await expect(
       log.run('admin', 'rooms:close', 'room 9', { roomId: 9 }, () => {
-        throw new CodedError(900404, 'no such room');
+        throw new CodedError(Codes.NOT_FOUND, 'no such room');
       }),
     ).rejects.toThrow('no such room');
     db.close();
@@ -26,7 +26,7 @@ describe('AuditLog', () => {
     const reopened = openDatabase(dir);
     const entries = new AuditLog(reopened, pino({ level: 'silent' })).list();
     expect(entries.map((e) => [e.action, e.result, e.errorCode])).toEqual([
-      ['rooms:close', 'error', 900404],
+      ['rooms:close', 'error', Codes.NOT_FOUND],
       ['users:kick', 'ok', null],
     ]);
     expect(entries[1]).toMatchObject({ operator: 'admin', target: 'user 7', params: { userId: 7 } });

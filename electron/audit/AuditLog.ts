@@ -4,8 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { isCodedError } from '../../shared/codes';
-import type { AuditEntry } from '../../shared/ipc/types';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { Db, Migration } from '../store/Database';
 
 export const auditMigrations: Migration[] = [
@@ -37,6 +36,19 @@ interface Row {
   params: string;
   result: 'ok' | 'error';
   error_code: number | null;
+  message: string | null;
+}
+
+/** One operator action as the audit log keeps it (the console's AuditEntry has this shape). */
+export interface AuditEntry {
+  id: number;
+  at: number;
+  operator: string;
+  action: string;
+  target: string;
+  params: Record<string, unknown>;
+  result: 'ok' | 'error';
+  errorCode: number | null;
   message: string | null;
 }
 

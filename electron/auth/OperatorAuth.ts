@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { Codes, CodedError } from '../../shared/codes';
 import type { OperatorRole } from '../../shared/ipc/roles';
 import type { Config } from '../config/schema';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import { FailureThrottle } from './failureThrottle';
 import type { OperatorRecord, OperatorRepository } from './operatorRepository';
 import { hashPassword, verifyPassword } from './password';

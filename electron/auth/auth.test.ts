@@ -9,6 +9,7 @@ import { FailureThrottle } from './failureThrottle';
 import { OperatorAuth } from './OperatorAuth';
 import { OperatorRepository, operatorMigrations } from './operatorRepository';
 import { hashPassword, verifyPassword } from './password';
+import { Codes } from '../../shared/codes';
 
 const logger = pino({ level: 'silent' });
 
@@ -71,10 +72,10 @@ describe('OperatorAuth on a real SQLite file', () => {
   it('answers 200 for wrong credentials and 900429 once the account is throttled, from any address', async () => {
     const { auth } = await setup({ operators: [{ username: 'op', password: 'pw' }, { username: 'op2', password: 'pw2' }], operatorSignIn: { maxFailures: 2 } });
     await expect(auth.signIn('op', 'x', 'k')).rejects.toMatchObject({ code: 200 });
-    await expect(auth.signIn('op', 'x', 'k')).rejects.toMatchObject({ code: 900429 });
-    await expect(auth.signIn('op', 'pw', 'k')).rejects.toMatchObject({ code: 900429 });
+    await expect(auth.signIn('op', 'x', 'k')).rejects.toMatchObject({ code: Codes.TOO_MANY_REQUESTS });
+    await expect(auth.signIn('op', 'pw', 'k')).rejects.toMatchObject({ code: Codes.TOO_MANY_REQUESTS });
     // An attacker with many addresses gets no fresh guesses: the lock is on the account too.
-    await expect(auth.signIn('op', 'pw', 'other')).rejects.toMatchObject({ code: 900429 });
+    await expect(auth.signIn('op', 'pw', 'other')).rejects.toMatchObject({ code: Codes.TOO_MANY_REQUESTS });
     expect(auth.activeSessionCount).toBe(0);
     // One operator's typos do not lock the others out, even from the same address.
     await expect(auth.signIn('op2', 'pw2', 'k')).resolves.toBeTruthy();

@@ -17,34 +17,19 @@
 import { PersistentRoomStore } from './rooms/persistentRooms';
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
-import type { MicStateView, RoomMember, RoomSummary } from '../../shared/ipc/types';
 import type { Config } from '../config/schema';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { AnyChatSdk, PrepareEnterRoomRequest, PrepareEnterRoomResult, PrepareProduceRequest, RoomRole, SdkEvents } from '../sdk';
 import { VideoCallEvent } from '../sdk';
 import type { Db } from '../store/Database';
 import { ChatLogRepository, type ChatLogEntry, type ChatLogQuery } from './chat/chatLogRepository';
 import { parseClientRequest } from './clientRequests';
 import { systemClock, type Clock, type TimerHandle } from './clock';
-import { MicQueue, toMicStateWire, type MicChange, type MicStatus } from './mic/micQueue';
+import { MicQueue, toMicStateWire, type MicChange } from './mic/micQueue';
 import { RoomRegistry, type CreateRoomOptions, type RoomRecord } from './rooms/roomRegistry';
-import { micView, roomMembers, roomSummary } from './views';
+import { micView, roomMembers, roomSummary, type BusinessEvents, type BusinessRoomDetail, type MicStateView, type RoomMember, type RoomSummary } from './views';
 
 export type RoomsSettings = Config['rooms'];
-
-export interface BusinessEvents {
-  /** A room appeared or changed; `removed: true` when it ended. */
-  roomChanged: RoomSummary & { removed?: boolean };
-  /** A room's membership or roles changed. */
-  roomMembers: { roomId: number; users: RoomMember[] };
-  micChanged: MicStateView;
-}
-
-export interface BusinessRoomDetail {
-  room: RoomSummary;
-  users: RoomMember[];
-  mic: MicStateView;
-}
 
 export interface BusinessLayerOptions {
   sdk: AnyChatSdk;
@@ -304,7 +289,7 @@ export class BusinessLayer {
     const room = this.syncMember(userId);
     if (room.kind === 'call') throw new CodedError(Codes.BAD_REQUEST, 'roles do not apply in a call room');
     this.registry.setRole(room.roomId, userId, role);
-    this.sdkSetUserRole(userId, role);
+    this.sdk.setUserRole(userId, role);
     this.sdk.pushToRoom(room.roomId, 'userRoleChanged', { roomId: room.roomId, userId, role });
     this.emitMembers(room);
     if (role === 'audience' && !this.mics.get(room.roomId)?.isSeated(userId)) await this.closeProducers(userId, 'became audience without a seat');
@@ -485,12 +470,6 @@ export class BusinessLayer {
 
   private emitMembers(room: RoomRecord): void {
     this.emitter.emit('roomMembers', { roomId: room.roomId, users: this.membersOf(room) });
-  }
-
-  /** SDK_NEEDS.md #1: the SDK's own view of the role, where the SDK offers it. */
-  private sdkSetUserRole(userId: number, role: RoomRole): void {
-    const set = (this.sdk as unknown as { setUserRole?: (u: number, r: RoomRole) => boolean }).setUserRole;
-    if (typeof set === 'function') set.call(this.sdk, userId, role);
   }
 
   /** Runs a hook or client method; a refusal is logged with its code and goes back to the client. */

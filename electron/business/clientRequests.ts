@@ -3,6 +3,7 @@
  * the shape of their data. Anything else in `data` is refused with 900400.
  */
 import { z } from 'zod';
+import { describeIssues } from '../../shared/validation';
 import { Codes, CodedError } from '../../shared/codes';
 import { MAX_ROOM_CUSTOM_INFO, MAX_ROOM_NAME, MAX_ROOM_PASSWORD } from './rooms/roomRegistry';
 import { MAX_SEATS } from './mic/micQueue';
@@ -32,9 +33,7 @@ export type ClientRequestData<K extends ClientRequestName> = z.infer<(typeof cli
 export function parseClientRequest<K extends ClientRequestName>(name: K, data: unknown): ClientRequestData<K> {
   const r = clientRequestSchemas[name].safeParse(data ?? {});
   if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    throw new CodedError(Codes.BAD_REQUEST, `${name}: ${issue?.message ?? 'invalid data'}${where}`);
+    throw new CodedError(Codes.BAD_REQUEST, `${name}: ${describeIssues(r.error.issues)}`);
   }
   return r.data as ClientRequestData<K>;
 }

@@ -5,7 +5,7 @@
  */
 import type { ConsoleEvents } from '../../shared/ipc/contract';
 import type { Core } from '../core/Core';
-import type { TypedEmitter } from '../core/TypedEmitter';
+import type { TypedEmitter } from '../util/TypedEmitter';
 import type { BanBook } from './banBook';
 import { callView, userView } from './toView';
 import type { UserHistory } from './userHistory';

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { DashboardSnapshot, StatsTick } from '../../shared/ipc/types';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 
 export interface StatsSources {
   usersOnline(): number;

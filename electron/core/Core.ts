@@ -13,8 +13,8 @@ import { BusinessLayer, businessMigrations } from '../business';
 import { DOWNLOAD_PREFIX, Gateway, gatewayMigrations, SdkPlatform } from '../gateway';
 import { findFfmpeg } from '../media/recorder/ffmpegLocator';
 import { MediaNode } from '../media';
-import { AnyChatSdk, sdkMigrations } from '../sdk';
-import { SignalingServer } from '../signaling';
+import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable, sdkMigrations } from '../sdk';
+import { SignalingServer, attachMediaNode } from '../signaling';
 import type { DemoInstall } from '../demo/DemoInstall';
 import { OperatorRepository, operatorMigrations } from '../auth/operatorRepository';
 import { ConfigError, type LoadedConfig } from '../config/loadConfig';
@@ -127,7 +127,10 @@ export class Core {
     // Listen first so /healthz and /readyz answer 503 while the components start.
     const addr = await this.http.listen(config.listen.host, config.listen.port);
     const wsScheme = this.http.secure ? 'wss' : 'ws';
+    // Live state tables: in-process here; a cluster would pass shared (e.g. Redis) tables instead.
     const sdk = await AnyChatSdk.create({
+      sessions: new InProcessSessionTable(),
+      rooms: new InProcessRoomTable(),
       db: this.db,
       logger: logger.child({ component: 'sdk' }),
       users: config.users.map((u) => ({ ...u, password: u.password ?? '' })),
@@ -168,7 +171,7 @@ export class Core {
         logger: logger.child({ component: 'media' }),
       });
     } catch (err) {
-      this.status.set('media', 'down', `media node failed to start: ${(err as Error).message}`, 900503);
+      this.status.set('media', 'down', `media node failed to start: ${(err as Error).message}`, Codes.UNAVAILABLE);
       throw err;
     }
     this.register('media', async () => {
@@ -180,16 +183,19 @@ export class Core {
     this.status.set('media', 'up', workers());
     this.status.set('recorder', 'up', `recording to ${recordingsDir}`);
     media.on('workerdied', ({ workerId, error }) =>
-      this.status.set('media', 'degraded', `worker ${workerId} died (${error.message}); restarting`, 900503),
+      this.status.set('media', 'degraded', `worker ${workerId} died (${error.message}); restarting`, Codes.UNAVAILABLE),
     );
     media.on('workerrestarted', () => this.status.set('media', 'up', workers()));
     media.on('recordingerror', ({ recordingId, error, result }) =>
-      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, result?.errorCode || 900500),
+      this.status.set('recorder', 'degraded', `recording ${recordingId} failed: ${error.message}`, result?.errorCode || Codes.INTERNAL),
     );
 
+    // Media rows and the recorder plug into the SDK here; unplugged before the media node stops.
+    const mediaWiring = attachMediaNode(sdk, media, logger.child({ component: 'signaling' }));
+    this.register('media-wiring', () => mediaWiring.detach());
     const signaling = await SignalingServer.create({
       sdk,
-      mediaNode: media,
+      media: mediaWiring,
       logger: logger.child({ component: 'signaling' }),
       settings: config.signaling,
     });

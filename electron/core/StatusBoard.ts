@@ -1,6 +1,6 @@
 /** Live state of every component; the console's status bar is a projection of its events. */
 import { componentNames, serverMessageOf, type ComponentName, type ComponentState, type ComponentStatus } from '../../shared/status';
-import { TypedEmitter } from './TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 
 export class StatusBoard extends TypedEmitter<{ changed: ComponentStatus }> {
   private readonly statuses = new Map<ComponentName, ComponentStatus>();

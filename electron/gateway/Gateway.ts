@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { Codes, isCodedError } from '../../shared/codes';
 import type { AppConfig, Config } from '../config/schema';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import { BodyTooLargeError, readBody, sendJson } from '../http/httpUtil';
 import { WarnThrottle } from '../http/warnThrottle';
 import type { Db, Migration } from '../store/Database';
@@ -28,7 +28,6 @@ import { describeIssue, gatewayMethods, requestSchemas, type GatewayMethod } fro
 import { loadOrCreateServerKey, type ServerKey } from './serverKey';
 import { loadPublicKey, md5Signature, rsaSignature, verifyMd5, verifyRsa } from './signature';
 import { describeZone, formatTimestamp, parseTimestamp, type TimestampZone } from './timestamp';
-import type { GatewayAppView } from '../../shared/ipc/types';
 
 export const gatewayMigrations: Migration[] = [...outboxMigrations, ...queueMigrations, ...fileIndexMigrations, ...idempotencyMigrations];
 
@@ -42,7 +41,18 @@ export interface GatewayOptions {
 }
 
 /** What the Gateway console screen shows per app (never the MD5 key itself). */
-export type GatewayAppInfo = GatewayAppView;
+export interface GatewayAppInfo {
+  appId: string;
+  callbackUrl: string | null;
+  /** Whether an MD5 key is set, and a short hint (never the key). */
+  md5Key: { set: boolean; hint: string };
+  rsaPublicKey: { set: boolean; sha256: string | null; pem: string | null };
+  timestampWindowSeconds: number;
+  downloadUrlSeconds: number;
+  retry: { initialDelayMs: number; maxDelayMs: number; maxAttempts: number };
+  notifySignType: 'MD5' | 'RSA' | null;
+  notifyMethods: string[];
+}
 
 export interface GatewayRequestStats {
   total: number;

@@ -3,8 +3,9 @@
  * live in a map (and on disk), events are emitted by hand. Not used by the host.
  */
 import { unlink } from 'node:fs/promises';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { ClientMethodHandler, FileQuery, PlatformEvent, PlatformFile, PlatformPort, PlatformUser } from './platformPort';
+import type { NotificationName, Notifications } from '../../shared/protocol/messages';
 
 export class MemoryPlatform implements PlatformPort {
   readonly users = new Map<number, PlatformUser>();
@@ -84,7 +85,7 @@ export class MemoryPlatform implements PlatformPort {
     if (!h) throw new Error(`no client method ${name}`);
     return h(userId, data);
   }
-  notifyUser(userId: number, notification: string, data: unknown): void {
+  notifyUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): void {
     this.sent.push({ userId, kind: 'notify', data: { notification, data } });
   }
   onEvent(listener: (event: PlatformEvent) => void): () => void {

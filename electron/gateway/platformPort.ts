@@ -3,6 +3,7 @@
  * and nothing more. `sdkPlatform.ts` adapts the real SDK to it; `memoryPlatform.ts` is a small
  * in-memory implementation for tests and benchmarks.
  */
+import type { NotificationName, Notifications } from '../../shared/protocol/messages';
 
 /** An online (logged-in) user. Times are epoch milliseconds. */
 export interface PlatformUser {
@@ -129,7 +130,7 @@ export interface PlatformPort {
   /** Adds a method to the client signaling protocol; returns an unregister function. */
   registerClientMethod(name: string, handler: ClientMethodHandler): () => void;
   /** Pushes a notification to one client (protocol.md §2 push). */
-  notifyUser(userId: number, notification: string, data: unknown): void;
+  notifyUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): void;
   onEvent(listener: (event: PlatformEvent) => void): () => void;
   /** Optional: mirrors a user's user-object flags into the platform's own user view (SDK OnlineUser.flags). */
   setUserFlags?(userId: number, flags: number): void;

@@ -4,6 +4,7 @@
  * userinfo_get ≤ 50 ids, filelist_get ≤ 30 per page, fileinfo_get ≤ 20 files, fileinfo_ctrl ≤ 30.
  */
 import { z } from 'zod';
+import { issuePath } from '../../shared/validation';
 
 const int = z.number().int();
 /** User ids: integers; the seed's own examples also send them as numeric strings ("100"). */
@@ -12,6 +13,7 @@ const ts = z.string().regex(/^\d{14}$/, 'expected yyyyMMddHHmmss');
 const guid = z.string().min(1).max(64);
 const intArray = z.array(int).max(1000);
 /** Names (file names, object names, string user ids): control characters would match or store anything. */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 const nameText = (max: number) => z.string().max(max).refine(noControlChars, 'control characters are not allowed');
 /** The seed's string user id ("one of the two": userid or struserid). */
@@ -107,7 +109,7 @@ export const setUserObjectValue = z.object({
 export function describeIssue(error: z.ZodError, prefix = ''): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid parameters';
-  const field = prefix + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  const field = prefix + issuePath(issue.path);
   const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
   return missing ? `field ${field} is required` : `field ${field}: ${issue.message}`;
 }

@@ -8,12 +8,13 @@ import path from 'node:path';
 import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { CodedError, Codes } from '../../shared/codes';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { AnyChatSdk, OnlineUser } from '../sdk';
 import type { ClientMethodHandler, FileIndex, PlatformEvent, PlatformPort, PlatformUser } from './platformPort';
 import { SqliteFileIndex } from './sdkFileIndex';
 import type { Db } from '../store/Database';
 import { randomUUID } from 'node:crypto';
+import type { NotificationName, Notifications } from '../../shared/protocol/messages';
 
 /** The SDK's TransBuffer carries ≤ 1024 bytes; bigger gateway buffers go as TransBufferEx. */
 const TRANSBUFFER_MAX = 1024;
@@ -234,10 +235,6 @@ export class SdkPlatform implements PlatformPort {
    * gets the usual `videoCallEvent` request and replies; resolves on the start event (3).
    */
   startVideoCall(caller: number, callee: number, userStr: string): Promise<void> {
-    const sdk = this.opts.sdk as AnyChatSdk & {
-      startVideoCall?: (caller: number, callee: number, flags: number, param: number, userStr: string) => Promise<void>;
-      calls: { request(caller: number, callee: number, flags: number, param: number, userStr: string): Promise<void> };
-    };
     return new Promise<void>((resolve, reject) => {
       const w: CallWaiter = {
         caller,
@@ -248,7 +245,7 @@ export class SdkPlatform implements PlatformPort {
       };
       w.timer.unref?.();
       this.callWaiters.add(w);
-      const start = sdk.startVideoCall ? sdk.startVideoCall(caller, callee, 0, 0, userStr) : sdk.calls.request(caller, callee, 0, 0, userStr);
+      const start = this.opts.sdk.startVideoCall(caller, callee, 0, 0, userStr);
       start.catch((err: Error) => this.settle(w, err));
     });
   }
@@ -257,7 +254,7 @@ export class SdkPlatform implements PlatformPort {
     return this.opts.sdk.registerClientMethod(name, async (userId, data) => (await handler(userId, data)) as Record<string, unknown> | void);
   }
 
-  notifyUser(userId: number, notification: string, data: unknown): void {
+  notifyUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): void {
     this.opts.sdk.pushToUser(userId, notification, data);
   }
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { sendJson } from './httpUtil';
+import { Codes } from '../../shared/codes';
 import { ProxyTrust } from './proxyTrust';
 
 export interface HttpServerOptions {
@@ -122,18 +123,18 @@ export class HttpServer {
         ?.handler;
     try {
       if (!handler) {
-        sendJson(res, 404, { ok: false, error: { code: 900404, message: 'not found' } });
+        sendJson(res, 404, { ok: false, error: { code: Codes.NOT_FOUND, message: 'not found' } });
         return;
       }
       await handler(req, res, url);
     } catch (err) {
       // A malformed percent-escape a handler tried to decode is the client's mistake (400), not ours.
       if (err instanceof URIError && !res.headersSent) {
-        sendJson(res, 400, { ok: false, error: { code: 900400, message: 'malformed percent-encoding in the URL' } });
+        sendJson(res, 400, { ok: false, error: { code: Codes.BAD_REQUEST, message: 'malformed percent-encoding in the URL' } });
         return;
       }
       this.logger.error({ err, url: url.pathname }, 'http handler failed');
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 900500, message: 'internal error' } });
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: Codes.INTERNAL, message: 'internal error' } });
       else res.destroy();
     }
   }

@@ -1,6 +1,6 @@
 /** Small HTTP helpers shared by every route: JSON replies, bounded body reads, cookies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CodedError } from '../../shared/codes';
+import { CodedError, Codes } from '../../shared/codes';
 import { clientInfo } from './proxyTrust';
 
 /** Security headers sent on every response the host makes. */
@@ -61,9 +61,9 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new CodedError(900400, 'body is not valid JSON');
+    throw new CodedError(Codes.BAD_REQUEST, 'body is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CodedError(900400, 'body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CodedError(Codes.BAD_REQUEST, 'body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 

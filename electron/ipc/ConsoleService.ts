@@ -5,6 +5,7 @@
  * electron/console/handlers/, one module per domain; operator actions are audited.
  */
 import { Codes, isCodedError } from '../../shared/codes';
+import { describeIssues } from '../../shared/validation';
 import type { CallArgs, CallName, CallResult, ConsoleEvents } from '../../shared/ipc/contract';
 import { callArgSchemas } from '../../shared/ipc/validators';
 import type { Result } from '../../shared/result';
@@ -25,8 +26,8 @@ import { usersHandlers } from '../console/handlers/usersHandlers';
 import { operatorsHandlers } from '../console/handlers/operatorsHandlers';
 import { mayCall, requiredRole } from '../../shared/ipc/roles';
 import type { Core } from '../core/Core';
-import { TypedEmitter } from '../core/TypedEmitter';
-import { SDK_VERSION } from '../core/version';
+import { TypedEmitter } from '../util/TypedEmitter';
+import { SDK_VERSION } from '../util/version';
 
 export type { CallerContext };
 
@@ -131,8 +132,7 @@ export class ConsoleService {
   async call<K extends CallName>(name: K, rawArgs: unknown, caller: CallerContext): Promise<Result<CallResult<K>>> {
     const parsed = callArgSchemas[name].safeParse(rawArgs ?? {});
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, error: { code: Codes.BAD_REQUEST, message: `${name}: ${issue.path.join('.') || 'args'}: ${issue.message}` } };
+      return { ok: false, error: { code: Codes.BAD_REQUEST, message: `${name}: ${describeIssues(parsed.error.issues, 'args')}` } };
     }
     // Roles are enforced here, for every transport, before any handler runs.
     const role = roleOf(caller);

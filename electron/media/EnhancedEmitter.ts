@@ -1,8 +1,18 @@
 import { EventEmitter } from 'node:events';
 
-/** EventEmitter with typed events (like mediasoup's EnhancedEventEmitter). Listener errors are contained. */
+/** Where a listener's error goes: the emitter's owner logs it (with the event's name). */
+export type ListenerErrorLog = (event: string, error: unknown) => void;
+
+const toStderr: ListenerErrorLog = (event, error) =>
+  console.error(JSON.stringify({ level: 'error', msg: `listener of "${event}" threw`, err: error instanceof Error ? error.stack : String(error) }));
+
+/**
+ * EventEmitter with typed events (like mediasoup's EnhancedEventEmitter). A throwing listener
+ * must not break the media node's state machine: its error is contained and logged, and the
+ * emitter also re-emits it as `listenererror` for whoever watches.
+ */
 export class EnhancedEmitter<E extends Record<string, unknown[]>> extends EventEmitter {
-  constructor() {
+  constructor(private readonly logListenerError: ListenerErrorLog = toStderr) {
     super();
     this.setMaxListeners(Infinity);
   }
@@ -10,7 +20,7 @@ export class EnhancedEmitter<E extends Record<string, unknown[]>> extends EventE
     try {
       return super.emit(event, ...args);
     } catch (e) {
-      // a throwing listener must not break the media node's state machine
+      this.logListenerError(event, e);
       queueMicrotask(() => super.emit('listenererror', event, e));
       return true;
     }

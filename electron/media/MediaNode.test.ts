@@ -187,7 +187,7 @@ describe('MediaNode (in-process engine) with Node werift peers', () => {
     await sleep(100);
     expect(b.rtp.length).toBe(before);
     seq += 500; // source jumped while paused
-    ts += 900000;
+    ts += 900_000;
     await producer.resume();
     await sendVideo(DELTA()); // not a keyframe: dropped
     await sendVideo(KEY());

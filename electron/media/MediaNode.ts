@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import { EngineContext, Router, type Producer } from './api';
+import { Router, type Producer } from './api';
+import { EngineContext } from './EngineContext';
 import { InProcessHost, WorkerHost, defaultWorkerScript, type EngineHost } from './channel';
-import type { EngineSettings } from './engine/protocol';
+import type { EngineSettings, RecordingLiveFile } from './engine/protocol';
 import { EnhancedEmitter } from './EnhancedEmitter';
 import { RecordFlags, type AppData, type RecordingResult } from './types';
 import { finishRecording } from './recorder/finishRecording';
@@ -51,12 +52,7 @@ export interface RecordingHandle {
 }
 
 /** Where the engine writes a recording (its answer to recorder.start). */
-interface LiveFile {
-  filePath: string;
-  fileName: string;
-  livePath: string;
-  format: 'webm' | 'mp4';
-}
+type LiveFile = RecordingLiveFile;
 
 export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
   private readonly contexts: EngineContext[] = [];
@@ -67,7 +63,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
   private readonly logger: Logger;
 
   private constructor(private readonly opts: MediaNodeOptions) {
-    super();
+    super((event, err) => opts.logger.error({ event, err }, 'media node listener threw'));
     this.logger = opts.logger;
     this.settings = {
       listenIp: opts.listenIp,
@@ -115,18 +111,19 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return WorkerHost.create(workerId, this.settings, this.logger, script);
   }
 
-  private addContext(host: EngineHost, ctx = new EngineContext(host)) {
+  private addContext(host: EngineHost, ctx = new EngineContext(host, (event, err) => this.logger.error({ event, err }, 'media listener threw'))) {
     ctx.host = host;
     host.onNotification = (n) => {
-      const rec = this.recordings.get(n.targetId);
-      if (rec && n.event === 'error') {
-        const error = new Error(String((n.data as { message?: string })?.message ?? 'recording error'));
+      if (n.event === 'recordingerror') {
+        const rec = this.recordings.get(n.targetId);
+        if (!rec) return;
+        const error = new Error(n.data.message);
         this.recordings.delete(n.targetId);
         this.logger.error({ recordingId: n.targetId, err: error }, 'recording failed');
         void this.finishFailed(n.targetId, rec, error);
         return;
       }
-      ctx.dispatch(n.targetId, n.event, n.data);
+      ctx.dispatch(n);
     };
     host.onDied = (error) => void this.onWorkerDied(ctx, error);
     if (!this.contexts.includes(ctx)) this.contexts.push(ctx);
@@ -208,13 +205,13 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     const recordingId = randomUUID();
     const startedAt = Date.now();
     const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, '-');
-    const live = (await router.ctx.request('recorder.start', {
+    const live = await router.ctx.request('recorder.start', {
       recordingId,
       routerId: router.id,
       producerIds: producers.map((p) => (typeof p === 'string' ? p : p.id)),
       flags,
       fileBaseName: fileBaseName ?? `${flags & RecordFlags.SNAPSHOT ? 'snap' : 'rec'}_${userId}_${stamp}`,
-    })) as LiveFile;
+    });
     const handle = { recordingId, routerId: router.id, userId, flags, startedAt };
     this.recordings.set(recordingId, { ...handle, workerId: router.workerId, live });
     return handle;
@@ -227,7 +224,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     this.recordings.delete(id);
     const router = this.routers.get(rec.routerId);
     const ctx = router?.ctx ?? this.contexts.find((c) => c.workerId === rec.workerId)!;
-    const raw = (await ctx.request('recorder.stop', { recordingId: id })) as RecordingResult;
+    const raw = await ctx.request('recorder.stop', { recordingId: id });
     return finishRecording(raw, { ffmpegPath: this.opts.ffmpegPath ?? null, writeError: raw.failed ? new Error('write error') : undefined });
   }
 
@@ -257,7 +254,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
   }
 
   async dump() {
-    return Promise.all(this.contexts.map(async (c) => ({ workerId: c.workerId, ...((await c.request('engine.dump', {}).catch(() => ({}))) as object) })));
+    return Promise.all(this.contexts.map(async (c) => ({ workerId: c.workerId, ...(await c.request('engine.dump', {}).catch(() => ({}))) })));
   }
 
   async close(): Promise<void> {

@@ -3,8 +3,9 @@
  * They hold negotiated parameters and state; all media work happens in the engine they talk to.
  */
 import { randomUUID } from 'node:crypto';
-import type { EngineHost } from './channel';
-import type { EngineMethod, EngineRequests } from './engine/protocol';
+import type { EngineContext } from './EngineContext';
+import type { EngineNotification } from './engine/protocol';
+import { Consumer } from './Consumer';
 import { EnhancedEmitter } from './EnhancedEmitter';
 import {
   canConsume as ortcCanConsume,
@@ -13,8 +14,8 @@ import {
   getConsumerRtpParameters,
   getProducerRtpParametersMapping,
   type RouterMediaCodec,
-  type RtpMapping,
 } from './ortc';
+import { Producer } from './Producer';
 import type {
   AppData,
   ConsumerLayers,
@@ -24,35 +25,9 @@ import type {
   MediaKind,
   RtpCapabilities,
   RtpParameters,
-  RtpStreamStats,
   TransportState,
   TransportStats,
 } from './types';
-
-/** Shared plumbing between the objects living on one engine (worker). */
-export class EngineContext {
-  private readonly handlers = new Map<string, (event: string, data: unknown) => void>();
-  constructor(public host: EngineHost) {}
-  get workerId() {
-    return this.host.workerId;
-  }
-  request<M extends EngineMethod>(method: M, data: EngineRequests[M]) {
-    return this.host.request(method, data);
-  }
-  register(id: string, fn: (event: string, data: unknown) => void) {
-    this.handlers.set(id, fn);
-  }
-  unregister(id: string) {
-    this.handlers.delete(id);
-  }
-  dispatch(targetId: string, event: string, data: unknown) {
-    this.handlers.get(targetId)?.(event, data);
-  }
-  /** fire-and-forget request (close paths): errors are ignored (the engine may be gone) */
-  send<M extends EngineMethod>(method: M, data: EngineRequests[M]) {
-    this.host.request(method, data).catch(() => {});
-  }
-}
 
 // ------------------------------------------------------------------------------------ Router
 
@@ -73,14 +48,15 @@ export class Router extends EnhancedEmitter<RouterEvents> {
   readonly transports = new Map<string, WebRtcTransport>();
   readonly producers = new Map<string, Producer>();
   /** mediasoup-style observer: same events, for code that only observes */
-  readonly observer = new EnhancedEmitter<RouterEvents>();
+  readonly observer: EnhancedEmitter<RouterEvents>;
 
   private constructor(
     readonly ctx: EngineContext,
     readonly appData: AppData,
     mediaCodecs?: RouterMediaCodec[],
   ) {
-    super();
+    super(ctx.logListenerError);
+    this.observer = new EnhancedEmitter(ctx.logListenerError);
     this.rtpCapabilities = generateRouterRtpCapabilities(mediaCodecs);
   }
 
@@ -91,34 +67,37 @@ export class Router extends EnhancedEmitter<RouterEvents> {
   static async create(ctx: EngineContext, appData: AppData = {}, mediaCodecs?: RouterMediaCodec[]): Promise<Router> {
     const r = new Router(ctx, appData, mediaCodecs);
     await ctx.request('router.create', { routerId: r.id });
-    ctx.register(r.id, (event, data) => r.onNotification(event, data));
+    ctx.register(r.id, (n) => r.onNotification(n));
     return r;
   }
 
-  private onNotification(event: string, data: unknown) {
-    if (event === 'volumes') {
-      const list = (data as { producerId: string; volume: number }[]).map((v) => ({ ...v, producer: this.producers.get(v.producerId) }));
-      this.emit('volumes', list);
-      this.observer.emit('volumes', list);
-    } else if (event === 'silence') {
-      this.emit('silence');
-      this.observer.emit('silence');
-    } else if (event === 'dominantspeaker') {
-      const { producerId } = data as { producerId: string };
-      const d = { producerId, producer: this.producers.get(producerId) };
-      this.emit('dominantspeaker', d);
-      this.observer.emit('dominantspeaker', d);
+  private onNotification(n: EngineNotification) {
+    switch (n.event) {
+      case 'volumes': {
+        const list = n.data.map((v) => ({ ...v, producer: this.producers.get(v.producerId) }));
+        this.emit('volumes', list);
+        this.observer.emit('volumes', list);
+        break;
+      }
+      case 'silence':
+        this.emit('silence');
+        this.observer.emit('silence');
+        break;
+      case 'dominantspeaker': {
+        const d = { producerId: n.data.producerId, producer: this.producers.get(n.data.producerId) };
+        this.emit('dominantspeaker', d);
+        this.observer.emit('dominantspeaker', d);
+        break;
+      }
+      default:
+        break; // addressed to a router, the other events cannot occur
     }
   }
 
   async createWebRtcTransport({ appData = {} }: { appData?: AppData } = {}): Promise<WebRtcTransport> {
     if (this.closed) throw new Error('router closed');
     const transportId = randomUUID();
-    const res = (await this.ctx.request('router.createWebRtcTransport', { routerId: this.id, transportId })) as {
-      iceParameters: IceParameters;
-      iceCandidates: IceCandidate[];
-      dtlsParameters: DtlsParameters;
-    };
+    const res = await this.ctx.request('router.createWebRtcTransport', { routerId: this.id, transportId });
     if (this.closed) {
       this.ctx.send('transport.close', { transportId });
       throw new Error('router closed');
@@ -180,7 +159,7 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
   dtlsState: TransportState = 'new';
   readonly producers = new Map<string, Producer>();
   readonly consumers = new Map<string, Consumer>();
-  readonly observer = new EnhancedEmitter<TransportEvents>();
+  readonly observer: EnhancedEmitter<TransportEvents>;
   private nextMid = 0;
   private connected = false;
   private cnameForProducers?: string;
@@ -193,21 +172,28 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
     readonly dtlsParameters: DtlsParameters,
     readonly appData: AppData,
   ) {
-    super();
-    router.ctx.register(id, (event, data) => this.onNotification(event, data));
+    super(router.ctx.logListenerError);
+    this.observer = new EnhancedEmitter(router.ctx.logListenerError);
+    router.ctx.register(id, (n) => this.onNotification(n));
   }
 
-  private onNotification(event: string, data: unknown) {
-    if (event === 'icestatechange') {
-      this.iceState = data as string;
-      this.emit('icestatechange', this.iceState);
-    } else if (event === 'dtlsstatechange') {
-      this.dtlsState = data as TransportState;
-      this.emit('dtlsstatechange', this.dtlsState);
-    } else if (event === 'died') {
-      this.closeInternal();
-      this.emit('close');
-      this.observer.emit('close');
+  private onNotification(n: EngineNotification) {
+    switch (n.event) {
+      case 'icestatechange':
+        this.iceState = n.data;
+        this.emit('icestatechange', this.iceState);
+        break;
+      case 'dtlsstatechange':
+        this.dtlsState = n.data;
+        this.emit('dtlsstatechange', this.dtlsState);
+        break;
+      case 'died':
+        this.closeInternal();
+        this.emit('close');
+        this.observer.emit('close');
+        break;
+      default:
+        break; // addressed to a transport, the other events cannot occur
     }
   }
 
@@ -243,7 +229,6 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
       producerId,
       kind,
       rtpParameters,
-      consumableRtpParameters: consumable,
       mapping,
       paused,
     });
@@ -275,14 +260,14 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
     const rtpParameters = getConsumerRtpParameters(producer.consumableRtpParameters, rtpCapabilities);
     rtpParameters.mid = String(this.nextMid++);
     const consumerId = randomUUID();
-    const res = (await this.router.ctx.request('transport.consume', {
+    const res = await this.router.ctx.request('transport.consume', {
       transportId: this.id,
       consumerId,
       producerId,
       rtpParameters,
       paused,
       preferredSpatialLayer: preferredLayers?.spatialLayer,
-    })) as { producerPaused: boolean };
+    });
     if (producer.closed) {
       this.router.ctx.send('consumer.close', { consumerId });
       throw new Error(`producer ${producerId} closed`);
@@ -296,7 +281,7 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
   }
 
   async getStats(): Promise<TransportStats[]> {
-    return (await this.router.ctx.request('transport.getStats', { transportId: this.id })) as TransportStats[];
+    return await this.router.ctx.request('transport.getStats', { transportId: this.id });
   }
 
   close() {
@@ -325,203 +310,5 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
   }
 }
 
-// ------------------------------------------------------------------------------------ Producer
-
-export type ProducerEvents = {
-  transportclose: [];
-  close: [];
-  pause: [];
-  resume: [];
-};
-
-export class Producer extends EnhancedEmitter<ProducerEvents> {
-  closed = false;
-  readonly consumers = new Set<Consumer>();
-  readonly observer = new EnhancedEmitter<ProducerEvents>();
-  readonly type: 'simple' | 'simulcast';
-
-  constructor(
-    readonly transport: WebRtcTransport,
-    readonly id: string,
-    readonly kind: MediaKind,
-    readonly rtpParameters: RtpParameters,
-    /** @internal parameters as seen by consumers */
-    readonly consumableRtpParameters: RtpParameters,
-    /** @internal */
-    readonly mapping: RtpMapping,
-    public paused: boolean,
-    readonly appData: AppData,
-  ) {
-    super();
-    this.type = (rtpParameters.encodings?.length ?? 1) > 1 ? 'simulcast' : 'simple';
-  }
-
-  private get ctx() {
-    return this.transport.router.ctx;
-  }
-
-  async pause() {
-    if (this.closed) throw new Error('producer closed');
-    await this.ctx.request('producer.pause', { producerId: this.id });
-    if (this.paused) return;
-    this.paused = true;
-    for (const c of this.consumers) c.producerPausedChanged(true);
-    this.observer.emit('pause');
-  }
-
-  async resume() {
-    if (this.closed) throw new Error('producer closed');
-    await this.ctx.request('producer.resume', { producerId: this.id });
-    if (!this.paused) return;
-    this.paused = false;
-    for (const c of this.consumers) c.producerPausedChanged(false);
-    this.observer.emit('resume');
-  }
-
-  async getStats(): Promise<RtpStreamStats[]> {
-    return (await this.ctx.request('producer.getStats', { producerId: this.id })) as RtpStreamStats[];
-  }
-
-  close() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.ctx.send('producer.close', { producerId: this.id });
-    this.emit('close');
-    this.observer.emit('close');
-  }
-
-  /** @internal */
-  transportClosed() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.emit('transportclose');
-    this.observer.emit('close');
-  }
-
-  private closeInternal() {
-    this.closed = true;
-    this.transport.producers.delete(this.id);
-    this.transport.router.producers.delete(this.id);
-    for (const c of [...this.consumers]) c.producerClosed();
-  }
-}
-
-// ------------------------------------------------------------------------------------ Consumer
-
-export type ConsumerEvents = {
-  transportclose: [];
-  producerclose: [];
-  producerpause: [];
-  producerresume: [];
-  layerschange: [ConsumerLayers | undefined];
-  close: [];
-  pause: [];
-  resume: [];
-};
-
-export class Consumer extends EnhancedEmitter<ConsumerEvents> {
-  closed = false;
-  readonly observer = new EnhancedEmitter<ConsumerEvents>();
-  readonly producerId: string;
-  readonly kind: MediaKind;
-  readonly type: 'simple' | 'simulcast';
-  currentLayers: ConsumerLayers | undefined;
-  preferredLayers: ConsumerLayers | undefined;
-
-  constructor(
-    readonly transport: WebRtcTransport,
-    readonly id: string,
-    private readonly producer: Producer,
-    readonly rtpParameters: RtpParameters,
-    public paused: boolean,
-    public producerPaused: boolean,
-    readonly appData: AppData,
-  ) {
-    super();
-    this.producerId = producer.id;
-    this.kind = producer.kind;
-    this.type = producer.type;
-    if (this.type === 'simulcast') this.preferredLayers = { spatialLayer: (producer.rtpParameters.encodings?.length ?? 1) - 1, temporalLayer: 0 };
-    transport.router.ctx.register(id, (event, data) => this.onNotification(event, data));
-  }
-
-  private get ctx() {
-    return this.transport.router.ctx;
-  }
-
-  private onNotification(event: string, data: unknown) {
-    if (event === 'layerschange') {
-      this.currentLayers = data as ConsumerLayers;
-      this.emit('layerschange', this.currentLayers);
-      this.observer.emit('layerschange', this.currentLayers);
-    }
-  }
-
-  async pause() {
-    if (this.closed) throw new Error('consumer closed');
-    await this.ctx.request('consumer.pause', { consumerId: this.id });
-    this.paused = true;
-    this.observer.emit('pause');
-  }
-
-  async resume() {
-    if (this.closed) throw new Error('consumer closed');
-    await this.ctx.request('consumer.resume', { consumerId: this.id });
-    this.paused = false;
-    this.observer.emit('resume');
-  }
-
-  async setPreferredLayers({ spatialLayer, temporalLayer }: ConsumerLayers) {
-    if (this.closed) throw new Error('consumer closed');
-    await this.ctx.request('consumer.setPreferredLayers', { consumerId: this.id, spatialLayer, temporalLayer });
-    const max = (this.producer.rtpParameters.encodings?.length ?? 1) - 1;
-    this.preferredLayers = { spatialLayer: Math.max(0, Math.min(spatialLayer, max)), temporalLayer: temporalLayer ?? 0 };
-  }
-
-  async requestKeyFrame() {
-    if (this.closed) throw new Error('consumer closed');
-    await this.ctx.request('consumer.requestKeyFrame', { consumerId: this.id });
-  }
-
-  async getStats(): Promise<RtpStreamStats[]> {
-    return (await this.ctx.request('consumer.getStats', { consumerId: this.id })) as RtpStreamStats[];
-  }
-
-  close() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.ctx.send('consumer.close', { consumerId: this.id });
-    this.emit('close');
-    this.observer.emit('close');
-  }
-
-  /** @internal */
-  producerPausedChanged(paused: boolean) {
-    if (this.closed || this.producerPaused === paused) return;
-    this.producerPaused = paused;
-    this.emit(paused ? 'producerpause' : 'producerresume');
-  }
-
-  /** @internal */
-  producerClosed() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.emit('producerclose');
-    this.observer.emit('close');
-  }
-
-  /** @internal */
-  transportClosed() {
-    if (this.closed) return;
-    this.closeInternal();
-    this.emit('transportclose');
-    this.observer.emit('close');
-  }
-
-  private closeInternal() {
-    this.closed = true;
-    this.ctx.unregister(this.id);
-    this.transport.consumers.delete(this.id);
-    this.producer.consumers.delete(this);
-  }
-}
+export { Producer, type ProducerEvents } from './Producer';
+export { Consumer, type ConsumerEvents } from './Consumer';

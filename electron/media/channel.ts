@@ -10,12 +10,30 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Engine } from './engine/Engine';
-import type { EngineMethod, EngineNotification, EngineRequests, EngineSettings, MainToWorker, WorkerToMain } from './engine/protocol';
+import {
+  fromWireError,
+  toWireError,
+  type EngineData,
+  type EngineMethod,
+  type EngineNotification,
+  type EngineResult,
+  type EngineSettings,
+  type MainToWorker,
+  type WorkerToMain,
+} from './engine/protocol';
+
+/** How long a request may wait for the engine's answer (gathering ICE, flushing a recording included). */
+export const ENGINE_REQUEST_TIMEOUT_MS = 15_000;
+
+export class EngineTimeoutError extends Error {
+  override readonly name = 'EngineTimeoutError';
+}
 
 export interface EngineHost {
   readonly workerId: number;
   readonly pid: number;
-  request<M extends EngineMethod>(method: M, data: EngineRequests[M]): Promise<unknown>;
+  /** Rejects with the engine's error (name and stack kept), or an EngineTimeoutError naming the method. */
+  request<M extends EngineMethod>(method: M, data: EngineData<M>): Promise<EngineResult<M>>;
   onNotification: (n: EngineNotification) => void;
   /** called once if the host dies unexpectedly */
   onDied: (error: Error) => void;
@@ -56,6 +74,27 @@ function startWorker(file: string, execArgv: string[], name: string): Worker {
   return new Worker(code, { eval: true, execArgv: execArgv.filter((a, i, all) => a !== '--import' && all[i - 1] !== '--import'), name });
 }
 
+/** Race a request against its timeout; the timer never keeps the process alive. */
+function withTimeout<T>(method: string, timeoutMs: number, work: Promise<T>, onTimeout: () => void = () => {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout();
+      reject(new EngineTimeoutError(`${method}: no answer from the media engine within ${timeoutMs} ms`));
+    }, timeoutMs);
+    timer.unref?.();
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 export class InProcessHost implements EngineHost {
   readonly pid = process.pid;
   private readonly engine: Engine;
@@ -65,6 +104,7 @@ export class InProcessHost implements EngineHost {
     readonly workerId: number,
     settings: EngineSettings,
     logger: Logger,
+    private readonly timeoutMs = ENGINE_REQUEST_TIMEOUT_MS,
   ) {
     this.engine = new Engine(
       settings,
@@ -75,9 +115,15 @@ export class InProcessHost implements EngineHost {
   static async create(workerId: number, settings: EngineSettings, logger: Logger) {
     return new InProcessHost(workerId, settings, logger);
   }
-  async request<M extends EngineMethod>(method: M, data: EngineRequests[M]): Promise<unknown> {
+  async request<M extends EngineMethod>(method: M, data: EngineData<M>): Promise<EngineResult<M>> {
     if (method === 'engine.crash') throw new Error('cannot crash an in-process engine');
-    return structuredClone(await this.engine.handle(method, structuredClone(data)));
+    // structuredClone both ways: the same copy semantics as a worker's message port
+    try {
+      return structuredClone(await withTimeout(method, this.timeoutMs, this.engine.handle(method, structuredClone(data))));
+    } catch (e) {
+      // the same error shape a worker gives: the method in the message, name and stack kept
+      throw e instanceof EngineTimeoutError ? e : fromWireError(method, toWireError(e));
+    }
   }
   async close() {
     this.engine.close();
@@ -87,7 +133,7 @@ export class InProcessHost implements EngineHost {
 export class WorkerHost implements EngineHost {
   private worker!: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; method: EngineMethod }>();
   private closing = false;
   private dead = false;
   onNotification: (n: EngineNotification) => void = () => {};
@@ -106,10 +152,17 @@ export class WorkerHost implements EngineHost {
   private constructor(
     readonly workerId: number,
     private readonly logger: Logger,
+    private readonly timeoutMs: number,
   ) {}
 
-  static async create(workerId: number, settings: EngineSettings, logger: Logger, script: { file: string; execArgv: string[] }): Promise<WorkerHost> {
-    const h = new WorkerHost(workerId, logger);
+  static async create(
+    workerId: number,
+    settings: EngineSettings,
+    logger: Logger,
+    script: { file: string; execArgv: string[] },
+    timeoutMs = ENGINE_REQUEST_TIMEOUT_MS,
+  ): Promise<WorkerHost> {
+    const h = new WorkerHost(workerId, logger, timeoutMs);
     await h.spawn(settings, script);
     return h;
   }
@@ -130,7 +183,7 @@ export class WorkerHost implements EngineHost {
             if (!p) return;
             this.pending.delete(m.id);
             if (m.ok) p.resolve(m.data);
-            else p.reject(new Error(`${p.method}: ${m.error}`));
+            else p.reject(fromWireError(p.method, m.error));
             break;
           }
           case 'notification':
@@ -144,7 +197,7 @@ export class WorkerHost implements EngineHost {
       const die = (err: Error) => {
         if (this.dead) return;
         this.dead = true;
-        for (const p of this.pending.values()) p.reject(new Error(`media worker ${this.workerId} died: ${err.message}`));
+        for (const p of this.pending.values()) p.reject(new Error(`${p.method}: media worker ${this.workerId} died: ${err.message}`));
         this.pending.clear();
         if (!ready) reject(err);
         else if (!this.closing) this.onDied(err);
@@ -156,14 +209,16 @@ export class WorkerHost implements EngineHost {
     });
   }
 
-  request<M extends EngineMethod>(method: M, data: EngineRequests[M]): Promise<unknown> {
-    if (this.dead) return Promise.reject(new Error(`media worker ${this.workerId} is dead`));
+  request<M extends EngineMethod>(method: M, data: EngineData<M>): Promise<EngineResult<M>> {
+    if (this.dead) return Promise.reject(new Error(`${method}: media worker ${this.workerId} is dead`));
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method });
+    const answer = new Promise<EngineResult<M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
       const m: MainToWorker = { type: 'request', id, method, data };
       this.worker.postMessage(m);
     });
+    // a late answer after the timeout finds no pending entry and is dropped
+    return withTimeout(method, this.timeoutMs, answer, () => this.pending.delete(id));
   }
 
   async close() {

@@ -127,32 +127,48 @@ export function randomSsrc(): number {
   return 100000000 + Math.floor(Math.random() * 900000000);
 }
 
+/**
+ * Parameters a peer offered that the router cannot take (mediasoup's UnsupportedError): the
+ * caller's mistake, so signaling answers it as a bad request naming `field`.
+ */
+export class OrtcError extends Error {
+  override readonly name = 'OrtcError';
+  constructor(
+    /** where in the offered parameters, e.g. `rtpParameters.codecs[0]` */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
 /** Validate producer parameters against router caps; map PTs and SSRCs onto router space. */
 export function getProducerRtpParametersMapping(params: RtpParameters, caps: RtpCapabilities): RtpMapping {
   const mapping: RtpMapping = { codecs: [], encodings: [] };
   const codecToCap = new Map<RtpCodecParameters, RtpCodecCapability>();
-  for (const codec of params.codecs) {
+  if (params.codecs.filter((c) => !isRtxMime(c.mimeType)).length === 0) throw new OrtcError('rtpParameters.codecs', 'no media codec');
+  for (const [i, codec] of params.codecs.entries()) {
     if (isRtxMime(codec.mimeType)) continue;
     const cap = caps.codecs!.find((c) => matchCodecs(codec, c, { strict: true }));
-    if (!cap) throw new Error(`unsupported codec [mimeType:${codec.mimeType}, payloadType:${codec.payloadType}]`);
+    if (!cap) throw new OrtcError(`rtpParameters.codecs[${i}]`, `unsupported codec [mimeType:${codec.mimeType}, payloadType:${codec.payloadType}]`);
     codecToCap.set(codec, cap);
   }
-  for (const codec of params.codecs) {
+  for (const [i, codec] of params.codecs.entries()) {
     if (!isRtxMime(codec.mimeType)) continue;
     const apt = Number(codec.parameters?.apt);
     const assoc = params.codecs.find((c) => c.payloadType === apt);
-    if (!assoc) throw new Error(`missing media codec for RTX PT ${codec.payloadType}`);
+    if (!assoc) throw new OrtcError(`rtpParameters.codecs[${i}]`, `missing media codec for RTX PT ${codec.payloadType}`);
     const assocCap = codecToCap.get(assoc);
     const rtxCap = caps.codecs!.find((c) => isRtxMime(c.mimeType) && Number(c.parameters?.apt) === assocCap?.preferredPayloadType);
-    if (!rtxCap) throw new Error(`no RTX codec for PT ${codec.payloadType}`);
+    if (!rtxCap) throw new OrtcError(`rtpParameters.codecs[${i}]`, `no RTX codec for PT ${codec.payloadType}`);
     mapping.codecs.push({ payloadType: codec.payloadType, mappedPayloadType: rtxCap.preferredPayloadType! });
   }
   for (const [codec, cap] of codecToCap) mapping.codecs.push({ payloadType: codec.payloadType, mappedPayloadType: cap.preferredPayloadType! });
-  if (!params.encodings || params.encodings.length === 0) throw new Error('producer needs at least one encoding');
-  if (params.encodings.length > 3) throw new Error('at most 3 simulcast encodings are supported');
+  if (!params.encodings || params.encodings.length === 0) throw new OrtcError('rtpParameters.encodings', 'producer needs at least one encoding');
+  if (params.encodings.length > 3) throw new OrtcError('rtpParameters.encodings', 'at most 3 simulcast encodings are supported');
   let mappedSsrc = randomSsrc();
-  for (const enc of params.encodings) {
-    if (enc.ssrc === undefined && enc.rid === undefined) throw new Error('encoding needs ssrc or rid');
+  for (const [i, enc] of params.encodings.entries()) {
+    if (enc.ssrc === undefined && enc.rid === undefined) throw new OrtcError(`rtpParameters.encodings[${i}]`, 'encoding needs ssrc or rid');
     mapping.encodings.push({ ssrc: enc.ssrc, rid: enc.rid, scalabilityMode: enc.scalabilityMode, mappedSsrc: mappedSsrc++ });
   }
   return mapping;
@@ -225,7 +241,7 @@ export function getConsumerRtpParameters(
     codecs.push({ ...codec, parameters: { ...(codec.parameters ?? {}) }, rtcpFeedback: fb.map((f) => ({ ...f })) });
     break; // one media codec per consumer (the first one the remote supports, in its preference order)
   }
-  if (codecs.length === 0) throw new Error('cannot consume: no compatible media codec');
+  if (codecs.length === 0) throw new OrtcError('rtpCapabilities.codecs', 'cannot consume: no compatible media codec');
   const media = codecs[0];
   if (enableRtx) {
     const rtx = consumable.codecs.find((c) => isRtxMime(c.mimeType) && Number(c.parameters?.apt) === media.payloadType);

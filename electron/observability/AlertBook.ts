@@ -6,7 +6,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import type { AlertRecord, AlertSeverity } from '../../shared/ipc/observability';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { Db } from '../store/Database';
 import type { MediaSample } from './MediaWatcher';
 

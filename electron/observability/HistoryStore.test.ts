@@ -8,6 +8,7 @@ import { AlertBook } from './AlertBook';
 import { toCsv } from './csv';
 import { historyMigrations } from './historyMigrations';
 import { HistoryStore } from './HistoryStore';
+import { SignalingCodes } from '../../shared/codes';
 
 const DAY = 86_400_000;
 
@@ -43,7 +44,7 @@ describe('history retention', () => {
     h.addSession(session(3, now.t - 3600_000, now.t - 60_000));
     h.addRoom({ roomId: 9, name: 'old', startedAt: now.t - 40 * DAY, endedAt: now.t - 40 * DAY + 1000, peakUsers: 2, members: [1, 2] });
     h.addRoom({ roomId: 10, name: 'new', startedAt: now.t - DAY, endedAt: now.t - DAY + 1000, peakUsers: 3, members: [1, 3] });
-    h.addCall({ callerId: 1, calleeId: 2, requestedAt: now.t - 35 * DAY, answeredAt: null, endedAt: now.t - 35 * DAY + 5000, outcome: 'timeout', endedBy: 0, endCode: 900603 });
+    h.addCall({ callerId: 1, calleeId: 2, requestedAt: now.t - 35 * DAY, answeredAt: null, endedAt: now.t - 35 * DAY + 5000, outcome: 'timeout', endedBy: 0, endCode: SignalingCodes.CALL_TIMEOUT });
     h.addEvent(10, 'join', 1, '', now.t - 31 * DAY);
     h.addEvent(10, 'join', 3, '', now.t - DAY);
     h.addQuality({ at: now.t - 25 * 3600_000, userId: 1, roomId: 10, bitrateUp: 1, bitrateDown: 0, loss: 0, rttMs: null, jitterMs: null });

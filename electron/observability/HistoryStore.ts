@@ -217,10 +217,22 @@ export class HistoryStore {
   sessions(q: HistoryQuery, open: readonly SessionRecord[] = []): HistoryPage<SessionRecord> {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (q.userId !== undefined) (where.push('user_id = ?'), args.push(q.userId));
-    if (q.userName) (where.push("(user_name LIKE ? ESCAPE '\\' OR nick_name LIKE ? ESCAPE '\\')"), args.push(like(q.userName), like(q.userName)));
-    if (q.from !== undefined) (where.push('logout_at >= ?'), args.push(q.from));
-    if (q.to !== undefined) (where.push('login_at <= ?'), args.push(q.to));
+    if (q.userId !== undefined) {
+      where.push('user_id = ?');
+      args.push(q.userId);
+    }
+    if (q.userName) {
+      where.push("(user_name LIKE ? ESCAPE '\\' OR nick_name LIKE ? ESCAPE '\\')");
+      args.push(like(q.userName), like(q.userName));
+    }
+    if (q.from !== undefined) {
+      where.push('logout_at >= ?');
+      args.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('login_at <= ?');
+      args.push(q.to);
+    }
     if (q.roomId !== undefined) {
       // Sessions that were in the room: a join event of the user in that room during the session.
       where.push('EXISTS (SELECT 1 FROM room_events e WHERE e.room_id = ? AND e.user_id = history_sessions.user_id AND e.kind = \'join\' AND e.at BETWEEN login_at AND logout_at)');
@@ -245,10 +257,22 @@ export class HistoryStore {
   rooms(q: HistoryQuery, open: readonly RoomRecord[] = []): HistoryPage<RoomRecord> {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (q.roomId !== undefined) (where.push('room_id = ?'), args.push(q.roomId));
-    if (q.userId !== undefined) (where.push('members LIKE ?'), args.push(`%,${q.userId},%`));
-    if (q.from !== undefined) (where.push('ended_at >= ?'), args.push(q.from));
-    if (q.to !== undefined) (where.push('started_at <= ?'), args.push(q.to));
+    if (q.roomId !== undefined) {
+      where.push('room_id = ?');
+      args.push(q.roomId);
+    }
+    if (q.userId !== undefined) {
+      where.push('members LIKE ?');
+      args.push(`%,${q.userId},%`);
+    }
+    if (q.from !== undefined) {
+      where.push('ended_at >= ?');
+      args.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('started_at <= ?');
+      args.push(q.to);
+    }
     this.flush();
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const live = open.filter(
@@ -268,9 +292,18 @@ export class HistoryStore {
   calls(q: HistoryQuery): HistoryPage<CallRecord> {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (q.userId !== undefined) (where.push('(caller_id = ? OR callee_id = ?)'), args.push(q.userId, q.userId));
-    if (q.from !== undefined) (where.push('ended_at >= ?'), args.push(q.from));
-    if (q.to !== undefined) (where.push('requested_at <= ?'), args.push(q.to));
+    if (q.userId !== undefined) {
+      where.push('(caller_id = ? OR callee_id = ?)');
+      args.push(q.userId, q.userId);
+    }
+    if (q.from !== undefined) {
+      where.push('ended_at >= ?');
+      args.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('requested_at <= ?');
+      args.push(q.to);
+    }
     this.flush();
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const { limit, offset } = page(q);

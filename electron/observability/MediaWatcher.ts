@@ -5,7 +5,7 @@
  * unpublishes for room timelines (a producer that appeared or went since the last sample).
  */
 import type { QualityPoint } from '../../shared/ipc/observability';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { MediaNode, Router } from '../media';
 
 export interface MediaSample {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AlertRecord } from '../../shared/ipc/observability';
 import type { BusinessLayer } from '../business';
 import type { Config } from '../config/schema';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { Gateway } from '../gateway';
 import type { MediaNode } from '../media';
 import type { AnyChatSdk } from '../sdk';

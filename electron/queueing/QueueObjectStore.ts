@@ -4,9 +4,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db, Migration } from '../store/Database';
-import type { QueueObjectView } from '../../shared/ipc/types';
 
-export type QueueObject = QueueObjectView;
+/** A smart-queueing object (seed: service area, queue, skill, queue group); the console's QueueObjectView has this shape. */
+export interface QueueObject {
+  objectguid: string;
+  /** 4 service area, 5 queue, 9 skill, 10 queue group. */
+  objecttype: number;
+  objectid: number;
+  parentobjectid: number;
+  name: string;
+  description: string;
+  flags: number;
+  priority: number;
+  skillgroups: number[];
+  queuegroups: number[];
+  param: number;
+  strparam: string;
+}
 
 export interface UserObject {
   userId: number;

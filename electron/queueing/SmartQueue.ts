@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { Codes, CodedError } from '../../shared/codes';
-import { TypedEmitter } from '../core/TypedEmitter';
+import { TypedEmitter } from '../util/TypedEmitter';
 import type { PlatformEvent, PlatformPort, PlatformUser } from '../gateway/platformPort';
 import { AgentStatus, InfoTypes, ObjectTypes, UserFlags, type AgentStatusValue } from './constants';
 import type { QueueObject, QueueObjectStore, UserObject } from './QueueObjectStore';

@@ -11,18 +11,23 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { bytesToBase64 } from '../../shared/protocol/base64';
-import { ProtocolLimits, UserInfoCtrl } from '../../shared/protocol/limits';
-import type { FriendEntry } from '../../shared/protocol/messages';
-import { SDK_BUILD_TIME, SDK_VERSION } from '../core/version';
+import { ProtocolLimits } from '../../shared/protocol/limits';
+import type { FriendEntry, NotificationName, Notifications } from '../../shared/protocol/messages';
+import { SDK_BUILD_TIME, SDK_VERSION } from '../util/version';
 import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
-import { ClientSide } from './ClientSide';
+import { ClientSide, type LoginBanCheck, type SdkInternals } from './ClientSide';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
 import { SdkStore } from './SdkStore';
-import { Session } from './Session';
+import { InProcessRoomTable, type RoomTable } from './RoomTable';
+import type { Session } from './Session';
+import { InProcessSessionTable, type SessionTable } from './SessionTable';
 import { TransferManager } from './TransferManager';
-import { UserDirectory, type DirectoryUser } from './UserDirectory';
+import { UserControls, offline } from './UserControls';
+import { UserDirectory } from './UserDirectory';
+import { onlineUserView, roomInfoView } from './views';
+import type { SdkOptions, SdkSettings } from './SdkOptions';
 import type {
   ActiveCall,
   BanEntry,
@@ -45,77 +50,43 @@ import type {
 /** Record flag 0x800 (seed BRAC_RECORD_FLAGS_LOCALCB): the recorded client is told. */
 const RECORD_FLAG_LOCAL_CALLBACK = 0x800;
 
-export interface SdkSettings {
-  guestLogin: boolean;
-  duplicateLogin: 'kickOld' | 'refuseNew';
-  loginFailuresBeforeLock: number;
-  accountLockSeconds: number;
-  hookTimeoutMs: number;
-  callTimeoutSeconds: number;
-  maxFileBytes: number;
-  /** Guests may start transfers (default false). */
-  guestUploads?: boolean;
-  uploadInFlightBytes?: number;
-  uploadQuotaBytesPerUser?: number;
-  uploadQuotaBytesTotal?: number;
-  receivedFileRetentionHours?: number;
-  minFreeDiskBytes?: number;
-}
-
-export interface SdkOptions {
-  db: Db;
-  logger: Logger;
-  /** The configured user directory (config.users). */
-  users: readonly DirectoryUser[];
-  settings: SdkSettings;
-  /** Where received files are kept until business code deletes them. */
-  tempDir?: string;
-  recorder?: RecorderPort;
-}
-
-interface Room {
-  roomId: number;
-  roomName: string;
-  members: Map<number, RoomRole>;
-}
-
-const FIRST_ALLOCATED_ROOM = 1_000_000;
 /** Guest user ids start here (above any configured id a directory is likely to use). */
 const FIRST_GUEST_ID = 1_900_000_000;
+
+const FIRST_ALLOCATED_ROOM = 1_000_000;
 
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
-  /** @internal */ readonly events: EventQueue;
-  /** @internal */ readonly store: SdkStore;
-  /** @internal */ readonly calls: CallManager;
-  /** @internal */ readonly transfers: TransferManager;
-  /** @internal */ readonly sessions = new Map<number, Session>();
-  /** @internal */ readonly rooms = new Map<number, Room>();
-  /** @internal */ readonly roomNames = new Map<string, number>();
+  private readonly events: EventQueue;
+  private readonly store: SdkStore;
+  private readonly calls: CallManager;
+  private readonly transfers: TransferManager;
+  private readonly hooks: Partial<SdkHooks> = {};
+  private readonly clientMethods = new Map<string, ClientMethodHandler>();
+  private readonly userControls: UserControls;
+  private media: MediaControl | null = null;
+  private defaultFriends = true;
   /**
    * Bans that hold beyond a user id (the console's guest-name and address bans): asked at every
    * login after the id's own ban; a non-null answer refuses the login as banned.
    */
-  loginBanCheck: ((login: { userId: number; userName: string; guest: boolean; ip: string }) => { until: number; reason: string } | null) | null = null;
-  /** @internal */ readonly hooks: Partial<SdkHooks> = {};
-  /** @internal */ readonly clientMethods = new Map<string, ClientMethodHandler>();
-  /** @internal */ media: MediaControl | null = null;
-  /** @internal */ defaultFriends = true;
+  loginBanCheck: LoginBanCheck | null = null;
   private recorder: RecorderPort | null;
-  private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private readonly journal: SessionJournal;
   private readonly roomIds: IdCounter;
   private readonly guestIds: IdCounter;
   private constructor(
-    /** @internal */ readonly directory: UserDirectory,
-    /** @internal */ readonly settings: SdkSettings,
-    /** @internal */ readonly logger: Logger,
+    private readonly directory: UserDirectory,
+    private readonly settings: SdkSettings,
+    private readonly logger: Logger,
     db: Db,
     tempDir: string,
     recorder: RecorderPort | undefined,
+    private readonly sessions: SessionTable,
+    private readonly rooms: RoomTable,
   ) {
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
     this.store = new SdkStore(db);
@@ -155,7 +126,39 @@ export class AnyChatSdk {
         logger,
       ),
     );
-    this.client = new ClientSide(this);
+    this.userControls = new UserControls({
+      store: this.store,
+      sessions,
+      directory,
+      defaultFriends: () => this.defaultFriends,
+      kickUser: (userId) => this.kickUser(userId),
+      pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
+    });
+    // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
+    const internals: SdkInternals = {
+      settings,
+      directory,
+      store: this.store,
+      events: this.events,
+      transfers: this.transfers,
+      calls: this.calls,
+      clientMethods: this.clientMethods,
+      callHook: (name, arg, fallback) => this.callHook(name, arg, fallback),
+      startSession: (s) => this.startSession(s),
+      endSession: (s, reason) => this.endSession(s, reason),
+      joinRoom: (s, roomId, roomName, role) => this.joinRoom(s, roomId, roomName, role),
+      leaveRoomOf: (s, reason, tellSelf) => this.leaveRoomOf(s, reason, tellSelf),
+      applyUserInfoControl: (...args) => this.userControls.apply(...args),
+      friendListOf: (userId) => this.friendListOf(userId),
+      kickUser: (userId) => this.kickUser(userId),
+      pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
+      pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
+      isOnline: (userId) => this.isOnline(userId),
+      allocateRoomId: () => this.allocateRoomId(),
+      allocateGuestId: () => this.allocateGuestId(),
+      loginBanCheck: (login) => this.loginBanCheck?.(login) ?? null,
+    };
+    this.client = new ClientSide(internals, sessions, rooms);
   }
 
   /** Builds the SDK. Run `sdkMigrations` on the database first. */
@@ -166,8 +169,9 @@ export class AnyChatSdk {
       locks: new AccountLockStore(opts.db),
     });
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
-    const sdk = new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder);
-    return sdk;
+    const sessions = opts.sessions ?? new InProcessSessionTable();
+    const rooms = opts.rooms ?? new InProcessRoomTable();
+    return new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms);
   }
 
   // ================================================================ hooks and events
@@ -198,12 +202,7 @@ export class AnyChatSdk {
 
   /** seed §2.2: a timer event every `intervalMs` (0 stops it). */
   setTimer(intervalMs: number): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (intervalMs > 0) {
-      this.timer = setInterval(() => this.events.emit('timer', { at: Date.now() }), intervalMs);
-      this.timer.unref();
-    }
+    this.events.setTimer(intervalMs);
   }
 
   /** seed §2.1: components report their server connections (10 core … 14 media). */
@@ -223,7 +222,7 @@ export class AnyChatSdk {
   }
 
   /** Pushes a notification to one user; false when they are offline. */
-  pushToUser(userId: number, notification: string, data: unknown): boolean {
+  pushToUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): boolean {
     const s = this.sessions.get(userId);
     if (!s) return false;
     s.link.push(notification, data);
@@ -231,7 +230,7 @@ export class AnyChatSdk {
   }
 
   /** Pushes a notification to every user in a room (optionally but one). Returns how many got it. */
-  pushToRoom(roomId: number, notification: string, data: unknown, exceptUserId?: number): number {
+  pushToRoom<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number {
     const room = this.rooms.get(roomId);
     if (!room) return 0;
     const frame = JSON.stringify({ notification, data });
@@ -259,6 +258,11 @@ export class AnyChatSdk {
     await this.media?.closeUserProducers(userId);
   }
 
+  /** Seed §6 on the server's initiative (smart queueing): `caller` requests a call with `callee`, who replies as usual. */
+  startVideoCall(caller: number, callee: number, flags: number, param: number, userStr: string): Promise<void> {
+    return this.calls.request(caller, callee, flags, param, userStr);
+  }
+
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
     // Persisted: an id handed out before a restart is never handed out again.
@@ -267,7 +271,7 @@ export class AnyChatSdk {
     return id;
   }
 
-  /** @internal A guest's user id: never one handed out before, even across restarts. */
+  /** A guest's user id: never one handed out before, even across restarts. */
   allocateGuestId(): number {
     let id = this.guestIds.allocate();
     while (this.sessions.has(id)) id = this.guestIds.allocate();
@@ -281,10 +285,8 @@ export class AnyChatSdk {
   setUserRole(userId: number, role: RoomRole): boolean {
     const s = this.sessions.get(userId);
     if (!s || s.roomId === null) return false;
-    const room = this.rooms.get(s.roomId);
-    if (!room) return false;
+    if (!this.rooms.setRole(s.roomId, userId, role)) return false;
     s.role = role;
-    room.members.set(userId, role);
     return true;
   }
 
@@ -296,7 +298,7 @@ export class AnyChatSdk {
     return true;
   }
 
-  /** @internal Plugged in by the signaling server. */
+  /** Plugs in the media rows (the composition root does, through signaling/media/mediaWiring.ts). */
   attachMedia(media: MediaControl | null): void {
     this.media = media;
   }
@@ -309,7 +311,7 @@ export class AnyChatSdk {
   // ================================================================ views
 
   getOnlineUsers(): OnlineUser[] {
-    return [...this.sessions.values()].map((s) => this.viewOf(s));
+    return [...this.sessions.values()].map(onlineUserView);
   }
 
   /** How many users are logged in (cheap: no views built). */
@@ -319,7 +321,7 @@ export class AnyChatSdk {
 
   getOnlineUser(userId: number): OnlineUser | null {
     const s = this.sessions.get(userId);
-    return s ? this.viewOf(s) : null;
+    return s ? onlineUserView(s) : null;
   }
 
   isOnline(userId: number): boolean {
@@ -327,12 +329,12 @@ export class AnyChatSdk {
   }
 
   listRooms(): RoomInfo[] {
-    return [...this.rooms.values()].map((r) => this.roomView(r));
+    return [...this.rooms.values()].map((r) => roomInfoView(r, this.sessions));
   }
 
   getRoom(roomId: number): RoomInfo | null {
     const r = this.rooms.get(roomId);
-    return r ? this.roomView(r) : null;
+    return r ? roomInfoView(r, this.sessions) : null;
   }
 
   listCalls(): ActiveCall[] {
@@ -427,7 +429,7 @@ export class AnyChatSdk {
    * group (wParam group, lParam friend); ≥ 100 is pushed to the client as `userInfoControl`.
    */
   async userInfoControl(userId: number, ctrlCode: number, wParam = 0, lParam = 0, strValue = ''): Promise<void> {
-    await this.applyUserInfoControl(0, userId, ctrlCode, wParam, lParam, strValue);
+    await this.userControls.apply(0, userId, ctrlCode, wParam, lParam, strValue);
   }
 
   /** Kicks a user (they get `kicked` 211, then the socket closes); optionally bans them. */
@@ -507,8 +509,8 @@ export class AnyChatSdk {
 
   // ================================================================ internals shared with ClientSide
 
-  /** @internal Runs a hook with the timeout, or the default when none is set. */
-  async callHook<K extends HookName>(
+  /** Runs a hook with the timeout, or the default when none is set. */
+  private async callHook<K extends HookName>(
     name: K,
     arg: Parameters<SdkHooks[K]>[0],
     fallback: () => ReturnType<SdkHooks[K]>,
@@ -518,9 +520,9 @@ export class AnyChatSdk {
     return (await runHook(name, fn, arg as unknown, this.settings.hookTimeoutMs)) as Awaited<ReturnType<SdkHooks[K]>>;
   }
 
-  /** @internal A new session is online (after verification and duplicate handling). */
-  startSession(s: Session): void {
-    this.sessions.set(s.userId, s);
+  /** A new session is online (after verification and duplicate handling). */
+  private startSession(s: Session): void {
+    this.sessions.add(s);
     this.journalWrite(() => this.journal.opened(s.userId, s.userName, s.strUserId || s.userName, s.loginAt));
     this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip, client: s.link.userAgent ?? '' });
     if (this.defaultFriends) {
@@ -533,10 +535,9 @@ export class AnyChatSdk {
     }
   }
 
-  /** @internal Ends a session: leaves the room, ends the call, cancels transfers, tells friends. Idempotent. */
-  async endSession(s: Session, reason: number): Promise<void> {
-    if (this.sessions.get(s.userId) !== s) return;
-    this.sessions.delete(s.userId);
+  /** Ends a session: leaves the room, ends the call, cancels transfers, tells friends. Idempotent. */
+  private async endSession(s: Session, reason: number): Promise<void> {
+    if (!this.sessions.remove(s)) return;
     this.journalWrite(() => this.journal.closed(s.userId));
     if (s.roomId !== null) await this.leaveRoomOf(s, reason, false);
     this.calls.userGone(s.userId, reason);
@@ -545,27 +546,19 @@ export class AnyChatSdk {
     if (this.defaultFriends) for (const fid of this.store.whoHasFriend(s.userId)) this.pushToUser(fid, 'friendStatus', { userId: s.userId, online: false });
   }
 
-  /** @internal */
-  joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {
-    let room = this.rooms.get(roomId);
-    if (!room) {
-      room = { roomId, roomName, members: new Map() };
-      this.rooms.set(roomId, room);
-      if (roomName) this.roomNames.set(roomName, roomId);
-    }
-    room.members.set(s.userId, role);
+  private joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {
+    const room = this.rooms.join(roomId, roomName, s.userId, role);
     s.roomId = roomId;
     s.role = role;
     this.pushToRoom(roomId, 'userEntered', { roomId, userId: s.userId, nickName: s.nickName, role }, s.userId);
     this.events.emit('enterRoom', { userId: s.userId, roomId, role });
-    return this.roomView(room);
+    return roomInfoView(room, this.sessions);
   }
 
-  /** @internal */
-  async leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void> {
+  private async leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void> {
     const roomId = s.roomId;
     if (roomId === null) return;
-    const room = this.rooms.get(roomId);
+    const inRoom = this.rooms.get(roomId)?.members.has(s.userId) ?? false;
     s.roomId = null;
     s.role = null;
     try {
@@ -573,91 +566,21 @@ export class AnyChatSdk {
     } catch (err) {
       this.logger.warn({ err, userId: s.userId }, 'media release failed');
     }
-    if (room) {
-      room.members.delete(s.userId);
-      const msg = { roomId, userId: s.userId, reason };
-      this.pushToRoom(roomId, 'userLeft', msg);
-      if (room.members.size === 0) {
-        this.rooms.delete(roomId);
-        if (room.roomName && this.roomNames.get(room.roomName) === roomId) this.roomNames.delete(room.roomName);
-      }
+    if (inRoom) {
+      this.rooms.leave(roomId, s.userId);
+      this.pushToRoom(roomId, 'userLeft', { roomId, userId: s.userId, reason });
     }
     if (tellSelf) s.link.push('userLeft', { roomId, userId: s.userId, reason });
     this.events.emit('leaveRoom', { userId: s.userId, roomId, reason });
     this.calls.leftRoom(s.userId, roomId, reason);
   }
 
-  /** @internal Applies a user-info control (from the server: src 0; from a client: its id). */
-  async applyUserInfoControl(srcUserId: number, userId: number, ctrlCode: number, wParam: number, lParam: number, strValue: string): Promise<void> {
-    switch (ctrlCode) {
-      case UserInfoCtrl.KICKOUT:
-        await this.kickUser(userId);
-        return;
-      case UserInfoCtrl.SYNCDATA:
-        if (!this.sessions.has(userId)) throw offline(userId);
-        for (const info of this.store.allUserInfo(userId)) this.pushToUser(userId, 'userInfo', { userId, ...info });
-        if (this.defaultFriends) this.pushToUser(userId, 'friendList', this.friendListOf(userId));
-        return;
-      case UserInfoCtrl.ADDGROUP:
-        this.store.addGroup(userId, wParam, strValue);
-        return;
-      case UserInfoCtrl.DELGROUP:
-        this.store.deleteGroup(userId, wParam);
-        return;
-      case UserInfoCtrl.ADDFRIEND:
-        this.store.addFriend(userId, wParam);
-        return;
-      case UserInfoCtrl.DELFRIEND:
-        this.store.deleteFriend(userId, wParam);
-        return;
-      case UserInfoCtrl.SETGROUPRELATION:
-        this.store.setFriendGroup(userId, wParam, lParam);
-        return;
-      default:
-        if (ctrlCode < UserInfoCtrl.APPDEFINE) throw new CodedError(Codes.BAD_REQUEST, `control code ${ctrlCode} is reserved`);
-        if (!this.pushToUser(userId, 'userInfoControl', { srcUserId, ctrlCode, wParam, lParam, strValue })) throw offline(userId);
-    }
-  }
-
-  /** @internal */
+  /** A user's friends (online or not) and friend groups. */
   friendListOf(userId: number): { friends: FriendEntry[]; groups: { groupId: number; name: string }[] } {
-    const friends = this.store.friendsOf(userId).map(({ friendId, groupId }) => {
-      const online = this.sessions.get(friendId);
-      return { userId: friendId, nickName: online?.nickName ?? this.directory.nickNameOf(friendId) ?? '', online: !!online, groupId };
-    });
-    return { friends, groups: this.store.groupsOf(userId) };
-  }
-
-  private viewOf(s: Session): OnlineUser {
-    return {
-      userId: s.userId,
-      userName: s.userName,
-      nickName: s.nickName,
-      userLevel: s.userLevel,
-      ip: s.link.ip,
-      loginAt: s.loginAt,
-      roomId: s.roomId,
-      role: s.role,
-      guest: s.guest,
-      flags: s.flags,
-      strUserId: s.strUserId || s.userName,
-      strParam: s.strParam,
-    };
-  }
-
-  private roomView(r: Room): RoomInfo {
-    return {
-      roomId: r.roomId,
-      roomName: r.roomName,
-      users: [...r.members].map(([userId, role]) => ({ userId, nickName: this.sessions.get(userId)?.nickName ?? '', role })),
-    };
+    return this.userControls.friendListOf(userId);
   }
 }
 
 function checkBuffer(data: Uint8Array, max: number): void {
   if (data.length > max) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `buffer of ${data.length} bytes exceeds ${max}`);
-}
-
-function offline(userId: number): CodedError {
-  return new CodedError(SignalingCodes.USER_OFFLINE, `user ${userId} is not online`);
 }

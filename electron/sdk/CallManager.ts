@@ -5,6 +5,7 @@
  */
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { VideoCallEvent } from '../../shared/protocol/limits';
+import type { Notifications } from '../../shared/protocol/messages';
 import type { ActiveCall, SdkEvents } from './types';
 
 interface Call extends ActiveCall {
@@ -13,7 +14,7 @@ interface Call extends ActiveCall {
 
 export interface CallContext {
   isOnline(userId: number): boolean;
-  push(userId: number, notification: 'videoCallEvent', data: unknown): void;
+  push(userId: number, notification: 'videoCallEvent', data: Notifications['videoCallEvent']): void;
   emit(ev: SdkEvents['videoCall']): void;
   allocateRoomId(): number;
   requestHook(req: { srcUserId: number; targetUserId: number; flags: number; param: number; userStr: string }): Promise<number>;

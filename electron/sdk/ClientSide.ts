@@ -5,11 +5,47 @@
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import { base64ToBytes, bytesToBase64 } from '../../shared/protocol/base64';
 import { ProtocolLimits, UserInfoCtrl, VideoCallEvent } from '../../shared/protocol/limits';
-import type { Requests } from '../../shared/protocol/messages';
-import type { AnyChatSdk } from './AnyChatSdk';
+import type { NotificationName, Notifications, Requests } from '../../shared/protocol/messages';
+import { isBuiltInMethodName } from '../../shared/protocol/methods';
+import type { SdkSettings } from './SdkOptions';
+import type { CallManager } from './CallManager';
+import type { EventQueue } from './EventQueue';
+import type { SdkStore } from './SdkStore';
+import type { TransferManager } from './TransferManager';
+import type { UserDirectory } from './UserDirectory';
+import type { RoomTable } from './RoomTable';
+import type { SessionTable } from './SessionTable';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
-import type { RoomRole } from './types';
+import type { ClientMethodHandler, HookName, RoomInfo, RoomRole, SdkHooks } from './types';
+
+/** The SDK as ClientSide sees it: its parts and the session/room lifecycle (AnyChatSdk builds it). */
+/** A ban beyond the user id (guest name, address), asked at login; set by the console. */
+export type LoginBanCheck = (login: { userId: number; userName: string; guest: boolean; ip: string }) => { until: number; reason: string } | null;
+
+export interface SdkInternals {
+  readonly settings: SdkSettings;
+  readonly directory: UserDirectory;
+  readonly store: SdkStore;
+  readonly events: EventQueue;
+  readonly transfers: TransferManager;
+  readonly calls: CallManager;
+  readonly clientMethods: ReadonlyMap<string, ClientMethodHandler>;
+  callHook<K extends HookName>(name: K, arg: Parameters<SdkHooks[K]>[0], fallback: () => ReturnType<SdkHooks[K]>): Promise<Awaited<ReturnType<SdkHooks[K]>>>;
+  startSession(s: Session): void;
+  endSession(s: Session, reason: number): Promise<void>;
+  joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo;
+  leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void>;
+  applyUserInfoControl(srcUserId: number, userId: number, ctrlCode: number, wParam: number, lParam: number, strValue: string): Promise<void>;
+  friendListOf(userId: number): Result<'getOnlineFriends'>;
+  kickUser(userId: number): Promise<boolean>;
+  pushToRoom<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number;
+  pushToUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): boolean;
+  isOnline(userId: number): boolean;
+  allocateRoomId(): number;
+  allocateGuestId(): number;
+  loginBanCheck: LoginBanCheck;
+}
 
 /** Per-connection state the signaling server keeps and hands back on every call. */
 export interface ClientState {
@@ -22,20 +58,15 @@ export interface ClientState {
 type Data<M extends keyof Requests> = Requests[M]['data'];
 type Result<M extends keyof Requests> = Requests[M]['result'];
 
-
-const BUILT_IN = new Set<string>([
-  'ping', 'login', 'logout', 'enterRoom', 'leaveRoom', 'sendTextMessage', 'sendSDKFilterData', 'transBuffer',
-  'transferBegin', 'transferChunk', 'transferStatus', 'transferCancel', 'transferResume', 'transferAck',
-  'videoCall', 'userInfoControl', 'getUserInfo', 'getOnlineFriends',
-  'getRouterRtpCapabilities', 'createWebRtcTransport', 'connectWebRtcTransport', 'produce', 'consume',
-  'resumeConsumer', 'pauseProducer', 'resumeProducer', 'closeProducer',
-]);
-
 export class ClientSide {
-  constructor(private readonly sdk: AnyChatSdk) {}
+  constructor(
+    private readonly sdk: SdkInternals,
+    private readonly sessions: SessionTable,
+    private readonly rooms: RoomTable,
+  ) {}
 
   isBuiltIn(method: string): boolean {
-    return BUILT_IN.has(method);
+    return isBuiltInMethodName(method);
   }
 
   newState(link: ClientLink): ClientState {
@@ -62,10 +93,10 @@ export class ClientSide {
         userLevel = r.userLevel ?? 0;
         if (r.nickName) nickName = r.nickName;
       }
-      const ban = this.sdk.store.activeBan(userId) ?? this.sdk.loginBanCheck?.({ userId, userName: d.userName, guest, ip: st.link.ip }) ?? null;
+      const ban = this.sdk.store.activeBan(userId) ?? this.sdk.loginBanCheck({ userId, userName: d.userName, guest, ip: st.link.ip }) ?? null;
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
       // Loop: while the old session is being kicked (async), another login may have won the race.
-      while (this.sdk.sessions.has(userId)) {
+      while (this.sessions.has(userId)) {
         if (this.sdk.settings.duplicateLogin === 'refuseNew') throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
         await this.sdk.kickUser(userId);
       }
@@ -103,16 +134,16 @@ export class ClientSide {
     // Seed §2.4: the hook gets the room id even when the client named the room: the id of the
     // room by that name, or the id the server allocates for a new name.
     let nameId = 0;
-    if (d.roomId === undefined) nameId = this.sdk.roomNames.get(roomName) ?? this.sdk.allocateRoomId();
+    if (d.roomId === undefined) nameId = this.rooms.idOfName(roomName) ?? this.sdk.allocateRoomId();
     const req = { userId: s.userId, roomId: d.roomId ?? nameId, roomName, password: d.password ?? '', role, allocated: d.roomId === undefined };
     const r = await this.sdk.callHook('prepareEnterRoom', req, () => 0);
     const code = typeof r === 'number' ? r : r.code;
     if (code !== 0) throw new CodedError(code, 'entering the room was refused');
     // A room by that name that appeared meanwhile (a concurrent entry) wins over the allocation.
-    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? this.sdk.roomNames.get(roomName) ?? nameId);
+    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? this.rooms.idOfName(roomName) ?? nameId);
     const finalRole = (typeof r === 'object' && r.role) || role;
-    if (!roomId) roomId = this.sdk.roomNames.get(roomName) ?? this.sdk.allocateRoomId();
-    if (this.sdk.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');
+    if (!roomId) roomId = this.rooms.idOfName(roomName) ?? this.sdk.allocateRoomId();
+    if (this.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');
     if (s.roomId !== null) await this.sdk.leaveRoomOf(s, 0, false);
     const room = this.sdk.joinRoom(s, roomId, roomName, finalRole);
     return { roomId, users: room.users };
@@ -134,7 +165,7 @@ export class ClientSide {
     const secret = d.targetUserId !== -1 && d.secret;
     const msg = { roomId, srcUserId: s.userId, targetUserId: d.targetUserId, secret, text: d.text };
     if (d.targetUserId !== -1) {
-      const target = this.sdk.sessions.get(d.targetUserId);
+      const target = this.sessions.get(d.targetUserId);
       if (!target || target.roomId !== roomId) throw new CodedError(SignalingCodes.USER_OFFLINE, `user ${d.targetUserId} is not in this room`);
       if (secret) target.link.push('textMessage', msg);
       else this.sdk.pushToRoom(roomId, 'textMessage', msg, s.userId);
@@ -271,7 +302,7 @@ export class ClientSide {
   }
 
   need(st: ClientState): Session {
-    if (!st.session || this.sdk.sessions.get(st.session.userId) !== st.session) {
+    if (!st.session || this.sessions.get(st.session.userId) !== st.session) {
       st.session = null;
       throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'log in first');
     }

@@ -11,6 +11,7 @@ export class EventQueue {
   private draining = false;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  private timer: NodeJS.Timeout | null = null;
 
   /** A handler still running after `handlerTimeoutMs` is logged and the queue moves on. */
   constructor(
@@ -43,7 +44,15 @@ export class EventQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** seed §2.2: a `timer` event every `intervalMs` (0 stops it). */
+  setTimer(intervalMs: number): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = intervalMs > 0 ? setInterval(() => this.emit('timer', { at: Date.now() }), intervalMs) : null;
+    this.timer?.unref();
+  }
+
   close(): void {
+    this.setTimer(0);
     this.closed = true;
     this.queue.length = 0;
     this.handlers.clear();

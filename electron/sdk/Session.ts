@@ -1,4 +1,5 @@
 /** One logged-in client: who it is, where it is, and the link that reaches it. */
+import type { NotificationName, Notifications } from '../../shared/protocol/messages';
 import type { RoomRole } from './types';
 
 /** What the SDK needs from a client connection (the signaling server implements it). */
@@ -8,7 +9,7 @@ export interface ClientLink {
   readonly userAgent?: string;
   /** False once the socket is gone. */
   readonly open: boolean;
-  push(notification: string, data: unknown): void;
+  push<N extends NotificationName>(notification: N, data: Notifications[N]): void;
   /** Sends an already serialised notification frame (fan-out serialises once). */
   sendFrame(frame: string): void;
   /** Bytes queued on the socket and not yet sent (flow control for transfers). */

@@ -362,6 +362,7 @@ function taskInfo(taskId: number, kind: TransferKind, direction: TransferTaskInf
 }
 
 function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this strips from file names
   const base = name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').slice(0, 200);
   return base === '' || base === '.' || base === '..' ? 'file' : base;
 }

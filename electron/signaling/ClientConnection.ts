@@ -9,8 +9,10 @@ import { CodedError, Codes, SignalingCodes, isCodedError } from '../../shared/co
 import type { ClientLink, ClientSide, ClientState } from '../sdk';
 import type { WarnThrottle } from '../http/warnThrottle';
 import { RateLimiter } from './RateLimiter';
-import { isBuiltInMethod, requestSchemas, type BuiltInMethod } from './requestSchemas';
-import { MEDIA_METHODS, type MediaRequests } from './media/MediaRequests';
+import { isBuiltInMethodName } from '../../shared/protocol/methods';
+import { describeIssues } from '../../shared/validation';
+import { clientMethods, type MethodContext } from './clientMethods';
+import type { MediaRequests } from './media/MediaRequests';
 
 const MAX_PENDING = 256;
 /** Close code for a socket closed for abuse (RFC 6455 "policy violation"). */
@@ -22,6 +24,7 @@ const BAD_FRAMES_BURST = 20;
 export class ClientConnection implements ClientLink {
   lastSeen = Date.now();
   readonly state: ClientState;
+  private readonly context: MethodContext;
   private readonly limiter: RateLimiter;
   /** Refused frames (over budget) a client may send before it counts as abusive. */
   private readonly overBudget: RateLimiter;
@@ -48,6 +51,7 @@ export class ClientConnection implements ClientLink {
     // Refusals tolerated before closing: five seconds' budget in a burst, refilling at the budget's rate.
     this.overBudget = new RateLimiter(maxRequestsPerSecond, maxRequestsPerSecond * 5);
     this.state = client.newState(this);
+    this.context = { st: this.state, client, media };
     ws.on('message', (raw, isBinary) => this.onFrame(raw as Buffer, isBinary));
     ws.on('pong', () => (this.lastSeen = Date.now()));
     ws.on('ping', () => (this.lastSeen = Date.now()));
@@ -141,70 +145,14 @@ export class ClientConnection implements ClientLink {
 
   private async dispatch(method: string, data: unknown): Promise<unknown> {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new CodedError(Codes.BAD_REQUEST, 'data must be an object');
-    if (isBuiltInMethod(method)) {
-      const parsed = requestSchemas[method].safeParse(data);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new CodedError(Codes.BAD_REQUEST, `invalid ${method} data: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim());
-      }
-      return this.callBuiltIn(method, parsed.data as never);
-    }
-    if (MEDIA_METHODS.has(method)) {
-      if (!this.media) throw new CodedError(SignalingCodes.MEDIA_UNAVAILABLE, 'no media node is plugged in');
-      return this.media.handle(this.state, method, data as Record<string, unknown>);
+    if (isBuiltInMethodName(method)) {
+      const row = clientMethods[method];
+      const parsed = row.schema.safeParse(data);
+      if (!parsed.success) throw new CodedError(Codes.BAD_REQUEST, `invalid ${method} data: ${describeIssues(parsed.error.issues)}`);
+      return row.handler(this.context, parsed.data);
     }
     if (this.client.hasRegistered(method)) return this.client.invokeRegistered(this.state, method, data as Record<string, unknown>);
     throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown method "${method}"`);
-  }
-
-  private callBuiltIn(method: BuiltInMethod, d: never): unknown {
-    const c = this.client;
-    const st = this.state;
-    switch (method) {
-      case 'ping':
-        return { serverTime: Date.now() };
-      case 'login':
-        return c.login(st, d);
-      case 'logout':
-        return c.logout(st);
-      case 'enterRoom':
-        return this.enterRoom(d);
-      case 'leaveRoom':
-        return c.leaveRoom(st);
-      case 'sendTextMessage':
-        return c.sendTextMessage(st, d);
-      case 'sendSDKFilterData':
-        return c.sendSDKFilterData(st, d);
-      case 'transBuffer':
-        return c.transBuffer(st, d);
-      case 'transferBegin':
-        return c.transferBegin(st, d);
-      case 'transferChunk':
-        return c.transferChunk(st, d);
-      case 'transferStatus':
-        return c.transferStatus(st, d);
-      case 'transferCancel':
-        return c.transferCancel(st, d);
-      case 'transferResume':
-        return c.transferResume(st, d);
-      case 'transferAck':
-        return c.transferAck(st, d);
-      case 'videoCall':
-        return c.videoCall(st, d);
-      case 'userInfoControl':
-        return c.userInfoControl(st, d);
-      case 'getUserInfo':
-        return c.getUserInfo(st, d);
-      case 'getOnlineFriends':
-        return c.getOnlineFriends(st);
-    }
-  }
-
-  private async enterRoom(d: never): Promise<unknown> {
-    const result = await this.client.enterRoom(this.state, d);
-    // Producers already in the room, right after the response (protocol §2).
-    if (this.media) setImmediate(() => this.media?.announceExisting(this.state, result.roomId));
-    return result;
   }
 
   private reply(id: number | null, data: unknown, err: unknown): void {

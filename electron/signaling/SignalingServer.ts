@@ -13,11 +13,9 @@ import { WarnThrottle } from '../http/warnThrottle';
 import { clientAddress } from '../http/httpUtil';
 import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
-import type { MediaNode } from '../media';
-import { MediaNodeRecorder, mediaNodePort } from './media/mediaNodeAdapter';
-import { RoomRecorder } from './media/roomRecorder';
-import type { MediaPort } from './media/MediaPort';
-import { MediaRequests } from './media/MediaRequests';
+import type { MediaWiring } from './media/mediaWiring';
+import type { MediaRequests } from './media/MediaRequests';
+import type { RoomRecorder } from './media/roomRecorder';
 
 export interface SignalingSettings {
   pingIntervalSeconds: number;
@@ -32,10 +30,8 @@ export interface SignalingOptions {
   sdk: AnyChatSdk;
   logger: Logger;
   settings: SignalingSettings;
-  /** The local media node: serves the media rows and is the SDK's recorder (streamRecordCtrl). */
-  mediaNode?: MediaNode;
-  /** Or any MediaPort (tests); without either the media rows answer 900801. */
-  media?: MediaPort;
+  /** The media rows and recorders, plugged into the SDK by the composition root (mediaWiring.ts); without them the media rows answer 900801. */
+  media?: MediaWiring | null;
 }
 
 export class SignalingServer {
@@ -47,21 +43,14 @@ export class SignalingServer {
   private closed = false;
   /** Warnings about misbehaving clients, a few per client and reason per minute plus a summary line. */
   private readonly warnings: WarnThrottle;
-  private recorder: MediaNodeRecorder | null = null;
   /** "Record room" (composed recordings); null without a media node. */
   roomRecorder: RoomRecorder | null = null;
 
   private constructor(private readonly opts: SignalingOptions) {
     this.warnings = new WarnThrottle(opts.logger);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.settings.maxFrameBytes, perMessageDeflate: false });
-    const port = opts.mediaNode ? mediaNodePort(opts.mediaNode, opts.sdk) : opts.media;
-    this.media = port ? new MediaRequests(port, opts.sdk, opts.logger.child({ part: 'media' }), (opts.settings.networkQualitySeconds ?? 5) * 1000) : null;
-    if (this.media) opts.sdk.attachMedia(this.media);
-    if (opts.mediaNode && this.media) {
-      this.recorder = new MediaNodeRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'recorder' }));
-      opts.sdk.attachRecorder(this.recorder);
-      this.roomRecorder = new RoomRecorder(opts.mediaNode, this.media, opts.sdk, opts.logger.child({ part: 'room-recorder' }));
-    }
+    this.media = opts.media?.requests ?? null;
+    this.roomRecorder = opts.media?.roomRecorder ?? null;
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
   }
@@ -108,7 +97,7 @@ export class SignalingServer {
 
   /** Finishes, indexes and announces every recording in progress (host shutdown, before the gateway stops). */
   async finishRecordings(): Promise<void> {
-    await Promise.all([this.recorder?.finishAll(), this.roomRecorder?.finishAll()]);
+    await this.opts.media?.finishRecordings();
   }
 
   /** Closes every client socket and stops the liveness timer. Idempotent. */
@@ -117,9 +106,6 @@ export class SignalingServer {
     this.closed = true;
     clearInterval(this.timer);
     this.warnings.close();
-    this.media?.close();
-    this.opts.sdk.attachMedia(null);
-    if (this.opts.mediaNode) this.opts.sdk.attachRecorder(null);
     for (const c of [...this.conns]) c.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

@@ -2,3 +2,4 @@
 export { SignalingServer, type SignalingOptions, type SignalingSettings } from './SignalingServer';
 export type { MediaPort, PortRouter, PortTransport, PortProducer, PortConsumer } from './media/MediaPort';
 export { mediaNodePort, MediaNodeRecorder } from './media/mediaNodeAdapter';
+export { attachMediaNode, attachMediaPort, type MediaWiring } from './media/mediaWiring';

@@ -1,4 +1,4 @@
-/** Wire validation of every built-in client request (protocol.md §2 + docs/protocol.md). */
+/** Wire validation of the built-in client requests besides the media rows (protocol.md §2 + docs/protocol.md). */
 import { z } from 'zod';
 import { ProtocolLimits } from '../../shared/protocol/limits';
 
@@ -56,9 +56,3 @@ export const requestSchemas = {
   getUserInfo: z.object({ userId: uid, infoId: u32 }),
   getOnlineFriends: empty,
 } as const;
-
-export type BuiltInMethod = keyof typeof requestSchemas;
-
-export function isBuiltInMethod(m: string): m is BuiltInMethod {
-  return Object.prototype.hasOwnProperty.call(requestSchemas, m);
-}

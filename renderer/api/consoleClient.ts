@@ -5,6 +5,7 @@
  */
 import type { CallArgs, CallName, CallResult, ConsoleEvents, EventName, PreloadApi } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/result';
+import { Codes } from '../../shared/codes';
 
 export interface ConsoleClient {
   readonly shell: 'electron' | 'web';
@@ -57,7 +58,7 @@ export function webSocketClient(url = defaultSocketUrl(), timeoutMs = 15_000): P
     ws.onclose = (ev) => {
       for (const [, p] of pending) {
         clearTimeout(p.timer);
-        p.resolve({ ok: false, error: { code: 900503, message: 'console connection closed' } });
+        p.resolve({ ok: false, error: { code: Codes.UNAVAILABLE, message: 'console connection closed' } });
       }
       pending.clear();
       if (opened) disconnectListeners.forEach((l) => l(ev.reason || `closed (${ev.code})`));
@@ -90,7 +91,7 @@ export function webSocketClient(url = defaultSocketUrl(), timeoutMs = 15_000): P
         return new Promise((resolve) => {
           const timer = setTimeout(() => {
             pending.delete(id);
-            resolve({ ok: false, error: { code: 900504, message: `${name} timed out` } });
+            resolve({ ok: false, error: { code: Codes.TIMEOUT, message: `${name} timed out` } });
           }, timeoutMs);
           pending.set(id, { resolve: resolve as (r: Result<unknown>) => void, timer });
           ws.send(JSON.stringify({ id, call: name, args }));

@@ -1,5 +1,6 @@
 /** Operator sign-in on the web host (cookie session; the cookie itself is HttpOnly). */
 import type { WireError } from '../../shared/result';
+import { Codes } from '../../shared/codes';
 
 export type SignInOutcome = { ok: true; username: string } | { ok: false; status: number; error: WireError };
 
@@ -12,7 +13,7 @@ export async function signIn(username: string, password: string): Promise<SignIn
   });
   const body = (await res.json().catch(() => null)) as { ok: boolean; value?: { username: string }; error?: WireError } | null;
   if (res.ok && body?.ok && body.value) return { ok: true, username: body.value.username };
-  return { ok: false, status: res.status, error: body?.error ?? { code: 900500, message: `sign-in failed (${res.status})` } };
+  return { ok: false, status: res.status, error: body?.error ?? { code: Codes.INTERNAL, message: `sign-in failed (${res.status})` } };
 }
 
 export async function currentSession(): Promise<string | null> {

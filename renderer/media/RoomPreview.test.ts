@@ -4,6 +4,7 @@ import type { CallName, ConsoleEvents, EventName } from '../../shared/ipc/contra
 import type { Result } from '../../shared/result';
 import type { ConsoleClient } from '../api/consoleClient';
 import { PreviewError, RoomPreview, type PreviewDevice } from './RoomPreview';
+import { Codes } from '../../shared/codes';
 
 /** A console client answering from a handler table, recording every call (no DOM, no network). */
 function fakeClient(handlers: Partial<Record<CallName, (args: never) => unknown>>) {
@@ -14,7 +15,7 @@ function fakeClient(handlers: Partial<Record<CallName, (args: never) => unknown>
     async call(name, args) {
       calls.push({ name, args });
       const h = handlers[name] as ((a: unknown) => unknown) | undefined;
-      if (!h) return { ok: false, error: { code: 900501, message: `${name} unavailable` } } as Result<never>;
+      if (!h) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name} unavailable` } } as Result<never>;
       return { ok: true, value: h(args) } as Result<never>;
     },
     on(event, listener) {
@@ -97,7 +98,7 @@ describe('RoomPreview', () => {
 
     const { 'preview:createTransport': _drop, ...rest } = previewHandlers();
     const half = fakeClient(rest);
-    await expect(RoomPreview.create({ client: half.client, roomId: 1, createDevice: () => fakeDevice().device })).rejects.toMatchObject({ code: 900501 });
+    await expect(RoomPreview.create({ client: half.client, roomId: 1, createDevice: () => fakeDevice().device })).rejects.toMatchObject({ code: Codes.UNAVAILABLE });
     expect(half.calls.map((c) => c.name)).toEqual(['preview:open', 'preview:createTransport', 'preview:close']);
   });
 });

@@ -5,6 +5,7 @@ import type { ConsoleClient } from '../api/consoleClient';
 import { coalescedRead } from './coalescedRead';
 import { agentStatusName } from './queuesSlice';
 import { createConsoleStore } from './store';
+import { Codes } from '../../shared/codes';
 
 /** A console client answering from tables; each call can be held until released (in-flight reads). */
 function scriptedClient(answers: Partial<{ [K in CallName]: (args: CallArgs<K>) => CallResult<K> }>) {
@@ -17,7 +18,7 @@ function scriptedClient(answers: Partial<{ [K in CallName]: (args: CallArgs<K>) 
       calls.push({ name, args });
       if (gate) await gate;
       const answer = answers[name] as ((a: CallArgs<K>) => CallResult<K>) | undefined;
-      if (!answer) return { ok: false, error: { code: 900001, message: `no answer for ${name}` } } as Result<CallResult<K>>;
+      if (!answer) return { ok: false, error: { code: Codes.INTERNAL, message: `no answer for ${name}` } } as Result<CallResult<K>>;
       return { ok: true, value: answer(args) };
     },
     on: () => () => undefined,

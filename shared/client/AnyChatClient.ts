@@ -6,7 +6,8 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../protocol/base64';
 import { ProtocolLimits, VideoCallEvent } from '../protocol/limits';
-import type { MethodName, NotificationName, Notifications, Requests, RoomRole } from '../protocol/messages';
+import type { MethodName, Notifications, Requests, RoomRole } from '../protocol/messages';
+import { Codes, SignalingCodes } from '../codes';
 
 /** The part of the WebSocket API the client needs (browser WebSocket and `ws` both fit). */
 export interface SocketLike {
@@ -92,7 +93,7 @@ export class AnyChatClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         off();
-        reject(new ClientError(900504, `no ${name} within ${timeoutMs} ms`));
+        reject(new ClientError(Codes.TIMEOUT, `no ${name} within ${timeoutMs} ms`));
       }, timeoutMs);
       const off = this.on(name, (d) => {
         if (!filter(d)) return;
@@ -154,7 +155,7 @@ export class AnyChatClient {
   }
 
   transBufferEx(targetUserId: number, data: Uint8Array, opts: { wParam?: number; lParam?: number; flags?: number; onProgress?: (p: TransferProgress) => void } = {}): Promise<number> {
-    if (data.length > ProtocolLimits.MAX_BUFFER_EX_BYTES) return Promise.reject(new ClientError(900413, 'buffer above 1 MiB'));
+    if (data.length > ProtocolLimits.MAX_BUFFER_EX_BYTES) return Promise.reject(new ClientError(SignalingCodes.PAYLOAD_TOO_LARGE, 'buffer above 1 MiB'));
     return this.upload('bufferEx', targetUserId, data, opts);
   }
 
@@ -224,7 +225,7 @@ export class AnyChatClient {
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.data);
-      else p.reject(new ClientError(msg.error?.code ?? 900500, msg.error?.message ?? 'error'));
+      else p.reject(new ClientError(msg.error?.code ?? Codes.INTERNAL, msg.error?.message ?? 'error'));
       return;
     }
     if (typeof msg.notification === 'string') {

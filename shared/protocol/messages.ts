@@ -128,6 +128,8 @@ export interface Notifications {
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };
   recordingStopped: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number; errorCode?: number };
   kicked: { errorCode: number; banSeconds?: number; reason?: string };
+  /** smart queueing (docs/gateway-api.md): a customer was handed to an agent; sent to both */
+  queueAssigned: { agentUserId: number; customerUserId: number; queueId: number; queueGuid: string };
   error: { code: number; message: string };
 }
 

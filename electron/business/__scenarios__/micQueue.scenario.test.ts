@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnyChatClient } from '../../../shared/client';
-import { Codes } from '../../../shared/codes';
+import { Codes, SignalingCodes } from '../../../shared/codes';
 import { collect, eventually, expectCode, startBusiness, uid, type BizHarness } from './harness';
 
 type Mic = { roomId: number; seats: { seat: number; userId: number | null; locked: boolean }[]; queue: number[] };
@@ -166,7 +166,7 @@ describe('mic seats and queue (6 clients, real sockets)', () => {
     for (const p of left) expect(await p).toMatchObject({ roomId, reason: Codes.ROOM_CLOSED });
     await removed;
     expect(h.sdk.getRoom(roomId)).toBeNull();
-    await expectCode(clients[0]!.request('micRequest', {}), 900223);
+    await expectCode(clients[0]!.request('micRequest', {}), SignalingCodes.NOT_IN_ROOM);
     const again = (await clients[0]!.request('createRoom', { roomName: 'stage' })) as { roomId: number };
     expect(again.roomId).not.toBe(roomId);
   });

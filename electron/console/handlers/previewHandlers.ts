@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Codes, CodedError } from '../../../shared/codes';
 import type { ConsoleEvents } from '../../../shared/ipc/contract';
 import type { RoomDetail } from '../../../shared/ipc/types';
-import type { TypedEmitter } from '../../core/TypedEmitter';
+import type { TypedEmitter } from '../../util/TypedEmitter';
 import type { DtlsParameters, RtpCapabilities } from '../../media/types';
 import type { PortConsumer, PortRouter, PortTransport } from '../../signaling/media/MediaPort';
 import type { HandlerMap } from './types';

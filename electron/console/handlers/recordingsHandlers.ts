@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Codes, CodedError } from '../../../shared/codes';
 import type { ConsoleEvents } from '../../../shared/ipc/contract';
 import type { RecordingEntry } from '../../../shared/ipc/types';
-import type { TypedEmitter } from '../../core/TypedEmitter';
+import type { TypedEmitter } from '../../util/TypedEmitter';
 import type { PlatformFile } from '../../gateway';
 import type { HandlerDeps, HandlerMap } from './types';
 

@@ -79,7 +79,7 @@ describe('demo install (protocol §4)', () => {
   it('the config’s app sees the bots online and the smart queue through the signed gateway', async () => {
     const online = await eventually(
       () => call(host.url, 'online_useridlist_get', { userflags: 0 }),
-      (r) => (r.json.useridlist as number[] | undefined)?.filter((id) => DEMO_BOTS.some((b) => b.userId === id)).length! >= 10,
+      (r) => (r.json.useridlist as number[] | undefined ?? []).filter((id) => DEMO_BOTS.some((b) => b.userId === id)).length >= 10,
       20_000,
     );
     expect(online.json.return_code).toBe('SUCCESS');

@@ -20,6 +20,7 @@ import { Gateway, gatewayMigrations } from '../Gateway';
 import { SdkPlatform } from '../sdkPlatform';
 import { call, nextTimestamp, TEST_APP_ID } from '../testHarness';
 import { WebhookReceiver } from '../webhookReceiver';
+import { SignalingCodes } from '../../../shared/codes';
 
 const USERS = [
   { userName: 'alice', password: 'a', userId: 1001, level: 1, nickName: 'Alice' },
@@ -201,7 +202,7 @@ describe('gateway on the real SDK', () => {
     await got;
     // 3000 CJK characters are 9000 UTF-8 bytes: more than textmsg_notify's 8192.
     await c.enterRoom({ roomId: 99 });
-    await expect(c.sendTextMessage(-1, '中'.repeat(3000))).rejects.toMatchObject({ code: 900413 });
+    await expect(c.sendTextMessage(-1, '中'.repeat(3000))).rejects.toMatchObject({ code: SignalingCodes.PAYLOAD_TOO_LARGE });
     await c.sendTextMessage(-1, '中'.repeat(2730));
     await until(() => since('textmsg_notify').some((n) => n.srcuserid === 1003));
     expect(since('textmsg_notify').find((n) => n.srcuserid === 1003)).toMatchObject({ strsrcuserid: 'C-1003', msglen: 8190 });

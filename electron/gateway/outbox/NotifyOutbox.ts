@@ -9,10 +9,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { TypedEmitter } from '../../core/TypedEmitter';
+import { TypedEmitter } from '../../util/TypedEmitter';
 import type { SQLInputValue } from 'node:sqlite';
 import { column, type Db, type Migration } from '../../store/Database';
-import type { DeliveryLogView, OutboxEntryView } from '../../../shared/ipc/types';
 
 export const outboxMigrations: Migration[] = [
   {
@@ -66,9 +65,32 @@ export interface NoticeSignature {
   signstr: string;
 }
 
-export type OutboxEntry = OutboxEntryView;
+export interface OutboxEntry {
+  id: number;
+  notifyId: string;
+  appId: string;
+  method: string;
+  body: Record<string, unknown>;
+  createdAt: number;
+  state: 'pending' | 'dead';
+  attempts: number;
+  nextAttemptAt: number;
+  lastAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+}
 
-export type DeliveryLogEntry = DeliveryLogView;
+export interface DeliveryLogEntry {
+  id: number;
+  notifyId: string;
+  appId: string;
+  method: string;
+  attempt: number;
+  at: number;
+  httpStatus: number | null;
+  error: string | null;
+  outcome: 'delivered' | 'retry' | 'dead';
+}
 
 export interface OutboxDepth {
   appId: string;
@@ -314,8 +336,14 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
   entries(filter: { appId?: string; state?: 'pending' | 'dead'; limit?: number } = {}): OutboxEntry[] {
     const where: string[] = [];
     const args: SQLInputValue[] = [];
-    if (filter.appId) (where.push('app_id = ?'), args.push(filter.appId));
-    if (filter.state) (where.push('state = ?'), args.push(filter.state));
+    if (filter.appId) {
+      where.push('app_id = ?');
+      args.push(filter.appId);
+    }
+    if (filter.state) {
+      where.push('state = ?');
+      args.push(filter.state);
+    }
     const sql = `SELECT * FROM gateway_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
     return (this.opts.db.prepare(sql).all(...args, Math.min(filter.limit ?? 200, 5000)) as unknown as Row[]).map(toEntry);
   }
@@ -323,8 +351,14 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
   deliveryLog(filter: { appId?: string; notifyId?: string; limit?: number } = {}): DeliveryLogEntry[] {
     const where: string[] = [];
     const args: SQLInputValue[] = [];
-    if (filter.appId) (where.push('app_id = ?'), args.push(filter.appId));
-    if (filter.notifyId) (where.push('notify_id = ?'), args.push(filter.notifyId));
+    if (filter.appId) {
+      where.push('app_id = ?');
+      args.push(filter.appId);
+    }
+    if (filter.notifyId) {
+      where.push('notify_id = ?');
+      args.push(filter.notifyId);
+    }
     const sql = `SELECT id, notify_id AS notifyId, app_id AS appId, method, attempt, at, http_status AS httpStatus, error, outcome
                  FROM gateway_delivery_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return this.opts.db.prepare(sql).all(...args, Math.min(filter.limit ?? 200, 5000)) as unknown as DeliveryLogEntry[];
@@ -334,8 +368,14 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
   resendDead(sel: { notifyId?: string; appId?: string } = {}): number {
     const where = ["state = 'dead'"];
     const args: SQLInputValue[] = [];
-    if (sel.notifyId) (where.push('notify_id = ?'), args.push(sel.notifyId));
-    if (sel.appId) (where.push('app_id = ?'), args.push(sel.appId));
+    if (sel.notifyId) {
+      where.push('notify_id = ?');
+      args.push(sel.notifyId);
+    }
+    if (sel.appId) {
+      where.push('app_id = ?');
+      args.push(sel.appId);
+    }
     const apps = column<string>(this.opts.db, `SELECT DISTINCT app_id FROM gateway_outbox WHERE ${where.join(' AND ')}`, ...args);
     const n = Number(this.opts.db
       .prepare(`UPDATE gateway_outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE ${where.join(' AND ')}`)

@@ -8,11 +8,11 @@ import { MediaNode, RecordFlags, type Producer, type Router, type WebRtcTranspor
 import { NodePeer, sleep, waitFor } from '../testing/NodePeer';
 import { patchWebmHeader } from './Recording';
 import { findFfmpeg } from './ffmpegLocator';
+import { SignalingCodes } from '../../../shared/codes';
 
 const hasFfmpeg = (() => {
   try {
-    execFileSync('ffmpeg', ['-hide_banner', '-encoders'], { encoding: 'utf8' }).includes('libx264') || (() => { throw new Error(); })();
-    return true;
+    return execFileSync('ffmpeg', ['-hide_banner', '-encoders'], { encoding: 'utf8' }).includes('libx264');
   } catch {
     return false;
   }
@@ -132,7 +132,7 @@ describe('server recording (synthetic RTP)', () => {
     await waitFor(() => errors.length > 0, 3000, 'recordingerror');
     expect(errors[0]).toMatch(/ENOSPC|no space/i);
     await waitFor(() => codes.length > 0, 3000, 'finished partial file');
-    expect(codes[0]).toBe(900804); // RECORDING_DISK_FULL
+    expect(codes[0]).toBe(SignalingCodes.RECORDING_DISK_FULL); // RECORDING_DISK_FULL
     await expect(node.stopRecording(rec)).rejects.toThrow(/not found/);
     const n = b.rtpCount;
     await sendAudio(10);

@@ -9,7 +9,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { H264RtpPayload, MP4Base, WEBMContainer } from 'werift/nonstandard';
-import type { EngineProducer, ForwardPacket, PacketSink, ProducerStream } from '../engine/Engine';
+import type { ForwardPacket, PacketSink, PacketSource as EngineProducer, ProducerStream } from '../engine/types';
 import { RecordFlags, type RecordingResult } from '../types';
 import { seqAdd } from '../rtp/seq';
 import { FrameReorderQueue } from './FrameReorderQueue';

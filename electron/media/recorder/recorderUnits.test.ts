@@ -6,6 +6,7 @@ import { FrameReorderQueue } from './FrameReorderQueue';
 import { sanitizeBaseName, uniqueBaseName } from './fileNames';
 import { codeOfRecordingError } from './finishRecording';
 import { findFfmpeg } from './ffmpegLocator';
+import { SignalingCodes } from '../../../shared/codes';
 
 describe('FrameReorderQueue', () => {
   it('releases frames of two tracks in time order once they are older than the window', () => {
@@ -46,8 +47,8 @@ describe('recording file names', () => {
 
 describe('recording errors and ffmpeg lookup', () => {
   it('a full disk has its own code', () => {
-    expect(codeOfRecordingError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))).toBe(900804);
-    expect(codeOfRecordingError(new Error('EIO: i/o error'))).toBe(900805);
+    expect(codeOfRecordingError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))).toBe(SignalingCodes.RECORDING_DISK_FULL);
+    expect(codeOfRecordingError(new Error('EIO: i/o error'))).toBe(SignalingCodes.RECORDING_FAILED);
   });
   it('configured path first, then PATH; nothing → null', () => {
     const onPath = findFfmpeg(null);

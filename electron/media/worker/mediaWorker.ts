@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Engine } from '../engine/Engine';
-import type { MainToWorker, WorkerToMain } from '../engine/protocol';
+import { toWireError, type MainToWorker, type WorkerToMain } from '../engine/protocol';
 
 if (!parentPort) throw new Error('mediaWorker must run in a worker thread');
 const port = parentPort;
@@ -23,12 +23,12 @@ port.on('message', (m: MainToWorker) => {
   }
   if (m.type === 'request') {
     if (!engine) {
-      post({ type: 'response', id: m.id, ok: false, error: 'engine not initialised' });
+      post({ type: 'response', id: m.id, ok: false, error: toWireError(new Error('engine not initialised')) });
       return;
     }
     engine.handle(m.method, m.data as never).then(
       (data) => post({ type: 'response', id: m.id, ok: true, data }),
-      (e: unknown) => post({ type: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => post({ type: 'response', id: m.id, ok: false, error: toWireError(e) }),
     );
   }
 });

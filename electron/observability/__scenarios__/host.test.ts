@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { bootstrap, type RunningApp } from '../../core/bootstrap';
 import { TestPublisher, testConsumer } from '../testing/testPublisher';
+import { Codes } from '../../../shared/codes';
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -81,7 +82,7 @@ describe('host observability', () => {
     // Only metrics.allowFrom (loopback by default) may scrape: a client behind the trusted proxy may not.
     const outsider = await fetch(`${base}/metrics`, { headers: { 'x-forwarded-for': '198.51.100.50' } });
     expect(outsider.status).toBe(403);
-    expect(await outsider.json()).toMatchObject({ ok: false, error: { code: 900403 } });
+    expect(await outsider.json()).toMatchObject({ ok: false, error: { code: Codes.FORBIDDEN } });
     for (const name of [
       'anychat_rooms',
       'anychat_users_online',
@@ -165,7 +166,7 @@ describe('host observability', () => {
 
     // Bad input: a clear 900400, not a crash.
     const bad = await app.service.call('quality:series', {} as never, { operator: 'admin', shell: 'web' });
-    expect(bad).toMatchObject({ ok: false, error: { code: 900400 } });
+    expect(bad).toMatchObject({ ok: false, error: { code: Codes.BAD_REQUEST } });
 
     await pub.close();
     for (const c of clients.slice(1)) c.close();

@@ -9,7 +9,7 @@ import { HttpServer } from '../../http/HttpServer';
 import type { MediaNode } from '../../media';
 import { AnyChatSdk, sdkMigrations, type DirectoryUser, type SdkSettings } from '../../sdk';
 import { openDatabase, runMigrations, type Db, type Migration } from '../../store/Database';
-import { SignalingServer, type SignalingSettings, type MediaPort } from '..';
+import { SignalingServer, attachMediaNode, attachMediaPort, type SignalingSettings, type MediaPort } from '..';
 
 export const USERS = [
   { userName: 'alice', password: 'alice-pw', userId: 1001, level: 1, nickName: 'Alice' },
@@ -70,11 +70,12 @@ export async function startHarness(
     },
   });
   opts.beforeSignaling?.(sdk);
+  // The harness is the composition root here: it plugs media into the SDK, as Core does.
+  const wiring = opts.mediaNode ? attachMediaNode(sdk, opts.mediaNode, logger) : opts.media ? attachMediaPort(sdk, opts.media, logger) : null;
   const signaling = await SignalingServer.create({
     sdk,
     logger,
-    media: opts.media,
-    mediaNode: opts.mediaNode,
+    media: wiring,
     settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 * 1024 * 1024, maxRequestsPerSecond: 200, ...opts.signaling },
   });
   const http = new HttpServer(logger);
@@ -119,6 +120,7 @@ export async function startHarness(
       for (const c of sockets.keys()) if (c.isOpen) c.close();
       for (const w of raws) w.terminate();
       await signaling.close();
+      wiring?.detach();
       await sdk.close();
       await http.close();
       db.close();
@@ -140,6 +142,13 @@ export function rawRequest(ws: WebSocket, frame: string | Buffer, binary = false
     ws.on('message', onMsg);
     ws.send(frame, { binary });
   });
+}
+
+/** A logger that keeps every line it writes (level as pino's number: 50 = error). */
+export function capturingLogger(): { logger: Logger; lines: { level: number; msg?: string }[] } {
+  const lines: { level: number; msg?: string }[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg?: string }) });
+  return { logger, lines };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -201,8 +201,8 @@ describe('rooms and messages', () => {
     expect(await ms).toEqual({ roomId: 5, seats: [], queue: [] });
     const selfLeft = b.next('userLeft');
     const aSees = a.next('userLeft');
-    expect(await h.sdk.removeFromRoom(1002, 900403)).toBe(true);
-    expect(await selfLeft).toEqual({ roomId: 5, userId: 1002, reason: 900403 });
+    expect(await h.sdk.removeFromRoom(1002, Codes.FORBIDDEN)).toBe(true);
+    expect(await selfLeft).toEqual({ roomId: 5, userId: 1002, reason: Codes.FORBIDDEN });
     expect((await aSees).userId).toBe(1002);
     expect(h.sdk.setUserRole(1001, 'audience')).toBe(true);
     expect(h.sdk.getOnlineUser(1001)?.role).toBe('audience');

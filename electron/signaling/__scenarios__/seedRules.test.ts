@@ -78,11 +78,11 @@ describe('rooms', () => {
     const ids: number[] = [];
     h.sdk.setHook('prepareEnterRoom', (r) => {
       ids.push(r.roomId);
-      return refuse ? 900902 : 0;
+      return refuse ? Codes.ROOM_PASSWORD_WRONG : 0;
     });
     const a = await h.login('alice');
-    await expectCode(a.enterRoom({ roomName: 'vip' }), 900902);
-    expect(h.sdk.roomNames.has('vip')).toBe(false);
+    await expectCode(a.enterRoom({ roomName: 'vip' }), Codes.ROOM_PASSWORD_WRONG);
+    expect(h.sdk.listRooms().some((r) => r.roomName === 'vip')).toBe(false);
     refuse = false;
     const r = await a.enterRoom({ roomName: 'vip' });
     expect(r.roomId).toBe(ids[1]);

@@ -5,14 +5,11 @@
  */
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../../shared/codes';
-import type { AnyChatSdk, ClientState, MediaControl } from '../../sdk';
-import type { DtlsParameters, RtpCapabilities, RtpParameters } from '../../media/types';
+import type { AnyChatSdk, ClientState, MediaControl, Session } from '../../sdk';
+import { OrtcError } from '../../media/ortc';
+import type { RtpCapabilities } from '../../media/types';
+import type { MediaData } from './mediaSchemas';
 import type { MediaPort, PortConsumer, PortProducer, PortRouter, PortTransport } from './MediaPort';
-
-export const MEDIA_METHODS: ReadonlySet<string> = new Set([
-  'getRouterRtpCapabilities', 'createWebRtcTransport', 'connectWebRtcTransport', 'produce', 'consume',
-  'resumeConsumer', 'pauseProducer', 'resumeProducer', 'closeProducer',
-]);
 
 interface Peer {
   userId: number;
@@ -68,85 +65,101 @@ export class MediaRequests implements MediaControl {
         continue; // closed meanwhile
       }
       if (this.peers.get(peer.userId) !== peer) continue;
-      this.sdk.pushToRoom(peer.roomId, 'networkQuality', { roomId: peer.roomId, userId: peer.userId, quality: qualityLevel(loss, rtt), lossRate: +loss.toFixed(3), rttMs: rtt || null });
+      this.sdk.pushToRoom(peer.roomId, 'networkQuality', {
+        roomId: peer.roomId,
+        userId: peer.userId,
+        quality: qualityLevel(loss, rtt),
+        lossRate: +loss.toFixed(3),
+        rttMs: rtt || null,
+      });
     }
   }
 
-  handles(method: string): boolean {
-    return MEDIA_METHODS.has(method);
-  }
-
-  async handle(st: ClientState, method: string, d: Record<string, unknown>): Promise<unknown> {
+  /** The caller's session, peer and room router (every media row needs a room). */
+  private async scope(st: ClientState): Promise<{ s: Session; peer: Peer; router: PortRouter }> {
     const s = this.sdk.client.need(st);
     if (s.roomId === null) throw new CodedError(SignalingCodes.NOT_IN_ROOM, 'enter a room first');
     const peer = this.peerOf(s.userId, s.roomId);
-    const router = await this.routerOf(s.roomId);
-    switch (method) {
-      case 'getRouterRtpCapabilities':
-        return router.rtpCapabilities;
-      case 'createWebRtcTransport': {
-        if (d.direction !== 'send' && d.direction !== 'recv') throw new CodedError(Codes.BAD_REQUEST, 'direction must be "send" or "recv"');
-        const t = await router.createWebRtcTransport({ appData: { userId: s.userId, direction: d.direction } });
-        peer.transports.set(t.id, t);
-        return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
-      }
-      case 'connectWebRtcTransport':
-        await this.transport(peer, d.transportId).connect({ dtlsParameters: obj(d.dtlsParameters, 'dtlsParameters') as unknown as DtlsParameters });
-        return {};
-      case 'produce': {
-        const kind = d.kind;
-        if (kind !== 'audio' && kind !== 'video') throw new CodedError(Codes.BAD_REQUEST, 'kind must be "audio" or "video"');
-        const t = this.transport(peer, d.transportId);
-        await this.sdk.client.prepareProduce(st, kind);
-        const p = await t.produce({ kind, rtpParameters: obj(d.rtpParameters, 'rtpParameters') as unknown as RtpParameters, appData: { ...(d.appData as object | undefined), userId: s.userId } });
-        peer.producers.set(p.id, p);
-        p.on?.('transportclose', () => {
-          if (!peer.producers.delete(p.id)) return;
-          this.sdk.pushToRoom(peer.roomId, 'producerClosed', { producerId: p.id, userId: peer.userId, kind: p.kind });
-          this.producersChanged(peer.roomId);
-        });
-        // A new producer of a kind an operator muted starts paused.
-        if (peer.mutedByOperator.has(kind)) await p.pause();
-        this.sdk.pushToRoom(peer.roomId, 'newProducer', { producerId: p.id, userId: s.userId, kind }, s.userId);
-        this.producersChanged(peer.roomId);
-        return { id: p.id };
-      }
-      case 'consume': {
-        const t = this.transport(peer, d.transportId);
-        const producerId = str(d.producerId, 'producerId');
-        const rtpCapabilities = obj(d.rtpCapabilities, 'rtpCapabilities') as unknown as RtpCapabilities;
-        if (!router.canConsume({ producerId, rtpCapabilities })) throw new CodedError(Codes.BAD_REQUEST, 'cannot consume this producer with these capabilities');
-        const c = await t.consume({ producerId, rtpCapabilities, paused: true });
-        peer.consumers.set(c.id, c);
-        return { id: c.id, producerId, kind: c.kind, rtpParameters: c.rtpParameters };
-      }
-      case 'resumeConsumer': {
-        const c = peer.consumers.get(str(d.consumerId, 'consumerId'));
-        if (!c) throw new CodedError(Codes.NOT_FOUND, 'no such consumer');
-        await c.resume();
-        return {};
-      }
-      case 'pauseProducer':
-      case 'resumeProducer':
-      case 'closeProducer': {
-        const p = peer.producers.get(str(d.producerId, 'producerId'));
-        if (!p) throw new CodedError(Codes.NOT_FOUND, 'no such producer');
-        if (method === 'resumeProducer' && peer.mutedByOperator.has(p.kind)) {
-          throw new CodedError(Codes.FORBIDDEN, `your ${p.kind === 'audio' ? 'microphone' : 'camera'} was muted by an operator`);
-        }
-        if (method === 'pauseProducer') await p.pause();
-        else if (method === 'resumeProducer') await p.resume();
-        else this.closeProducer(peer, p);
-        // NIM seed: the others see a member mute or unmute its camera or microphone.
-        if (method !== 'closeProducer') {
-          const note = method === 'pauseProducer' ? 'producerPaused' : 'producerResumed';
-          this.sdk.pushToRoom(peer.roomId, note, { producerId: p.id, userId: peer.userId, kind: p.kind }, peer.userId);
-        }
-        if (method !== 'closeProducer') this.producersChanged(peer.roomId);
-        return {};
-      }
-    }
-    throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown method "${method}"`);
+    return { s, peer, router: await this.routerOf(s.roomId) };
+  }
+
+  async getRouterRtpCapabilities(st: ClientState): Promise<RtpCapabilities> {
+    return (await this.scope(st)).router.rtpCapabilities;
+  }
+
+  async createWebRtcTransport(st: ClientState, d: MediaData<'createWebRtcTransport'>) {
+    const { s, peer, router } = await this.scope(st);
+    const t = await router.createWebRtcTransport({ appData: { userId: s.userId, direction: d.direction } });
+    peer.transports.set(t.id, t);
+    return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+  }
+
+  async connectWebRtcTransport(st: ClientState, d: MediaData<'connectWebRtcTransport'>): Promise<Record<string, never>> {
+    const { peer } = await this.scope(st);
+    await this.transport(peer, d.transportId).connect({ dtlsParameters: d.dtlsParameters });
+    return {};
+  }
+
+  async produce(st: ClientState, d: MediaData<'produce'>): Promise<{ id: string }> {
+    const { s, peer } = await this.scope(st);
+    const t = this.transport(peer, d.transportId);
+    await this.sdk.client.prepareProduce(st, d.kind);
+    const p = await refusedAsBadRequest(t.produce({ kind: d.kind, rtpParameters: d.rtpParameters, appData: { ...d.appData, userId: s.userId } }));
+    peer.producers.set(p.id, p);
+    p.on?.('transportclose', () => {
+      if (!peer.producers.delete(p.id)) return;
+      this.sdk.pushToRoom(peer.roomId, 'producerClosed', { producerId: p.id, userId: peer.userId, kind: p.kind });
+      this.producersChanged(peer.roomId);
+    });
+    // A new producer of a kind an operator muted starts paused.
+    if (peer.mutedByOperator.has(d.kind)) await p.pause();
+    this.sdk.pushToRoom(peer.roomId, 'newProducer', { producerId: p.id, userId: s.userId, kind: d.kind }, s.userId);
+    this.producersChanged(peer.roomId);
+    return { id: p.id };
+  }
+
+  async consume(st: ClientState, d: MediaData<'consume'>) {
+    const { peer, router } = await this.scope(st);
+    const t = this.transport(peer, d.transportId);
+    const { producerId, rtpCapabilities } = d;
+    if (!router.canConsume({ producerId, rtpCapabilities })) throw new CodedError(Codes.BAD_REQUEST, 'cannot consume this producer with these capabilities');
+    const c = await refusedAsBadRequest(t.consume({ producerId, rtpCapabilities, paused: true }));
+    peer.consumers.set(c.id, c);
+    return { id: c.id, producerId, kind: c.kind, rtpParameters: c.rtpParameters };
+  }
+
+  async resumeConsumer(st: ClientState, d: MediaData<'resumeConsumer'>): Promise<Record<string, never>> {
+    const { peer } = await this.scope(st);
+    const c = peer.consumers.get(d.consumerId);
+    if (!c) throw new CodedError(Codes.NOT_FOUND, 'no such consumer');
+    await c.resume();
+    return {};
+  }
+
+  async pauseProducer(st: ClientState, d: MediaData<'pauseProducer'>): Promise<Record<string, never>> {
+    const { peer } = await this.scope(st);
+    const p = this.producer(peer, d.producerId);
+    await p.pause();
+    // NIM seed: the others see a member mute or unmute its camera or microphone.
+    this.sdk.pushToRoom(peer.roomId, 'producerPaused', { producerId: p.id, userId: peer.userId, kind: p.kind }, peer.userId);
+    this.producersChanged(peer.roomId);
+    return {};
+  }
+
+  async resumeProducer(st: ClientState, d: MediaData<'resumeProducer'>): Promise<Record<string, never>> {
+    const { peer } = await this.scope(st);
+    const p = this.producer(peer, d.producerId);
+    if (peer.mutedByOperator.has(p.kind)) throw new CodedError(Codes.FORBIDDEN, `your ${p.kind === 'audio' ? 'microphone' : 'camera'} was muted by an operator`);
+    await p.resume();
+    this.sdk.pushToRoom(peer.roomId, 'producerResumed', { producerId: p.id, userId: peer.userId, kind: p.kind }, peer.userId);
+    this.producersChanged(peer.roomId);
+    return {};
+  }
+
+  async closeProducer(st: ClientState, d: MediaData<'closeProducer'>): Promise<Record<string, never>> {
+    const { peer } = await this.scope(st);
+    this.dropProducer(peer, this.producer(peer, d.producerId));
+    return {};
   }
 
   /** Right after enterRoom: `newProducer` for every producer already in the room. */
@@ -233,7 +246,7 @@ export class MediaRequests implements MediaControl {
   closeUserProducers(userId: number): void {
     const peer = this.peers.get(userId);
     if (!peer) return;
-    for (const p of [...peer.producers.values()]) this.closeProducer(peer, p);
+    for (const p of [...peer.producers.values()]) this.dropProducer(peer, p);
   }
 
   releaseUser(userId: number): void {
@@ -261,7 +274,7 @@ export class MediaRequests implements MediaControl {
     for (const uid of [...this.peers.keys()]) this.releaseUser(uid);
   }
 
-  private closeProducer(peer: Peer, p: PortProducer): void {
+  private dropProducer(peer: Peer, p: PortProducer): void {
     peer.producers.delete(p.id);
     p.close();
     this.sdk.pushToRoom(peer.roomId, 'producerClosed', { producerId: p.id, userId: peer.userId, kind: p.kind });
@@ -300,21 +313,27 @@ export class MediaRequests implements MediaControl {
     return r;
   }
 
-  private transport(peer: Peer, id: unknown): PortTransport {
-    const t = peer.transports.get(str(id, 'transportId'));
+  private transport(peer: Peer, id: string): PortTransport {
+    const t = peer.transports.get(id);
     if (!t) throw new CodedError(Codes.NOT_FOUND, 'no such transport');
     return t;
   }
+
+  private producer(peer: Peer, id: string): PortProducer {
+    const p = peer.producers.get(id);
+    if (!p) throw new CodedError(Codes.NOT_FOUND, 'no such producer');
+    return p;
+  }
 }
 
-function str(v: unknown, name: string): string {
-  if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw new CodedError(Codes.BAD_REQUEST, `${name} must be a string`);
-  return v;
-}
-
-function obj(v: unknown, name: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CodedError(Codes.BAD_REQUEST, `${name} must be an object`);
-  return v as Record<string, unknown>;
+/** ORTC refusing what a client offered is the client's mistake: 900400 naming the field, not 900500. */
+async function refusedAsBadRequest<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof OrtcError) throw new CodedError(Codes.BAD_REQUEST, err.message, { field: err.field });
+    throw err;
+  }
 }
 
 /** NIM's five network-status levels from loss (0–1) and round-trip time (ms; 0 = unknown). */

@@ -16,7 +16,7 @@ import { TEST_APP_ID } from '../../../gateway/testHarness';
 import { WebhookReceiver } from '../../../gateway/webhookReceiver';
 import { HttpServer } from '../../../http/HttpServer';
 import { AnyChatSdk, sdkMigrations } from '../../../sdk';
-import { SignalingServer } from '../../../signaling';
+import { SignalingServer, attachMediaNode } from '../../../signaling';
 import { openDatabase, runMigrations, type Db } from '../../../store/Database';
 import { MediaNode, type RtpParameters } from '../../index';
 import { NodePeer } from '../../testing/NodePeer';
@@ -80,7 +80,8 @@ export async function startRecordingStack(opts: { recordingsDir?: string; rtcPor
     ffmpegPath: opts.ffmpeg === false ? null : (findFfmpeg(null)?.path ?? null),
     logger,
   });
-  const signaling = await SignalingServer.create({ sdk, logger, mediaNode: node, settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 << 20, maxRequestsPerSecond: 500 } });
+  const wiring = attachMediaNode(sdk, node, logger);
+  const signaling = await SignalingServer.create({ sdk, logger, media: wiring, settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 << 20, maxRequestsPerSecond: 500 } });
   const platform = await SdkPlatform.create({ sdk, db, logger });
   const http = new HttpServer(logger);
   let base = '';
@@ -140,6 +141,7 @@ export async function startRecordingStack(opts: { recordingsDir?: string; rtcPor
       for (const c of clients) if (c.isOpen) c.close();
       for (const p of peers) await p.close().catch(() => undefined);
       await signaling.close();
+      wiring.detach();
       await gateway.close();
       platform.close();
       await node.close();
