@@ -6,7 +6,6 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './e2e/fixtures/chromium';
 
-
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',

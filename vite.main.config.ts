@@ -14,10 +14,7 @@ if (existsSync('electron/media/worker/mediaWorker.ts')) entries.mediaWorker = 'e
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
 const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
-const external = (id: string) =>
-  id.startsWith('node:') ||
-  builtinModules.includes(id) ||
-  deps.some((d) => id === d || id.startsWith(`${d}/`));
+const external = (id: string) => id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
 export default defineConfig({
   build: {

@@ -155,7 +155,10 @@ function iconPath(name: string): string {
 }
 
 function createWindow(): void {
-  const saved = fitToDisplays(loadWindowState(windowStateFile()), screen.getAllDisplays().map((d) => d.workArea));
+  const saved = fitToDisplays(
+    loadWindowState(windowStateFile()),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow({
     width: saved.width,
     height: saved.height,
@@ -290,7 +293,9 @@ function createTray(r: RunningApp): void {
 function refreshTray(r: RunningApp): void {
   if (!tray || tray.isDestroyed()) return;
   tray.setToolTip(trayTooltip(APP_NAME, r.url, counts));
-  tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(counts, { openConsole: showWindow, quit: () => void requestQuit() }, { stopping: quitPending !== null })));
+  tray.setContextMenu(
+    Menu.buildFromTemplate(trayMenuTemplate(counts, { openConsole: showWindow, quit: () => void requestQuit() }, { stopping: quitPending !== null })),
+  );
 }
 
 // ---------------------------------------------------------------- notifications
@@ -320,7 +325,16 @@ function requestQuit(): Promise<void> {
       const prompt = quitConfirmation(await liveCounts(r.service, os.userInfo().username));
       if (prompt) {
         showWindow();
-        const options = { type: 'warning' as const, title: APP_NAME, message: prompt.message, detail: prompt.detail, buttons: prompt.buttons, defaultId: prompt.cancelIndex, cancelId: prompt.cancelIndex, noLink: true };
+        const options = {
+          type: 'warning' as const,
+          title: APP_NAME,
+          message: prompt.message,
+          detail: prompt.detail,
+          buttons: prompt.buttons,
+          defaultId: prompt.cancelIndex,
+          cancelId: prompt.cancelIndex,
+          noLink: true,
+        };
         const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
         if (response !== prompt.confirmIndex) {
           r.logger.info('quit cancelled by the operator');

@@ -70,8 +70,35 @@ header.writeUInt32BE(body.length + 8, 4);
 writeFileSync(path.join(build, 'icon.icns'), Buffer.concat([header, body]));
 
 // Tray: the full icon for Linux/Windows; for macOS a template image, the white glyph as a black shape.
-for (const [name, size] of [['tray.png', 16], ['tray@2x.png', 32]]) im([master, '-resize', `${size}x${size}`, '-strip', `PNG32:${path.join(trayDir, name)}`]);
-for (const [name, size] of [['trayTemplate.png', 16], ['trayTemplate@2x.png', 32]]) {
-  im([master, '-resize', `${size}x${size}`, '-alpha', 'off', '-colorspace', 'gray', '-threshold', '80%', '-alpha', 'copy', '-channel', 'RGB', '-evaluate', 'set', '0', '+channel', '-strip', `PNG32:${path.join(trayDir, name)}`]);
+for (const [name, size] of [
+  ['tray.png', 16],
+  ['tray@2x.png', 32],
+])
+  im([master, '-resize', `${size}x${size}`, '-strip', `PNG32:${path.join(trayDir, name)}`]);
+for (const [name, size] of [
+  ['trayTemplate.png', 16],
+  ['trayTemplate@2x.png', 32],
+]) {
+  im([
+    master,
+    '-resize',
+    `${size}x${size}`,
+    '-alpha',
+    'off',
+    '-colorspace',
+    'gray',
+    '-threshold',
+    '80%',
+    '-alpha',
+    'copy',
+    '-channel',
+    'RGB',
+    '-evaluate',
+    'set',
+    '0',
+    '+channel',
+    '-strip',
+    `PNG32:${path.join(trayDir, name)}`,
+  ]);
 }
 console.log(`icons: written from ${path.relative(root, source)} to build/icons, build/tray, build/icon.{png,ico,icns}`);

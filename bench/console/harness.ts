@@ -79,24 +79,71 @@ export function installConsoleHarness(opts: HarnessOptions): void {
     ]);
 
   const history: { at: number; usersOnline: number; bitrate: number }[] = [];
-  for (let i = 900; i > 0; i--) history.push({ at: t0 - i * 1000, usersOnline: opts.users - 50 + Math.round(50 * Math.sin(i / 60)), bitrate: 4e8 + 1e8 * Math.sin(i / 90) });
+  for (let i = 900; i > 0; i--)
+    history.push({ at: t0 - i * 1000, usersOnline: opts.users - 50 + Math.round(50 * Math.sin(i / 60)), bitrate: 4e8 + 1e8 * Math.sin(i / 90) });
 
   const answers: Record<string, (args: Record<string, unknown>) => unknown> = {
     'app:info': () => ({ version: 'bench', shell: 'electron', operator: 'bench', role: 'admin', startedAt: t0, sdkVersion: 'bench' }),
     'status:snapshot': () =>
-      ['core', 'recorder', 'signaling', 'rooms', 'media', 'gateway'].map((component, i) => ({ component, serverMessage: i < 5 ? 10 + i : null, state: 'up', errorCode: 0, detail: 'bench', since: t0 })),
+      ['core', 'recorder', 'signaling', 'rooms', 'media', 'gateway'].map((component, i) => ({
+        component,
+        serverMessage: i < 5 ? 10 + i : null,
+        state: 'up',
+        errorCode: 0,
+        detail: 'bench',
+        since: t0,
+      })),
     'dashboard:snapshot': () => ({ usersOnline: users.size, roomCount: opts.rooms, activeCalls: 3, recordingsToday: 12, history }),
     'rooms:list': () => Array.from({ length: opts.rooms }, (_, i) => roomSummary(i + 1)),
     'rooms:detail': (a) => {
       const roomId = Number(a.roomId);
-      return { room: roomSummary(roomId), users: memberList(roomId), mic: mics.get(roomId), producers: producersOf(roomId).map((p) => ({ ...p, paused: false })), recordings: [] };
+      return {
+        room: roomSummary(roomId),
+        users: memberList(roomId),
+        mic: mics.get(roomId),
+        producers: producersOf(roomId).map((p) => ({ ...p, paused: false })),
+        recordings: [],
+      };
     },
     'users:list': () => [...users.values()],
-    'calls:list': () => [1, 2, 3].map((i) => ({ callId: `call-${i}`, callerId: 100_000 + i, calleeId: 100_100 + i, state: 'active', roomId: null, startedAt: t0 - i * 60_000, answeredAt: t0 - i * 50_000 })),
-    'bans:list': () => [{ userId: 99, userName: 'spammer', nickName: 'Spammer', until: t0 + 3_600_000, reason: 'spam', by: 'bench', createdAt: t0, address: '10.0.0.9', byAddress: false, guest: false }],
+    'calls:list': () =>
+      [1, 2, 3].map((i) => ({
+        callId: `call-${i}`,
+        callerId: 100_000 + i,
+        calleeId: 100_100 + i,
+        state: 'active',
+        roomId: null,
+        startedAt: t0 - i * 60_000,
+        answeredAt: t0 - i * 50_000,
+      })),
+    'bans:list': () => [
+      {
+        userId: 99,
+        userName: 'spammer',
+        nickName: 'Spammer',
+        until: t0 + 3_600_000,
+        reason: 'spam',
+        by: 'bench',
+        createdAt: t0,
+        address: '10.0.0.9',
+        byAddress: false,
+        guest: false,
+      },
+    ],
     'operators:sessions': () => [{ username: 'bench', role: 'admin', address: '127.0.0.1', signedInAt: t0, lastSeenAt: t0 }],
     'operators:list': () => [],
-    'audit:list': () => Array.from({ length: 50 }, (_, i) => ({ id: 50 - i, at: t0 - i * 60_000, operator: 'bench', action: 'users:kick', target: `user ${i}`, params: {}, result: 'ok', errorCode: null, message: null })),
+    'audit:list': () =>
+      Array.from({ length: 50 }, (_, i) => ({
+        id: 50 - i,
+        at: t0 - i * 60_000,
+        operator: 'bench',
+        action: 'users:kick',
+        target: `user ${i}`,
+        params: {},
+        result: 'ok',
+        errorCode: null,
+        message: null,
+      })),
     'recordings:list': () => ({ items: [], total: 0, page: 1, pageSize: 20 }),
   };
 
@@ -142,7 +189,10 @@ export function installConsoleHarness(opts: HarnessOptions): void {
         users.delete(userId);
         idsCache = idsCache.filter((id) => id !== userId);
         const roomId = u.roomId as number;
-        roomMembers.set(roomId, (roomMembers.get(roomId) ?? []).filter((id) => id !== userId));
+        roomMembers.set(
+          roomId,
+          (roomMembers.get(roomId) ?? []).filter((id) => id !== userId),
+        );
         emit('users:changed', { upserted: [], removed: [userId] });
         emit('rooms:changed', roomSummary(roomId));
         emit('rooms:members', { roomId, users: memberList(roomId) });
@@ -173,10 +223,24 @@ export function installConsoleHarness(opts: HarnessOptions): void {
   }, 10);
   setInterval(() => {
     const producers = [1, 2, 3].flatMap((roomId) =>
-      producersOf(roomId).map((p) => ({ ...p, bitrate: p.kind === 'video' ? 8e5 + Math.random() * 2e5 : 3.2e4, lossRate: Math.random() * 0.03, rttMs: 20 + Math.round(Math.random() * 80), audioLevel: p.kind === 'audio' ? -30 : null })),
+      producersOf(roomId).map((p) => ({
+        ...p,
+        bitrate: p.kind === 'video' ? 8e5 + Math.random() * 2e5 : 3.2e4,
+        lossRate: Math.random() * 0.03,
+        rttMs: 20 + Math.round(Math.random() * 80),
+        audioLevel: p.kind === 'audio' ? -30 : null,
+      })),
     );
     const speakers: Record<number, number> = {};
     for (const roomId of [1, 2, 3]) speakers[roomId] = pick(roomMembers.get(roomId)!.slice(0, 4));
-    emit('stats:tick', { at: now(), usersOnline: users.size, roomCount: opts.rooms, activeCalls: 3, bitrate: 4e8 + Math.random() * 1e8, producers, activeSpeakers: speakers });
+    emit('stats:tick', {
+      at: now(),
+      usersOnline: users.size,
+      roomCount: opts.rooms,
+      activeCalls: 3,
+      bitrate: 4e8 + Math.random() * 1e8,
+      producers,
+      activeSpeakers: speakers,
+    });
   }, 1000);
 }

@@ -28,7 +28,13 @@ const ROOMS = Number(process.env.BENCH_ROOMS ?? 500);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 
-const mime: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml' };
+const mime: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 
 function build(): void {
   if (process.env.BENCH_SKIP_BUILD === '1') return;
@@ -156,7 +162,16 @@ async function main(): Promise<void> {
   const server = await serve();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-gpu-vsync', '--disable-frame-rate-limit', '--enable-precise-memory-info'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-gpu-vsync',
+      '--disable-frame-rate-limit',
+      '--enable-precise-memory-info',
+    ],
   });
   const rows: { screen: string; figures: Figures; heapMB: number }[] = [];
   try {
@@ -176,7 +191,10 @@ async function main(): Promise<void> {
 
     await page.goto(server.url);
     await page.getByTestId('counter-users-online-value').waitFor();
-    await page.waitForFunction((n) => Number((globalThis as unknown as PageGlobals).document.querySelector('[data-testid="counter-users-online-value"]')?.textContent) >= n * 0.9, USERS);
+    await page.waitForFunction(
+      (n) => Number((globalThis as unknown as PageGlobals).document.querySelector('[data-testid="counter-users-online-value"]')?.textContent) >= n * 0.9,
+      USERS,
+    );
     rows.push({ screen: 'dashboard', figures: await measure(page, cdp, SECONDS), heapMB: await heap() });
 
     await page.getByTestId('nav-users').click();
@@ -208,7 +226,7 @@ async function main(): Promise<void> {
     await server.close();
   }
   console.log(`\nconsole renderer bench: ${USERS} users, ${ROOMS} rooms, ${EVENTS} events/s`);
-  console.log('frame work = main-thread time from a frame\'s rAF to the first task after it (event application, React, style, layout, paint)');
+  console.log("frame work = main-thread time from a frame's rAF to the first task after it (event application, React, style, layout, paint)");
   console.log('screen               frames  work p50  work p95  work p99  work max  rAF Δ p50  rAF Δ p95  dropped  script ms/s  heap MB');
   for (const r of rows) {
     const f = r.figures;

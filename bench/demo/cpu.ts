@@ -29,7 +29,13 @@ const config = path.join(dir, 'config.json');
 const OPERATOR = { username: 'bench', password: 'bench-demo-cpu' };
 writeFileSync(
   config,
-  JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, demo: true, operators: [OPERATOR], log: { level: 'warn' }, media: { rtcMinPort: 48000, rtcMaxPort: 48499 } }),
+  JSON.stringify({
+    listen: { host: '127.0.0.1', port: 0 },
+    demo: true,
+    operators: [OPERATOR],
+    log: { level: 'warn' },
+    media: { rtcMinPort: 48000, rtcMaxPort: 48499 },
+  }),
 );
 const host = spawn(process.execPath, ['out/main/host.js', '--config', config, '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
@@ -72,7 +78,12 @@ async function main(): Promise<void> {
     await sleep(100);
   }
   const pid = host.pid!;
-  console.log(`demo host pid ${pid} ${/^listening .*$/m.exec(out)![0]}; warm-up ${warmup} s, then ${seconds} s measured (clock ${ticksPerSecond} ticks/s, ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(
+    `demo host pid ${pid} ${/^listening .*$/m.exec(out)![0]}; warm-up ${warmup} s, then ${seconds} s measured (clock ${ticksPerSecond} ticks/s, ${os.availableParallelism()} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
   await sleep(warmup * 1000);
   const start = cpuTicks(pid);
   const startAt = performance.now();
@@ -90,8 +101,15 @@ async function main(): Promise<void> {
   const kbps = window.length ? window.reduce((s, p) => s + p.bitrate, 0) / window.length / 1000 : 0;
   const total = ((last - start) / ticksPerSecond / wall) * 100;
   console.log(`5 s windows (% of one core): ${perWindow.map((p) => p.toFixed(1)).join(' ')}`);
-  console.log(`media through the node meanwhile: ${kbps.toFixed(0)} kbit/s on average (console samples; 6 publishing bots at full rate ≈ 1,300 kbit/s: 6 × ~200 video + ~16 audio)`);
-  console.log(`demo host CPU: ${total.toFixed(1)} % of one core over ${wall.toFixed(1)} s (goal < 25 %); RSS ${rssMb(pid).toFixed(0)} MB; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `media through the node meanwhile: ${kbps.toFixed(0)} kbit/s on average (console samples; 6 publishing bots at full rate ≈ 1,300 kbit/s: 6 × ~200 video + ~16 audio)`,
+  );
+  console.log(
+    `demo host CPU: ${total.toFixed(1)} % of one core over ${wall.toFixed(1)} s (goal < 25 %); RSS ${rssMb(pid).toFixed(0)} MB; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const exited = new Promise<number | null>((r) => host.once('exit', (code) => r(code)));
   const stopAt = Date.now();
   host.kill('SIGTERM');

@@ -51,7 +51,10 @@ async function main(): Promise<void> {
   const streams = opts.rooms * opts.publishers * 2;
   const forwarded = opts.rooms * opts.publishers * opts.viewers * 2;
   console.log(
-    `host CPU: ${cpu.toFixed(1)} % of one core over ${wall.toFixed(1)} s (set-up included) for ${streams} incoming and ${forwarded} outgoing streams; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `host CPU: ${cpu.toFixed(1)} % of one core over ${wall.toFixed(1)} s (set-up included) for ${streams} incoming and ${forwarded} outgoing streams; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   host.kill('SIGTERM');
   process.exit(summary.allViewersReceivedAll ? 0 : 1);

@@ -53,7 +53,14 @@ function once(): Promise<{ ok: boolean; ns: bigint }> {
     const body = `{"userflags":0,"seq":${++seq}}`;
     const t0 = process.hrtime.bigint();
     const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: pathFor(Date.now()), agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: pathFor(Date.now()),
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -92,7 +99,9 @@ const { lat, ok, fail } = await run(seconds * 1000, true);
 const elapsed = (Date.now() - t0) / 1000;
 lat.sort((a, b) => a - b);
 const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!.toFixed(2);
-console.log(`gateway bench: online_useridlist_get (MD5-signed, 200 users online), concurrency ${concurrency}, ${seconds}s, server pinned to one core: ${hasTaskset ? 'yes' : 'no'}`);
+console.log(
+  `gateway bench: online_useridlist_get (MD5-signed, 200 users online), concurrency ${concurrency}, ${seconds}s, server pinned to one core: ${hasTaskset ? 'yes' : 'no'}`,
+);
 console.log(`requests/s: ${Math.round(ok / elapsed)}  (ok ${ok}, failed ${fail})`);
 console.log(`latency ms: p50 ${pct(50)}  p99 ${pct(99)}  max ${lat.at(-1)!.toFixed(2)}`);
 agent.destroy();

@@ -194,8 +194,11 @@ async function main() {
     // main thread, sharing the 2 cores — are the bottleneck, not the SFU)
     console.log(
       `  ${String(n).padEnd(4)} ${String(r.forwardedPps).padStart(9)}   ${(r.workerUtil * 100).toFixed(0).padStart(9)}%   ${r.workerBusyMsPer1000.toFixed(2).padStart(10)}   ${(
-        (r.forwarded / Math.max(1, r.sentDuring * expected)) * 100
-      ).toFixed(1).padStart(17)}%   ${(delivered * 100).toFixed(1).padStart(17)}%${lossFree ? '' : '  ← loss'}`,
+        (r.forwarded / Math.max(1, r.sentDuring * expected)) *
+        100
+      )
+        .toFixed(1)
+        .padStart(17)}%   ${(delivered * 100).toFixed(1).padStart(17)}%${lossFree ? '' : '  ← loss'}`,
     );
     await s.close();
     if (lossFree && r.workerUtil < 0.9) best = n;

@@ -23,11 +23,22 @@ const STEPS = (arg('--steps') ?? '25,50,100,200').split(',').map(Number);
 /** The parts of a producer a recorder touches. */
 function fakeProducer(kind: 'audio' | 'video'): EngineProducer {
   const stream = { index: 0 } as ProducerStream;
-  return { kind, mimeType: kind === 'audio' ? 'audio/opus' : 'video/VP8', clockRate: kind === 'audio' ? 48000 : 90000, streams: [stream], sinks: new Set(), requestKeyFrameAll() {} } as unknown as EngineProducer;
+  return {
+    kind,
+    mimeType: kind === 'audio' ? 'audio/opus' : 'video/VP8',
+    clockRate: kind === 'audio' ? 48000 : 90000,
+    streams: [stream],
+    sinks: new Set(),
+    requestKeyFrameAll() {},
+  } as unknown as EngineProducer;
 }
 
 function framesIn(file: string): number {
-  const j = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'json', file], { encoding: 'utf8' }));
+  const j = JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'json', file], {
+      encoding: 'utf8',
+    }),
+  );
   return Number(j.streams[0]?.nb_read_packets ?? 0);
 }
 
@@ -57,7 +68,14 @@ async function step(n: number): Promise<void> {
           // 3 packets per frame: the first carries the descriptor with S=1
           const pkts = [k ? key : delta, part, part];
           pkts.forEach((payload, j) => {
-            const fp: ForwardPacket = { seq: (frame * 3 + j) & 0xffff, timestamp: (frame * 3000) >>> 0, marker: j === 2, payloadType: 96, payload, keyframe: k && j === 0 };
+            const fp: ForwardPacket = {
+              seq: (frame * 3 + j) & 0xffff,
+              timestamp: (frame * 3000) >>> 0,
+              marker: j === 2,
+              payloadType: 96,
+              payload,
+              keyframe: k && j === 0,
+            };
             recs[i].onPacket(fp, v.streams[0], v, now);
           });
         }
@@ -67,7 +85,12 @@ async function step(n: number): Promise<void> {
       while (aSeq < dueA) {
         for (let i = 0; i < n; i++) {
           const a = users[i].audio;
-          recs[i].onPacket({ seq: aSeq & 0xffff, timestamp: (aSeq * 960) >>> 0, marker: false, payloadType: 111, payload: opus, keyframe: false }, a.streams[0], a, now);
+          recs[i].onPacket(
+            { seq: aSeq & 0xffff, timestamp: (aSeq * 960) >>> 0, marker: false, payloadType: 111, payload: opus, keyframe: false },
+            a.streams[0],
+            a,
+            now,
+          );
         }
         aSeq++;
       }
@@ -84,7 +107,7 @@ async function step(n: number): Promise<void> {
   const worst = Math.min(...counts) / (SECONDS * 30);
   const holds = worst >= 0.99; // lag is reported: on a shared machine it is the scheduler, not the recorder
   console.log(
-    `N=${String(n).padStart(4)}  CPU ${(cpuSec / SECONDS * 100).toFixed(0).padStart(3)} % of a core  (${(perRecording * 1000).toFixed(2)} ms per media second each ⇒ ~${Math.floor(1 / perRecording)} recordings/core)` +
+    `N=${String(n).padStart(4)}  CPU ${((cpuSec / SECONDS) * 100).toFixed(0).padStart(3)} % of a core  (${(perRecording * 1000).toFixed(2)} ms per media second each ⇒ ~${Math.floor(1 / perRecording)} recordings/core)` +
       `  pacing lag max ${maxLag.toFixed(0)} ms  worst file ${(worst * 100).toFixed(1)} % of frames  → ${holds ? 'holds' : 'DROPS'}`,
   );
   rmSync(dir, { recursive: true, force: true });

@@ -31,13 +31,28 @@ const SECONDS = quick ? 5 : 10;
 type Dump = { rtpIn: number; elu: { idle: number; active: number } };
 
 function videoFrames(file: string): { frames: number; duration: number } {
-  const j = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets:format=duration', '-of', 'json', file], { encoding: 'utf8' }));
+  const j = JSON.parse(
+    execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets:format=duration', '-of', 'json', file],
+      { encoding: 'utf8' },
+    ),
+  );
   return { frames: Number(j.streams[0]?.nb_read_packets ?? 0), duration: Number(j.format.duration) };
 }
 
 async function singleUserStep(n: number, port: number): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-rec-'));
-  const node = await MediaNode.create({ listenIp: '127.0.0.1', announcedIp: null, rtcMinPort: port, rtcMaxPort: port + 20, numWorkers: 1, recordingsDir: dir, ffmpegPath: null, logger: pino({ level: 'silent' }) });
+  const node = await MediaNode.create({
+    listenIp: '127.0.0.1',
+    announcedIp: null,
+    rtcMinPort: port,
+    rtcMaxPort: port + 20,
+    numWorkers: 1,
+    recordingsDir: dir,
+    ffmpegPath: null,
+    logger: pino({ level: 'silent' }),
+  });
   try {
     const router = await node.createRouter();
     const t = await router.createWebRtcTransport();
@@ -45,8 +60,18 @@ async function singleUserStep(n: number, port: number): Promise<void> {
     await waitFor(() => t.dtlsState === 'connected', 10_000, 'connected');
     const users: { audio: Producer; video: Producer }[] = [];
     for (let i = 0; i < n; i++) {
-      const audio = await t.produce({ kind: 'audio', rtpParameters: { mid: `a${i}`, codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 100000 + i }] } });
-      const video = await t.produce({ kind: 'video', rtpParameters: { mid: `v${i}`, codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 200000 + i }] } });
+      const audio = await t.produce({
+        kind: 'audio',
+        rtpParameters: {
+          mid: `a${i}`,
+          codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+          encodings: [{ ssrc: 100000 + i }],
+        },
+      });
+      const video = await t.produce({
+        kind: 'video',
+        rtpParameters: { mid: `v${i}`, codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 200000 + i }] },
+      });
       users.push({ audio, video });
     }
     let frame = 0;
@@ -62,7 +87,12 @@ async function singleUserStep(n: number, port: number): Promise<void> {
       while (frame < dueFrames) {
         const key = frame % 30 === 0;
         for (let i = 0; i < n; i++) {
-          void peer.sendRtp({ ssrc: 200000 + i, payloadType: 96, sequenceNumber: frame & 0xffff, timestamp: (frame * 3000) >>> 0, marker: true }, key ? payloadKey : payloadDelta).catch(() => undefined);
+          void peer
+            .sendRtp(
+              { ssrc: 200000 + i, payloadType: 96, sequenceNumber: frame & 0xffff, timestamp: (frame * 3000) >>> 0, marker: true },
+              key ? payloadKey : payloadDelta,
+            )
+            .catch(() => undefined);
           sent++;
         }
         frame++;
@@ -70,7 +100,9 @@ async function singleUserStep(n: number, port: number): Promise<void> {
       const dueAudio = Math.floor(((Date.now() - started) * 50) / 1000);
       while (aSeq < dueAudio) {
         for (let i = 0; i < n; i++) {
-          void peer.sendRtp({ ssrc: 100000 + i, payloadType: 111, sequenceNumber: aSeq & 0xffff, timestamp: (aSeq * 960) >>> 0 }, audioPayload).catch(() => undefined);
+          void peer
+            .sendRtp({ ssrc: 100000 + i, payloadType: 111, sequenceNumber: aSeq & 0xffff, timestamp: (aSeq * 960) >>> 0 }, audioPayload)
+            .catch(() => undefined);
           sent++;
         }
         aSeq++;
@@ -85,7 +117,9 @@ async function singleUserStep(n: number, port: number): Promise<void> {
     const d0 = (await node.dump())[0] as unknown as Dump;
     const sent0 = sent;
     const t0 = Date.now();
-    const recs = await Promise.all(users.map((u, i) => node.startRecording({ router, userId: `b${i}`, producers: [u.audio, u.video], flags: RecordFlags.AUDIO | RecordFlags.VIDEO })));
+    const recs = await Promise.all(
+      users.map((u, i) => node.startRecording({ router, userId: `b${i}`, producers: [u.audio, u.video], flags: RecordFlags.AUDIO | RecordFlags.VIDEO })),
+    );
     await sleep(SECONDS * 1000);
     const results = await Promise.all(recs.map((r) => node.stopRecording(r)));
     const _wall = Date.now() - t0; // kept for ad-hoc prints; the figures below use the engine dump
@@ -120,7 +154,16 @@ async function roomCompose(): Promise<void> {
   const ffmpeg = findFfmpeg(null);
   if (!ffmpeg) return void console.log('room recordings: no ffmpeg found, composition not measured');
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-room-'));
-  const node = await MediaNode.create({ listenIp: '127.0.0.1', announcedIp: null, rtcMinPort: 46900, rtcMaxPort: 46960, numWorkers: 1, recordingsDir: dir, ffmpegPath: ffmpeg.path, logger: pino({ level: 'silent' }) });
+  const node = await MediaNode.create({
+    listenIp: '127.0.0.1',
+    announcedIp: null,
+    rtcMinPort: 46900,
+    rtcMaxPort: 46960,
+    numWorkers: 1,
+    recordingsDir: dir,
+    ffmpegPath: ffmpeg.path,
+    logger: pino({ level: 'silent' }),
+  });
   const sources: FfmpegRtpSource[] = [];
   const peers: NodePeer[] = [];
   try {
@@ -130,8 +173,14 @@ async function roomCompose(): Promise<void> {
       const t = await router.createWebRtcTransport();
       const peer = await NodePeer.connect(t, (dtlsParameters) => t.connect({ dtlsParameters }));
       peers.push(peer);
-      const a = await t.produce({ kind: 'audio', rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 10 + i }] } });
-      const v = await t.produce({ kind: 'video', rtpParameters: { mid: '1', codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 20 + i }] } });
+      const a = await t.produce({
+        kind: 'audio',
+        rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 10 + i }] },
+      });
+      const v = await t.produce({
+        kind: 'video',
+        rtpParameters: { mid: '1', codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 20 + i }] },
+      });
       sources.push(
         await FfmpegRtpSource.start({
           seconds: SECONDS + 10,
@@ -139,13 +188,33 @@ async function roomCompose(): Promise<void> {
           width: 320,
           height: 240,
           fps: 15,
-          onPacket: (k) => void peer.sendRtp({ ssrc: k.kind === 'audio' ? 10 + i : 20 + i, payloadType: k.kind === 'audio' ? 111 : 96, sequenceNumber: k.seq, timestamp: k.timestamp, marker: k.marker }, k.payload).catch(() => undefined),
+          onPacket: (k) =>
+            void peer
+              .sendRtp(
+                {
+                  ssrc: k.kind === 'audio' ? 10 + i : 20 + i,
+                  payloadType: k.kind === 'audio' ? 111 : 96,
+                  sequenceNumber: k.seq,
+                  timestamp: k.timestamp,
+                  marker: k.marker,
+                },
+                k.payload,
+              )
+              .catch(() => undefined),
         }),
       );
       pubs.push({ key: `u${i}`, producerIds: [a.id, v.id] });
     }
     await sleep(1500);
-    const rec = new RoomRecording({ node, router, ffmpegPath: ffmpeg.path, filePath: path.join(dir, 'room.webm'), layout: { width: 640, height: 480, fps: 15, video: 'grid', audio: 'mix' }, flags: 0, logger: pino({ level: 'silent' }) });
+    const rec = new RoomRecording({
+      node,
+      router,
+      ffmpegPath: ffmpeg.path,
+      filePath: path.join(dir, 'room.webm'),
+      layout: { width: 640, height: 480, fps: 15, video: 'grid', audio: 'mix' },
+      flags: 0,
+      logger: pino({ level: 'silent' }),
+    });
     await rec.update(pubs);
     await sleep(SECONDS * 1000);
     for (const s of sources) await s.stop();

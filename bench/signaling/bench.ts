@@ -56,7 +56,9 @@ async function startServer(): Promise<{ url: string; pid: number; stop: () => vo
 
 async function main(): Promise<void> {
   const server = await startServer();
-  console.log(`server ${server.url} (pid ${server.pid || 'unknown'}); ${N} clients, rooms of ${ROOM_SIZE}, ${RATE} text/s for ${SECONDS} s${WHISPER ? ' (whispers)' : ''}`);
+  console.log(
+    `server ${server.url} (pid ${server.pid || 'unknown'}); ${N} clients, rooms of ${ROOM_SIZE}, ${RATE} text/s for ${SECONDS} s${WHISPER ? ' (whispers)' : ''}`,
+  );
   const rssIdle = server.pid ? rssMb(server.pid) : NaN;
   const clients: AnyChatClient[] = new Array(N);
   const factory = (u: string) => new WebSocket(u, { perMessageDeflate: false }) as unknown as SocketLike;
@@ -87,7 +89,9 @@ async function main(): Promise<void> {
   const loginSecs = (performance.now() - t0) / 1000;
   const live = clients.filter(Boolean);
   loginLat.sort((a, b) => a - b);
-  console.log(`logins: ${live.length}/${N} in ${loginSecs.toFixed(1)} s = ${(live.length / loginSecs).toFixed(0)} logins/s (incl. connect + enterRoom), login p50 ${pct(loginLat, 50).toFixed(1)} ms p99 ${pct(loginLat, 99).toFixed(1)} ms, failures ${failures}`);
+  console.log(
+    `logins: ${live.length}/${N} in ${loginSecs.toFixed(1)} s = ${(live.length / loginSecs).toFixed(0)} logins/s (incl. connect + enterRoom), login p50 ${pct(loginLat, 50).toFixed(1)} ms p99 ${pct(loginLat, 99).toFixed(1)} ms, failures ${failures}`,
+  );
   const rssLoggedIn = server.pid ? rssMb(server.pid) : NaN;
 
   // Phase 2: text at a fixed total rate; measure request → response latency.

@@ -96,7 +96,13 @@ function runBenchChild(url: string, pid: number): Promise<Omit<Figures, 'serverC
       const logins = /= (\d+) logins\/s.*login p50 ([\d.]+) ms p99 ([\d.]+) ms/.exec(out);
       const lat = /latency: p50 ([\d.]+) ms, p99 ([\d.]+) ms/.exec(out);
       if (code !== 0 || !logins || !lat) return reject(new Error(`bench failed (${code}):\n${out}`));
-      resolve({ loginsPerSecond: Number(logins[1]), loginP50: Number(logins[2]), loginP99: Number(logins[3]), textP50: Number(lat[1]), textP99: Number(lat[2]) });
+      resolve({
+        loginsPerSecond: Number(logins[1]),
+        loginP50: Number(logins[2]),
+        loginP99: Number(logins[3]),
+        textP50: Number(lat[1]),
+        textP99: Number(lat[2]),
+      });
     }),
   );
 }
@@ -117,7 +123,16 @@ async function writeCostPerLoginUs(n = 20_000): Promise<number> {
   const t0 = process.cpuUsage();
   const now = Date.now();
   for (let i = 0; i < n; i++) {
-    h.addSession({ userId: i + 1, userName: `guest${i}`, nickName: `guest${i}`, loginAt: now, logoutAt: now + 1000, reason: 0, address: '127.0.0.1', client: 'bench' });
+    h.addSession({
+      userId: i + 1,
+      userName: `guest${i}`,
+      nickName: `guest${i}`,
+      loginAt: now,
+      logoutAt: now + 1000,
+      reason: 0,
+      address: '127.0.0.1',
+      client: 'bench',
+    });
     h.addEvent(1 + (i % 200), 'join', i + 1, 'interactive');
     h.addEvent(1 + (i % 200), 'leave', i + 1, '');
     if (i % 250 === 249) h.flush();
@@ -141,7 +156,9 @@ async function main(): Promise<void> {
       try {
         const f = await runBench(host.url, host.pid);
         results[mode].push(f);
-        console.log(`round ${round + 1} history ${mode.padEnd(3)}: ${f.loginsPerSecond} logins/s (p50 ${f.loginP50} ms, p99 ${f.loginP99} ms), text p50 ${f.textP50} ms p99 ${f.textP99} ms, server CPU ${f.serverCpuMs.toFixed(0)} ms`);
+        console.log(
+          `round ${round + 1} history ${mode.padEnd(3)}: ${f.loginsPerSecond} logins/s (p50 ${f.loginP50} ms, p99 ${f.loginP99} ms), text p50 ${f.textP50} ms p99 ${f.textP99} ms, server CPU ${f.serverCpuMs.toFixed(0)} ms`,
+        );
       } finally {
         await host.stop();
       }
@@ -160,7 +177,9 @@ async function main(): Promise<void> {
   }
   const cpuOff = mean(results.off.map((f) => f.serverCpuMs));
   const cpuOn = mean(results.on.map((f) => f.serverCpuMs));
-  console.log(`history cost: ${(((off - on) / off) * 100).toFixed(1)} % of login throughput, ${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)} % more server CPU for the same work (negative = within noise)`);
+  console.log(
+    `history cost: ${(((off - on) / off) * 100).toFixed(1)} % of login throughput, ${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)} % more server CPU for the same work (negative = within noise)`,
+  );
   const perClientUs = (cpuOff * 1000) / CLIENTS;
   console.log(
     `server CPU per client without history (login, enter, ${((RATE * SECONDS) / CLIENTS).toFixed(1)} texts, leave): ${perClientUs.toFixed(0)} µs; history writes add ${writeUs.toFixed(1)} µs = ${((writeUs / perClientUs) * 100).toFixed(1)} %`,

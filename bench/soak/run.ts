@@ -71,11 +71,19 @@ async function frames(): Promise<void> {
 
   // The attackers run in their own process, so their work does not slow the pair's measurements.
   const t0 = Date.now();
-  const attacker = spawn(process.execPath, ['--import', 'tsx', 'bench/soak/attacker.ts', host.wsUrl, '10000', '50'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const attacker = spawn(process.execPath, ['--import', 'tsx', 'bench/soak/attacker.ts', host.wsUrl, '10000', '50'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let attackOut = '';
   attacker.stdout!.on('data', (d: Buffer) => (attackOut += d.toString()));
   await new Promise((r) => attacker.once('exit', r));
-  const attack = JSON.parse(attackOut.trim().split('\n').at(-1) ?? '{}') as { framesSent: number; sockets: number; answers: number; closes: Record<string, number> };
+  const attack = JSON.parse(attackOut.trim().split('\n').at(-1) ?? '{}') as {
+    framesSent: number;
+    sockets: number;
+    answers: number;
+    closes: Record<string, number>;
+  };
   const floodMs = Date.now() - t0;
   await sleep(500);
   chatting = false;
@@ -177,7 +185,15 @@ async function gateway(): Promise<void> {
     if (r.text.includes('"SUCCESS"')) wrongSuccess++;
   }
   const alive = host.proc.exitCode === null && host.proc.signalCode === null;
-  figures.gateway = { requests: 2000, distinctCases: cases.length, seconds: +((Date.now() - t0) / 1000).toFixed(1), byStatus, http5xxOrNoAnswer: fiveXx, wrongSuccesses: wrongSuccess, hostCrashed: !alive };
+  figures.gateway = {
+    requests: 2000,
+    distinctCases: cases.length,
+    seconds: +((Date.now() - t0) / 1000).toFixed(1),
+    byStatus,
+    http5xxOrNoAnswer: fiveXx,
+    wrongSuccesses: wrongSuccess,
+    hostCrashed: !alive,
+  };
   await stopHost(host);
 }
 
@@ -185,7 +201,9 @@ async function gateway(): Promise<void> {
 async function webhook(): Promise<void> {
   const port = await freePort();
   const callbackUrl = `http://127.0.0.1:${port}/notify`;
-  const cfg = writeConfig(baseConfig({ apps: [{ appId: APP, md5Key: KEY, callbackUrl, retry: { initialDelayMs: 200, maxDelayMs: 2000, maxAttempts: 1000 } }] }));
+  const cfg = writeConfig(
+    baseConfig({ apps: [{ appId: APP, md5Key: KEY, callbackUrl, retry: { initialDelayMs: 200, maxDelayMs: 2000, maxAttempts: 1000 } }] }),
+  );
   const dataDir = newDataDir();
   let host: SoakHost = await startHost(cfg, dataDir);
   /** What we caused, per user: 'in' for a login, the expected logout reason for a logout. */
@@ -274,9 +292,14 @@ async function webhook(): Promise<void> {
 async function frozen(): Promise<void> {
   const silent = 10;
   const rx = await WebhookReceiver.start({ md5Key: KEY });
-  const cfg = writeConfig(baseConfig({ signaling: { silentTimeoutSeconds: silent, pingIntervalSeconds: 2 }, apps: [{ appId: APP, md5Key: KEY, callbackUrl: rx.url }] }));
+  const cfg = writeConfig(
+    baseConfig({ signaling: { silentTimeoutSeconds: silent, pingIntervalSeconds: 2 }, apps: [{ appId: APP, md5Key: KEY, callbackUrl: rx.url }] }),
+  );
   const host = await startHost(cfg, newDataDir());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/soak/frozenClient.ts', host.wsUrl, 'u3', 'pw3'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/soak/frozenClient.ts', host.wsUrl, 'u3', 'pw3'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const ready = await new Promise<boolean>((r) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && r(true));
     child.once('exit', () => r(false));

@@ -191,7 +191,9 @@ function medianFigures(runs: Figures[]): Figures {
 }
 
 function row(label: string, count: number, ms: number): string {
-  return `${label.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms ${Math.round((count / ms) * 1000).toLocaleString('en-US').padStart(12)} /s`;
+  return `${label.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms ${Math.round((count / ms) * 1000)
+    .toLocaleString('en-US')
+    .padStart(12)} /s`;
 }
 
 try {

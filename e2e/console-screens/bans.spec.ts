@@ -5,6 +5,7 @@
  * survives a host restart.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { SignalingCodes } from '../../shared/codes';
 import { defaultHostConfig, startHost, waitHealthy, type RunningHost } from '../fixtures/host';
 import { signedInClient } from './clients';
 import { ConsolePage } from './consolePage';
@@ -68,7 +69,7 @@ test('a banned guest cannot sign back in under the same name; the kicked user is
   await expect(page.getByTestId(`ban-${guestId}`)).toContainText('griefer');
   await expect(page.getByTestId(`ban-address-${guestId}`)).toContainText('127.0.0.1');
   // Same guest name, new guest id: still banned. Another guest name is not.
-  expect(await loginError(host.url, 'griefer', '')).toBe(900210);
+  expect(await loginError(host.url, 'griefer', '')).toBe(SignalingCodes.USER_BANNED);
   expect(await loginError(host.url, 'someone-else', '')).toBeNull();
 });
 
@@ -82,7 +83,7 @@ test('an address ban holds for any name from that address', async ({ page }) => 
   await page.getByTestId('kick-ban-address').check();
   await console.confirm();
   await expect(page.getByTestId('ban-address-1001')).toContainText(/127\.0\.0\.1 banned/);
-  expect(await loginError(host.url, 'bob', 'bob-pw')).toBe(900210);
+  expect(await loginError(host.url, 'bob', 'bob-pw')).toBe(SignalingCodes.USER_BANNED);
   alice.close();
 });
 

@@ -192,7 +192,10 @@ test('mic queue: reorder by buttons and by drag and drop, remove, force off, loc
     const console = await ConsolePage.signIn(page, host.url);
     await console.openRoom(roomId);
     await expect(page.getByTestId('mic-seat-0')).toHaveAttribute('data-user-id', '1001');
-    const order = () => page.locator('[data-testid^="mic-queue-item-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-testid')!.replace('mic-queue-item-', ''))));
+    const order = () =>
+      page
+        .locator('[data-testid^="mic-queue-item-"]')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-testid')!.replace('mic-queue-item-', ''))));
     await expect.poll(order).toEqual([1002, 1003, 1004]);
 
     // Keyboard-reachable buttons.

@@ -88,7 +88,14 @@ test('dead notices show in the outbox and re-send delivers them (one, then all w
 test('queues: areas and queues from signed requests, an agent with its status, a waiting customer', async ({ page }) => {
   host = await startHost(defaultHostConfig({ apps: [{ appId: APP, md5Key: MD5_KEY }], gateway: { replayKey: 'request' } }));
   const area = await gatewayCall(host.url, APP, MD5_KEY, 'object_info_set', { action: 1, objecttype: 4, objectid: 1, name: 'Support' });
-  const queue = await gatewayCall(host.url, APP, MD5_KEY, 'object_info_set', { action: 1, objecttype: 5, objectid: 10, parentobjectid: 1, name: 'Sales', skillgroups: [100] });
+  const queue = await gatewayCall(host.url, APP, MD5_KEY, 'object_info_set', {
+    action: 1,
+    objecttype: 5,
+    objectid: 10,
+    parentobjectid: 1,
+    name: 'Sales',
+    skillgroups: [100],
+  });
   const skill = await gatewayCall(host.url, APP, MD5_KEY, 'object_info_set', { action: 1, objecttype: 9, objectid: 100, name: 'English' });
   const areaGuid = String(area.objectguid);
   const queueGuid = String(queue.objectguid);

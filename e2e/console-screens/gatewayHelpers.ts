@@ -70,7 +70,13 @@ export function md5Sign(method: string, appId: string, timestamp: string, key: s
 }
 
 /** One signed gateway request; returns the JSON answer (throws on FAIL). */
-export async function gatewayCall(baseUrl: string, appId: string, md5Key: string, method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function gatewayCall(
+  baseUrl: string,
+  appId: string,
+  md5Key: string,
+  method: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const timestamp = gatewayTimestamp();
   const q = new URLSearchParams({ method, appid: appId, timestamp, signtype: 'MD5', signstr: md5Sign(method, appId, timestamp, md5Key) });
   const res = await fetch(`${baseUrl}/gateway?${q}`, {

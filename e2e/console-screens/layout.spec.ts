@@ -50,7 +50,11 @@ async function expectUsersTableFits(page: Page, width: number): Promise<void> {
 }
 
 test('the Users table at 1024 px and 1440 px: no cell narrower than its header, guest ids whole', async ({ page }) => {
-  clients = [await signedInClient(base(), 'alice', 'alice-pw'), await signedInClient(base(), 'a-guest-with-a-long-name', ''), await signedInClient(base(), 'another-guest', '')];
+  clients = [
+    await signedInClient(base(), 'alice', 'alice-pw'),
+    await signedInClient(base(), 'a-guest-with-a-long-name', ''),
+    await signedInClient(base(), 'another-guest', ''),
+  ];
   await clients[0].enterRoom({ roomId: 4242 });
   const console = await ConsolePage.signIn(page, base());
   await console.go('users');
@@ -79,7 +83,10 @@ test('the dashboard charts fill their cards and have a time axis and a value axi
         const node = el as unknown as Box & { closest(s: string): Box | null; querySelector(s: string): Box | null };
         const card = node.closest('.card')!;
         const style = (globalThis as unknown as { getComputedStyle(e: unknown): { paddingLeft: string; paddingRight: string } }).getComputedStyle(card);
-        return { chart: node.querySelector('canvas')!.getBoundingClientRect().width, inner: card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) };
+        return {
+          chart: node.querySelector('canvas')!.getBoundingClientRect().width,
+          inner: card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+        };
       });
       expect(sizes.chart, `${id} at ${width} px`).toBeGreaterThanOrEqual(sizes.inner * 0.95);
     }

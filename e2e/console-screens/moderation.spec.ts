@@ -38,7 +38,7 @@ async function aliceAndBob(browser: import('@playwright/test').Browser, room: st
   return { alice, bob, roomId };
 }
 
-test('remote mute: the user\'s audio stops at the other clients, the user is told and cannot resume it; unmute restores it', async ({ page, browser }) => {
+test("remote mute: the user's audio stops at the other clients, the user is told and cannot resume it; unmute restores it", async ({ page, browser }) => {
   test.setTimeout(90_000);
   const { alice, bob, roomId } = await aliceAndBob(browser, `mute-${Date.now()}`);
   expect(await audioGained(bob, 1_500)).toBeGreaterThan(15);
@@ -57,7 +57,9 @@ test('remote mute: the user\'s audio stops at the other clients, the user is tol
   // The user's own "unmute" does not get round it: the server refuses the resume.
   await alice.getByTestId('micMute').click(); // pause (allowed)
   await alice.getByTestId('micMute').click(); // resume: refused
-  await expect.poll(async () => (await demoState(alice)).errors.join(' ') + (await alice.getByTestId('status').innerText())).toMatch(/muted by an operator|900403/);
+  await expect
+    .poll(async () => (await demoState(alice)).errors.join(' ') + (await alice.getByTestId('status').innerText()))
+    .toMatch(/muted by an operator|900403/);
   expect(await audioGained(bob, 1_500)).toBe(0);
 
   // Unmute from the console: the user may speak again.

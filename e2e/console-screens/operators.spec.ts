@@ -5,6 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
+import { Codes } from '../../shared/codes';
 import { defaultHostConfig, OPERATOR, startHost, waitHealthy, type RunningHost } from '../fixtures/host';
 import { DemoClient } from './consolePage';
 
@@ -63,7 +64,7 @@ test('a viewer sees users but cannot kick: no button, and the server refuses the
   await expect(page.getByTestId(`kick-${ALICE.userId}`)).toHaveCount(0);
   await expect(page.getByTestId('read-only')).toBeVisible();
   const refused = await socketCall(page, 'users:kick', { userId: ALICE.userId });
-  expect(refused).toMatchObject({ ok: false, error: { code: 900403 } });
+  expect(refused).toMatchObject({ ok: false, error: { code: Codes.FORBIDDEN } });
   // Alice is still there, and the refusal never reached the audit log as a kick.
   await expect(page.getByTestId(`user-row-${ALICE.userId}`)).toBeVisible();
   await expect(alice.page.getByTestId('status')).toContainText('in room');
@@ -91,7 +92,10 @@ test('an admin adds an operator; who is signed in is shown; a disabled operator 
   // nina (operator) has no operator management.
   await nina.getByTestId('nav-operators').click();
   await expect(nina.getByTestId('operator-accounts')).toHaveCount(0);
-  expect(await socketCall(nina, 'operators:add', { username: 'x', password: 'xxxxxxxx', role: 'admin' })).toMatchObject({ ok: false, error: { code: 900403 } });
+  expect(await socketCall(nina, 'operators:add', { username: 'x', password: 'xxxxxxxx', role: 'admin' })).toMatchObject({
+    ok: false,
+    error: { code: Codes.FORBIDDEN },
+  });
 
   await page.getByTestId('operator-toggle-nina').click();
   await expect(page.getByTestId('operator-row-nina')).toHaveAttribute('data-disabled', 'true');
@@ -179,7 +183,9 @@ test('sign-ins, good and failed, are in the audit log; the typed user name of a 
   expect(csv).toContain('wrong user name or password');
   expect(csv).not.toContain('Secret-Typed-Into-Name');
   const { readFileSync, readdirSync } = await import('node:fs');
-  const logs = readdirSync(`${host.dataDir}/logs`).map((f) => readFileSync(`${host.dataDir}/logs/${f}`, 'utf8')).join('');
+  const logs = readdirSync(`${host.dataDir}/logs`)
+    .map((f) => readFileSync(`${host.dataDir}/logs/${f}`, 'utf8'))
+    .join('');
   expect(logs).not.toContain('Secret-Typed-Into-Name');
 });
 
@@ -214,12 +220,17 @@ test('the sign-in page follows the browser language, with a CJK font', async ({ 
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   // The CSS asks for Noto Sans CJK first for Chinese text; it is installed (.ci/run) and used.
   const cjk = await page.evaluate(async () => {
-    const d = (globalThis as unknown as { document: { fonts: { load(f: string, t: string): Promise<unknown[]>; check(f: string, t: string): boolean } } }).document;
+    const d = (globalThis as unknown as { document: { fonts: { load(f: string, t: string): Promise<unknown[]>; check(f: string, t: string): boolean } } })
+      .document;
     await d.fonts.load('14px "Noto Sans CJK SC"', '操作员');
     return d.fonts.check('14px "Noto Sans CJK SC"', '操作员');
   });
   expect(cjk).toBe(true);
-  expect(await page.locator('h1').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontFamily: string } }).getComputedStyle(el).fontFamily)).toContain('Noto Sans CJK SC');
+  expect(
+    await page
+      .locator('h1')
+      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontFamily: string } }).getComputedStyle(el).fontFamily),
+  ).toContain('Noto Sans CJK SC');
   await page.screenshot({ path: test.info().outputPath('signin-zh.png') });
   await context.close();
 });

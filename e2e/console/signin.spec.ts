@@ -70,11 +70,12 @@ test('a wrong password shows an error and creates no session', async ({ page, co
   expect(res.status()).toBe(401);
   // The console socket refuses a browser without a session.
   const refused = await page.evaluate(
-    (u) => new Promise<string>((resolve) => {
-      const ws = new WebSocket(u.replace('http', 'ws') + '/console/ws');
-      ws.onopen = () => resolve('open');
-      ws.onerror = () => resolve('refused');
-    }),
+    (u) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(u.replace('http', 'ws') + '/console/ws');
+        ws.onopen = () => resolve('open');
+        ws.onerror = () => resolve('refused');
+      }),
     host.url,
   );
   expect(refused).toBe('refused');

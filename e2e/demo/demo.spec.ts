@@ -47,7 +47,9 @@ test('the console of a demo install: rooms within 20 s, lobby tiles decode two b
   await expect(page.getByTestId('demo-banner')).toBeVisible({ timeout: remaining() });
   await expect(page.getByTestId('demo-page-link')).toHaveAttribute('href', `${baseUrl()}/demo/`);
   // The Dashboard is populated: the bots are online, in rooms and in calls.
-  await expect.poll(async () => Number(await page.getByTestId('counter-users-online-value').textContent()), { timeout: remaining() }).toBeGreaterThanOrEqual(10);
+  await expect
+    .poll(async () => Number(await page.getByTestId('counter-users-online-value').textContent()), { timeout: remaining() })
+    .toBeGreaterThanOrEqual(10);
   await expect.poll(async () => Number(await page.getByTestId('counter-rooms-value').textContent()), { timeout: remaining() }).toBeGreaterThanOrEqual(3);
   await expect.poll(async () => Number(await page.getByTestId('counter-active-calls-value').textContent()), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
   await console.go('rooms');
@@ -61,7 +63,9 @@ test('the console of a demo install: rooms within 20 s, lobby tiles decode two b
   const videos = page.locator('video[data-testid^="preview-tile-"]');
   await expect(videos).toHaveCount(2, { timeout: 15_000 });
   for (const i of [0, 1]) {
-    await expect.poll(() => videos.nth(i).evaluate((v) => (v as unknown as VideoLike).getVideoPlaybackQuality().totalVideoFrames), { timeout: 20_000 }).toBeGreaterThan(30);
+    await expect
+      .poll(() => videos.nth(i).evaluate((v) => (v as unknown as VideoLike).getVideoPlaybackQuality().totalVideoFrames), { timeout: 20_000 })
+      .toBeGreaterThan(30);
   }
   await expect(page.locator('audio[data-testid^="preview-tile-"]')).toHaveCount(2);
   // The bots talk in turns (their audio levels): each is the active speaker in turn.

@@ -32,7 +32,17 @@ async function audioGrowth(bob: Page, ms: number): Promise<{ from: number; gaine
 }
 
 async function ffprobe(file: string): Promise<{ streams: { codec_type: string }[]; format: { duration: string } }> {
-  const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type', '-show_entries', 'format=duration', '-of', 'json', file]);
+  const { stdout } = await promisify(execFile)('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_type',
+    '-show_entries',
+    'format=duration',
+    '-of',
+    'json',
+    file,
+  ]);
   return JSON.parse(stdout) as { streams: { codec_type: string }[]; format: { duration: string } };
 }
 
@@ -104,7 +114,14 @@ test('publish, consume, mute the mic, record and leave through the demo page', a
   // A leaves: B gets producerClosed for both of A's producers and her tile goes.
   await alice.getByTestId('leaveRoom').click();
   await expect
-    .poll(async () => (await demoState(bob)).producerClosed.filter((p) => p.userId === ALICE).map((p) => p.kind).sort(), { timeout: 10_000 })
+    .poll(
+      async () =>
+        (await demoState(bob)).producerClosed
+          .filter((p) => p.userId === ALICE)
+          .map((p) => p.kind)
+          .sort(),
+      { timeout: 10_000 },
+    )
     .toEqual(['audio', 'video']);
   const closed = (await demoState(bob)).producerClosed.filter((p) => p.userId === ALICE);
   expect(new Set(closed.map((p) => p.producerId)).size).toBe(2);

@@ -13,7 +13,6 @@ import { MediaNode } from '../../electron/media/index';
 import { chromiumArgs as CHROMIUM_ARGS, chromiumPath } from '../fixtures/chromium';
 import { buildPage, startHarness, type Harness } from './harness';
 
-
 type Stats = { framesDecoded: number; videoPackets: number; audioPackets: number };
 
 test.describe('media node with real Chromium', () => {
@@ -86,7 +85,9 @@ test.describe('media node with real Chromium', () => {
     expect(result.durationSeconds).toBeGreaterThan(4);
     expect(result.durationSeconds).toBeLessThan(6);
     const probe = JSON.parse(
-      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:format=duration', '-of', 'json', result.filePath], { encoding: 'utf8' }),
+      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:format=duration', '-of', 'json', result.filePath], {
+        encoding: 'utf8',
+      }),
     ) as { streams: { codec_type: string; codec_name: string }[]; format: { duration: string } };
     expect(probe.streams.filter((s) => s.codec_type === 'audio')).toHaveLength(1);
     expect(probe.streams.filter((s) => s.codec_type === 'video')).toHaveLength(1);
@@ -110,7 +111,9 @@ test.describe('media node with real Chromium', () => {
   test('A closes video producer → B learns producerClosed', async () => {
     await pageA.evaluate(() => (globalThis as never as { app: { closeProducer(k: string): Promise<void> } }).app.closeProducer('video'));
     await expect
-      .poll(() => pageB.evaluate(() => (globalThis as never as { app: { events: { notification: string }[] } }).app.events.map((e) => e.notification)), { timeout: 5000 })
+      .poll(() => pageB.evaluate(() => (globalThis as never as { app: { events: { notification: string }[] } }).app.events.map((e) => e.notification)), {
+        timeout: 5000,
+      })
       .toContain('producerClosed');
   });
 
@@ -119,11 +122,18 @@ test.describe('media node with real Chromium', () => {
     const producer = harness.producers.get(producerId)!;
     expect(producer.type).toBe('simulcast');
     expect(producer.rtpParameters.encodings).toHaveLength(3);
-    const [c] = await pageB.evaluate((ids) => (globalThis as never as { app: { consume(ids: string[]): Promise<{ id: string }[]> } }).app.consume(ids), [producerId]);
+    const [c] = await pageB.evaluate(
+      (ids) => (globalThis as never as { app: { consume(ids: string[]): Promise<{ id: string }[]> } }).app.consume(ids),
+      [producerId],
+    );
     const consumer = harness.consumers.get(c.id)!;
     const mid = consumer.rtpParameters.mid!;
     const video = async () =>
-      (await pageB.evaluate(() => (globalThis as never as { app: { videoByMid(): Promise<Record<string, { framesDecoded: number; frameWidth: number }>> } }).app.videoByMid()))[mid] ?? {
+      (
+        await pageB.evaluate(() =>
+          (globalThis as never as { app: { videoByMid(): Promise<Record<string, { framesDecoded: number; frameWidth: number }>> } }).app.videoByMid(),
+        )
+      )[mid] ?? {
         framesDecoded: 0,
         frameWidth: 0,
       };

@@ -70,7 +70,9 @@ test('session history: search by user and time range, export the match as CSV', 
   await page.getByTestId('history-export').click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^sessions-.*\.csv$/);
-  const csv = readFileSync((await file.path())!, 'utf8').trim().split('\r\n');
+  const csv = readFileSync((await file.path())!, 'utf8')
+    .trim()
+    .split('\r\n');
   expect(csv[0]).toBe('userId,userName,nickName,login,logout,durationSeconds,reason,address,client');
   expect(csv).toHaveLength(3);
   for (const line of csv.slice(1)) expect(line).toMatch(/^1001,alice,Alice,\d{4}-.*,0,127\.0\.0\.1,/);
@@ -117,7 +119,8 @@ test('a room timeline lists a join, a publish, a seat change and a kick', async 
   await console.confirm();
 
   const timeline = page.getByTestId(`room-timeline-${ROOM}`);
-  const kinds = async () => timeline.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-user')}`));
+  const kinds = async () =>
+    timeline.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-user')}`));
   await expect.poll(kinds, { timeout: 15_000 }).toEqual(expect.arrayContaining(['join:1002', 'join:1001', 'publish:1001', 'seat:1002', 'kick:1002']));
   await expect(timeline).toContainText('took seat 1');
   bob.close();

@@ -22,17 +22,37 @@ test.beforeAll(() => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'anychat-tls-'));
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   process.env.TLS_TEST_CERT = certFile;
   process.env.TLS_TEST_KEY = keyFile;
 });
 
 test.beforeEach(async () => {
-  host = await startHost(defaultHostConfig({ listen: { host: '127.0.0.1', port: 0, tls: { certFile: process.env.TLS_TEST_CERT, keyFile: process.env.TLS_TEST_KEY } } }));
+  host = await startHost(
+    defaultHostConfig({ listen: { host: '127.0.0.1', port: 0, tls: { certFile: process.env.TLS_TEST_CERT, keyFile: process.env.TLS_TEST_KEY } } }),
+  );
 });
 
 test.afterEach(async () => {

@@ -61,7 +61,9 @@ test('record a room for 10 s from the console, play it and seek to 5 s', async (
     (v as unknown as VideoLike).pause();
     (v as unknown as VideoLike).currentTime = 5;
   });
-  await expect.poll(() => video.evaluate((v) => ((v as unknown as VideoLike).seeking ? -1 : (v as unknown as VideoLike).currentTime)), { timeout: 10_000 }).toBe(5);
+  await expect
+    .poll(() => video.evaluate((v) => ((v as unknown as VideoLike).seeking ? -1 : (v as unknown as VideoLike).currentTime)), { timeout: 10_000 })
+    .toBe(5);
   const atSeek = await video.evaluate((v) => (v as unknown as VideoLike).currentTime);
   await video.evaluate((v) => (v as unknown as VideoLike).play());
   await expect.poll(() => video.evaluate((v) => (v as unknown as VideoLike).currentTime), { timeout: 10_000 }).toBeGreaterThan(atSeek + 0.5); // playback goes on
@@ -84,7 +86,9 @@ test('a recorded user reloads the tab: the recording ends, is listed, and the co
   await carol.page.reload(); // the tab goes away with its producers
   await expect(consoleTab.getByTestId(`recording-active-${recordingId}`)).toHaveCount(0, { timeout: 20_000 });
   expect(await operator.call<unknown[]>('recordings:active')).toEqual([]);
-  const page = await operator.call<{ items: { userId: number; state: string; durationSeconds: number; fileName: string }[] }>('recordings:list', { userId: 1003 });
+  const page = await operator.call<{ items: { userId: number; state: string; durationSeconds: number; fileName: string }[] }>('recordings:list', {
+    userId: 1003,
+  });
   expect(page.items[0]).toMatchObject({ userId: 1003, state: 'finished' });
   expect(page.items[0].durationSeconds).toBeGreaterThanOrEqual(2);
   await expect(consoleTab.locator('[data-testid^="recording-row-"]', { hasText: page.items[0].fileName })).toBeVisible();

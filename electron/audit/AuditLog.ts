@@ -62,9 +62,7 @@ export class AuditLog extends TypedEmitter<{ appended: AuditEntry }> {
     private readonly logger: Logger,
   ) {
     super();
-    this.insert = db.prepare(
-      'INSERT INTO audit_log (at, operator, action, target, params, result, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insert = db.prepare('INSERT INTO audit_log (at, operator, action, target, params, result, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.select = db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?');
     this.selectBefore = db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?');
   }

@@ -107,7 +107,9 @@ export class OperatorRepository {
   }
 
   setPassword(username: string, passwordHash: string): boolean {
-    const r = this.db.prepare('UPDATE operators SET password_hash = ?, initial_password = 0, updated_at = ? WHERE username = ?').run(passwordHash, Date.now(), username);
+    const r = this.db
+      .prepare('UPDATE operators SET password_hash = ?, initial_password = 0, updated_at = ? WHERE username = ?')
+      .run(passwordHash, Date.now(), username);
     return Number(r.changes) > 0;
   }
 
@@ -134,9 +136,10 @@ export class OperatorRepository {
 
   findSession(tokenHash: string): SessionRecord | undefined {
     const r = this.db.prepare('SELECT * FROM operator_sessions WHERE token_hash = ?').get(tokenHash) as
-      | { token_hash: string; username: string; address: string; created_at: number; expires_at: number; last_seen_at: number }
-      | undefined;
-    return r && { tokenHash: r.token_hash, username: r.username, address: r.address, createdAt: r.created_at, expiresAt: r.expires_at, lastSeenAt: r.last_seen_at };
+      { token_hash: string; username: string; address: string; created_at: number; expires_at: number; last_seen_at: number } | undefined;
+    return (
+      r && { tokenHash: r.token_hash, username: r.username, address: r.address, createdAt: r.created_at, expiresAt: r.expires_at, lastSeenAt: r.last_seen_at }
+    );
   }
 
   listSessions(now: number): SessionRecord[] {
@@ -148,7 +151,14 @@ export class OperatorRepository {
       expires_at: number;
       last_seen_at: number;
     }[];
-    return rows.map((r) => ({ tokenHash: r.token_hash, username: r.username, address: r.address, createdAt: r.created_at, expiresAt: r.expires_at, lastSeenAt: r.last_seen_at }));
+    return rows.map((r) => ({
+      tokenHash: r.token_hash,
+      username: r.username,
+      address: r.address,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      lastSeenAt: r.last_seen_at,
+    }));
   }
 
   touchSession(tokenHash: string, at: number): void {

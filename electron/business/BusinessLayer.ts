@@ -508,11 +508,14 @@ export class BusinessLayer {
 
   private scheduleSweep(): void {
     if (this.closed) return;
-    this.sweepTimer = this.clock.setTimeout(() => {
-      this.sweepTimer = null;
-      this.sweep();
-      this.scheduleSweep();
-    }, Math.min(SWEEP_EVERY_MS, this.settings.emptyRoomSeconds * 1000));
+    this.sweepTimer = this.clock.setTimeout(
+      () => {
+        this.sweepTimer = null;
+        this.sweep();
+        this.scheduleSweep();
+      },
+      Math.min(SWEEP_EVERY_MS, this.settings.emptyRoomSeconds * 1000),
+    );
   }
 
   private sweep(): void {

@@ -17,13 +17,26 @@ describe('ANYCHAT_* environment variables', () => {
   it('name every key: camelCase path segments in SCREAMING_SNAKE_CASE', () => {
     expect(envNameOf(['media', 'rtcMinPort'])).toBe('ANYCHAT_MEDIA_RTC_MIN_PORT');
     const names = envKeys().map((k) => k.name);
-    for (const n of ['ANYCHAT_LISTEN_PORT', 'ANYCHAT_LISTEN_TLS_CERT_FILE', 'ANYCHAT_DATA_DIR', 'ANYCHAT_USERS', 'ANYCHAT_LOG_LEVEL', 'ANYCHAT_HISTORY_RETENTION_DAYS', 'ANYCHAT_TRUST_PROXY']) {
+    for (const n of [
+      'ANYCHAT_LISTEN_PORT',
+      'ANYCHAT_LISTEN_TLS_CERT_FILE',
+      'ANYCHAT_DATA_DIR',
+      'ANYCHAT_USERS',
+      'ANYCHAT_LOG_LEVEL',
+      'ANYCHAT_HISTORY_RETENTION_DAYS',
+      'ANYCHAT_TRUST_PROXY',
+    ]) {
       expect(names).toContain(n);
     }
   });
 
   it('override the file, and CLI flags override them', () => {
-    const file = configFile({ listen: { host: '127.0.0.1', port: 8600 }, media: { rtcMinPort: 40000, rtcMaxPort: 40999 }, log: { level: 'info' }, guestLogin: true });
+    const file = configFile({
+      listen: { host: '127.0.0.1', port: 8600 },
+      media: { rtcMinPort: 40000, rtcMaxPort: 40999 },
+      log: { level: 'info' },
+      guestLogin: true,
+    });
     const env = {
       ANYCHAT_LISTEN_PORT: '9123',
       ANYCHAT_MEDIA_RTC_MIN_PORT: '40100',

@@ -21,7 +21,15 @@ describe('config', () => {
       guestLogin: true,
       users: [{ userName: 'alice', password: 'pw', userId: 1001, level: 0, nickName: 'Alice' }],
       operators: [{ username: 'admin', password: 'admin-pw' }],
-      apps: [{ appId: 'E205F8EC-D896-4451-B815-460D36ED7FBD', md5Key: 'anychat', rsaPublicKeyPem: null, callbackUrl: 'http://127.0.0.1:9000/notify', timestampWindowSeconds: 300 }],
+      apps: [
+        {
+          appId: 'E205F8EC-D896-4451-B815-460D36ED7FBD',
+          md5Key: 'anychat',
+          rsaPublicKeyPem: null,
+          callbackUrl: 'http://127.0.0.1:9000/notify',
+          timestampWindowSeconds: 300,
+        },
+      ],
       media: { listenIp: '127.0.0.1', announcedIp: null, rtcMinPort: 40000, rtcMaxPort: 40999 },
     });
     expect(c.apps[0].retry.maxAttempts).toBe(12);

@@ -35,9 +35,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       return v;
     };
     switch (flag) {
-      case '--config': out.config = value(); break;
-      case '--data-dir': out.dataDir = value(); break;
-      case '--host': out.host = value(); break;
+      case '--config':
+        out.config = value();
+        break;
+      case '--data-dir':
+        out.dataDir = value();
+        break;
+      case '--host':
+        out.host = value();
+        break;
       case '--port': {
         const raw = value();
         const n = Number(raw);
@@ -45,7 +51,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         out.port = n;
         break;
       }
-      case '--demo': out.demo = true; break;
+      case '--demo':
+        out.demo = true;
+        break;
       default:
         // Electron and Chromium add switches of their own; ignore anything that is not ours.
         break;

@@ -62,7 +62,12 @@ const appEntry = z
     /** This app's timestamp zone; null = `gateway.timestampZone`. */
     timestampZone: z.enum(['utc', 'local']).nullable().default(null),
     /** Default lifetime of fileinfo_get download URLs when a request names none. */
-    downloadUrlSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
+    downloadUrlSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(3600),
     retry: retrySettings.prefault({}),
     /** Sign notifications with MD5 (needs md5Key) or RSA (the server's private key). Default: MD5 when md5Key is set. */
     notifySignType: z.enum(['MD5', 'RSA']).nullable().default(null),
@@ -75,7 +80,12 @@ const appEntry = z
 const gatewaySettings = z
   .object({
     /** Request bodies larger than this get HTTP 413. */
-    maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(64 * 1024),
     /** PEM file with the server's RSA private key (notify signatures); relative to dataDir; created when missing. */
     serverKeyFile: z.string().min(1).default('gateway-rsa-private.pem'),
     /** How gateway timestamps (yyyyMMddHHmmss) are read and written: the host's local time zone (the seed's backends send local time) or UTC. An app may override it. */
@@ -102,7 +112,11 @@ export const configSchema = z
         host: z.string().min(1).default('127.0.0.1'),
         port: port.default(8600),
         /** Serve HTTPS/WSS with this PEM certificate and key (paths relative to the config file); null = plain HTTP. */
-        tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().nullable().default(null),
+        tls: z
+          .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+          .strict()
+          .nullable()
+          .default(null),
         /** On stop, /readyz answers 503 this long before the listener closes, so a balancer drains the host. */
         drainSeconds: z.number().min(0).max(120).default(0),
       })
@@ -115,7 +129,11 @@ export const configSchema = z
       .object({
         retentionDays: z.number().min(1).max(3650).default(30),
         /** Per-participant quality points (one a second) are kept this long. */
-        qualityRetentionHours: z.number().min(1).max(24 * 30).default(24),
+        qualityRetentionHours: z
+          .number()
+          .min(1)
+          .max(24 * 30)
+          .default(24),
         /** Record history at all (benches compare with and without). */
         enabled: z.boolean().default(true),
       })
@@ -194,9 +212,19 @@ export const configSchema = z
         /** An unanswered video call request ends after this long. */
         callTimeoutSeconds: z.number().int().min(1).max(600).default(30),
         /** Frames larger than this close the socket (hard cap). */
-        maxFrameBytes: z.number().int().min(4096).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+        maxFrameBytes: z
+          .number()
+          .int()
+          .min(4096)
+          .max(64 * 1024 * 1024)
+          .default(2 * 1024 * 1024),
         /** Largest file a client may send or receive with transFile. */
-        maxFileBytes: z.number().int().min(1).max(4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+        maxFileBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(4 * 1024 * 1024 * 1024)
+          .default(64 * 1024 * 1024),
         /** Requests per second one connection may make before it gets flood errors. */
         maxRequestsPerSecond: z.number().int().min(1).max(100_000).default(200),
         /** How often each publishing member's network quality is pushed to its room (networkQuality); 0 = never. */
@@ -204,15 +232,35 @@ export const configSchema = z
         /** Guests (empty password) may start transfers (transBufferEx, files). Off: anonymous users cannot fill memory or disk. */
         guestUploads: z.boolean().default(false),
         /** Bytes of unfinished uploads (all users, memory and disk) the server holds at once; past it new uploads wait (900429). */
-        uploadInFlightBytes: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024),
+        uploadInFlightBytes: z
+          .number()
+          .int()
+          .min(1024 * 1024)
+          .default(64 * 1024 * 1024),
         /** Received files (sent to the server) one user may keep; past it 900416. */
-        uploadQuotaBytesPerUser: z.number().int().min(0).default(256 * 1024 * 1024),
+        uploadQuotaBytesPerUser: z
+          .number()
+          .int()
+          .min(0)
+          .default(256 * 1024 * 1024),
         /** Received files all users together may keep; past it 900416. */
-        uploadQuotaBytesTotal: z.number().int().min(0).default(4 * 1024 * 1024 * 1024),
+        uploadQuotaBytesTotal: z
+          .number()
+          .int()
+          .min(0)
+          .default(4 * 1024 * 1024 * 1024),
         /** Received files are deleted after this long. */
-        receivedFileRetentionHours: z.number().min(1).max(24 * 3650).default(24 * 7),
+        receivedFileRetentionHours: z
+          .number()
+          .min(1)
+          .max(24 * 3650)
+          .default(24 * 7),
         /** Uploads to disk are refused (900507) when they would leave less free space than this. */
-        minFreeDiskBytes: z.number().int().min(0).default(256 * 1024 * 1024),
+        minFreeDiskBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(256 * 1024 * 1024),
       })
       .strict()
       .prefault({}),

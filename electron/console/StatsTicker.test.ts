@@ -31,7 +31,15 @@ describe('StatsTicker', () => {
 
   it('a failing media source still produces a tick with zero bitrate', async () => {
     const ticker = new StatsTicker(
-      { usersOnline: () => 1, roomCount: () => 0, activeCalls: () => 0, recordingsToday: () => 0, media: async () => { throw new Error('worker down'); } },
+      {
+        usersOnline: () => 1,
+        roomCount: () => 0,
+        activeCalls: () => 0,
+        recordingsToday: () => 0,
+        media: async () => {
+          throw new Error('worker down');
+        },
+      },
       pino({ level: 'silent' }),
     );
     const tick = await ticker.sample(5);

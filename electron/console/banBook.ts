@@ -91,7 +91,9 @@ export class BanBook {
 
   /** Active bans only (the SDK drops expired ones as it lists). */
   list(): BanView[] {
-    return this.sdk().listBans().map((b) => this.view(b));
+    return this.sdk()
+      .listBans()
+      .map((b) => this.view(b));
   }
 
   /** The earliest expiry among active bans, to tell the console when one lapses. */
@@ -105,7 +107,11 @@ export class BanBook {
    * a banned address. Null when none does.
    */
   banFor(login: LoginAttempt): { until: number; reason: string } | null {
-    const active = new Map(this.sdk().listBans().map((b) => [b.userId, b]));
+    const active = new Map(
+      this.sdk()
+        .listBans()
+        .map((b) => [b.userId, b]),
+    );
     if (active.size === 0) return null;
     const rows = this.db.prepare('SELECT * FROM console_bans').all() as unknown as Row[];
     for (const r of rows) {

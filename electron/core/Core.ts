@@ -102,7 +102,14 @@ export class Core {
     const { config, logger } = opts;
     mkdirSync(config.dataDir, { recursive: true });
     const db = openDatabase(config.dataDir, logger);
-    const migrations: Migration[] = [...operatorMigrations, ...auditMigrations, ...sdkMigrations, ...gatewayMigrations, ...businessMigrations, ...historyMigrations];
+    const migrations: Migration[] = [
+      ...operatorMigrations,
+      ...auditMigrations,
+      ...sdkMigrations,
+      ...gatewayMigrations,
+      ...businessMigrations,
+      ...historyMigrations,
+    ];
     runMigrations(db, migrations, logger);
     const operatorAuth = await OperatorAuth.create({
       repo: new OperatorRepository(db),

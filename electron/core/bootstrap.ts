@@ -47,7 +47,11 @@ export async function bootstrap(opts: { argv: readonly string[]; rendererDir: st
   const hosts = new HostAllowlist({
     listenHost: config.listen.host,
     port: Number(new URL(url).port),
-    extraNames: [...config.console.allowedHosts, ...(config.media.announcedIp ? [config.media.announcedIp] : []), ...(config.gateway.publicBaseUrl ? [new URL(config.gateway.publicBaseUrl).hostname] : [])],
+    extraNames: [
+      ...config.console.allowedHosts,
+      ...(config.media.announcedIp ? [config.media.announcedIp] : []),
+      ...(config.gateway.publicBaseUrl ? [new URL(config.gateway.publicBaseUrl).hostname] : []),
+    ],
   });
   const consoleSocket = new ConsoleSocket(service, core.operatorAuth, logger.child({ component: 'console-socket' }), hosts);
   mountSignInRoutes(core.http, core.operatorAuth, logger.child({ component: 'sign-in' }), hosts);

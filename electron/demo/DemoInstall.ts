@@ -44,7 +44,8 @@ export class DemoInstall {
     const sink = await WebhookSink.start(secrets.appMd5Key, logger);
     const demo = withDemoContent(config, secrets, sink.url);
     if (!config.guestLogin) logger.warn('demo install: guest login turned on (the demo page joins demo-lobby as a guest)');
-    if (demo.rooms.seatTimeLimitSeconds !== config.rooms.seatTimeLimitSeconds) logger.info({ seconds: demo.rooms.seatTimeLimitSeconds }, 'demo install: mic seat time limit set so demo-stage rotates');
+    if (demo.rooms.seatTimeLimitSeconds !== config.rooms.seatTimeLimitSeconds)
+      logger.info({ seconds: demo.rooms.seatTimeLimitSeconds }, 'demo install: mic seat time limit set so demo-stage rotates');
     return new DemoInstall(demo, secrets, sink, logger);
   }
 

@@ -14,11 +14,22 @@ function nextId(store: QueueObjectStore, type: number): number {
 export function ensureDemoQueueObjects(store: QueueObjectStore): DemoQueueObjects {
   const area =
     store.ofType(ObjectTypes.AREA).find((o) => o.name === DEMO_AREA) ??
-    store.create({ objecttype: ObjectTypes.AREA, objectid: nextId(store, ObjectTypes.AREA), name: DEMO_AREA, description: 'demo install: agents and customers are bots' });
+    store.create({
+      objecttype: ObjectTypes.AREA,
+      objectid: nextId(store, ObjectTypes.AREA),
+      name: DEMO_AREA,
+      description: 'demo install: agents and customers are bots',
+    });
   const queueGuids = DEMO_QUEUES.map((name) => {
     const q =
       store.ofType(ObjectTypes.QUEUE).find((o) => o.name === name && o.parentobjectid === area.objectid) ??
-      store.create({ objecttype: ObjectTypes.QUEUE, objectid: nextId(store, ObjectTypes.QUEUE), parentobjectid: area.objectid, name, description: 'demo queue' });
+      store.create({
+        objecttype: ObjectTypes.QUEUE,
+        objectid: nextId(store, ObjectTypes.QUEUE),
+        parentobjectid: area.objectid,
+        name,
+        description: 'demo queue',
+      });
     return q.objectguid;
   });
   return { areaGuid: area.objectguid, queueGuids };

@@ -125,7 +125,10 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     this.warnings = new WarnThrottle(opts.logger, { level: 'info' });
     this.idempotency = new IdempotencyStore(opts.db, config.gateway.replayCacheMax, (r) => r.status < 500 && r.status !== 408);
     this.downloads = new DownloadSigner(
-      createHash('sha256').update('gateway-downloads\n').update(serverKey.privateKey.export({ type: 'pkcs8', format: 'der' })).digest(),
+      createHash('sha256')
+        .update('gateway-downloads\n')
+        .update(serverKey.privateKey.export({ type: 'pkcs8', format: 'der' }))
+        .digest(),
     );
   }
 
@@ -273,7 +276,8 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     if (tsMs === null) fail(Codes.GW_TIMESTAMP_INVALID, `timestamp: expected yyyyMMddHHmmss (${describeZone(app.zone)})`);
     const windowMs = app.config.timestampWindowSeconds * 1000;
     const skew = Math.abs(Date.now() - tsMs!);
-    if (skew > windowMs) fail(Codes.GW_TIMESTAMP_INVALID, `timestamp outside the ${app.config.timestampWindowSeconds} s window (read as ${describeZone(app.zone)})`);
+    if (skew > windowMs)
+      fail(Codes.GW_TIMESTAMP_INVALID, `timestamp outside the ${app.config.timestampWindowSeconds} s window (read as ${describeZone(app.zone)})`);
     if (signtype === 'MD5') {
       if (!app.config.md5Key) fail(Codes.GW_SIGNATURE_FAILED, 'this app has no MD5 key; sign with RSA');
       if (!verifyMd5(method, appId, timestamp, app.config.md5Key!, signstr)) fail(Codes.GW_SIGNATURE_FAILED, 'signature verification failed');
@@ -368,7 +372,11 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
       md5Key: { set: !!a.md5Key, hint: a.md5Key ? `${a.md5Key.length} chars` : '' },
       rsaPublicKey: {
         set: !!a.rsaPublicKeyPem,
-        sha256: a.rsaPublicKeyPem ? createHash('sha256').update(loadPublicKey(a.rsaPublicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex') : null,
+        sha256: a.rsaPublicKeyPem
+          ? createHash('sha256')
+              .update(loadPublicKey(a.rsaPublicKeyPem).export({ type: 'spki', format: 'der' }))
+              .digest('hex')
+          : null,
         pem: a.rsaPublicKeyPem,
       },
       timestampWindowSeconds: a.timestampWindowSeconds,

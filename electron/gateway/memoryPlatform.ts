@@ -66,14 +66,34 @@ export class MemoryPlatform implements PlatformPort {
     if (this.failCalls) throw this.failCalls;
     if (!this.users.has(caller) || !this.users.has(callee)) throw new Error('user offline');
     this.calls.push({ caller, callee, userStr });
-    const base = { callId: `call-${++this.callSeq}`, srcUserId: caller, srcUserName: this.users.get(caller)!.userName, tarUserId: callee, tarUserName: this.users.get(callee)!.userName, flags: 0, strParam: userStr };
+    const base = {
+      callId: `call-${++this.callSeq}`,
+      srcUserId: caller,
+      srcUserName: this.users.get(caller)!.userName,
+      tarUserId: callee,
+      tarUserName: this.users.get(callee)!.userName,
+      flags: 0,
+      strParam: userStr,
+    };
     this.emit({ type: 'videoCall', eventType: 1, errorCode: 0, param: 0, ...base });
     this.emit({ type: 'videoCall', eventType: 2, errorCode: 0, param: 0, ...base });
     this.emit({ type: 'videoCall', eventType: 3, errorCode: 0, param: 1000 + this.callSeq, ...base });
   }
   /** Ends a call as either side would (event 4). */
   finishCall(a: number, b: number): void {
-    this.emit({ type: 'videoCall', eventType: 4, callId: '', srcUserId: a, srcUserName: this.users.get(a)?.userName ?? '', tarUserId: b, tarUserName: this.users.get(b)?.userName ?? '', errorCode: 0, flags: 0, param: 0, strParam: '' });
+    this.emit({
+      type: 'videoCall',
+      eventType: 4,
+      callId: '',
+      srcUserId: a,
+      srcUserName: this.users.get(a)?.userName ?? '',
+      tarUserId: b,
+      tarUserName: this.users.get(b)?.userName ?? '',
+      errorCode: 0,
+      flags: 0,
+      param: 0,
+      strParam: '',
+    });
   }
   registerClientMethod(name: string, handler: ClientMethodHandler): () => void {
     this.clientMethods.set(name, handler);

@@ -31,7 +31,14 @@ type Handlers = { [M in GatewayMethod]: (ctx: MethodContext, body: RequestOf<M>)
 const invalid = (msg: string) => new CodedError(Codes.GW_INVALID_PARAM, msg);
 
 export function userInfo(ctx: MethodContext, u: PlatformUser): Reply {
-  return { userid: u.userId, struserid: u.strUserId ?? u.userName, username: u.userName, userlevel: u.userLevel, loginip: u.loginIp, logintime: ctx.fmt(u.loginTime) };
+  return {
+    userid: u.userId,
+    struserid: u.strUserId ?? u.userName,
+    username: u.userName,
+    userlevel: u.userLevel,
+    loginip: u.loginIp,
+    logintime: ctx.fmt(u.loginTime),
+  };
 }
 
 function objectInfo(o: QueueObject): Reply {
@@ -106,9 +113,9 @@ function checkObjectType(t: number, field = 'objecttype'): void {
 function childrenOf(ctx: MethodContext, parent: QueueObject): QueueObject[] {
   const store = ctx.queue.store;
   if (parent.objecttype === ObjectTypes.AREA) return store.ofType(ObjectTypes.QUEUE).filter((q) => q.parentobjectid === parent.objectid);
-  if (parent.objecttype === ObjectTypes.QUEUE_GROUP) return parent.queuegroups.map((id) => store.byId(ObjectTypes.QUEUE, id)).filter((q): q is QueueObject => !!q);
-  if (parent.objecttype === ObjectTypes.QUEUE)
-    return parent.skillgroups.map((id) => store.byId(ObjectTypes.SKILL, id)).filter((q): q is QueueObject => !!q);
+  if (parent.objecttype === ObjectTypes.QUEUE_GROUP)
+    return parent.queuegroups.map((id) => store.byId(ObjectTypes.QUEUE, id)).filter((q): q is QueueObject => !!q);
+  if (parent.objecttype === ObjectTypes.QUEUE) return parent.skillgroups.map((id) => store.byId(ObjectTypes.SKILL, id)).filter((q): q is QueueObject => !!q);
   return [];
 }
 
@@ -245,7 +252,12 @@ export const methodHandlers: Handlers = {
       checkObjectType(body.objecttype);
       if (body.objectid === undefined) throw invalid('field objectid is required to create');
       if (body.name === undefined) throw invalid('field name is required to create');
-      if (body.objecttype === ObjectTypes.QUEUE && body.parentobjectid !== undefined && body.parentobjectid !== 0 && !store.byId(ObjectTypes.AREA, body.parentobjectid))
+      if (
+        body.objecttype === ObjectTypes.QUEUE &&
+        body.parentobjectid !== undefined &&
+        body.parentobjectid !== 0 &&
+        !store.byId(ObjectTypes.AREA, body.parentobjectid)
+      )
         throw invalid(`field parentobjectid: no service area ${body.parentobjectid}`);
       const conflict = () => invalid(`field objectid: object ${body.objecttype}/${body.objectid} already exists`);
       if (store.byId(body.objecttype, body.objectid)) throw conflict();

@@ -45,7 +45,14 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
     case 'userLogout':
       return {
         method: 'userlogout_notify',
-        body: { appguid: appId, userid: e.userId, struserid: e.strUserId ?? strId(e.userId, e.userName), username: e.userName, errorcode: e.errorCode, logouttime: fmt(e.time) },
+        body: {
+          appguid: appId,
+          userid: e.userId,
+          struserid: e.strUserId ?? strId(e.userId, e.userName),
+          username: e.userName,
+          errorcode: e.errorCode,
+          logouttime: fmt(e.time),
+        },
       };
     case 'recording':
       return {
@@ -68,7 +75,10 @@ export function noticeForEvent(e: PlatformEvent, appId: string, fmt: (ms: number
       };
     case 'transBuffer': {
       const databuf = Buffer.from(e.data).toString('base64');
-      return { method: 'transbuffer_notify', body: { appguid: appId, userid: e.userId, struserid: strId(e.userId, e.userName), username: e.userName, datasize: databuf.length, databuf } };
+      return {
+        method: 'transbuffer_notify',
+        body: { appguid: appId, userid: e.userId, struserid: strId(e.userId, e.userName), username: e.userName, datasize: databuf.length, databuf },
+      };
     }
     case 'fileReceived':
       return {

@@ -8,7 +8,13 @@ import { issuePath } from '../../shared/validation';
 
 const int = z.number().int();
 /** User ids: integers; the seed's own examples also send them as numeric strings ("100"). */
-export const userId = z.union([int, z.string().regex(/^-?\d{1,10}$/, 'expected an integer user id').transform(Number)]);
+export const userId = z.union([
+  int,
+  z
+    .string()
+    .regex(/^-?\d{1,10}$/, 'expected an integer user id')
+    .transform(Number),
+]);
 const ts = z.string().regex(/^\d{14}$/, 'expected yyyyMMddHHmmss');
 const guid = z.string().min(1).max(64);
 const intArray = z.array(int).max(1000);
@@ -49,8 +55,14 @@ export const requestSchemas = {
     filenamematch: z.union([z.literal(0), z.literal(1)]).optional(),
   }),
   fileinfo_get: z.object({
-    activeseconds: int.min(1).max(7 * 86_400).optional(),
-    filelist: z.array(z.object({ fileid: guid })).min(1).max(MAX_FILEINFO_IDS, `at most ${MAX_FILEINFO_IDS} files`),
+    activeseconds: int
+      .min(1)
+      .max(7 * 86_400)
+      .optional(),
+    filelist: z
+      .array(z.object({ fileid: guid }))
+      .min(1)
+      .max(MAX_FILEINFO_IDS, `at most ${MAX_FILEINFO_IDS} files`),
   }),
   object_info_set: z.object({
     action: z.union([z.literal(1), z.literal(2), z.literal(3)]),
@@ -72,7 +84,10 @@ export const requestSchemas = {
       userid: userId.optional(),
       struserid: strUserId.optional(),
       ctrlcode: int,
-      ctrlvalue: z.union([z.string().max(1000), z.record(z.string(), z.unknown())]).nullable().optional(),
+      ctrlvalue: z
+        .union([z.string().max(1000), z.record(z.string(), z.unknown())])
+        .nullable()
+        .optional(),
     })
     .refine(oneUser, oneUserMessage),
   fileinfo_ctrl: z.object({

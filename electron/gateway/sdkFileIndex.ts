@@ -76,7 +76,21 @@ export class SqliteFileIndex implements FileIndex {
         `INSERT INTO gateway_files (file_id, file_type, file_name, file_path, file_length, create_time, record_seconds, flags, user_id, user_name, user_ip, param, str_param)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(file.fileId, file.fileType, file.fileName, file.filePath, file.fileLength, file.createTime, file.recordSeconds, file.flags, file.userId, file.userName, file.userIp, file.param, file.strParam);
+      .run(
+        file.fileId,
+        file.fileType,
+        file.fileName,
+        file.filePath,
+        file.fileLength,
+        file.createTime,
+        file.recordSeconds,
+        file.flags,
+        file.userId,
+        file.userName,
+        file.userIp,
+        file.param,
+        file.strParam,
+      );
     return file;
   }
 
@@ -102,7 +116,9 @@ export class SqliteFileIndex implements FileIndex {
     }
     const w = where.join(' AND ');
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM gateway_files WHERE ${w}`).get(...args) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM gateway_files WHERE ${w} ORDER BY create_time DESC, file_id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as unknown as Row[];
+    const rows = this.db
+      .prepare(`SELECT * FROM gateway_files WHERE ${w} ORDER BY create_time DESC, file_id LIMIT ? OFFSET ?`)
+      .all(...args, q.limit, q.offset) as unknown as Row[];
     return { total, files: rows.map(toFile) };
   }
 

@@ -89,10 +89,20 @@ export class SdkPlatform implements PlatformPort {
         this.ips.set(e.userId, e.ip);
         const u = sdk.getOnlineUser(e.userId);
         if (u) this.strIds.set(e.userId, u.strUserId);
-        this.emit({ type: 'userLogin', user: u ? toPlatformUser(u) : { userId: e.userId, userName: e.userName, userLevel: e.userLevel, loginIp: e.ip, loginTime: Date.now() } });
+        this.emit({
+          type: 'userLogin',
+          user: u ? toPlatformUser(u) : { userId: e.userId, userName: e.userName, userLevel: e.userLevel, loginIp: e.ip, loginTime: Date.now() },
+        });
       }),
       sdk.on('logout', (e) => {
-        this.emit({ type: 'userLogout', userId: e.userId, userName: e.userName ?? this.nameOf(e.userId), errorCode: e.reason, time: Date.now(), strUserId: e.strUserId ?? this.strIds.get(e.userId) });
+        this.emit({
+          type: 'userLogout',
+          userId: e.userId,
+          userName: e.userName ?? this.nameOf(e.userId),
+          errorCode: e.reason,
+          time: Date.now(),
+          strUserId: e.strUserId ?? this.strIds.get(e.userId),
+        });
       }),
       sdk.on('textMessage', (e) => {
         this.emit({
@@ -141,20 +151,22 @@ export class SdkPlatform implements PlatformPort {
           /* a missing file is still announced; fileinfo_get reports it */
         }
         // A recording that produced no file (nothing recorded, snapshot failed) is announced, not indexed.
-        const file = (size > 0 || !e.errorCode) && this.index?.add({
-          fileType: e.flags & RECORD_FLAG_SNAPSHOT ? 2 : 1,
-          fileName: path.basename(e.fileName),
-          filePath: e.fileName,
-          fileLength: size,
-          createTime: Date.now() - e.elapseSeconds * 1000,
-          recordSeconds: e.elapseSeconds,
-          flags: e.flags,
-          userId: e.userId,
-          userName: this.nameOf(e.userId),
-          userIp: this.ips.get(e.userId) ?? '',
-          param: e.param,
-          strParam: e.userStr,
-        });
+        const file =
+          (size > 0 || !e.errorCode) &&
+          this.index?.add({
+            fileType: e.flags & RECORD_FLAG_SNAPSHOT ? 2 : 1,
+            fileName: path.basename(e.fileName),
+            filePath: e.fileName,
+            fileLength: size,
+            createTime: Date.now() - e.elapseSeconds * 1000,
+            recordSeconds: e.elapseSeconds,
+            flags: e.flags,
+            userId: e.userId,
+            userName: this.nameOf(e.userId),
+            userIp: this.ips.get(e.userId) ?? '',
+            param: e.param,
+            strParam: e.userStr,
+          });
         this.emit({
           type: 'recording',
           recordId: (file || undefined)?.fileId ?? randomUUID().toUpperCase(),
@@ -198,7 +210,8 @@ export class SdkPlatform implements PlatformPort {
     for (const w of this.callWaiters) {
       if (w.caller !== caller || w.callee !== callee) continue;
       if (eventType === 3) this.settle(w, null);
-      else if (eventType === 4 || (eventType === 2 && errorCode !== 0)) this.settle(w, new CodedError(errorCode || Codes.VIDEOCALL_REJECTED, `call ${caller}→${callee} did not start (${errorCode})`));
+      else if (eventType === 4 || (eventType === 2 && errorCode !== 0))
+        this.settle(w, new CodedError(errorCode || Codes.VIDEOCALL_REJECTED, `call ${caller}→${callee} did not start (${errorCode})`));
     }
   }
 

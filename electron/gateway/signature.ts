@@ -14,7 +14,10 @@ export function signingText(method: string, appId: string, timestamp: string): s
 }
 
 export function md5Signature(method: string, appId: string, timestamp: string, key: string): string {
-  return createHash('md5').update(`${signingText(method, appId, timestamp)}&${key}`, 'utf8').digest('hex').toUpperCase();
+  return createHash('md5')
+    .update(`${signingText(method, appId, timestamp)}&${key}`, 'utf8')
+    .digest('hex')
+    .toUpperCase();
 }
 
 export function verifyMd5(method: string, appId: string, timestamp: string, key: string, signstr: string): boolean {
@@ -23,7 +26,9 @@ export function verifyMd5(method: string, appId: string, timestamp: string, key:
 }
 
 export function rsaSignature(method: string, appId: string, timestamp: string, privateKey: KeyObject): string {
-  return sign('md5', Buffer.from(signingText(method, appId, timestamp), 'utf8'), privateKey).toString('hex').toUpperCase();
+  return sign('md5', Buffer.from(signingText(method, appId, timestamp), 'utf8'), privateKey)
+    .toString('hex')
+    .toUpperCase();
 }
 
 /** Decodes a signstr written as hex or base64; null when it is neither. */

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HostAllowlist } from './hostAllowlist';
 
-const req = (host: string | undefined, origin?: string) => ({ headers: { host, ...(origin !== undefined ? { origin } : {}) }, socket: { remoteAddress: '127.0.0.1' } }) as unknown as IncomingMessage;
+const req = (host: string | undefined, origin?: string) =>
+  ({ headers: { host, ...(origin !== undefined ? { origin } : {}) }, socket: { remoteAddress: '127.0.0.1' } }) as unknown as IncomingMessage;
 
 describe('HostAllowlist', () => {
   const hosts = new HostAllowlist({ listenHost: '127.0.0.1', port: 8600, extraNames: ['console.example.com'] });
@@ -31,7 +32,7 @@ describe('HostAllowlist', () => {
     expect(hosts.allows(req('127.0.0.1:8600'))).toBe(true); // no Origin: not a browser
   });
 
-  it('listening on every interface allows the machine\'s own addresses', () => {
+  it("listening on every interface allows the machine's own addresses", () => {
     const any = new HostAllowlist({ listenHost: '0.0.0.0', port: 80, extraNames: [] });
     expect(any.allowsHost('127.0.0.1')).toBe(true);
     expect(any.allowsHost('evil.example')).toBe(false);

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     const inUse = addressInUse(err);
     if (inUse) {
       // One line with the fix, not a stack: the usual cause is another host already running.
-      process.stderr.write(`anychat-console: ${inUse} is already in use (is another AnyChat host running?). Stop it, or start on another port: --port N (or "listen": {"port": N} in the config).\n`);
+      process.stderr.write(
+        `anychat-console: ${inUse} is already in use (is another AnyChat host running?). Stop it, or start on another port: --port N (or "listen": {"port": N} in the config).\n`,
+      );
       process.exit(1);
     }
     process.stderr.write(`anychat-console: failed to start: ${(err as Error).stack ?? err}\n`);

@@ -54,9 +54,14 @@ export function mountSignInRoutes(http: HttpServer, auth: OperatorAuth, logger: 
     try {
       const { token, session } = await auth.signIn(parsed.data.username, parsed.data.password, clientAddress(req));
       const maxAge = Math.floor((session.expiresAt - Date.now()) / 1000);
-      sendJson(res, 200, { ok: true, value: { username: session.username, role: session.role } }, {
-        'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secureAttr(req)}`,
-      });
+      sendJson(
+        res,
+        200,
+        { ok: true, value: { username: session.username, role: session.role } },
+        {
+          'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secureAttr(req)}`,
+        },
+      );
     } catch (err) {
       if (isCodedError(err) && err.code === Codes.TOO_MANY_REQUESTS) {
         const retry = String(err.details?.retryAfterSeconds ?? 60);

@@ -8,7 +8,10 @@ const req = (remote: string, headers: Record<string, string> = {}, encrypted = f
 describe('trustProxy', () => {
   it('ignores X-Forwarded-For without configured proxies', () => {
     const t = new ProxyTrust([]);
-    expect(t.resolve(req('::ffff:203.0.113.5', { 'x-forwarded-for': '198.51.100.1', 'x-forwarded-proto': 'https' }))).toEqual({ address: '203.0.113.5', secure: false });
+    expect(t.resolve(req('::ffff:203.0.113.5', { 'x-forwarded-for': '198.51.100.1', 'x-forwarded-proto': 'https' }))).toEqual({
+      address: '203.0.113.5',
+      secure: false,
+    });
   });
 
   it('believes trusted proxies only, walking from the right, so a client cannot pick its address', () => {

@@ -49,8 +49,14 @@ export class ProxyTrust {
     let secure = Boolean((req.socket as TLSSocket).encrypted);
     if (!this.trusted(address)) return { address, secure };
     const header = req.headers['x-forwarded-for'];
-    const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => plain(h.trim())).filter((h) => isIP(h));
-    const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim().toLowerCase();
+    const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((h) => plain(h.trim()))
+      .filter((h) => isIP(h));
+    const proto = String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      .trim()
+      .toLowerCase();
     if (proto === 'https') secure = true;
     else if (proto === 'http') secure = false;
     while (hops.length && this.trusted(address)) address = hops.pop()!;
@@ -65,5 +71,10 @@ export class ProxyTrust {
 
 /** The client's address and scheme as the HTTP server resolved them (the socket's without a server). */
 export function clientInfo(req: IncomingMessage): ClientInfo {
-  return (req as unknown as Record<symbol, ClientInfo | undefined>)[CLIENT] ?? { address: plain(req.socket.remoteAddress ?? 'unknown'), secure: Boolean((req.socket as TLSSocket).encrypted) };
+  return (
+    (req as unknown as Record<symbol, ClientInfo | undefined>)[CLIENT] ?? {
+      address: plain(req.socket.remoteAddress ?? 'unknown'),
+      secure: Boolean((req.socket as TLSSocket).encrypted),
+    }
+  );
 }

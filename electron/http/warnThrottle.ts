@@ -68,7 +68,8 @@ export class WarnThrottle {
   /** Ends the period: one summary line per pair that had lines suppressed. */
   flush(): void {
     for (const e of this.entries.values()) {
-      if (e.suppressed > 0) this.logger[this.level]({ client: e.client, reason: e.reason, suppressed: e.suppressed }, `suppressed ${e.suppressed} similar log lines`);
+      if (e.suppressed > 0)
+        this.logger[this.level]({ client: e.client, reason: e.reason, suppressed: e.suppressed }, `suppressed ${e.suppressed} similar log lines`);
     }
     this.entries.clear();
   }

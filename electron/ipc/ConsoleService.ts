@@ -40,9 +40,7 @@ export class ConsoleService {
   private readonly unsubs: (() => void)[] = [];
   private readonly stopAlerts: () => void;
 
-  constructor(
-    private readonly core: Core,
-  ) {
+  constructor(private readonly core: Core) {
     // Names go into the audit entry when it is written, so it reads in names even after the user has left.
     let nameParams = (params: Record<string, unknown>) => params;
     const deps: HandlerDeps = {
@@ -63,7 +61,8 @@ export class ConsoleService {
         if (nick || name) out.userName = nick || name;
       }
       if (typeof params.roomId === 'number' && params.roomId > 0) {
-        const roomName = core.components.business.listRooms().find((r) => r.roomId === params.roomId)?.name || core.components.sdk.getRoom(params.roomId)?.roomName;
+        const roomName =
+          core.components.business.listRooms().find((r) => r.roomId === params.roomId)?.name || core.components.sdk.getRoom(params.roomId)?.roomName;
         if (roomName) out.roomName = roomName;
       }
       return out;

@@ -32,29 +32,37 @@ describe('log file', () => {
     expect(readFileSync(path.join(dir, LOG_FILE_NAME), 'utf8')).toContain('"i":799');
   });
 
-  it.skipIf(!canMountTmpfs)('on a full disk (ENOSPC) the host drops lines, says so once, and still stops on SIGTERM', async () => {
-    const mnt = tmp();
-    const script = fileURLToPath(new URL('./testing/fullDiskChild.ts', import.meta.url));
-    // A private mount namespace with a 256 KiB tmpfs: real ENOSPC, nothing mounted on the host.
-    const child = spawn('unshare', ['-rm', 'sh', '-c', `mount -t tmpfs -o size=256k tmpfs "$1" && exec "$2" --import tsx "$3" "$1"`, 'sh', mnt, process.execPath, script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 20_000;
-    while (!/ENOSPC/.test(err) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-    expect(err).toMatch(/cannot be written \(ENOSPC\); dropping log lines/);
-    await new Promise((r) => setTimeout(r, 1000)); // keep logging onto the full disk a while
-    const t0 = Date.now();
-    child.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
-    if (code === 'hung') child.kill('SIGKILL');
-    expect(code).toBe(0);
-    expect(Date.now() - t0).toBeLessThan(5000);
-    expect(out).toMatch(/stopped after \d+ lines/);
-    expect(err.match(/cannot be written/g)).toHaveLength(1);
-  }, 40_000);
+  it.skipIf(!canMountTmpfs)(
+    'on a full disk (ENOSPC) the host drops lines, says so once, and still stops on SIGTERM',
+    async () => {
+      const mnt = tmp();
+      const script = fileURLToPath(new URL('./testing/fullDiskChild.ts', import.meta.url));
+      // A private mount namespace with a 256 KiB tmpfs: real ENOSPC, nothing mounted on the host.
+      const child = spawn(
+        'unshare',
+        ['-rm', 'sh', '-c', `mount -t tmpfs -o size=256k tmpfs "$1" && exec "$2" --import tsx "$3" "$1"`, 'sh', mnt, process.execPath, script],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 20_000;
+      while (!/ENOSPC/.test(err) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      expect(err).toMatch(/cannot be written \(ENOSPC\); dropping log lines/);
+      await new Promise((r) => setTimeout(r, 1000)); // keep logging onto the full disk a while
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
+      if (code === 'hung') child.kill('SIGKILL');
+      expect(code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(out).toMatch(/stopped after \d+ lines/);
+      expect(err.match(/cannot be written/g)).toHaveLength(1);
+    },
+    40_000,
+  );
 });

@@ -33,13 +33,15 @@ export class TolerantFileStream {
   private readonly notice: (line: string) => void;
 
   constructor(private readonly opts: TolerantFileOptions) {
-    this.notice = opts.notice ?? ((line) => {
-      try {
-        writeSync(2, line + '\n');
-      } catch {
-        /* stderr gone too: nothing left to tell */
-      }
-    });
+    this.notice =
+      opts.notice ??
+      ((line) => {
+        try {
+          writeSync(2, line + '\n');
+        } catch {
+          /* stderr gone too: nothing left to tell */
+        }
+      });
     this.open();
   }
 

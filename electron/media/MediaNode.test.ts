@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { GenericNack, PictureLossIndication, ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpSrPacket, RtcpTransportLayerFeedback, RtcpRrPacket, RtcpReceiverInfo } from 'werift';
+import {
+  GenericNack,
+  PictureLossIndication,
+  ReceiverEstimatedMaxBitrate,
+  RtcpPayloadSpecificFeedback,
+  RtcpSrPacket,
+  RtcpTransportLayerFeedback,
+  RtcpRrPacket,
+  RtcpReceiverInfo,
+} from 'werift';
 import { MediaNode, type Consumer, type Producer, type Router, type RtpParameters, type WebRtcTransport } from './index';
 import { NodePeer, sleep, waitFor } from './testing/NodePeer';
 import { mkdtempSync } from 'node:fs';
@@ -160,7 +169,11 @@ describe('MediaNode (in-process engine) with Node werift peers', () => {
     seq++; // skip one packet
     ts += 3000;
     await sendVideo(DELTA());
-    await waitFor(() => a.rtcp.filter((p) => p instanceof RtcpTransportLayerFeedback && p.feedback instanceof GenericNack).length > nacksBefore, 3000, 'NACK at A');
+    await waitFor(
+      () => a.rtcp.filter((p) => p instanceof RtcpTransportLayerFeedback && p.feedback instanceof GenericNack).length > nacksBefore,
+      3000,
+      'NACK at A',
+    );
     const nack = a.rtcp.filter((p): p is RtcpTransportLayerFeedback => p instanceof RtcpTransportLayerFeedback && p.feedback instanceof GenericNack).at(-1)!;
     expect((nack.feedback as GenericNack).mediaSourceSsrc).toBe(VIDEO_SSRC);
     expect((nack.feedback as GenericNack).lost).toEqual([missing]);
@@ -202,7 +215,9 @@ describe('MediaNode (in-process engine) with Node werift peers', () => {
     await waitFor(() => b.rtcp.some((p) => p instanceof RtcpSrPacket && p.ssrc === outSsrc), 3000, 'SR at B');
     await waitFor(() => a.rtcp.some((p) => p instanceof RtcpRrPacket && p.reports.some((r) => r.ssrc === VIDEO_SSRC)), 3000, 'RR at A');
     // REMB towards the video sender, decodable as ~3 Mbit/s
-    const remb = a.rtcp.find((p) => p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof ReceiverEstimatedMaxBitrate) as RtcpPayloadSpecificFeedback;
+    const remb = a.rtcp.find(
+      (p) => p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof ReceiverEstimatedMaxBitrate,
+    ) as RtcpPayloadSpecificFeedback;
     expect(remb).toBeDefined();
     const rf = remb.feedback as ReceiverEstimatedMaxBitrate;
     expect(rf.ssrcFeedbacks).toContain(VIDEO_SSRC);
@@ -210,7 +225,12 @@ describe('MediaNode (in-process engine) with Node werift peers', () => {
     expect(Number(rf.bitrate)).toBeLessThanOrEqual(3_000_000);
     const sr = b.rtcp.filter((p): p is RtcpSrPacket => p instanceof RtcpSrPacket && p.ssrc === outSsrc).at(-1)!;
     const lsr = Number((sr.senderInfo.ntpTimestamp >> 16n) & 0xffffffffn);
-    await b.sendRtcp([new RtcpRrPacket({ ssrc: 9, reports: [new RtcpReceiverInfo({ ssrc: outSsrc, fractionLost: 0, packetsLost: 0, highestSequence: 0, jitter: 5, lsr, dlsr: 0 })] })]);
+    await b.sendRtcp([
+      new RtcpRrPacket({
+        ssrc: 9,
+        reports: [new RtcpReceiverInfo({ ssrc: outSsrc, fractionLost: 0, packetsLost: 0, highestSequence: 0, jitter: 5, lsr, dlsr: 0 })],
+      }),
+    ]);
     await sleep(100);
     const [cs] = await consumer.getStats();
     expect(cs.packetCount).toBeGreaterThan(5);
@@ -240,7 +260,10 @@ describe('MediaNode (in-process engine) with Node werift peers', () => {
     const t = [0, 0, 0];
     const send = (layer: number, key: boolean) => {
       const payload = Buffer.from([0x10, key ? 0x00 : 0x01, 0xa0 + layer]);
-      const p = a.sendRtp({ ssrc: ssrcs[layer], payloadType: VP8_PT, sequenceNumber: 100 * (layer + 1) + s[layer]++, timestamp: t[layer], marker: true }, payload);
+      const p = a.sendRtp(
+        { ssrc: ssrcs[layer], payloadType: VP8_PT, sequenceNumber: 100 * (layer + 1) + s[layer]++, timestamp: t[layer], marker: true },
+        payload,
+      );
       t[layer] += 3000;
       return p;
     };
@@ -250,7 +273,8 @@ describe('MediaNode (in-process engine) with Node werift peers', () => {
     expect(got().every((p) => p.payload[2] === 0xa2)).toBe(true);
     const layerEvents: number[] = [];
     c.on('layerschange', (l) => layerEvents.push(l!.spatialLayer));
-    const plis = () => a.rtcp.filter((p) => p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof PictureLossIndication && p.feedback.mediaSsrc === 301).length;
+    const plis = () =>
+      a.rtcp.filter((p) => p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof PictureLossIndication && p.feedback.mediaSsrc === 301).length;
     const plis0 = plis();
     await c.setPreferredLayers({ spatialLayer: 0 });
     await waitFor(() => plis() > plis0, 3000, 'PLI on layer 0');

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Device, FakeHandler, testFakeParameters } from 'mediasoup-client';
-import {
-  canConsume,
-  generateRouterRtpCapabilities,
-  getConsumableRtpParameters,
-  getConsumerRtpParameters,
-  getProducerRtpParametersMapping,
-} from './ortc';
+import { canConsume, generateRouterRtpCapabilities, getConsumableRtpParameters, getConsumerRtpParameters, getProducerRtpParametersMapping } from './ortc';
 import type { RtpParameters } from './types';
 
 const caps = generateRouterRtpCapabilities();
@@ -32,7 +26,11 @@ describe('router rtp capabilities', () => {
     expect(h264.parameters).toMatchObject({ 'packetization-mode': 1, 'profile-level-id': '42e01f' });
     expect(caps.codecs![4].parameters).toEqual({ apt: h264.preferredPayloadType });
     const uris = new Set(caps.headerExtensions!.map((e) => e.uri));
-    for (const u of ['urn:ietf:params:rtp-hdrext:sdes:mid', 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time', 'urn:ietf:params:rtp-hdrext:ssrc-audio-level'])
+    for (const u of [
+      'urn:ietf:params:rtp-hdrext:sdes:mid',
+      'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
+      'urn:ietf:params:rtp-hdrext:ssrc-audio-level',
+    ])
       expect(uris.has(u as never)).toBe(true);
   });
 
@@ -56,18 +54,23 @@ describe('producer mapping / consumer params', () => {
     const mapping = getProducerRtpParametersMapping(producerVp8, caps);
     const vp8Pt = caps.codecs![1].preferredPayloadType;
     const rtxPt = caps.codecs![2].preferredPayloadType;
-    expect(mapping.codecs).toEqual(expect.arrayContaining([{ payloadType: 96, mappedPayloadType: vp8Pt }, { payloadType: 97, mappedPayloadType: rtxPt }]));
+    expect(mapping.codecs).toEqual(
+      expect.arrayContaining([
+        { payloadType: 96, mappedPayloadType: vp8Pt },
+        { payloadType: 97, mappedPayloadType: rtxPt },
+      ]),
+    );
     expect(mapping.encodings[0].ssrc).toBe(1111);
     expect(mapping.encodings[0].mappedSsrc).not.toBe(1111);
   });
 
   it('rejects unsupported codecs and too many encodings', () => {
-    expect(() =>
-      getProducerRtpParametersMapping({ ...producerVp8, codecs: [{ mimeType: 'video/VP9', payloadType: 98, clockRate: 90000 }] }, caps),
-    ).toThrow(/unsupported codec/);
-    expect(() =>
-      getProducerRtpParametersMapping({ ...producerVp8, encodings: [{ rid: 'a' }, { rid: 'b' }, { rid: 'c' }, { rid: 'd' }] }, caps),
-    ).toThrow(/at most 3/);
+    expect(() => getProducerRtpParametersMapping({ ...producerVp8, codecs: [{ mimeType: 'video/VP9', payloadType: 98, clockRate: 90000 }] }, caps)).toThrow(
+      /unsupported codec/,
+    );
+    expect(() => getProducerRtpParametersMapping({ ...producerVp8, encodings: [{ rid: 'a' }, { rid: 'b' }, { rid: 'c' }, { rid: 'd' }] }, caps)).toThrow(
+      /at most 3/,
+    );
   });
 
   it('consumer params: one codec + RTX, fresh SSRCs, H264 profile check', () => {
@@ -81,8 +84,22 @@ describe('producer mapping / consumer params', () => {
     const noRtx = getConsumerRtpParameters(consumable, { ...caps, codecs: caps.codecs!.filter((c) => c.mimeType !== 'video/rtx') });
     expect(noRtx.codecs.map((c) => c.mimeType)).toEqual(['video/VP8']);
     expect(noRtx.encodings![0].rtx).toBeUndefined();
-    const h264High = { ...caps, codecs: [{ kind: 'video' as const, mimeType: 'video/H264', clockRate: 90000, preferredPayloadType: 103, parameters: { 'packetization-mode': 1, 'profile-level-id': '640032' } }] };
-    const h264Prod: RtpParameters = { codecs: [{ mimeType: 'video/H264', payloadType: 102, clockRate: 90000, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' } }], encodings: [{ ssrc: 5 }] };
+    const h264High = {
+      ...caps,
+      codecs: [
+        {
+          kind: 'video' as const,
+          mimeType: 'video/H264',
+          clockRate: 90000,
+          preferredPayloadType: 103,
+          parameters: { 'packetization-mode': 1, 'profile-level-id': '640032' },
+        },
+      ],
+    };
+    const h264Prod: RtpParameters = {
+      codecs: [{ mimeType: 'video/H264', payloadType: 102, clockRate: 90000, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' } }],
+      encodings: [{ ssrc: 5 }],
+    };
     const hc = getConsumableRtpParameters('video', h264Prod, caps, getProducerRtpParametersMapping(h264Prod, caps));
     expect(canConsume(hc, h264High)).toBe(false);
     expect(canConsume(hc, caps)).toBe(true);

@@ -225,11 +225,7 @@ export function canConsume(consumable: RtpParameters, caps: RtpCapabilities): bo
 }
 
 /** Compute consumer RTP parameters from the consumable ones and the consuming endpoint's capabilities. */
-export function getConsumerRtpParameters(
-  consumable: RtpParameters,
-  caps: RtpCapabilities,
-  { enableRtx = true }: { enableRtx?: boolean } = {},
-): RtpParameters {
+export function getConsumerRtpParameters(consumable: RtpParameters, caps: RtpCapabilities, { enableRtx = true }: { enableRtx?: boolean } = {}): RtpParameters {
   const codecs: RtpCodecParameters[] = [];
   for (const capCodec of caps.codecs ?? []) {
     if (isRtxMime(capCodec.mimeType)) continue;

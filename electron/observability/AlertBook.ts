@@ -60,7 +60,10 @@ export class AlertBook extends TypedEmitter<{ raised: AlertRecord }> {
 
   /** Acknowledges one alert, or every one without an id. Returns how many changed. */
   acknowledge(id?: number): number {
-    const r = id === undefined ? this.db.prepare('UPDATE alerts SET acknowledged = 1 WHERE acknowledged = 0').run() : this.db.prepare('UPDATE alerts SET acknowledged = 1 WHERE id = ? AND acknowledged = 0').run(id);
+    const r =
+      id === undefined
+        ? this.db.prepare('UPDATE alerts SET acknowledged = 1 WHERE acknowledged = 0').run()
+        : this.db.prepare('UPDATE alerts SET acknowledged = 1 WHERE id = ? AND acknowledged = 0').run(id);
     return Number(r.changes);
   }
 
@@ -78,7 +81,13 @@ export class AlertBook extends TypedEmitter<{ raised: AlertRecord }> {
       if (!e.alerted && s.at - e.since >= this.settings.lossSeconds * 1000) {
         e.alerted = true;
         const pct = Math.round(p.loss * 1000) / 10;
-        this.raise('user-loss', 'warning', `User ${p.userId}: ${pct} % packet loss`, `loss over ${Math.round(this.settings.lossThreshold * 100)} % for ${this.settings.lossSeconds} s (room ${p.roomId})`, `user ${p.userId}`);
+        this.raise(
+          'user-loss',
+          'warning',
+          `User ${p.userId}: ${pct} % packet loss`,
+          `loss over ${Math.round(this.settings.lossThreshold * 100)} % for ${this.settings.lossSeconds} s (room ${p.roomId})`,
+          `user ${p.userId}`,
+        );
       }
     }
     for (const id of this.lossy.keys()) if (!present.has(id)) this.lossy.delete(id);
@@ -102,7 +111,13 @@ export class AlertBook extends TypedEmitter<{ raised: AlertRecord }> {
       const before = this.deadSeen.get(d.appId) ?? 0;
       this.deadSeen.set(d.appId, d.dead);
       if (!first && d.dead > before) {
-        this.raise('webhook-dead', 'warning', `Webhook notices dead for app ${d.appId}`, `${d.dead} dead notice(s); resend them from the Gateway screen once the receiver is back`, `app ${d.appId}`);
+        this.raise(
+          'webhook-dead',
+          'warning',
+          `Webhook notices dead for app ${d.appId}`,
+          `${d.dead} dead notice(s); resend them from the Gateway screen once the receiver is back`,
+          `app ${d.appId}`,
+        );
       }
     }
   }
@@ -113,7 +128,8 @@ export class AlertBook extends TypedEmitter<{ raised: AlertRecord }> {
       const s = await statfs(dir);
       const freeMb = (Number(s.bavail) * Number(s.bsize)) / (1024 * 1024);
       const low = freeMb < this.settings.diskLowMb;
-      if (low && !this.diskLow) this.raise('disk-low', 'critical', 'Disk space low', `${Math.round(freeMb)} MiB free in ${dir} (alert below ${this.settings.diskLowMb} MiB)`, dir);
+      if (low && !this.diskLow)
+        this.raise('disk-low', 'critical', 'Disk space low', `${Math.round(freeMb)} MiB free in ${dir} (alert below ${this.settings.diskLowMb} MiB)`, dir);
       this.diskLow = low;
       return freeMb;
     } catch {

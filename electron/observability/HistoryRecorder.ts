@@ -125,7 +125,10 @@ export class HistoryRecorder {
 
   private mic(m: MicStateView): void {
     const before = this.seats.get(m.roomId) ?? [];
-    this.seats.set(m.roomId, m.seats.map((s) => ({ ...s })));
+    this.seats.set(
+      m.roomId,
+      m.seats.map((s) => ({ ...s })),
+    );
     for (const seat of m.seats) {
       const old = before.find((b) => b.seat === seat.seat);
       if ((old?.userId ?? null) !== seat.userId) {
@@ -190,7 +193,16 @@ export class HistoryRecorder {
     const now = this.now();
     return [...this.rooms.values()]
       .sort((a, b) => b.startedAt - a.startedAt)
-      .map((r) => ({ id: 0, roomId: r.roomId, name: r.name, startedAt: r.startedAt, endedAt: null, durationMs: now - r.startedAt, peakUsers: r.peak, members: [...r.members] }));
+      .map((r) => ({
+        id: 0,
+        roomId: r.roomId,
+        name: r.name,
+        startedAt: r.startedAt,
+        endedAt: null,
+        durationMs: now - r.startedAt,
+        peakUsers: r.peak,
+        members: [...r.members],
+      }));
   }
 
   /** Stops listening; writes what is still open as ended by the server, plus this minute's usage. */

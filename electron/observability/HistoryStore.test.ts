@@ -44,7 +44,16 @@ describe('history retention', () => {
     h.addSession(session(3, now.t - 3600_000, now.t - 60_000));
     h.addRoom({ roomId: 9, name: 'old', startedAt: now.t - 40 * DAY, endedAt: now.t - 40 * DAY + 1000, peakUsers: 2, members: [1, 2] });
     h.addRoom({ roomId: 10, name: 'new', startedAt: now.t - DAY, endedAt: now.t - DAY + 1000, peakUsers: 3, members: [1, 3] });
-    h.addCall({ callerId: 1, calleeId: 2, requestedAt: now.t - 35 * DAY, answeredAt: null, endedAt: now.t - 35 * DAY + 5000, outcome: 'timeout', endedBy: 0, endCode: SignalingCodes.CALL_TIMEOUT });
+    h.addCall({
+      callerId: 1,
+      calleeId: 2,
+      requestedAt: now.t - 35 * DAY,
+      answeredAt: null,
+      endedAt: now.t - 35 * DAY + 5000,
+      outcome: 'timeout',
+      endedBy: 0,
+      endCode: SignalingCodes.CALL_TIMEOUT,
+    });
     h.addEvent(10, 'join', 1, '', now.t - 31 * DAY);
     h.addEvent(10, 'join', 3, '', now.t - DAY);
     h.addQuality({ at: now.t - 25 * 3600_000, userId: 1, roomId: 10, bitrateUp: 1, bitrateDown: 0, loss: 0, rttMs: null, jitterMs: null });
@@ -65,7 +74,16 @@ describe('history retention', () => {
     h.addSession(session(1, now.t - 10 * 60_000, now.t - 5 * 60_000));
     h.addSession(session(2, now.t - 8 * 60_000, now.t - 2 * 60_000));
     h.addRoom({ roomId: 10, name: 'r', startedAt: now.t - 9 * 60_000, endedAt: now.t - 60_000, peakUsers: 2, members: [1, 2] });
-    h.addCall({ callerId: 1, calleeId: 2, requestedAt: now.t - 7 * 60_000, answeredAt: now.t - 7 * 60_000 + 4000, endedAt: now.t - 6 * 60_000, outcome: 'answered', endedBy: 2, endCode: 0 });
+    h.addCall({
+      callerId: 1,
+      calleeId: 2,
+      requestedAt: now.t - 7 * 60_000,
+      answeredAt: now.t - 7 * 60_000 + 4000,
+      endedAt: now.t - 6 * 60_000,
+      outcome: 'answered',
+      endedBy: 2,
+      endCode: 0,
+    });
     expect(h.sessions({ userName: 'USER1' }).rows.map((r) => r.userId)).toEqual([1]);
     expect(h.sessions({ from: now.t - 4 * 60_000 }).rows.map((r) => r.userId)).toEqual([2]);
     expect(h.sessions({ to: now.t - 9 * 60_000 }).rows.map((r) => r.userId)).toEqual([1]);
@@ -82,7 +100,15 @@ describe('history retention', () => {
 
 describe('csv', () => {
   it('quotes separators and defuses spreadsheet formulas', () => {
-    expect(toCsv(['a', 'b'], [['x,y', '=HYPERLINK("z")'], [1, null]])).toBe('a,b\r\n"x,y","\'=HYPERLINK(""z"")"\r\n1,\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', '=HYPERLINK("z")'],
+          [1, null],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","\'=HYPERLINK(""z"")"\r\n1,\r\n');
   });
 });
 
@@ -93,7 +119,13 @@ describe('alert rules', () => {
     const raised: string[] = [];
     book.on('raised', (a) => raised.push(`${a.rule}:${a.subject}`));
     const sample = (at: number, loss: number) =>
-      book.onSample({ at, points: [{ at, userId: 7, roomId: 1, bitrateUp: 1, bitrateDown: 0, loss, rttMs: null, jitterMs: null }], producers: 1, consumers: 0, forwardedPacketsPerSecond: 0 });
+      book.onSample({
+        at,
+        points: [{ at, userId: 7, roomId: 1, bitrateUp: 1, bitrateDown: 0, loss, rttMs: null, jitterMs: null }],
+        producers: 1,
+        consumers: 0,
+        forwardedPacketsPerSecond: 0,
+      });
     for (let s = 0; s < 3; s++) sample(s * 1000, 0.3);
     expect(raised).toEqual([]);
     sample(3000, 0.3);
@@ -135,7 +167,13 @@ describe('a store that refuses writes', () => {
     const now = { t: Date.now() };
     const { db, h } = store(now);
     const errors: string[] = [];
-    const h2 = new HistoryStore(db, { retentionDays: 30, qualityRetentionHours: 24, now: () => now.t, flushMs: 60_000, onError: (_e, what) => errors.push(what) });
+    const h2 = new HistoryStore(db, {
+      retentionDays: 30,
+      qualityRetentionHours: 24,
+      now: () => now.t,
+      flushMs: 60_000,
+      onError: (_e, what) => errors.push(what),
+    });
     const book = new AlertBook(db, { lossThreshold: 0.1, lossSeconds: 30, diskLowMb: 0, keep: 100 });
     const raised: number[] = [];
     book.on('raised', (a) => raised.push(a.id));

@@ -235,7 +235,9 @@ export class HistoryStore {
     }
     if (q.roomId !== undefined) {
       // Sessions that were in the room: a join event of the user in that room during the session.
-      where.push('EXISTS (SELECT 1 FROM room_events e WHERE e.room_id = ? AND e.user_id = history_sessions.user_id AND e.kind = \'join\' AND e.at BETWEEN login_at AND logout_at)');
+      where.push(
+        "EXISTS (SELECT 1 FROM room_events e WHERE e.room_id = ? AND e.user_id = history_sessions.user_id AND e.kind = 'join' AND e.at BETWEEN login_at AND logout_at)",
+      );
       args.push(q.roomId);
     }
     this.flush();
@@ -276,7 +278,10 @@ export class HistoryStore {
     this.flush();
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const live = open.filter(
-      (r) => (q.roomId === undefined || r.roomId === q.roomId) && (q.userId === undefined || r.members.includes(q.userId)) && (q.to === undefined || r.startedAt <= q.to),
+      (r) =>
+        (q.roomId === undefined || r.roomId === q.roomId) &&
+        (q.userId === undefined || r.members.includes(q.userId)) &&
+        (q.to === undefined || r.startedAt <= q.to),
     );
     const { limit, offset } = page(q);
     const fromLive = live.slice(offset, offset + limit);
@@ -308,7 +313,10 @@ export class HistoryStore {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const { limit, offset } = page(q);
     const rows = (
-      this.db.prepare(`SELECT * FROM history_calls ${w} ORDER BY requested_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset) as Record<string, number | string>[]
+      this.db.prepare(`SELECT * FROM history_calls ${w} ORDER BY requested_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset) as Record<
+        string,
+        number | string
+      >[]
     ).map(callRecord);
     return { rows, total: Number(scalar<number>(this.db, `SELECT COUNT(*) FROM history_calls ${w}`, ...args) ?? 0) };
   }
@@ -324,7 +332,17 @@ export class HistoryStore {
         fileName: `sessions-${stamp}.csv`,
         csv: toCsv(
           ['userId', 'userName', 'nickName', 'login', 'logout', 'durationSeconds', 'reason', 'address', 'client'],
-          rows.map((r) => [r.userId, r.userName, r.nickName, iso(r.loginAt), iso(r.logoutAt), Math.round(r.durationMs / 1000), r.reason ?? '', r.address, r.client]),
+          rows.map((r) => [
+            r.userId,
+            r.userName,
+            r.nickName,
+            iso(r.loginAt),
+            iso(r.logoutAt),
+            Math.round(r.durationMs / 1000),
+            r.reason ?? '',
+            r.address,
+            r.client,
+          ]),
         ),
       };
     }
@@ -343,7 +361,18 @@ export class HistoryStore {
       fileName: `calls-${stamp}.csv`,
       csv: toCsv(
         ['callerId', 'calleeId', 'requested', 'answered', 'ended', 'ringingSeconds', 'talkingSeconds', 'outcome', 'endedBy', 'endCode'],
-        rows.map((r) => [r.callerId, r.calleeId, iso(r.requestedAt), iso(r.answeredAt), iso(r.endedAt), r.ringingMs / 1000, r.talkingMs / 1000, r.outcome, r.endedBy, r.endCode]),
+        rows.map((r) => [
+          r.callerId,
+          r.calleeId,
+          iso(r.requestedAt),
+          iso(r.answeredAt),
+          iso(r.endedAt),
+          r.ringingMs / 1000,
+          r.talkingMs / 1000,
+          r.outcome,
+          r.endedBy,
+          r.endCode,
+        ]),
       ),
     };
   }
@@ -351,9 +380,14 @@ export class HistoryStore {
   timeline(roomId: number, from = 0, to = Number.MAX_SAFE_INTEGER, limit = 1000): RoomEvent[] {
     this.flush();
     return (
-      this.db
-        .prepare('SELECT * FROM room_events WHERE room_id = ? AND at BETWEEN ? AND ? ORDER BY at DESC, id DESC LIMIT ?')
-        .all(roomId, from, to, limit) as { id: number; room_id: number; at: number; kind: RoomEventKind; user_id: number; detail: string }[]
+      this.db.prepare('SELECT * FROM room_events WHERE room_id = ? AND at BETWEEN ? AND ? ORDER BY at DESC, id DESC LIMIT ?').all(roomId, from, to, limit) as {
+        id: number;
+        room_id: number;
+        at: number;
+        kind: RoomEventKind;
+        user_id: number;
+        detail: string;
+      }[]
     ).map((r) => ({ id: Number(r.id), roomId: Number(r.room_id), at: Number(r.at), kind: r.kind, userId: Number(r.user_id), detail: r.detail }));
   }
 
@@ -380,7 +414,10 @@ export class HistoryStore {
     const start = new Date(this.now());
     start.setHours(0, 0, 0, 0);
     start.setDate(start.getDate() - (days - 1));
-    const rows = this.db.prepare('SELECT minute, users, rooms, logins FROM usage_minutes WHERE minute >= ? ORDER BY minute').all(start.getTime()) as Record<string, number>[];
+    const rows = this.db.prepare('SELECT minute, users, rooms, logins FROM usage_minutes WHERE minute >= ? ORDER BY minute').all(start.getTime()) as Record<
+      string,
+      number
+    >[];
     const out: UsageDay[] = [];
     const byDay = new Map<number, UsageDay>();
     for (let i = 0; i < days; i++) {

@@ -93,29 +93,38 @@ export class MediaWatcher extends TypedEmitter<{
           if (!uid) continue;
           const clock = p.kind === 'audio' ? 48 : 90; // RTP ticks per ms
           jobs.push(
-            p.getStats().then((stats) => {
-              const q = point(uid, roomId);
-              for (const s of stats) {
-                q.bitrateUp += s.bitrate || 0;
-                q.loss = Math.max(q.loss, s.fractionLost || 0);
-                if (s.jitter) q.jitterMs = Math.max(q.jitterMs ?? 0, s.jitter / clock);
-              }
-            }, () => undefined),
+            p.getStats().then(
+              (stats) => {
+                const q = point(uid, roomId);
+                for (const s of stats) {
+                  q.bitrateUp += s.bitrate || 0;
+                  q.loss = Math.max(q.loss, s.fractionLost || 0);
+                  if (s.jitter) q.jitterMs = Math.max(q.jitterMs ?? 0, s.jitter / clock);
+                }
+              },
+              () => undefined,
+            ),
           );
         }
         for (const c of t.consumers.values()) {
           consumers++;
           jobs.push(
-            c.getStats().then((stats) => {
-              packets.set(c.id, stats.reduce((n, s) => n + (s.packetCount || 0), 0));
-              if (!userId) return;
-              const q = point(userId, roomId);
-              for (const s of stats) {
-                q.bitrateDown += s.bitrate || 0;
-                q.loss = Math.max(q.loss, s.fractionLost || 0);
-                if (s.roundTripTime) q.rttMs = Math.max(q.rttMs ?? 0, s.roundTripTime);
-              }
-            }, () => undefined),
+            c.getStats().then(
+              (stats) => {
+                packets.set(
+                  c.id,
+                  stats.reduce((n, s) => n + (s.packetCount || 0), 0),
+                );
+                if (!userId) return;
+                const q = point(userId, roomId);
+                for (const s of stats) {
+                  q.bitrateDown += s.bitrate || 0;
+                  q.loss = Math.max(q.loss, s.fractionLost || 0);
+                  if (s.roundTripTime) q.rttMs = Math.max(q.rttMs ?? 0, s.roundTripTime);
+                }
+              },
+              () => undefined,
+            ),
           );
         }
       }

@@ -53,10 +53,15 @@ export class Observability extends TypedEmitter<{ alert: AlertRecord }> {
     });
     this.recorder = config.history.enabled ? new HistoryRecorder(this.history, d.sdk, d.business) : null;
     let sampleFailing = false;
-    this.watcher = new MediaWatcher(d.media, (router) => d.signaling.roomMedia?.roomOfRouterId(router.id) ?? null, 1000, (err) => {
-      if (!sampleFailing) log.error({ err }, 'media quality sample failed');
-      sampleFailing = true;
-    });
+    this.watcher = new MediaWatcher(
+      d.media,
+      (router) => d.signaling.roomMedia?.roomOfRouterId(router.id) ?? null,
+      1000,
+      (err) => {
+        if (!sampleFailing) log.error({ err }, 'media quality sample failed');
+        sampleFailing = true;
+      },
+    );
     this.alerts = new AlertBook(d.db, config.alerts);
     const outbox = d.gateway.outbox;
     this.metrics = new Metrics({
@@ -97,7 +102,8 @@ export class Observability extends TypedEmitter<{ alert: AlertRecord }> {
         }
       }),
     );
-    const onRestart = ({ workerId }: { workerId: number }) => this.alerts.onWorkerRestarted(workerId, 'the worker died and was restarted; its rooms lost their media');
+    const onRestart = ({ workerId }: { workerId: number }) =>
+      this.alerts.onWorkerRestarted(workerId, 'the worker died and was restarted; its rooms lost their media');
     d.media.on('workerrestarted', onRestart);
     this.disposers.push(() => d.media.off('workerrestarted', onRestart));
     const onRecordingError = ({ recordingId, error }: { recordingId: string; error: Error }) => this.alerts.onRecordingFailed(recordingId, error.message);

@@ -21,7 +21,10 @@ it('areas, queues, skills, queue groups and user objects persist across a restar
   db = openDatabase(dir);
   runMigrations(db, queueMigrations);
   store = new QueueObjectStore(db);
-  expect(store.all().map((o) => [o.objecttype, o.objectid, o.name])).toEqual([[5, 11, 'Q2'], [10, 100, 'G']]);
+  expect(store.all().map((o) => [o.objecttype, o.objectid, o.name])).toEqual([
+    [5, 11, 'Q2'],
+    [10, 100, 'G'],
+  ]);
   expect(store.get(queue.objectguid)).toMatchObject({ skillgroups: [1, 2], priority: 3, parentobjectid: 1 });
   expect(store.userObject(7)).toEqual({ userId: 7, flags: 2, priority: 1, skillgroups: [1], queuegroups: [100] });
   db.close();

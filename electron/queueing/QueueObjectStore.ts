@@ -67,7 +67,11 @@ interface ObjectRow extends Omit<QueueObject, 'skillgroups' | 'queuegroups'> {
   queuegroups: string;
 }
 
-const toObject = (r: ObjectRow): QueueObject => ({ ...r, skillgroups: JSON.parse(r.skillgroups) as number[], queuegroups: JSON.parse(r.queuegroups) as number[] });
+const toObject = (r: ObjectRow): QueueObject => ({
+  ...r,
+  skillgroups: JSON.parse(r.skillgroups) as number[],
+  queuegroups: JSON.parse(r.queuegroups) as number[],
+});
 
 export type NewQueueObject = Pick<QueueObject, 'objecttype' | 'objectid' | 'name'> & Partial<Omit<QueueObject, 'objectguid'>>;
 
@@ -81,7 +85,13 @@ export class QueueObjectStore {
       const { created_at: _c, ...row } = r;
       this.objects.set(row.objectguid, toObject(row));
     }
-    for (const r of db.prepare('SELECT * FROM queue_user_objects').all() as { user_id: number; flags: number; priority: number; skillgroups: string; queuegroups: string }[]) {
+    for (const r of db.prepare('SELECT * FROM queue_user_objects').all() as {
+      user_id: number;
+      flags: number;
+      priority: number;
+      skillgroups: string;
+      queuegroups: string;
+    }[]) {
       this.users.set(r.user_id, {
         userId: r.user_id,
         flags: r.flags,

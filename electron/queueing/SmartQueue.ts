@@ -136,7 +136,8 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
   /** An agent sets its status (0 not ready, 1 idle, 3 away; 2 busy is set by the router). */
   setAgentStatus(userId: number, status: AgentStatusValue, areaGuid?: string | null): AgentState {
     const cur = this.agents.get(userId);
-    if (status === AgentStatus.BUSY && cur?.servingUserId == null) throw new CodedError(Codes.GW_INVALID_PARAM, 'status 2 (busy) is set by the router while serving');
+    if (status === AgentStatus.BUSY && cur?.servingUserId == null)
+      throw new CodedError(Codes.GW_INVALID_PARAM, 'status 2 (busy) is set by the router while serving');
     if (cur && cur.servingUserId !== null && status !== AgentStatus.BUSY) {
       throw new CodedError(Codes.GW_INVALID_PARAM, 'agent is serving a customer; the status changes when the call ends');
     }
@@ -336,14 +337,21 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
   }
 
   /** The infovalue for an info type, or an `{errorcode}` value when it does not apply. */
-  statusInfo(object: QueueObject, infotype: number, userId: number | undefined, formatUser: (u: PlatformUser) => Record<string, unknown> = (u) => ({ userid: u.userId, username: u.userName })): Record<string, unknown> {
+  statusInfo(
+    object: QueueObject,
+    infotype: number,
+    userId: number | undefined,
+    formatUser: (u: PlatformUser) => Record<string, unknown> = (u) => ({ userid: u.userId, username: u.userName }),
+  ): Record<string, unknown> {
     const wrongType = { errorcode: Codes.GW_INVALID_PARAM };
     const isArea = object.objecttype === ObjectTypes.AREA;
     switch (infotype) {
       case InfoTypes.AREA_AGENT_COUNT:
         return isArea ? { errorcode: 0, agentcount: this.agentsIn(object).length } : wrongType;
       case InfoTypes.AREA_GUEST_COUNT:
-        return isArea ? { errorcode: 0, guestcount: [...this.customers.values()].filter((c) => c.areaGuid === object.objectguid && c.queueGuid === null).length } : wrongType;
+        return isArea
+          ? { errorcode: 0, guestcount: [...this.customers.values()].filter((c) => c.areaGuid === object.objectguid && c.queueGuid === null).length }
+          : wrongType;
       case InfoTypes.AREA_QUEUED_USER_COUNT: {
         if (!isArea) return wrongType;
         const queues = new Set(this.queuesIn(object).map((q) => q.objectguid));
@@ -465,4 +473,3 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
     );
   }
 }
-

@@ -402,7 +402,13 @@ export class AnyChatSdk {
   reportRecordingFinished(ev: SdkEvents['recordingFinished'] & { fileId?: string }): void {
     const { fileId, ...rest } = ev;
     if (ev.flags & RECORD_FLAG_LOCAL_CALLBACK) {
-      this.pushToUser(ev.userId, 'recordingStopped', { userId: ev.userId, fileId, fileName: path.basename(ev.fileName), recordSeconds: ev.elapseSeconds, errorCode: ev.errorCode ?? 0 });
+      this.pushToUser(ev.userId, 'recordingStopped', {
+        userId: ev.userId,
+        fileId,
+        fileName: path.basename(ev.fileName),
+        recordSeconds: ev.elapseSeconds,
+        errorCode: ev.errorCode ?? 0,
+      });
     }
     this.events.emit('recordingFinished', { ...rest, errorCode: ev.errorCode ?? 0 });
   }
@@ -441,7 +447,11 @@ export class AnyChatSdk {
     }
     const s = this.sessions.get(userId);
     if (!s) return false;
-    s.link.push('kicked', { errorCode: Codes.LOGOUT_KICKED, ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}), ...(opts.reason ? { reason: opts.reason } : {}) });
+    s.link.push('kicked', {
+      errorCode: Codes.LOGOUT_KICKED,
+      ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}),
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    });
     await this.endSession(s, Codes.LOGOUT_KICKED);
     s.link.close(4211, 'kicked');
     return true;
@@ -524,7 +534,14 @@ export class AnyChatSdk {
   private startSession(s: Session): void {
     this.sessions.add(s);
     this.journalWrite(() => this.journal.opened(s.userId, s.userName, s.strUserId || s.userName, s.loginAt));
-    this.events.emit('login', { userId: s.userId, userName: s.userName, userLevel: s.userLevel, nickName: s.nickName, ip: s.link.ip, client: s.link.userAgent ?? '' });
+    this.events.emit('login', {
+      userId: s.userId,
+      userName: s.userName,
+      userLevel: s.userLevel,
+      nickName: s.nickName,
+      ip: s.link.ip,
+      client: s.link.userAgent ?? '',
+    });
     if (this.defaultFriends) {
       // After the login response has gone out (seed §8.1).
       setImmediate(() => {

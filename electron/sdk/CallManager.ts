@@ -47,7 +47,8 @@ export class CallManager {
     const code = await this.ctx.requestHook({ srcUserId: callerId, targetUserId: calleeId, flags, param, userStr });
     if (code !== 0) {
       // Seed §2.15: the refusal shows in the caller's Reply (2) event, with the hook's code.
-      if (this.ctx.isOnline(callerId)) this.ctx.push(callerId, 'videoCallEvent', { eventType: VideoCallEvent.REPLY, userId: calleeId, errorCode: code, flags, param, userStr });
+      if (this.ctx.isOnline(callerId))
+        this.ctx.push(callerId, 'videoCallEvent', { eventType: VideoCallEvent.REPLY, userId: calleeId, errorCode: code, flags, param, userStr });
       throw new CodedError(code, 'the business server refused the call');
     }
     // Re-check after the (async) hook.

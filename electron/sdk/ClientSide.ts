@@ -86,8 +86,14 @@ export class ClientSide {
         if (this.sdk.directory.knows(d.userName)) throw new CodedError(Codes.WRONG_CREDENTIALS, 'this user name needs a password');
         userId = this.allocateGuestId();
       } else {
-        const r = await this.sdk.callHook('verifyUser', { userName: d.userName, password: d.password, ip: st.link.ip }, () => this.sdk.directory.verify({ userName: d.userName, password: d.password, ip: st.link.ip }));
-        if (r.code !== 0) throw new CodedError(r.code, r.code === Codes.ACCOUNT_LOCKED ? 'account locked' : r.code === Codes.WRONG_CREDENTIALS ? 'wrong user name or password' : 'login refused');
+        const r = await this.sdk.callHook('verifyUser', { userName: d.userName, password: d.password, ip: st.link.ip }, () =>
+          this.sdk.directory.verify({ userName: d.userName, password: d.password, ip: st.link.ip }),
+        );
+        if (r.code !== 0)
+          throw new CodedError(
+            r.code,
+            r.code === Codes.ACCOUNT_LOCKED ? 'account locked' : r.code === Codes.WRONG_CREDENTIALS ? 'wrong user name or password' : 'login refused',
+          );
         if (!Number.isInteger(r.userId) || (r.userId ?? 0) <= 0) throw new CodedError(Codes.INTERNAL, 'verifyUser accepted without a valid userId');
         userId = r.userId!;
         userLevel = r.userLevel ?? 0;
@@ -97,7 +103,8 @@ export class ClientSide {
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
       // Loop: while the old session is being kicked (async), another login may have won the race.
       while (this.sessions.has(userId)) {
-        if (this.sdk.settings.duplicateLogin === 'refuseNew') throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
+        if (this.sdk.settings.duplicateLogin === 'refuseNew')
+          throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
         await this.sdk.kickUser(userId);
       }
       if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
@@ -159,8 +166,10 @@ export class ClientSide {
   sendTextMessage(st: ClientState, d: Data<'sendTextMessage'>): Result<'sendTextMessage'> {
     const s = this.need(st);
     if (s.roomId === null) throw new CodedError(SignalingCodes.NOT_IN_ROOM, 'enter a room first');
-    if (d.text.length > ProtocolLimits.MAX_TEXT_CHARS) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_CHARS} characters`);
-    if (Buffer.byteLength(d.text, 'utf8') > ProtocolLimits.MAX_TEXT_BYTES) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_BYTES} bytes (UTF-8)`);
+    if (d.text.length > ProtocolLimits.MAX_TEXT_CHARS)
+      throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_CHARS} characters`);
+    if (Buffer.byteLength(d.text, 'utf8') > ProtocolLimits.MAX_TEXT_BYTES)
+      throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `text above ${ProtocolLimits.MAX_TEXT_BYTES} bytes (UTF-8)`);
     const roomId = s.roomId;
     const secret = d.targetUserId !== -1 && d.secret;
     const msg = { roomId, srcUserId: s.userId, targetUserId: d.targetUserId, secret, text: d.text };
@@ -198,7 +207,8 @@ export class ClientSide {
 
   async transferBegin(st: ClientState, d: Data<'transferBegin'>): Promise<Result<'transferBegin'>> {
     const s = this.need(st);
-    if (s.guest && !this.sdk.settings.guestUploads) throw new CodedError(SignalingCodes.GUEST_UPLOADS_DISABLED, 'guests may not upload (signaling.guestUploads is off)');
+    if (s.guest && !this.sdk.settings.guestUploads)
+      throw new CodedError(SignalingCodes.GUEST_UPLOADS_DISABLED, 'guests may not upload (signaling.guestUploads is off)');
     const r = this.sdk.transfers.begin(s.userId, d, d.targetUserId === 0 || this.sdk.isOnline(d.targetUserId));
     await this.sdk.transfers.completeIfEmpty(r.taskId);
     return r;

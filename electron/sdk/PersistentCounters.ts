@@ -37,7 +37,9 @@ export class IdCounter {
   allocate(): number {
     if (this.next >= this.reservedUpTo) {
       this.reservedUpTo = this.next + BLOCK;
-      this.db.prepare('INSERT INTO sdk_counters (name, next) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET next = excluded.next').run(this.name, this.reservedUpTo);
+      this.db
+        .prepare('INSERT INTO sdk_counters (name, next) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET next = excluded.next')
+        .run(this.name, this.reservedUpTo);
     }
     return this.next++;
   }
@@ -53,13 +55,19 @@ export class AccountLockStore {
   constructor(private readonly db: Db) {}
 
   load(): Map<string, LockState> {
-    const rows = this.db.prepare('SELECT user_name, failures, locked_until FROM sdk_account_locks').all() as { user_name: string; failures: number; locked_until: number }[];
+    const rows = this.db.prepare('SELECT user_name, failures, locked_until FROM sdk_account_locks').all() as {
+      user_name: string;
+      failures: number;
+      locked_until: number;
+    }[];
     return new Map(rows.map((r) => [r.user_name, { count: Number(r.failures), lockedUntil: Number(r.locked_until) }]));
   }
 
   save(userName: string, s: LockState): void {
     this.db
-      .prepare('INSERT INTO sdk_account_locks (user_name, failures, locked_until) VALUES (?, ?, ?) ON CONFLICT (user_name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until')
+      .prepare(
+        'INSERT INTO sdk_account_locks (user_name, failures, locked_until) VALUES (?, ?, ?) ON CONFLICT (user_name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until',
+      )
       .run(userName, s.count, s.lockedUntil);
   }
 

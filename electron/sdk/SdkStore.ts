@@ -1,6 +1,6 @@
 /** The SDK's persistent state in SQLite: bans, friends and groups (seed §3.30), user info (§3.28). */
 import { column, scalar, type Db, type Migration } from '../store/Database';
-import type { BanEntry, } from './types';
+import type { BanEntry } from './types';
 import type { FriendGroup } from '../../shared/protocol/messages';
 import { sessionJournalMigrations } from './SessionJournal';
 import { persistentCounterMigrations } from './PersistentCounters';
@@ -28,7 +28,9 @@ export class SdkStore {
   // bans
   ban(userId: number, until: number, reason: string): void {
     this.db
-      .prepare('INSERT INTO sdk_bans (user_id, until, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET until = excluded.until, reason = excluded.reason, created_at = excluded.created_at')
+      .prepare(
+        'INSERT INTO sdk_bans (user_id, until, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET until = excluded.until, reason = excluded.reason, created_at = excluded.created_at',
+      )
       .run(userId, until, reason, Date.now());
   }
   liftBan(userId: number): boolean {
@@ -36,23 +38,26 @@ export class SdkStore {
   }
   activeBan(userId: number, now = Date.now()): BanEntry | null {
     const r = this.db.prepare('SELECT user_id, until, reason, created_at FROM sdk_bans WHERE user_id = ? AND until > ?').get(userId, now) as
-      | { user_id: number; until: number; reason: string; created_at: number }
-      | undefined;
+      { user_id: number; until: number; reason: string; created_at: number } | undefined;
     return r ? { userId: r.user_id, until: r.until, reason: r.reason, createdAt: r.created_at } : null;
   }
   listBans(now = Date.now()): BanEntry[] {
     this.db.prepare('DELETE FROM sdk_bans WHERE until <= ?').run(now);
-    return (this.db.prepare('SELECT user_id, until, reason, created_at FROM sdk_bans ORDER BY until').all() as {
-      user_id: number;
-      until: number;
-      reason: string;
-      created_at: number;
-    }[]).map((r) => ({ userId: r.user_id, until: r.until, reason: r.reason, createdAt: r.created_at }));
+    return (
+      this.db.prepare('SELECT user_id, until, reason, created_at FROM sdk_bans ORDER BY until').all() as {
+        user_id: number;
+        until: number;
+        reason: string;
+        created_at: number;
+      }[]
+    ).map((r) => ({ userId: r.user_id, until: r.until, reason: r.reason, createdAt: r.created_at }));
   }
 
   // groups and friends
   addGroup(userId: number, groupId: number, name: string): void {
-    this.db.prepare('INSERT INTO sdk_groups (user_id, group_id, name) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name').run(userId, groupId, name);
+    this.db
+      .prepare('INSERT INTO sdk_groups (user_id, group_id, name) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name')
+      .run(userId, groupId, name);
   }
   deleteGroup(userId: number, groupId: number): void {
     this.db.prepare('DELETE FROM sdk_groups WHERE user_id = ? AND group_id = ?').run(userId, groupId);
@@ -68,15 +73,17 @@ export class SdkStore {
     this.db.prepare('UPDATE sdk_friends SET group_id = ? WHERE user_id = ? AND friend_id = ?').run(groupId, userId, friendId);
   }
   friendsOf(userId: number): { friendId: number; groupId: number }[] {
-    return (this.db.prepare('SELECT friend_id, group_id FROM sdk_friends WHERE user_id = ? ORDER BY friend_id').all(userId) as {
-      friend_id: number;
-      group_id: number;
-    }[]).map((r) => ({ friendId: r.friend_id, groupId: r.group_id }));
+    return (
+      this.db.prepare('SELECT friend_id, group_id FROM sdk_friends WHERE user_id = ? ORDER BY friend_id').all(userId) as {
+        friend_id: number;
+        group_id: number;
+      }[]
+    ).map((r) => ({ friendId: r.friend_id, groupId: r.group_id }));
   }
   groupsOf(userId: number): FriendGroup[] {
-    return (this.db.prepare('SELECT group_id, name FROM sdk_groups WHERE user_id = ? ORDER BY group_id').all(userId) as { group_id: number; name: string }[]).map(
-      (r) => ({ groupId: r.group_id, name: r.name }),
-    );
+    return (
+      this.db.prepare('SELECT group_id, name FROM sdk_groups WHERE user_id = ? ORDER BY group_id').all(userId) as { group_id: number; name: string }[]
+    ).map((r) => ({ groupId: r.group_id, name: r.name }));
   }
   /** Users who have `userId` in their friend list (they get its online/offline news). */
   whoHasFriend(userId: number): number[] {
@@ -86,7 +93,9 @@ export class SdkStore {
   // user info
   setUserInfo(userId: number, infoId: number, value: string, flags: number): void {
     this.db
-      .prepare('INSERT INTO sdk_user_info (user_id, info_id, value, flags) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value, flags = excluded.flags')
+      .prepare(
+        'INSERT INTO sdk_user_info (user_id, info_id, value, flags) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value, flags = excluded.flags',
+      )
       .run(userId, infoId, value, flags);
   }
   getUserInfo(userId: number, infoId: number): string | null {
@@ -94,8 +103,8 @@ export class SdkStore {
     return v ?? null;
   }
   allUserInfo(userId: number): { infoId: number; value: string }[] {
-    return (this.db.prepare('SELECT info_id, value FROM sdk_user_info WHERE user_id = ? ORDER BY info_id').all(userId) as { info_id: number; value: string }[]).map(
-      (r) => ({ infoId: r.info_id, value: r.value }),
-    );
+    return (
+      this.db.prepare('SELECT info_id, value FROM sdk_user_info WHERE user_id = ? ORDER BY info_id').all(userId) as { info_id: number; value: string }[]
+    ).map((r) => ({ infoId: r.info_id, value: r.value }));
   }
 }

@@ -33,7 +33,9 @@ export class SessionJournal {
     this.stmts = {
       open: db.prepare('INSERT OR REPLACE INTO sdk_open_sessions (user_id, user_name, str_user_id, login_at) VALUES (?, ?, ?, ?)'),
       close: db.prepare('DELETE FROM sdk_open_sessions WHERE user_id = ?'),
-      all: db.prepare('SELECT user_id AS userId, user_name AS userName, str_user_id AS strUserId, login_at AS loginAt FROM sdk_open_sessions ORDER BY login_at'),
+      all: db.prepare(
+        'SELECT user_id AS userId, user_name AS userName, str_user_id AS strUserId, login_at AS loginAt FROM sdk_open_sessions ORDER BY login_at',
+      ),
       clear: db.prepare('DELETE FROM sdk_open_sessions'),
     };
   }

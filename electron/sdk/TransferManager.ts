@@ -88,7 +88,11 @@ export class TransferManager {
 
   // ------------------------------------------------------------ uploads (client → server/user)
 
-  begin(userId: number, req: { kind: TransferKind; targetUserId: number; size: number; wParam?: number; lParam?: number; flags?: number; fileName?: string }, targetOnline: boolean): { taskId: number; chunkBytes: number } {
+  begin(
+    userId: number,
+    req: { kind: TransferKind; targetUserId: number; size: number; wParam?: number; lParam?: number; flags?: number; fileName?: string },
+    targetOnline: boolean,
+  ): { taskId: number; chunkBytes: number } {
     const limit = req.kind === 'bufferEx' ? ProtocolLimits.MAX_BUFFER_EX_BYTES : this.maxFileBytes;
     if (req.size > limit) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `${req.kind} of ${req.size} bytes exceeds ${limit}`);
     if (req.size < 0) throw new CodedError(Codes.BAD_REQUEST, 'size must be ≥ 0');
@@ -123,7 +127,8 @@ export class TransferManager {
   async chunk(userId: number, taskId: number, offset: number, data: Uint8Array): Promise<{ received: number; done: boolean }> {
     const u = this.ownedUpload(userId, taskId);
     if (offset !== u.received) throw new CodedError(SignalingCodes.TRANSFER_BAD_OFFSET, `expected offset ${u.received}, got ${offset}`);
-    if (data.length > ProtocolLimits.TRANSFER_CHUNK_BYTES) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `chunk above ${ProtocolLimits.TRANSFER_CHUNK_BYTES} bytes`);
+    if (data.length > ProtocolLimits.TRANSFER_CHUNK_BYTES)
+      throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `chunk above ${ProtocolLimits.TRANSFER_CHUNK_BYTES} bytes`);
     if (u.received + data.length > u.size) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, 'chunk runs past the announced size');
     if (u.kind === 'bufferEx') {
       u.chunks.push(Buffer.from(data));
@@ -187,9 +192,24 @@ export class TransferManager {
     }
     if (u.targetUserId === 0) {
       if (u.kind === 'bufferEx') {
-        this.ctx.emitBufferEx({ userId: u.userId, data: new Uint8Array(Buffer.concat(u.chunks)), wParam: u.wParam, lParam: u.lParam, flags: u.flags, taskId: u.taskId });
+        this.ctx.emitBufferEx({
+          userId: u.userId,
+          data: new Uint8Array(Buffer.concat(u.chunks)),
+          wParam: u.wParam,
+          lParam: u.lParam,
+          flags: u.flags,
+          taskId: u.taskId,
+        });
       } else {
-        this.ctx.emitFile({ userId: u.userId, fileName: u.fileName, tempFilePath: u.tempPath!, fileLength: u.size, wParam: u.wParam, lParam: u.lParam, taskId: u.taskId });
+        this.ctx.emitFile({
+          userId: u.userId,
+          fileName: u.fileName,
+          tempFilePath: u.tempPath!,
+          fileLength: u.size,
+          wParam: u.wParam,
+          lParam: u.lParam,
+          taskId: u.taskId,
+        });
       }
       return;
     }
@@ -229,9 +249,23 @@ export class TransferManager {
 
   /** BRAS_TransBufferEx. */
   sendBuffer(userId: number, data: Uint8Array, opts: TransferOptions): number {
-    if (data.length > ProtocolLimits.MAX_BUFFER_EX_BYTES) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `buffer above ${ProtocolLimits.MAX_BUFFER_EX_BYTES} bytes`);
+    if (data.length > ProtocolLimits.MAX_BUFFER_EX_BYTES)
+      throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `buffer above ${ProtocolLimits.MAX_BUFFER_EX_BYTES} bytes`);
     if (!this.ctx.linkOf(userId)) throw new CodedError(SignalingCodes.USER_OFFLINE, `user ${userId} is not online`);
-    return this.startDownload({ kind: 'bufferEx', userId, srcUserId: 0, size: data.length, wParam: opts.wParam ?? 0, lParam: opts.lParam ?? 0, flags: opts.flags ?? 0, fileName: '', data: Buffer.from(data), filePath: null, deleteFileAfter: false, fromSdk: true });
+    return this.startDownload({
+      kind: 'bufferEx',
+      userId,
+      srcUserId: 0,
+      size: data.length,
+      wParam: opts.wParam ?? 0,
+      lParam: opts.lParam ?? 0,
+      flags: opts.flags ?? 0,
+      fileName: '',
+      data: Buffer.from(data),
+      filePath: null,
+      deleteFileAfter: false,
+      fromSdk: true,
+    });
   }
 
   /** BRAS_TransFile. */
@@ -246,7 +280,20 @@ export class TransferManager {
       throw new CodedError(Codes.NOT_FOUND, `no such file: ${filePath}`);
     }
     if (size > this.maxFileBytes) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `file above ${this.maxFileBytes} bytes`);
-    return this.startDownload({ kind: 'file', userId, srcUserId: 0, size, wParam: opts.wParam ?? 0, lParam: opts.lParam ?? 0, flags: opts.flags ?? 0, fileName: path.basename(filePath), data: null, filePath, deleteFileAfter: false, fromSdk: true });
+    return this.startDownload({
+      kind: 'file',
+      userId,
+      srcUserId: 0,
+      size,
+      wParam: opts.wParam ?? 0,
+      lParam: opts.lParam ?? 0,
+      flags: opts.flags ?? 0,
+      fileName: path.basename(filePath),
+      data: null,
+      filePath,
+      deleteFileAfter: false,
+      fromSdk: true,
+    });
   }
 
   resume(userId: number, taskId: number, offset: number): void {
@@ -357,12 +404,32 @@ export class TransferManager {
   }
 }
 
-function taskInfo(taskId: number, kind: TransferKind, direction: TransferTaskInfo['direction'], userId: number, total: number, moved: number, state: TransferTaskInfo['state']): TransferTaskInfo {
-  return { taskId, kind, direction, userId, totalBytes: total, transferredBytes: moved, progress: total === 0 ? 100 : Math.floor((moved * 100) / total), state };
+function taskInfo(
+  taskId: number,
+  kind: TransferKind,
+  direction: TransferTaskInfo['direction'],
+  userId: number,
+  total: number,
+  moved: number,
+  state: TransferTaskInfo['state'],
+): TransferTaskInfo {
+  return {
+    taskId,
+    kind,
+    direction,
+    userId,
+    totalBytes: total,
+    transferredBytes: moved,
+    progress: total === 0 ? 100 : Math.floor((moved * 100) / total),
+    state,
+  };
 }
 
 function safeFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what this strips from file names
-  const base = name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').slice(0, 200);
+  const base = name
+    .replace(/[\\/]/g, '_')
+    // eslint-disable-next-line no-control-regex -- control characters are what this strips from file names
+    .replace(/[\u0000-\u001f]/g, '')
+    .slice(0, 200);
   return base === '' || base === '.' || base === '..' ? 'file' : base;
 }

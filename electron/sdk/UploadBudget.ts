@@ -56,10 +56,13 @@ export class UploadBudget {
       throw new CodedError(Codes.TOO_MANY_REQUESTS, 'the server holds too many unfinished uploads; try again later');
     if (stored) {
       const mine = (this.stored.get(userId) ?? 0) + (this.inFlightByUser.get(userId) ?? 0);
-      if (mine + size > this.limits.quotaBytesPerUser) throw new CodedError(SignalingCodes.UPLOAD_QUOTA_EXCEEDED, `upload quota of ${this.limits.quotaBytesPerUser} bytes per user reached`);
-      if (this.storedTotal + this.inFlight + size > this.limits.quotaBytesTotal) throw new CodedError(SignalingCodes.UPLOAD_QUOTA_EXCEEDED, "the server's upload quota is reached");
+      if (mine + size > this.limits.quotaBytesPerUser)
+        throw new CodedError(SignalingCodes.UPLOAD_QUOTA_EXCEEDED, `upload quota of ${this.limits.quotaBytesPerUser} bytes per user reached`);
+      if (this.storedTotal + this.inFlight + size > this.limits.quotaBytesTotal)
+        throw new CodedError(SignalingCodes.UPLOAD_QUOTA_EXCEEDED, "the server's upload quota is reached");
     }
-    if (toDisk && this.freeBytes() - size < this.limits.minFreeDiskBytes) throw new CodedError(SignalingCodes.STORAGE_FULL, "the server's disk is full; try again later");
+    if (toDisk && this.freeBytes() - size < this.limits.minFreeDiskBytes)
+      throw new CodedError(SignalingCodes.STORAGE_FULL, "the server's disk is full; try again later");
     this.inFlight += size;
     this.inFlightByUser.set(userId, (this.inFlightByUser.get(userId) ?? 0) + size);
   }

@@ -39,7 +39,10 @@ export class UserDirectory {
     this.failures = locks?.load() ?? new Map();
   }
 
-  static async create(users: readonly DirectoryUser[], opts: { failuresBeforeLock: number; lockSeconds: number; locks?: AccountLockStore }): Promise<UserDirectory> {
+  static async create(
+    users: readonly DirectoryUser[],
+    opts: { failuresBeforeLock: number; lockSeconds: number; locks?: AccountLockStore },
+  ): Promise<UserDirectory> {
     const byName = new Map<string, Entry>();
     const byId = new Map<number, Entry>();
     // Hash in parallel (libuv pool); a password already given as a `scrypt$…` hash is kept as is.

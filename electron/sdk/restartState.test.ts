@@ -10,7 +10,15 @@ import { expect, it } from 'vitest';
 import { openDatabase, runMigrations } from '../store/Database';
 import { AnyChatSdk, sdkMigrations } from '.';
 
-const settings = { guestLogin: true, duplicateLogin: 'kickOld' as const, loginFailuresBeforeLock: 2, accountLockSeconds: 600, hookTimeoutMs: 300, callTimeoutSeconds: 5, maxFileBytes: 1 << 20 };
+const settings = {
+  guestLogin: true,
+  duplicateLogin: 'kickOld' as const,
+  loginFailuresBeforeLock: 2,
+  accountLockSeconds: 600,
+  hookTimeoutMs: 300,
+  callTimeoutSeconds: 5,
+  maxFileBytes: 1 << 20,
+};
 const users = [{ userName: 'alice', password: 'right', userId: 1001, level: 0 }];
 
 async function boot(dataDir: string) {

@@ -62,7 +62,15 @@ describe('application menu', () => {
   });
 
   it('About names version, URL, data dir and log file', () => {
-    const text = aboutDetail({ version: '0.1.0', electron: '45.4.0', node: '22.20.0', url: 'http://127.0.0.1:8600', dataDir: '/u/data', logFile: '/u/data/logs/anychat-console.log', configFile: '/u/config.json' });
+    const text = aboutDetail({
+      version: '0.1.0',
+      electron: '45.4.0',
+      node: '22.20.0',
+      url: 'http://127.0.0.1:8600',
+      dataDir: '/u/data',
+      logFile: '/u/data/logs/anychat-console.log',
+      configFile: '/u/config.json',
+    });
     expect(text).toContain('Version 0.1.0');
     expect(text).toContain('http://127.0.0.1:8600');
     expect(text).toContain('/u/data');

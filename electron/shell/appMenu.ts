@@ -40,7 +40,17 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
   if (o.isMac) {
     menus.push({
       label: o.appName,
-      submenu: [about, { type: 'separator' }, { role: 'services' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, quit],
+      submenu: [
+        about,
+        { type: 'separator' },
+        { role: 'services' },
+        { type: 'separator' },
+        { role: 'hide' },
+        { role: 'hideOthers' },
+        { role: 'unhide' },
+        { type: 'separator' },
+        quit,
+      ],
     });
   } else {
     menus.push({ label: '&File', submenu: [{ role: 'close', label: 'Close window (keep serving)' }, { type: 'separator' }, quit] });
@@ -60,7 +70,9 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
       { role: 'selectAll' },
     ],
   });
-  const devItems: MenuItemConstructorOptions[] = o.isDevelopment ? [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] : [];
+  const devItems: MenuItemConstructorOptions[] = o.isDevelopment
+    ? [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }]
+    : [];
   menus.push({
     label: '&View',
     submenu: [...devItems, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
@@ -93,7 +105,15 @@ export function appMenuTemplate(o: AppMenuOptions): MenuItemConstructorOptions[]
 }
 
 /** The About box's text: version, where clients connect, where the data and the log are. */
-export function aboutDetail(info: { version: string; electron: string; node: string; url: string; dataDir: string; logFile: string; configFile: string }): string {
+export function aboutDetail(info: {
+  version: string;
+  electron: string;
+  node: string;
+  url: string;
+  dataDir: string;
+  logFile: string;
+  configFile: string;
+}): string {
   return [
     `Version ${info.version} (Electron ${info.electron}, Node ${info.node})`,
     `Listening on ${info.url}`,

@@ -9,7 +9,10 @@ describe('app:// protocol', () => {
   it('serves the console index and its assets from the renderer directory', () => {
     expect(resolveAppRequest(CONSOLE_URL, 'GET', root)).toEqual({ file: path.join(root, 'index.html'), contentType: 'text/html; charset=utf-8' });
     expect(resolveAppRequest('app://console/', 'GET', root)).toMatchObject({ file: path.join(root, 'index.html') });
-    expect(resolveAppRequest('app://console/assets/main-abc.js', 'HEAD', root)).toEqual({ file: path.join(root, 'assets', 'main-abc.js'), contentType: 'text/javascript; charset=utf-8' });
+    expect(resolveAppRequest('app://console/assets/main-abc.js', 'HEAD', root)).toEqual({
+      file: path.join(root, 'assets', 'main-abc.js'),
+      contentType: 'text/javascript; charset=utf-8',
+    });
     expect(resolveAppRequest('app://console/demo/index.html#/x', 'GET', root)).toMatchObject({ file: path.join(root, 'demo', 'index.html') });
   });
 

@@ -55,7 +55,9 @@ export function resolveAppRequest(rawUrl: string, method: string, root: string):
  */
 export function desktopContentSecurityPolicy(base: string, coreUrl: string): string {
   const origin = new URL(coreUrl).origin;
-  return base.replace("media-src 'self' blob:", `media-src 'self' blob: ${origin}`).replace("img-src 'self' data: blob:", `img-src 'self' data: blob: ${origin}`);
+  return base
+    .replace("media-src 'self' blob:", `media-src 'self' blob: ${origin}`)
+    .replace("img-src 'self' data: blob:", `img-src 'self' data: blob: ${origin}`);
 }
 
 export function serveAppProtocol(protocol: Protocol, root: string, csp: string): void {

@@ -81,5 +81,11 @@ export function fitToDisplays(state: WindowState, workAreas: readonly Rect[]): W
 
 /** What to save from a window: its normal (unmaximized) bounds and whether it is maximized. */
 export function stateFromBounds(normalBounds: Rect, maximized: boolean): WindowState {
-  return { x: Math.round(normalBounds.x), y: Math.round(normalBounds.y), width: Math.round(normalBounds.width), height: Math.round(normalBounds.height), maximized };
+  return {
+    x: Math.round(normalBounds.x),
+    y: Math.round(normalBounds.y),
+    width: Math.round(normalBounds.width),
+    height: Math.round(normalBounds.height),
+    maximized,
+  };
 }

@@ -25,7 +25,13 @@ describe('store', () => {
   it('rolls a failing migration back and leaves it unapplied', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'db-'));
     const db = openDatabase(dir);
-    const bad: Migration = { id: 't:001_bad', up: (d) => { d.exec('CREATE TABLE c (z INTEGER)'); throw new Error('boom'); } };
+    const bad: Migration = {
+      id: 't:001_bad',
+      up: (d) => {
+        d.exec('CREATE TABLE c (z INTEGER)');
+        throw new Error('boom');
+      },
+    };
     expect(() => runMigrations(db, [bad])).toThrow('boom');
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'c'").get()).toBeUndefined();
     expect(() => runMigrations(db, [bad, bad])).toThrow(/duplicate migration/);

@@ -144,7 +144,7 @@ export function reconnectNow(): void {
  */
 export async function loadSnapshots(client: ConsoleClient, loaded: (domain: SnapshotDomain) => void = () => undefined): Promise<void> {
   const s = () => useConsoleStore.getState();
-  const load = async <T,>(domain: SnapshotDomain, call: Promise<Result<T>>, apply: (v: T) => void) => {
+  const load = async <T>(domain: SnapshotDomain, call: Promise<Result<T>>, apply: (v: T) => void) => {
     const r = await call;
     if (r.ok) apply(r.value);
     loaded(domain);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Codes, SignalingCodes } from '../../shared/codes';
 import { codeMeaning, decodeRecordFlags, decodeUserFlags } from './meaning';
 
 describe('meaning', () => {
   it('gives every code of shared/codes.ts a meaning', () => {
-    expect(codeMeaning(900210)).toBe('user is banned');
-    expect(codeMeaning(900914)).toBe('mic bad seat');
+    expect(codeMeaning(SignalingCodes.USER_BANNED)).toBe('user is banned');
+    expect(codeMeaning(Codes.MIC_BAD_SEAT)).toBe('mic bad seat');
     expect(codeMeaning(100704)).toBe('gateway: signature failed');
     expect(codeMeaning(123456789)).toBe('');
     expect(codeMeaning(null)).toBe('');

@@ -14,12 +14,12 @@ for (const [name, value] of [...Object.entries(Codes), ...Object.entries(Signali
 const wording: Record<number, string> = {
   200: 'wrong user name or password',
   211: 'kicked by an operator',
-  900400: 'bad request (the client sent something invalid)',
-  900403: 'not allowed for this role or user',
-  900404: 'not found (or already gone)',
-  900429: 'too many attempts, try later',
-  900500: 'internal error',
-  900210: 'user is banned',
+  [Codes.BAD_REQUEST]: 'bad request (the client sent something invalid)',
+  [Codes.FORBIDDEN]: 'not allowed for this role or user',
+  [Codes.NOT_FOUND]: 'not found (or already gone)',
+  [Codes.TOO_MANY_REQUESTS]: 'too many attempts, try later',
+  [Codes.INTERNAL]: 'internal error',
+  [SignalingCodes.USER_BANNED]: 'user is banned',
 };
 
 /** "900210 user is banned"-style meaning of a code; '' for unknown codes. */

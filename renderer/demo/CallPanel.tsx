@@ -2,10 +2,7 @@
 import { useState } from 'react';
 
 export type CallView =
-  | { state: 'idle' }
-  | { state: 'calling'; peer: number }
-  | { state: 'ringing'; peer: number }
-  | { state: 'active'; peer: number; roomId: number };
+  { state: 'idle' } | { state: 'calling'; peer: number } | { state: 'ringing'; peer: number } | { state: 'active'; peer: number; roomId: number };
 
 export function CallPanel(props: {
   call: CallView;

@@ -76,7 +76,17 @@ export function DemoApp() {
         userId: clientRef.current?.userId ?? 0,
         call: callRef.current,
         callEvents: [...callLog.current],
-        ...(mediaRef.current?.snapshot() ?? { roomId: 0, mode: 'room', publishing: [], micMuted: false, seated: [], queue: [], consuming: [], errors: [], producerClosed: [] }),
+        ...(mediaRef.current?.snapshot() ?? {
+          roomId: 0,
+          mode: 'room',
+          publishing: [],
+          micMuted: false,
+          seated: [],
+          queue: [],
+          consuming: [],
+          errors: [],
+          producerClosed: [],
+        }),
       }),
     };
     return () => {
@@ -218,7 +228,12 @@ export function DemoApp() {
     try {
       const c = await AnyChatClient.connect(wsUrl(), (u) => new WebSocket(u) as unknown as SocketLike);
       clientRef.current = c;
-      c.on('userEntered', (u) => setUsers((prev) => [...prev.filter((x) => x.userId !== u.userId), { userId: u.userId, nickName: u.nickName ?? String(u.userId), role: u.role ?? 'interactive' }]));
+      c.on('userEntered', (u) =>
+        setUsers((prev) => [
+          ...prev.filter((x) => x.userId !== u.userId),
+          { userId: u.userId, nickName: u.nickName ?? String(u.userId), role: u.role ?? 'interactive' },
+        ]),
+      );
       c.on('userLeft', (u) => {
         if (u.userId === c.userId) {
           if (u.roomId === roomIdRef.current) leftRoom();
@@ -291,7 +306,9 @@ export function DemoApp() {
   return (
     <main className="demo">
       <h1>AnyChat demo client</h1>
-      <p data-testid="status" role="status">{status}</p>
+      <p data-testid="status" role="status">
+        {status}
+      </p>
       {(operatorMuted.audio || operatorMuted.video) && (
         <p data-testid="operatorMuted" role="alert" data-audio={operatorMuted.audio} data-video={operatorMuted.video}>
           {operatorMuted.audio && operatorMuted.video
@@ -303,9 +320,15 @@ export function DemoApp() {
       )}
       {!me && (
         <form onSubmit={signIn} aria-label="sign in">
-          <label>User name <input data-testid="userName" value={userName} onChange={(e) => setUserName(e.target.value)} required /></label>
-          <label>Password <input data-testid="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder="empty = guest" /></label>
-          <button data-testid="signIn" type="submit">Sign in</button>
+          <label>
+            User name <input data-testid="userName" value={userName} onChange={(e) => setUserName(e.target.value)} required />
+          </label>
+          <label>
+            Password <input data-testid="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder="empty = guest" />
+          </label>
+          <button data-testid="signIn" type="submit">
+            Sign in
+          </button>
           <button data-testid="joinDemoLobby" type="button" onClick={() => void joinDemoLobby()}>
             Join {DEMO_LOBBY} as a guest
           </button>
@@ -334,7 +357,9 @@ export function DemoApp() {
       )}
       {me && roomId === null && (
         <form onSubmit={enter} aria-label="enter room">
-          <label>Room id or name <input data-testid="room" value={room} onChange={(e) => setRoom(e.target.value)} required /></label>
+          <label>
+            Room id or name <input data-testid="room" value={room} onChange={(e) => setRoom(e.target.value)} required />
+          </label>
           <label>
             As{' '}
             <select data-testid="role" value={role} onChange={(e) => setRole(e.target.value as RoomRole)}>
@@ -342,8 +367,12 @@ export function DemoApp() {
               <option value="audience">audience (receive; send on a mic seat)</option>
             </select>
           </label>
-          <button data-testid="enterRoom" type="submit">Enter room</button>
-          <button type="button" onClick={signOut}>Sign out</button>
+          <button data-testid="enterRoom" type="submit">
+            Enter room
+          </button>
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
         </form>
       )}
       {me && roomId !== null && (
@@ -358,7 +387,9 @@ export function DemoApp() {
                 </li>
               ))}
             </ul>
-            <button data-testid="leaveRoom" type="button" onClick={leave}>Leave room</button>
+            <button data-testid="leaveRoom" type="button" onClick={leave}>
+              Leave room
+            </button>
             <h2>Media</h2>
             <button data-testid="camera" type="button" onClick={() => void toggleCamera()}>
               {local ? 'Camera off' : 'Camera on'}
@@ -381,19 +412,14 @@ export function DemoApp() {
             <div className="tiles">
               {local && <MediaTile stream={local} kind="video" label="you" testId="video-local" />}
               {remote.map((t) => (
-                <MediaTile
-                  key={t.producerId}
-                  stream={t.stream}
-                  kind={t.kind}
-                  label={nameOf(t.userId)}
-                  testId={`${t.kind}-${t.userId}`}
-                />
+                <MediaTile key={t.producerId} stream={t.stream} kind={t.kind} label={nameOf(t.userId)} testId={`${t.kind}-${t.userId}`} />
               ))}
             </div>
             <ol data-testid="chat" className="chat">
               {lines.map((l) => (
                 <li key={l.key} className={l.secret ? 'whisper' : undefined}>
-                  <b>{l.from}</b> → {l.to}{l.secret ? ' (whisper)' : ''}: <span className="text">{l.text}</span>
+                  <b>{l.from}</b> → {l.to}
+                  {l.secret ? ' (whisper)' : ''}: <span className="text">{l.text}</span>
                 </li>
               ))}
             </ol>
@@ -412,7 +438,9 @@ export function DemoApp() {
                 <input data-testid="secret" type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} /> whisper
               </label>
               <input data-testid="message" value={text} onChange={(e) => setText(e.target.value)} placeholder="message" maxLength={4096} />
-              <button data-testid="send" type="submit">Send</button>
+              <button data-testid="send" type="submit">
+                Send
+              </button>
             </form>
           </div>
         </section>

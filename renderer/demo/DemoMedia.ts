@@ -251,14 +251,16 @@ export class DemoMedia {
   }
 
   private run(fn: () => Promise<unknown>): Promise<unknown> {
-    const next = this.chain.then(() => (this.closed ? undefined : fn())).catch((e: unknown) => {
-      const code = (e as { code?: unknown }).code;
-      const text = e instanceof Error ? e.message : String(e);
-      const msg = typeof code === 'number' ? `error ${code}: ${text}` : text;
-      if (this.closed) return;
-      this.errors.push(msg);
-      this.onError(msg);
-    });
+    const next = this.chain
+      .then(() => (this.closed ? undefined : fn()))
+      .catch((e: unknown) => {
+        const code = (e as { code?: unknown }).code;
+        const text = e instanceof Error ? e.message : String(e);
+        const msg = typeof code === 'number' ? `error ${code}: ${text}` : text;
+        if (this.closed) return;
+        this.errors.push(msg);
+        this.onError(msg);
+      });
     this.chain = next;
     return next;
   }
@@ -298,9 +300,7 @@ export class DemoMedia {
     });
     if (direction === 'send') {
       t.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
-        this.client
-          .request('produce', { transportId: t.id, kind, rtpParameters, appData })
-          .then((r) => ok(r as { id: string }), fail);
+        this.client.request('produce', { transportId: t.id, kind, rtpParameters, appData }).then((r) => ok(r as { id: string }), fail);
       });
     }
     return t;
@@ -317,13 +317,14 @@ export class DemoMedia {
         } catch (err) {
           if (this.producers.has(producerId)) throw err; // else: it closed meanwhile
         }
-      }
-      else if (!this.wants(userId) && has) this.dropConsumer(producerId);
+      } else if (!this.wants(userId) && has) this.dropConsumer(producerId);
     }
   }
 
   private async consume(producerId: string, userId: number): Promise<void> {
-    const c = (await this.client.request('consume', { transportId: this.recvT!.id, producerId, rtpCapabilities: this.device!.rtpCapabilities })) as Parameters<Transport['consume']>[0];
+    const c = (await this.client.request('consume', { transportId: this.recvT!.id, producerId, rtpCapabilities: this.device!.rtpCapabilities })) as Parameters<
+      Transport['consume']
+    >[0];
     if (this.closed || !this.producers.has(producerId)) return;
     const consumer = await this.recvT!.consume(c);
     this.consumers.set(producerId, { consumer, userId, stream: new MediaStream([consumer.track]) });

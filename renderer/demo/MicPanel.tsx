@@ -2,13 +2,7 @@
 import type { MicState, RoomUser } from '../../shared/client';
 import { describePosition, micPosition } from './micView';
 
-export function MicPanel(props: {
-  mic: MicState | null;
-  me: number;
-  users: RoomUser[];
-  onRequest: () => void;
-  onRelease: () => void;
-}) {
+export function MicPanel(props: { mic: MicState | null; me: number; users: RoomUser[]; onRequest: () => void; onRelease: () => void }) {
   const { mic, me } = props;
   const nameOf = (id: number) => props.users.find((u) => u.userId === id)?.nickName ?? String(id);
   const pos = micPosition(mic, me);

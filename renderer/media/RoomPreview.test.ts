@@ -98,7 +98,9 @@ describe('RoomPreview', () => {
 
     const { 'preview:createTransport': _drop, ...rest } = previewHandlers();
     const half = fakeClient(rest);
-    await expect(RoomPreview.create({ client: half.client, roomId: 1, createDevice: () => fakeDevice().device })).rejects.toMatchObject({ code: Codes.UNAVAILABLE });
+    await expect(RoomPreview.create({ client: half.client, roomId: 1, createDevice: () => fakeDevice().device })).rejects.toMatchObject({
+      code: Codes.UNAVAILABLE,
+    });
     expect(half.calls.map((c) => c.name)).toEqual(['preview:open', 'preview:createTransport', 'preview:close']);
   });
 });

@@ -72,7 +72,17 @@ const deadNotice = (notifyId: string): OutboxEntryView => ({
   lastError: null,
 });
 
-const logRow = (id: number, at: number, appId = 'APP'): DeliveryLogView => ({ id, notifyId: `n${id}`, appId, method: 'userlogin_notify', attempt: 1, at, httpStatus: 500, error: null, outcome: 'retry' });
+const logRow = (id: number, at: number, appId = 'APP'): DeliveryLogView => ({
+  id,
+  notifyId: `n${id}`,
+  appId,
+  method: 'userlogin_notify',
+  attempt: 1,
+  at,
+  httpStatus: 500,
+  error: null,
+  outcome: 'retry',
+});
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

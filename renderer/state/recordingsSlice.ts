@@ -30,23 +30,23 @@ export const createRecordingsSlice: StateCreator<ConsoleState, [], [], Recording
     set((s) => ({
       activeRecordings: new Map(active.map((r) => [r.recordingId, r])),
       activeRecordingsVersion: s.activeRecordingsVersion + 1,
-      ...(finished
-        ? { recordingsListVersion: s.recordingsListVersion + 1, recordingsToday: s.recordingsToday + (finished.state === 'finished' ? 1 : 0) }
-        : {}),
+      ...(finished ? { recordingsListVersion: s.recordingsListVersion + 1, recordingsToday: s.recordingsToday + (finished.state === 'finished' ? 1 : 0) } : {}),
     })),
   recordingQueryChanged: (query) => set({ recordingQuery: query }),
   recordingPageLoaded: (page) => set({ recordingPage: page }),
   recordingRenamed: (entry) =>
     set((s) =>
-      s.recordingPage
-        ? { recordingPage: { ...s.recordingPage, items: s.recordingPage.items.map((r) => (r.fileId === entry.fileId ? entry : r)) } }
-        : {},
+      s.recordingPage ? { recordingPage: { ...s.recordingPage, items: s.recordingPage.items.map((r) => (r.fileId === entry.fileId ? entry : r)) } } : {},
     ),
   recordingDeleted: (fileId) =>
     set((s) =>
       s.recordingPage
         ? {
-            recordingPage: { ...s.recordingPage, items: s.recordingPage.items.filter((r) => r.fileId !== fileId), total: Math.max(0, s.recordingPage.total - 1) },
+            recordingPage: {
+              ...s.recordingPage,
+              items: s.recordingPage.items.filter((r) => r.fileId !== fileId),
+              total: Math.max(0, s.recordingPage.total - 1),
+            },
             recordingsListVersion: s.recordingsListVersion + 1,
           }
         : {},

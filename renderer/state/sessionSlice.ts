@@ -35,5 +35,6 @@ export const createSessionSlice: StateCreator<ConsoleState, [], [], SessionSlice
   client: null,
   sessionStarted: (operator, client) => set({ operator, client, connection: 'connected', connectionError: null, reconnectAt: null, reconnectAttempts: 0 }),
   connectionLost: (reason) => set({ connection: 'lost', connectionError: reason }),
-  signedOut: () => set({ operator: null, client: null, connection: 'signed-out', connectionError: null, reconnectAt: null, reconnectAttempts: 0, role: 'viewer' }),
+  signedOut: () =>
+    set({ operator: null, client: null, connection: 'signed-out', connectionError: null, reconnectAt: null, reconnectAttempts: 0, role: 'viewer' }),
 });

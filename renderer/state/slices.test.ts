@@ -68,7 +68,9 @@ describe('users slice', () => {
 
   it('filters by text, room, guest and agent flag', () => {
     const users = new Map(
-      [user(1, { roomId: 10, nickName: 'Alice' }), user(2, { guest: true }), user(3, { flags: 0x02, roomId: 10 }), user(4, { address: '10.0.0.4' })].map((u) => [u.userId, u]),
+      [user(1, { roomId: 10, nickName: 'Alice' }), user(2, { guest: true }), user(3, { flags: 0x02, roomId: 10 }), user(4, { address: '10.0.0.4' })].map(
+        (u) => [u.userId, u],
+      ),
     );
     expect(filterUserIds(users, { ...emptyUserFilter, text: 'alice' })).toEqual([1]);
     expect(filterUserIds(users, { ...emptyUserFilter, roomId: 10 })).toEqual([1, 3]);
@@ -81,7 +83,18 @@ describe('users slice', () => {
 
   it('keeps user ids in ascending order as users come and go', () => {
     const store = createConsoleStore();
-    const u = (userId: number) => ({ userId, userName: `u${userId}`, nickName: '', level: 0, roomId: null, role: null, loginAt: 0, address: '', flags: 0, guest: false });
+    const u = (userId: number) => ({
+      userId,
+      userName: `u${userId}`,
+      nickName: '',
+      level: 0,
+      roomId: null,
+      role: null,
+      loginAt: 0,
+      address: '',
+      flags: 0,
+      guest: false,
+    });
     store.getState().usersSnapshotLoaded([u(5), u(1), u(9)]);
     store.getState().usersChanged({ upserted: [u(7), u(3), u(5)], removed: [9, 42] });
     expect(store.getState().userIds).toEqual([1, 3, 5, 7]);
@@ -209,7 +222,18 @@ describe('recordings, calls, bans and audit slices', () => {
   it('a finished recording bumps the list version and today’s count', () => {
     const store = createConsoleStore();
     const v = store.getState().recordingsListVersion;
-    const entry = { fileId: 'f1', recordingId: 'r1', userId: 1, roomId: 1, fileName: 'a.mp4', flags: 3, startedAt: 1, durationSeconds: 5, bytes: 100, state: 'finished' as const };
+    const entry = {
+      fileId: 'f1',
+      recordingId: 'r1',
+      userId: 1,
+      roomId: 1,
+      fileName: 'a.mp4',
+      flags: 3,
+      startedAt: 1,
+      durationSeconds: 5,
+      bytes: 100,
+      state: 'finished' as const,
+    };
     store.getState().recordingsChanged({ active: [{ ...entry, fileId: null, state: 'recording', durationSeconds: null }] });
     expect(store.getState().activeRecordings.size).toBe(1);
     expect(store.getState().recordingsListVersion).toBe(v);
@@ -239,7 +263,18 @@ describe('recordings, calls, bans and audit slices', () => {
 
   it('bans:changed replaces the set', () => {
     const store = createConsoleStore();
-    const ban = { userId: 1, userName: 'a', nickName: 'A', until: 10, reason: 'spam', by: 'admin', createdAt: 1, address: '10.0.0.1', byAddress: false, guest: false };
+    const ban = {
+      userId: 1,
+      userName: 'a',
+      nickName: 'A',
+      until: 10,
+      reason: 'spam',
+      by: 'admin',
+      createdAt: 1,
+      address: '10.0.0.1',
+      byAddress: false,
+      guest: false,
+    };
     store.getState().bansChanged({ bans: [ban] });
     expect(store.getState().bans.get(1)?.reason).toBe('spam');
     store.getState().bansChanged({ bans: [] });
@@ -248,7 +283,17 @@ describe('recordings, calls, bans and audit slices', () => {
 
   it('audit keeps newest first, ignores duplicates, pages older entries in and stays bounded', () => {
     const store = createConsoleStore();
-    const entry = (id: number): AuditEntry => ({ id, at: id, operator: 'admin', action: 'users:kick', target: 'user 1', params: {}, result: 'ok', errorCode: null, message: null });
+    const entry = (id: number): AuditEntry => ({
+      id,
+      at: id,
+      operator: 'admin',
+      action: 'users:kick',
+      target: 'user 1',
+      params: {},
+      result: 'ok',
+      errorCode: null,
+      message: null,
+    });
     store.getState().auditLoaded([entry(10), entry(9)], false, 2);
     expect(store.getState().auditHasMore).toBe(true);
     store.getState().auditAppended(entry(11));

@@ -154,12 +154,21 @@ export class AnyChatClient {
     return this.request('transBuffer', { targetUserId, data: bytesToBase64(data) });
   }
 
-  transBufferEx(targetUserId: number, data: Uint8Array, opts: { wParam?: number; lParam?: number; flags?: number; onProgress?: (p: TransferProgress) => void } = {}): Promise<number> {
+  transBufferEx(
+    targetUserId: number,
+    data: Uint8Array,
+    opts: { wParam?: number; lParam?: number; flags?: number; onProgress?: (p: TransferProgress) => void } = {},
+  ): Promise<number> {
     if (data.length > ProtocolLimits.MAX_BUFFER_EX_BYTES) return Promise.reject(new ClientError(SignalingCodes.PAYLOAD_TOO_LARGE, 'buffer above 1 MiB'));
     return this.upload('bufferEx', targetUserId, data, opts);
   }
 
-  sendFile(targetUserId: number, fileName: string, data: Uint8Array, opts: { wParam?: number; lParam?: number; flags?: number; onProgress?: (p: TransferProgress) => void } = {}): Promise<number> {
+  sendFile(
+    targetUserId: number,
+    fileName: string,
+    data: Uint8Array,
+    opts: { wParam?: number; lParam?: number; flags?: number; onProgress?: (p: TransferProgress) => void } = {},
+  ): Promise<number> {
     return this.upload('file', targetUserId, data, { ...opts, fileName });
   }
 
@@ -185,7 +194,12 @@ export class AnyChatClient {
 
   // -------------------------------------------------------------- internals
 
-  private async upload(kind: 'bufferEx' | 'file', targetUserId: number, data: Uint8Array, opts: { wParam?: number; lParam?: number; flags?: number; fileName?: string; onProgress?: (p: TransferProgress) => void }): Promise<number> {
+  private async upload(
+    kind: 'bufferEx' | 'file',
+    targetUserId: number,
+    data: Uint8Array,
+    opts: { wParam?: number; lParam?: number; flags?: number; fileName?: string; onProgress?: (p: TransferProgress) => void },
+  ): Promise<number> {
     const { taskId, chunkBytes } = await this.request('transferBegin', {
       kind,
       targetUserId,

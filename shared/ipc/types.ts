@@ -275,7 +275,15 @@ export interface QueuesView {
   skills: QueueObjectView[];
   queueGroups: QueueObjectView[];
   /** status: 0 not ready, 1 idle, 2 busy, 3 away. */
-  agents: { userId: number; userName: string; status: number; areaGuid: string | null; servingUserId: number | null; statusSince: number; skillgroups: number[] }[];
+  agents: {
+    userId: number;
+    userName: string;
+    status: number;
+    areaGuid: string | null;
+    servingUserId: number | null;
+    statusSince: number;
+    skillgroups: number[];
+  }[];
   userObjects: { userId: number; flags: number; priority: number; skillgroups: number[]; queuegroups: number[] }[];
 }
 

@@ -10,7 +10,11 @@ const roomId = z.number().int().min(1).max(2_147_483_647);
 const fileId = z.string().min(1).max(128);
 const previewId = z.string().min(1).max(64);
 const anyObject = z.record(z.string(), z.unknown());
-const operatorName = z.string().min(1).max(64).regex(/^[\w.@-]+$/, 'letters, digits, . _ @ - only');
+const operatorName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.@-]+$/, 'letters, digits, . _ @ - only');
 const operatorPassword = z.string().min(8, 'at least 8 characters').max(256);
 
 export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'], unknown> } = {
@@ -29,7 +33,19 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'mic:setSeatCount': z.object({ roomId, count: z.number().int().min(0).max(64) }).strict(),
   'users:list': empty as z.ZodType<Record<string, never>>,
   'users:detail': z.object({ userId: id }).strict(),
-  'users:kick': z.object({ userId: id, banSeconds: z.number().int().min(0).max(365 * 86_400).optional(), reason: z.string().max(200).optional(), banAddress: z.boolean().optional() }).strict(),
+  'users:kick': z
+    .object({
+      userId: id,
+      banSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(365 * 86_400)
+        .optional(),
+      reason: z.string().max(200).optional(),
+      banAddress: z.boolean().optional(),
+    })
+    .strict(),
   'users:lookup': z.object({ query: z.string().min(1).max(64) }).strict(),
   'users:mute': z.object({ userId: id, kind: z.enum(['audio', 'video']), muted: z.boolean() }).strict(),
   'users:sendMessage': z.object({ userId: id, text: z.string().min(1).max(4000) }).strict(),
@@ -52,15 +68,28 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
       pageSize: z.number().int().min(1).max(100).optional(),
     })
     .strict(),
-  'recordings:rename': z.object({ fileId, fileName: z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'no path separators') }).strict(),
+  'recordings:rename': z
+    .object({
+      fileId,
+      fileName: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[^/\\\0]+$/, 'no path separators'),
+    })
+    .strict(),
   'recordings:delete': z.object({ fileId }).strict(),
   'recordings:url': z.object({ fileId, download: z.boolean().optional() }).strict(),
   'calls:list': empty as z.ZodType<Record<string, never>>,
   'calls:hangup': z.object({ callId: z.string().min(1).max(64) }).strict(),
   'audit:list': z.object({ limit: z.number().int().min(1).max(1000).optional(), beforeId: z.number().int().min(1).optional() }).strict(),
   'gateway:overview': empty as z.ZodType<Record<string, never>>,
-  'gateway:outbox': z.object({ appId: z.string().max(128).optional(), state: z.enum(['pending', 'dead']).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
-  'gateway:deliveryLog': z.object({ appId: z.string().max(128).optional(), notifyId: z.string().max(128).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  'gateway:outbox': z
+    .object({ appId: z.string().max(128).optional(), state: z.enum(['pending', 'dead']).optional(), limit: z.number().int().min(1).max(1000).optional() })
+    .strict(),
+  'gateway:deliveryLog': z
+    .object({ appId: z.string().max(128).optional(), notifyId: z.string().max(128).optional(), limit: z.number().int().min(1).max(1000).optional() })
+    .strict(),
   'gateway:resendDead': z.object({ notifyId: z.string().max(128).optional(), appId: z.string().max(128).optional() }).strict(),
   'queues:snapshot': empty as z.ZodType<Record<string, never>>,
   'preview:open': z.object({ roomId }).strict(),

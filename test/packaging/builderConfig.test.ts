@@ -69,7 +69,11 @@ describe('electron-builder config', () => {
     for (const size of [16, 32, 48, 64, 128, 256, 512]) expect(existsSync(path.join(linuxIcons, `${size}x${size}.png`))).toBe(true);
     // The formats are what their names say (magic numbers), not renamed PNGs.
     expect(readFileSync(path.join(root, String(c.win?.icon))).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
-    expect(readFileSync(path.join(root, String(c.mac?.icon))).subarray(0, 4).toString('ascii')).toBe('icns');
+    expect(
+      readFileSync(path.join(root, String(c.mac?.icon)))
+        .subarray(0, 4)
+        .toString('ascii'),
+    ).toBe('icns');
     for (const tray of ['tray.png', 'tray@2x.png', 'trayTemplate.png', 'trayTemplate@2x.png']) expect(existsSync(path.join(dir, 'tray', tray))).toBe(true);
     for (const r of c.extraResources as { from: string }[]) expect(existsSync(path.join(root, r.from))).toBe(true);
   });

@@ -35,12 +35,20 @@ function packageOf(specifier: string): string {
 
 describe('main-process bundles', () => {
   it('reads imports the way the bundles write them', () => {
-    expect(bareImports('import { a } from "zod";\nimport x from \'./local.js\';\nexport { b } from "pino";\nimport "ws";\nconst m = await import("werift/nonstandard");')).toEqual(['zod', 'pino', 'ws', 'werift/nonstandard']);
+    expect(
+      bareImports(
+        'import { a } from "zod";\nimport x from \'./local.js\';\nexport { b } from "pino";\nimport "ws";\nconst m = await import("werift/nonstandard");',
+      ),
+    ).toEqual(['zod', 'pino', 'ws', 'werift/nonstandard']);
   });
 
   it('import only Node built-ins, electron and production dependencies', () => {
     const outDir = mkdtempSync(path.join(os.tmpdir(), 'main-bundle-'));
-    const r = spawnSync('npx', ['vite', 'build', '--config', 'vite.main.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('npx', ['vite', 'build', '--config', 'vite.main.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const allowed = new Set([...Object.keys(pkg.dependencies), 'electron']);

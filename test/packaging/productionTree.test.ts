@@ -39,10 +39,16 @@ describe('production dependency tree', () => {
     fakePackage(app, { name: 'app', dependencies: { a: '1' }, devDependencies: { dev: '1' } });
     fakePackage(path.join(app, 'node_modules/a'), { name: 'a', dependencies: { b: '1', c: '1' } });
     fakePackage(path.join(app, 'node_modules/a/node_modules/b'), { name: 'b' }, { 'binding.gyp': '{}' });
-    fakePackage(path.join(app, 'node_modules/c'), { name: 'c', optionalDependencies: { missing: '1' } }, { 'build/Release/c.node': '', 'prebuilds/linux-x64/x.txt': '' });
+    fakePackage(
+      path.join(app, 'node_modules/c'),
+      { name: 'c', optionalDependencies: { missing: '1' } },
+      { 'build/Release/c.node': '', 'prebuilds/linux-x64/x.txt': '' },
+    );
     fakePackage(path.join(app, 'node_modules/dev'), { name: 'dev' }, { 'binding.gyp': '{}' });
     expect(nativeAddonsInProductionTree(app).sort()).toEqual(
-      ['node_modules/a/node_modules/b/binding.gyp', 'node_modules/c/build/Release/c.node', 'node_modules/c/prebuilds'].map((p) => p.split('/').join(path.sep)).sort(),
+      ['node_modules/a/node_modules/b/binding.gyp', 'node_modules/c/build/Release/c.node', 'node_modules/c/prebuilds']
+        .map((p) => p.split('/').join(path.sep))
+        .sort(),
     );
   });
 

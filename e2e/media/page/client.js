@@ -50,9 +50,7 @@ const app = {
     const t = direction === 'send' ? this.device.createSendTransport(info) : this.device.createRecvTransport(info);
     t.on('connect', ({ dtlsParameters }, cb, eb) => this.request('connect', { transportId: t.id, dtlsParameters }).then(cb, eb));
     if (direction === 'send') {
-      t.on('produce', ({ kind, rtpParameters, appData }, cb, eb) =>
-        this.request('produce', { transportId: t.id, kind, rtpParameters, appData }).then(cb, eb),
-      );
+      t.on('produce', ({ kind, rtpParameters, appData }, cb, eb) => this.request('produce', { transportId: t.id, kind, rtpParameters, appData }).then(cb, eb));
     }
     return t;
   },

@@ -37,7 +37,16 @@ describe('mic seats and queue (6 clients, real sockets)', () => {
   it('seats the first two, queues the rest, broadcasts the queue, and a newcomer gets seats and queue', async () => {
     const { h, clients, mics, roomId, last, seatsOf } = await sixInStage();
     // Everyone got the (empty) state on entry: two seats by default.
-    await eventually(() => expect(last(5)).toEqual({ roomId, seats: [{ seat: 0, userId: null, locked: false }, { seat: 1, userId: null, locked: false }], queue: [] }));
+    await eventually(() =>
+      expect(last(5)).toEqual({
+        roomId,
+        seats: [
+          { seat: 0, userId: null, locked: false },
+          { seat: 1, userId: null, locked: false },
+        ],
+        queue: [],
+      }),
+    );
     expect(await clients[0]!.request('micRequest', {})).toEqual({ state: 'seated', seat: 0 });
     expect(await clients[1]!.request('micRequest', {})).toEqual({ state: 'seated', seat: 1 });
     expect(await clients[2]!.request('micRequest', {})).toEqual({ state: 'queued', position: 1 });

@@ -29,7 +29,12 @@ describe('rooms (real sockets)', () => {
     // Entering an unknown name creates it (AutoAddRoom); the server allocates the id.
     const other = await c.enterRoom({ roomName: 'elsewhere' });
     expect(other.roomId).not.toBe(roomId);
-    expect(h.business.listRooms().map((r) => r.name).sort()).toEqual(['elsewhere', 'meet']);
+    expect(
+      h.business
+        .listRooms()
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['elsewhere', 'meet']);
 
     const aLeft = b.next('userLeft', (d) => d.userId === uid(1));
     await a.leaveRoom();
@@ -49,7 +54,12 @@ describe('rooms (real sockets)', () => {
     const kept = h.business.createRoom({ name: 'kept' });
     await a.enterRoom({ roomId: kept.roomId });
     h.clock.advance(30_000);
-    expect(h.business.listRooms().map((r) => r.name).sort()).toEqual(['kept', 'later']);
+    expect(
+      h.business
+        .listRooms()
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['kept', 'later']);
     h.clock.advance(40_000);
     expect(ended).toEqual([roomId]);
     expect(h.business.listRooms().map((r) => r.name)).toEqual(['kept']);
@@ -178,7 +188,10 @@ describe('rooms (real sockets)', () => {
     h = await startBusiness();
     const [a, b] = [await h.login(1), await h.login(2)];
     const { roomId } = (await a.request('createRoom', { roomName: 'briefing', customInfo: '{"topic":"Q3"}' })) as { roomId: number };
-    for (const [c, how] of [[a, { roomId }], [b, { roomName: 'briefing' }]] as const) {
+    for (const [c, how] of [
+      [a, { roomId }],
+      [b, { roomName: 'briefing' }],
+    ] as const) {
       const info = c.next('roomCustomInfo');
       await c.enterRoom(how);
       expect(await info).toEqual({ roomId, customInfo: '{"topic":"Q3"}' });

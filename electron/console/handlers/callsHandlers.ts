@@ -10,7 +10,9 @@ export function callsHandlers({ core, audited }: HandlerDeps): HandlerMap {
     'calls:list': () => sdk().listCalls().map(callView),
     'calls:hangup': ({ callId }, caller) =>
       audited(caller, 'calls:hangup', `call ${callId}`, { callId }, () => {
-        const call = sdk().listCalls().find((c) => callIdOf(c) === callId);
+        const call = sdk()
+          .listCalls()
+          .find((c) => callIdOf(c) === callId);
         if (!call) throw new CodedError(Codes.NOT_FOUND, `call ${callId} is not active`);
         sdk().videoCallControl(VideoCallEvent.FINISH, call.callerId, 0);
         return {};

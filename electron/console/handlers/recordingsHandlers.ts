@@ -64,7 +64,16 @@ export class ActiveRecordings {
       const active = map.get(key);
       map.delete(key);
       // The platform indexed the file on this same event, before us (subscription order).
-      const file = platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: FILE_TYPE_RECORDING | FILE_TYPE_SNAPSHOT, userId: ev.userId, exactName: true, fileName: path.basename(ev.fileName), offset: 0, limit: 1 }).files[0];
+      const file = platform.files.query({
+        fromMs: 0,
+        toMs: Date.now() + 1000,
+        typeMask: FILE_TYPE_RECORDING | FILE_TYPE_SNAPSHOT,
+        userId: ev.userId,
+        exactName: true,
+        fileName: path.basename(ev.fileName),
+        offset: 0,
+        limit: 1,
+      }).files[0];
       const errorCode = ev.errorCode ?? 0;
       const error = errorCode ? `ended with code ${errorCode}` : undefined;
       const finished: RecordingEntry = file
@@ -148,7 +157,18 @@ export class ActiveRecordings {
   }
 
   private blank(userId: number): RecordingEntry {
-    return { fileId: null, recordingId: randomUUID(), userId, roomId: null, fileName: '', flags: 0, startedAt: Date.now(), durationSeconds: null, bytes: null, state: 'recording' };
+    return {
+      fileId: null,
+      recordingId: randomUUID(),
+      userId,
+      roomId: null,
+      fileName: '',
+      flags: 0,
+      startedAt: Date.now(),
+      durationSeconds: null,
+      bytes: null,
+      state: 'recording',
+    };
   }
 }
 

@@ -7,7 +7,12 @@ export interface RoomMediaView {
   recordingsOf(roomId: number): RoomDetail['recordings'];
 }
 
-export function roomsHandlers({ core, audited }: HandlerDeps, media: RoomMediaView, nameOf: (userId: number) => string, chatLogged: (roomId: number) => boolean): HandlerMap {
+export function roomsHandlers(
+  { core, audited }: HandlerDeps,
+  media: RoomMediaView,
+  nameOf: (userId: number) => string,
+  chatLogged: (roomId: number) => boolean,
+): HandlerMap {
   const business = () => core.components.business;
   return {
     'rooms:list': () => business().listRooms(),

@@ -6,7 +6,6 @@ import { userView } from '../toView';
 import type { UserHistory } from '../userHistory';
 import type { HandlerDeps, HandlerMap } from './types';
 
-
 export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, history: UserHistory): HandlerMap {
   const sdk = () => core.components.sdk;
   const requireOnline = (userId: number) => {
@@ -18,7 +17,9 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, his
     'users:list': () => sdk().getOnlineUsers().map(userView),
     'users:detail': ({ userId }) => {
       const online = sdk().getOnlineUser(userId);
-      const ban = sdk().listBans().find((b) => b.userId === userId);
+      const ban = sdk()
+        .listBans()
+        .find((b) => b.userId === userId);
       const seen = history.get(userId);
       if (!online && !ban && !seen) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has never been online here`);
       const { friends, groups } = sdk().friendListOf(userId);
@@ -38,15 +39,21 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, his
       return detail;
     },
     'users:kick': ({ userId, banSeconds, reason, banAddress }, caller) =>
-      audited(caller, 'users:kick', `user ${userId}`, { userId, banSeconds: banSeconds ?? 0, reason: reason ?? '', ...(banAddress ? { banAddress } : {}) }, async () => {
-        const online = sdk().getOnlineUser(userId);
-        if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
-        if (banSeconds) bans.noteBan(userId, caller.operator, { byAddress: !!banAddress });
-        // The user may leave between the look-up and the kick: report what really happened.
-        const kicked = await sdk().kickUser(userId, { banSeconds, reason });
-        if (!kicked && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
-        return { kicked, banned: !!banSeconds };
-      }),
+      audited(
+        caller,
+        'users:kick',
+        `user ${userId}`,
+        { userId, banSeconds: banSeconds ?? 0, reason: reason ?? '', ...(banAddress ? { banAddress } : {}) },
+        async () => {
+          const online = sdk().getOnlineUser(userId);
+          if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
+          if (banSeconds) bans.noteBan(userId, caller.operator, { byAddress: !!banAddress });
+          // The user may leave between the look-up and the kick: report what really happened.
+          const kicked = await sdk().kickUser(userId, { banSeconds, reason });
+          if (!kicked && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
+          return { kicked, banned: !!banSeconds };
+        },
+      ),
     'users:mute': ({ userId, kind, muted }, caller) =>
       audited(caller, muted ? 'users:mute' : 'users:unmute', `user ${userId}`, { userId, kind }, async () => {
         requireOnline(userId);

@@ -104,7 +104,11 @@ it('SIGTERM logs everyone out with reason 0; after SIGKILL the next start logs t
   await new Promise((r) => host.proc.once('exit', r));
   host = await startHost();
   await until(() => logouts().length >= 4, 15_000);
-  expect(logouts().slice(2).sort((x, y) => Number(x.userid) - Number(y.userid))).toEqual([
+  expect(
+    logouts()
+      .slice(2)
+      .sort((x, y) => Number(x.userid) - Number(y.userid)),
+  ).toEqual([
     { userid: 1001, errorcode: 100 },
     { userid: 1002, errorcode: 100 },
   ]);

@@ -60,7 +60,13 @@ describe('demo install (protocol §4)', () => {
     );
     const publishers = new Set(lobbyProducers.map((p) => p.userId));
     expect(publishers.size, JSON.stringify(lobbyProducers)).toBeGreaterThanOrEqual(2);
-    for (const id of publishers) expect(lobbyProducers.filter((p) => p.userId === id).map((p) => p.kind).sort()).toEqual(['audio', 'video']);
+    for (const id of publishers)
+      expect(
+        lobbyProducers
+          .filter((p) => p.userId === id)
+          .map((p) => p.kind)
+          .sort(),
+      ).toEqual(['audio', 'video']);
     expect(lobby.users.filter((u) => publishers.has(u.userId))).toHaveLength(publishers.size);
 
     await guest.enterRoom({ roomName: 'demo-stage', role: 'audience' });
@@ -79,7 +85,7 @@ describe('demo install (protocol §4)', () => {
   it('the config’s app sees the bots online and the smart queue through the signed gateway', async () => {
     const online = await eventually(
       () => call(host.url, 'online_useridlist_get', { userflags: 0 }),
-      (r) => (r.json.useridlist as number[] | undefined ?? []).filter((id) => DEMO_BOTS.some((b) => b.userId === id)).length >= 10,
+      (r) => ((r.json.useridlist as number[] | undefined) ?? []).filter((id) => DEMO_BOTS.some((b) => b.userId === id)).length >= 10,
       20_000,
     );
     expect(online.json.return_code).toBe('SUCCESS');
@@ -99,8 +105,13 @@ describe('demo install (protocol §4)', () => {
     const busy = await eventually(
       async () => {
         const queued = await call(host.url, 'object_status_get', { objectguid: areaGuid, infotype: 403 });
-        const serving = await Promise.all([2_000_031, 2_000_032].map((id) => call(host.url, 'object_status_get', { objectguid: areaGuid, infotype: 606, userid: id })));
-        return { queued: (queued.json.infovalue as { queueusercount: number }).queueusercount, served: serving.filter((s) => (s.json.infovalue as { userid?: number }).userid).length };
+        const serving = await Promise.all(
+          [2_000_031, 2_000_032].map((id) => call(host.url, 'object_status_get', { objectguid: areaGuid, infotype: 606, userid: id })),
+        );
+        return {
+          queued: (queued.json.infovalue as { queueusercount: number }).queueusercount,
+          served: serving.filter((s) => (s.json.infovalue as { userid?: number }).userid).length,
+        };
       },
       (v) => v.queued + v.served > 0,
       30_000,
@@ -109,7 +120,11 @@ describe('demo install (protocol §4)', () => {
   }, 90_000);
 
   it('an operator closing demo-lobby: the bots put it back within 20 s', async () => {
-    const res = await fetch(`${host.url}/console/api/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OPERATOR) });
+    const res = await fetch(`${host.url}/console/api/signin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(OPERATOR),
+    });
     expect(res.status).toBe(200);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     const ws = new WebSocket(`${host.wsUrl.replace(/\/ws$/, '')}/console/ws`, { headers: { cookie } });

@@ -13,7 +13,11 @@ export interface SourceHost {
   stop(): Promise<number | null>;
 }
 
-export function runProcess(cmd: string, args: string[], onOutput?: (all: string) => void): { proc: ChildProcess; done: Promise<{ code: number | null; out: string }> } {
+export function runProcess(
+  cmd: string,
+  args: string[],
+  onOutput?: (all: string) => void,
+): { proc: ChildProcess; done: Promise<{ code: number | null; out: string }> } {
   const proc = spawn(cmd, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const add = (d: Buffer) => {
@@ -30,7 +34,11 @@ export async function startSourceHost(config: Record<string, unknown>, extraArgs
   const file = path.join(dataDir, 'config.json');
   writeFileSync(file, JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, log: { level: 'warn' }, ...config }));
   let all = '';
-  const { proc, done } = runProcess(process.execPath, ['--import', 'tsx', 'electron/host/index.ts', '--config', file, '--data-dir', dataDir, ...extraArgs], (o) => (all = o));
+  const { proc, done } = runProcess(
+    process.execPath,
+    ['--import', 'tsx', 'electron/host/index.ts', '--config', file, '--data-dir', dataDir, ...extraArgs],
+    (o) => (all = o),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`test host did not start in 40 s:\n${all}`)), 40_000);
     const check = () => {

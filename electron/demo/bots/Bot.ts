@@ -125,7 +125,10 @@ export class Bot {
       // The send transport outlives unpublish (seat rotation): its ICE consent checks keep it open on the node.
       if (!this.sendPeer) {
         const t = (await this.client.request('createWebRtcTransport', { direction: 'send' })) as TransportInfo;
-        this.sendPeer = await BotPeer.connect(t, async (dtlsParameters) => void (await this.client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })));
+        this.sendPeer = await BotPeer.connect(
+          t,
+          async (dtlsParameters) => void (await this.client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })),
+        );
         this.sendTransportId = t.id;
       }
       const peer = this.sendPeer;
@@ -137,7 +140,9 @@ export class Bot {
           ['audio', audioParameters(audioSsrc, cname, '0')],
           ['video', videoParameters(videoSsrc, cname, '1')],
         ] as const) {
-          const { id } = (await this.client.request('produce', { transportId: this.sendTransportId, kind, rtpParameters, appData: { bot: true } })) as { id: string };
+          const { id } = (await this.client.request('produce', { transportId: this.sendTransportId, kind, rtpParameters, appData: { bot: true } })) as {
+            id: string;
+          };
           this.producerIds.push(id);
         }
       } catch (err) {
@@ -228,7 +233,10 @@ export class Bot {
     if (this.recvPeer) return;
     this.caps ??= (await this.client.request('getRouterRtpCapabilities', {})) as RtpCapabilities;
     const t = (await this.client.request('createWebRtcTransport', { direction: 'recv' })) as TransportInfo;
-    const peer = await BotPeer.connect(t, async (dtlsParameters) => void (await this.client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })));
+    const peer = await BotPeer.connect(
+      t,
+      async (dtlsParameters) => void (await this.client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })),
+    );
     peer.onRtp = (p) => {
       const producerId = this.consumerSsrc.get(p.header.ssrc);
       const r = producerId ? this.received.get(producerId) : undefined;

@@ -60,7 +60,12 @@ export class BotPeer {
     await ice.addRemoteCandidate(undefined);
     const dtls = new RTCDtlsTransport({}, ice, cert, [0x0001]);
     dtls.role = 'client';
-    dtls.setRemoteParams(new RTCDtlsParameters(remote.dtlsParameters.fingerprints.map((f) => new RTCDtlsFingerprint(f.algorithm, f.value)), 'server'));
+    dtls.setRemoteParams(
+      new RTCDtlsParameters(
+        remote.dtlsParameters.fingerprints.map((f) => new RTCDtlsFingerprint(f.algorithm, f.value)),
+        'server',
+      ),
+    );
     const peer = new BotPeer(ice, dtls);
     try {
       await connect({ role: 'client', fingerprints: cert.getFingerprints().map((f) => ({ algorithm: f.algorithm as never, value: f.value })) });

@@ -19,7 +19,22 @@ afterAll(async () => {
 
 describe('npm run bots', () => {
   it('2 rooms × 2 publishers × 2 viewers for 10 s: every viewer receives every publisher’s audio and video', async () => {
-    const { done } = runProcess('npm', ['run', 'bots', '--silent', '--', '--url', host!.wsUrl, '--rooms', '2', '--publishers', '2', '--viewers', '2', '--seconds', '10']);
+    const { done } = runProcess('npm', [
+      'run',
+      'bots',
+      '--silent',
+      '--',
+      '--url',
+      host!.wsUrl,
+      '--rooms',
+      '2',
+      '--publishers',
+      '2',
+      '--viewers',
+      '2',
+      '--seconds',
+      '10',
+    ]);
     const { code, out } = await done;
     process.stdout.write(out);
     expect(out).toMatch(/^bots: 2 room\(s\) × \(2 publisher\(s\) \+ 2 viewer\(s\)\)/m);

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   try {
     opts = parse(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`bots: ${(err as Error).message}\nusage: npm run bots -- --url ws://HOST:PORT/ws --rooms N --publishers K --viewers M [--seconds S]\n`);
+    process.stderr.write(
+      `bots: ${(err as Error).message}\nusage: npm run bots -- --url ws://HOST:PORT/ws --rooms N --publishers K --viewers M [--seconds S]\n`,
+    );
     process.exit(2);
   }
   // Ctrl-C ends the run early; the bots still log out and the summary is printed.

@@ -72,7 +72,16 @@ export class ClipSender {
 
   constructor(private readonly opts: ClipSenderOptions) {
     const now = performance.now();
-    const track = (ids: StreamIds, clockRate: number): Track => ({ ids, clockRate, seq: randomInt(0x8000), ts: randomInt(0x7fffffff), due: now, index: 0, packets: 0, octets: 0 });
+    const track = (ids: StreamIds, clockRate: number): Track => ({
+      ids,
+      clockRate,
+      seq: randomInt(0x8000),
+      ts: randomInt(0x7fffffff),
+      due: now,
+      index: 0,
+      packets: 0,
+      octets: 0,
+    });
     this.audio = opts.audio ? track(opts.audio, 48_000) : null;
     this.video = opts.video ? track(opts.video, 90_000) : null;
     const offset = opts.offsetMs ?? 0;

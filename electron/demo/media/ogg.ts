@@ -43,8 +43,10 @@ export function opusPacketSamples(packet: Buffer): number {
   const toc = packet[0]!;
   const config = toc >> 3;
   let frame: number;
-  if (config < 12) frame = [480, 960, 1920, 2880][config & 3]!; // SILK 10/20/40/60 ms
-  else if (config < 16) frame = [480, 960][config & 1]!; // hybrid 10/20 ms
+  if (config < 12)
+    frame = [480, 960, 1920, 2880][config & 3]!; // SILK 10/20/40/60 ms
+  else if (config < 16)
+    frame = [480, 960][config & 1]!; // hybrid 10/20 ms
   else frame = [120, 240, 480, 960][config & 3]!; // CELT 2.5/5/10/20 ms
   const code = toc & 3;
   const count = code === 0 ? 1 : code === 3 ? (packet[1] ?? 0) & 0x3f : 2;

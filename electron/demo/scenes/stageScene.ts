@@ -40,7 +40,8 @@ export class StageScene implements Scene {
     if (m.roomId !== bot.roomId || ctx.signal.aborted) return;
     const seated = m.seats.some((s) => s.userId === bot.userId);
     const queued = m.queue.includes(bot.userId);
-    if (seated && !bot.publishing) void bot.publish(index * 700).catch((err: unknown) => ctx.logger.debug({ err: (err as Error).message }, 'stage bot could not publish'));
+    if (seated && !bot.publishing)
+      void bot.publish(index * 700).catch((err: unknown) => ctx.logger.debug({ err: (err as Error).message }, 'stage bot could not publish'));
     else if (!seated && bot.publishing) void bot.unpublish();
     if (!seated && !queued) {
       void pause(between(2000, 5000), ctx.signal).then(async () => {

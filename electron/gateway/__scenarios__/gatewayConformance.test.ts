@@ -131,20 +131,41 @@ describe('queries', () => {
 describe('smart-queue objects', () => {
   let areaGuid = '';
   let queueGuid = '';
-  it("object_info_set creates (seed example), object_info_get / idlist / list read back", async () => {
+  it('object_info_set creates (seed example), object_info_get / idlist / list read back', async () => {
     const area = await c('object_info_set', { action: 1, objecttype: 4, objectid: 10001, name: 'GuangZhou', description: 'GuangZhou' });
     expect(area.json.return_code).toBe('SUCCESS');
     areaGuid = area.json.objectguid as string;
-    const seedExample = await c('object_info_set', { action: 1, objecttype: 5, objectid: 1001, parentobjectid: 10001, name: 'GuangZhou', description: 'GuangZhou', priority: 5, skillgroups: [1, 2, 3, 4, 5] });
+    const seedExample = await c('object_info_set', {
+      action: 1,
+      objecttype: 5,
+      objectid: 1001,
+      parentobjectid: 10001,
+      name: 'GuangZhou',
+      description: 'GuangZhou',
+      priority: 5,
+      skillgroups: [1, 2, 3, 4, 5],
+    });
     expect(seedExample.json).toMatchObject({ return_code: 'SUCCESS', return_msg: '' });
     queueGuid = seedExample.json.objectguid as string;
     expect(queueGuid).toMatch(/^[0-9A-F-]{36}$/);
     const info = await c('object_info_get', { objectguid: queueGuid });
-    expect(info.json).toMatchObject({ objectguid: queueGuid, objecttype: 5, objectid: 1001, parentobjectid: 10001, name: 'GuangZhou', priority: 5, skillgroups: [1, 2, 3, 4, 5] });
+    expect(info.json).toMatchObject({
+      objectguid: queueGuid,
+      objecttype: 5,
+      objectid: 1001,
+      parentobjectid: 10001,
+      name: 'GuangZhou',
+      priority: 5,
+      skillgroups: [1, 2, 3, 4, 5],
+    });
     expect((await c('object_idlist_get', { objecttype: 4 })).json).toMatchObject({ objectcount: 1, objectguids: [areaGuid] });
     expect((await c('object_idlist_get', { objecttype: -1 })).json).toMatchObject({ objectcount: 2 });
     const list = await c('object_list_get', '{\n “objectguid”:”' + areaGuid + '”,\n "objecttype":5\n}');
-    expect(list.json).toMatchObject({ return_code: 'SUCCESS', objectcount: 1, objectlist: [{ objectguid: queueGuid, objecttype: 5, name: 'GuangZhou', objectid: 1001 }] });
+    expect(list.json).toMatchObject({
+      return_code: 'SUCCESS',
+      objectcount: 1,
+      objectlist: [{ objectguid: queueGuid, objecttype: 5, name: 'GuangZhou', objectid: 1001 }],
+    });
     expect((await c('object_list_get', { objectguid: '00000000-0000-0000-0000-000000000000', objecttype: -1 })).json.objectcount).toBe(2);
   });
 
@@ -206,7 +227,21 @@ describe('files', () => {
     expect((await c('filelist_get', { pageindex: 1, perpagecount: 30, filename: 'helloAnyChat01.mp4', filenamematch: 1 })).json.totalcount).toBe(1);
     expect((await c('filelist_get', { pageindex: 1, perpagecount: 30, filename: 'rec-1', filenamematch: 0 })).json.totalcount).toBe(11);
     const f = (p1.json.filelist as Record<string, unknown>[])[0]!;
-    expect(Object.keys(f)).toEqual(expect.arrayContaining(['fileid', 'filename', 'filelength', 'filetype', 'fileurl', 'createtime', 'recordtime', 'flags', 'userid', 'username', 'useripaddr']));
+    expect(Object.keys(f)).toEqual(
+      expect.arrayContaining([
+        'fileid',
+        'filename',
+        'filelength',
+        'filetype',
+        'fileurl',
+        'createtime',
+        'recordtime',
+        'flags',
+        'userid',
+        'username',
+        'useripaddr',
+      ]),
+    );
   });
 
   it("filelist_get: the seed's example (2015, nothing there) and a > 3 month span is truncated", async () => {
@@ -260,8 +295,21 @@ describe('files', () => {
   it("fileinfo_ctrl: the seed's rename example, delete is for good, ≤ 30 ids", async () => {
     const ids = Array.from({ length: 31 }, (_, i) => ({ fileid: `F-${i}` }));
     expect((await c('fileinfo_ctrl', { ctrltype: 1, filelist: ids })).json).toMatchObject({ errorcode: 100701 });
-    const rename = await c('fileinfo_ctrl', { ctrltype: 2, filelist: [{ fileid: 'F-5', renamefile: 'helloAnyChat2016.mp4' }, { fileid: 'NOPE', renamefile: 'x.mp4' }] });
-    expect(rename.json).toMatchObject({ return_code: 'SUCCESS', filecount: 2, filelist: [{ fileid: 'F-5', errorcode: 0 }, { fileid: 'NOPE', errorcode: 100710 }] });
+    const rename = await c('fileinfo_ctrl', {
+      ctrltype: 2,
+      filelist: [
+        { fileid: 'F-5', renamefile: 'helloAnyChat2016.mp4' },
+        { fileid: 'NOPE', renamefile: 'x.mp4' },
+      ],
+    });
+    expect(rename.json).toMatchObject({
+      return_code: 'SUCCESS',
+      filecount: 2,
+      filelist: [
+        { fileid: 'F-5', errorcode: 0 },
+        { fileid: 'NOPE', errorcode: 100710 },
+      ],
+    });
     expect(((await c('fileinfo_get', { filelist: [{ fileid: 'F-5' }] })).json.filelist as { filename: string }[])[0]!.filename).toBe('helloAnyChat2016.mp4');
     const filePath = h.platform.fileMap.get('F-6')!.filePath;
     const del = await c('fileinfo_ctrl', { ctrltype: 1, filelist: [{ fileid: 'F-6' }] });

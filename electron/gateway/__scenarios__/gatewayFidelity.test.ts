@@ -102,7 +102,12 @@ describe('timestamps', () => {
     const prev = process.env.TZ;
     process.env.TZ = 'Asia/Shanghai';
     try {
-      h = await startGateway({ apps: [{ appId: TEST_APP_ID, md5Key: 'anychat' }, { appId: 'UTC-APP', md5Key: 'k2', timestampZone: 'utc' }] });
+      h = await startGateway({
+        apps: [
+          { appId: TEST_APP_ID, md5Key: 'anychat' },
+          { appId: 'UTC-APP', md5Key: 'k2', timestampZone: 'utc' },
+        ],
+      });
       const now = Date.now();
       const china = formatTimestamp(now, 'local');
       const utc = formatTimestamp(now, 'utc');
@@ -123,7 +128,9 @@ describe('timestamps', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
     h = await startGateway({}, { logger });
-    expect(lines.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg.startsWith('gateway ready'))?.msg).toMatch(/timestamps are read and written in local time/);
+    expect(lines.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg.startsWith('gateway ready'))?.msg).toMatch(
+      /timestamps are read and written in local time/,
+    );
   });
 });
 
@@ -146,7 +153,10 @@ describe('string user ids', () => {
     const status = await c('object_status_get', { objectguid: area.json.objectguid, infotype: 601, struserid: 'alice-001' });
     expect(status.json).toMatchObject({ return_code: 'SUCCESS', userid: 21, struserid: 'alice-001' });
     const info = await c('userinfo_get', { useridlist: [21, 22] });
-    expect(info.json.userinfolist).toMatchObject([{ userid: 21, struserid: 'alice-001' }, { userid: 22, struserid: 'bob' }]);
+    expect(info.json.userinfolist).toMatchObject([
+      { userid: 21, struserid: 'alice-001' },
+      { userid: 22, struserid: 'bob' },
+    ]);
     expect((await c('userinfo_ctrl', { struserid: 'alice-001', ctrlcode: 1 })).json.return_code).toBe('SUCCESS');
     expect(h.platform.user(21)).toBeUndefined();
   });
@@ -222,7 +232,21 @@ describe('filelist_get filters', () => {
   function addFile(p: MemoryPlatform, dir: string, id: string, userId: number, userName: string, fileName: string): void {
     const filePath = path.join(dir, `${id}.bin`);
     writeFileSync(filePath, 'x');
-    p.fileMap.set(id, { fileId: id, fileName, filePath, fileLength: 1, fileType: 4, createTime: Date.now() - 1000, recordSeconds: 0, flags: 0, userId, userName, userIp: '', param: 0, strParam: '' });
+    p.fileMap.set(id, {
+      fileId: id,
+      fileName,
+      filePath,
+      fileLength: 1,
+      fileType: 4,
+      createTime: Date.now() - 1000,
+      recordSeconds: 0,
+      flags: 0,
+      userId,
+      userName,
+      userIp: '',
+      param: 0,
+      strParam: '',
+    });
   }
 
   it('struserid returns only that user\'s files; a control character in filename is 100701, not "match all"', async () => {

@@ -28,7 +28,9 @@ function freePort(): Promise<number> {
 }
 
 function startHost(dataDir: string, callbackUrl: string, count: number, first = 1): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir, callbackUrl, String(count), String(first)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir, callbackUrl, String(count), String(first)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

@@ -62,9 +62,21 @@ beforeAll(async () => {
     logger,
     users: USERS,
     tempDir: path.join(dataDir, 'transfers'),
-    settings: { guestLogin: true, duplicateLogin: 'kickOld', loginFailuresBeforeLock: 3, accountLockSeconds: 60, hookTimeoutMs: 300, callTimeoutSeconds: 5, maxFileBytes: 1 << 20 },
+    settings: {
+      guestLogin: true,
+      duplicateLogin: 'kickOld',
+      loginFailuresBeforeLock: 3,
+      accountLockSeconds: 60,
+      hookTimeoutMs: 300,
+      callTimeoutSeconds: 5,
+      maxFileBytes: 1 << 20,
+    },
   });
-  signaling = await SignalingServer.create({ sdk, logger, settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 << 20, maxRequestsPerSecond: 500 } });
+  signaling = await SignalingServer.create({
+    sdk,
+    logger,
+    settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 << 20, maxRequestsPerSecond: 500 },
+  });
   platform = await SdkPlatform.create({ sdk, db, logger });
   http = new HttpServer(logger);
   gateway = await Gateway.create({ db, config, logger, platform, publicBaseUrl: () => base });
@@ -91,18 +103,38 @@ describe('gateway on the real SDK', () => {
     const alice = await login('alice');
     const bob = await login('bob');
     await until(() => notices('userlogin_notify').length === 2);
-    expect(notices('userlogin_notify')[0]).toMatchObject({ appguid: TEST_APP_ID, userid: 1001, username: 'alice', userlevel: 1, loginipaddr: expect.stringContaining('127.0.0.1') });
+    expect(notices('userlogin_notify')[0]).toMatchObject({
+      appguid: TEST_APP_ID,
+      userid: 1001,
+      username: 'alice',
+      userlevel: 1,
+      loginipaddr: expect.stringContaining('127.0.0.1'),
+    });
 
     expect(await gw('online_useridlist_get', { userflags: 0 })).toMatchObject({ return_code: 'SUCCESS', userscount: 2, useridlist: [1001, 1002] });
     const info = await gw('userinfo_get', { useridlist: [1001, '1002', 4242] });
-    expect(info).toMatchObject({ userscount: 2, userinfolist: [{ userid: 1001, username: 'alice', userlevel: 1 }, { userid: 1002, username: 'bob' }] });
+    expect(info).toMatchObject({
+      userscount: 2,
+      userinfolist: [
+        { userid: 1001, username: 'alice', userlevel: 1 },
+        { userid: 1002, username: 'bob' },
+      ],
+    });
 
     // Text message in a room.
     await alice.enterRoom({ roomId: 7 });
     await bob.enterRoom({ roomId: 7 });
     await alice.sendTextMessage(-1, 'hello all');
     await until(() => notices('textmsg_notify').length === 1);
-    expect(notices('textmsg_notify')[0]).toMatchObject({ roomid: 7, srcuserid: 1001, srcusername: 'alice', taruserid: -1, secret: 0, textmsg: 'hello all', msglen: 9 });
+    expect(notices('textmsg_notify')[0]).toMatchObject({
+      roomid: 7,
+      srcuserid: 1001,
+      srcusername: 'alice',
+      taruserid: -1,
+      secret: 0,
+      textmsg: 'hello all',
+      msglen: 9,
+    });
 
     // Client → server buffer, and gateway → client buffer.
     await alice.transBuffer(0, new TextEncoder().encode('to server'));
@@ -163,7 +195,8 @@ describe('gateway on the real SDK', () => {
 
   it('smart queue over real sockets: agent status, enter queue, the call starts, the agent is freed', async () => {
     const area = (await gw('object_info_set', { action: 1, objecttype: 4, objectid: 1, name: 'Hall' })).objectguid as string;
-    const queue = (await gw('object_info_set', { action: 1, objecttype: 5, objectid: 11, parentobjectid: 1, name: 'Help', skillgroups: [3] })).objectguid as string;
+    const queue = (await gw('object_info_set', { action: 1, objecttype: 5, objectid: 11, parentobjectid: 1, name: 'Help', skillgroups: [3] }))
+      .objectguid as string;
     const agent = await login('bob');
     const customer = await login('carol');
     expect(await agent.request(QueueClientMethods.AGENT_STATUS, { status: 1, areaId: 1, skillgroups: [3] })).toMatchObject({ status: 1 });
@@ -186,14 +219,22 @@ describe('gateway on the real SDK', () => {
     await until(() => gateway.queue.agent(1002)?.status === 1);
     expect(await st(601, area, 1002)).toEqual({ errorcode: 0, agentstatus: 1 });
     await until(() => notices('agentstatus_notify').filter((n) => n.userid === 1002).length === 3);
-    expect(notices('agentstatus_notify').filter((n) => n.userid === 1002).map((n) => n.agentstatus)).toEqual([1, 2, 1]);
+    expect(
+      notices('agentstatus_notify')
+        .filter((n) => n.userid === 1002)
+        .map((n) => n.agentstatus),
+    ).toEqual([1, 2, 1]);
   });
 
   it('login strParam reaches userlogin_notify; string ids in notices and requests; text capped at 8192 UTF-8 bytes', async () => {
     const c = await AnyChatClient.connect(`${base.replace('http', 'ws')}/ws`, (url) => new WebSocket(url) as unknown as SocketLike);
     clients.push(c);
     const before = rx.delivered.length;
-    const since = (m: string) => rx.delivered.slice(before).filter((n) => n.method === m).map((n) => n.body);
+    const since = (m: string) =>
+      rx.delivered
+        .slice(before)
+        .filter((n) => n.method === m)
+        .map((n) => n.body);
     await c.login('carol', 'c', '{"crm":"42"}');
     await until(() => since('userlogin_notify').some((n) => n.userid === 1003));
     expect(since('userlogin_notify').find((n) => n.userid === 1003)).toMatchObject({ strparam: '{"crm":"42"}', struserid: 'C-1003', username: 'carol' });

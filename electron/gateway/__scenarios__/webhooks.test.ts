@@ -31,7 +31,18 @@ describe('webhook notices', () => {
     p.emit({ type: 'textMessage', roomId: 2, srcUserId: -3, srcUserName: 'trew', tarUserId: -1, tarUserName: '', secret: false, text: 'hello 世界' });
     p.login(-6, 'rtyui');
     await p.startVideoCall(-3, -6, 'wertyu');
-    p.emit({ type: 'recording', recordId: 'R-1', filePath: '/rec/a.mp4', recordSeconds: 32, flags: 2055, userId: -3, userName: 'trew', errorCode: 0, param: 0, strParam: 'sdk' });
+    p.emit({
+      type: 'recording',
+      recordId: 'R-1',
+      filePath: '/rec/a.mp4',
+      recordSeconds: 32,
+      flags: 2055,
+      userId: -3,
+      userName: 'trew',
+      errorCode: 0,
+      param: 0,
+      strParam: 'sdk',
+    });
     p.emit({ type: 'fileReceived', userId: -3, userName: 'trew', fileId: 'F-1', fileName: 'a.xlsx', pathName: '/tmp/a.xlsx', fileSize: 8497, strParam: '' });
     p.emit({ type: 'transBuffer', userId: -3, userName: 'trew', data: Buffer.from('hi server') });
     await p.callClientMethod(-6, QueueClientMethods.AGENT_STATUS, { status: 1 });
@@ -47,12 +58,45 @@ describe('webhook notices', () => {
       expect(n.query.timestamp).toMatch(/^\d{14}$/);
     }
     const by = (m: string) => got.filter((n) => n.method === m).map((n) => n.body);
-    expect(by('userlogin_notify')[0]).toMatchObject({ appguid: TEST_APP_ID, userid: -3, username: 'trew', userlevel: 0, loginipaddr: '127.0.0.1', strparam: 'sdk', userflags: 0 });
+    expect(by('userlogin_notify')[0]).toMatchObject({
+      appguid: TEST_APP_ID,
+      userid: -3,
+      username: 'trew',
+      userlevel: 0,
+      loginipaddr: '127.0.0.1',
+      strparam: 'sdk',
+      userflags: 0,
+    });
     expect(by('userlogin_notify')[0]!.logintime).toMatch(/^\d{14}$/);
-    expect(by('textmsg_notify')[0]).toMatchObject({ roomid: 2, srcuserid: -3, srcusername: 'trew', taruserid: -1, secret: 0, textmsg: 'hello 世界', msglen: 12 });
+    expect(by('textmsg_notify')[0]).toMatchObject({
+      roomid: 2,
+      srcuserid: -3,
+      srcusername: 'trew',
+      taruserid: -1,
+      secret: 0,
+      textmsg: 'hello 世界',
+      msglen: 12,
+    });
     expect(by('videocall_notify').map((b) => b.eventtype)).toEqual([1, 2, 3]);
-    expect(by('videocall_notify')[0]).toMatchObject({ srcuserid: -3, srcusername: 'trew', taruserid: -6, tarusername: 'rtyui', errorcode: 0, flags: 0, strparam: 'wertyu' });
-    expect(by('recordsnapshot_notify')[0]).toMatchObject({ recordid: 'R-1', recordfilename: '/rec/a.mp4', recordtime: 32, flags: 2055, userid: -3, username: 'trew', errorcode: 0, strparam: 'sdk' });
+    expect(by('videocall_notify')[0]).toMatchObject({
+      srcuserid: -3,
+      srcusername: 'trew',
+      taruserid: -6,
+      tarusername: 'rtyui',
+      errorcode: 0,
+      flags: 0,
+      strparam: 'wertyu',
+    });
+    expect(by('recordsnapshot_notify')[0]).toMatchObject({
+      recordid: 'R-1',
+      recordfilename: '/rec/a.mp4',
+      recordtime: 32,
+      flags: 2055,
+      userid: -3,
+      username: 'trew',
+      errorcode: 0,
+      strparam: 'sdk',
+    });
     expect(by('transfile_notify')[0]).toMatchObject({ fileid: 'F-1', filename: 'a.xlsx', pathname: '/tmp/a.xlsx', filesize: 8497, userid: -3 });
     expect(by('transbuffer_notify')[0]).toMatchObject({ userid: -3, username: 'trew', databuf: Buffer.from('hi server').toString('base64'), datasize: 12 });
     expect(by('agentstatus_notify')[0]).toMatchObject({ userid: -6, username: 'rtyui', agentstatus: 1 });
@@ -78,7 +122,9 @@ describe('webhook notices', () => {
   it('500, 500, then 200: retried with backoff, delivered once more, order kept', async () => {
     rx = await WebhookReceiver.start({ md5Key: 'anychat' });
     rx.script = [500, 500];
-    h = await startGateway({ apps: [{ appId: TEST_APP_ID, md5Key: 'anychat', callbackUrl: rx.url, retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 5 } }] });
+    h = await startGateway({
+      apps: [{ appId: TEST_APP_ID, md5Key: 'anychat', callbackUrl: rx.url, retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 5 } }],
+    });
     h.platform.login(1, 'first');
     h.platform.login(2, 'second');
     await rx.waitForDelivered(2);
@@ -104,7 +150,9 @@ describe('webhook notices', () => {
   it('a slow or down receiver only grows the outbox; dead notices are kept and re-sent from the console', async () => {
     rx = await WebhookReceiver.start({ md5Key: 'anychat' });
     rx.defaultStatus = 503;
-    h = await startGateway({ apps: [{ appId: TEST_APP_ID, md5Key: 'anychat', callbackUrl: rx.url, retry: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 3 } }] });
+    h = await startGateway({
+      apps: [{ appId: TEST_APP_ID, md5Key: 'anychat', callbackUrl: rx.url, retry: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 3 } }],
+    });
     for (let i = 1; i <= 5; i++) h.platform.login(i, `u${i}`);
     expect(h.gateway.outboxDepth()[0]).toMatchObject({ pending: 5, dead: 0 });
     await until(() => h!.gateway.outboxDepth()[0]!.dead === 5, 10_000);
@@ -142,7 +190,9 @@ describe('webhook notices', () => {
     for (let i = 1; i <= 3; i++) h.platform.login(i, `u${i}`);
     h.platform.logout(1);
     await rx.waitForDelivered(3);
-    expect(rx.delivered.map((n) => [n.query.appid, n.method, n.body.userid, n.body.appguid])).toEqual([1, 2, 3].map((id) => ['UP', 'userlogin_notify', id, 'UP']));
+    expect(rx.delivered.map((n) => [n.query.appid, n.method, n.body.userid, n.body.appguid])).toEqual(
+      [1, 2, 3].map((id) => ['UP', 'userlogin_notify', id, 'UP']),
+    );
     await until(() => h!.gateway.outboxDepth().find((d) => d.appId === 'UP')!.pending === 0);
     expect(h.gateway.outboxDepth().find((d) => d.appId === 'DOWN')).toMatchObject({ pending: 4, dead: 0 });
     expect(h.gateway.outboxEntries({ appId: 'DOWN' })[0]).toMatchObject({ attempts: expect.any(Number), lastError: expect.stringContaining('ECONNREFUSED') });

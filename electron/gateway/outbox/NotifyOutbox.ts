@@ -166,7 +166,9 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
       insert: db.prepare('INSERT INTO gateway_outbox (notify_id, app_id, method, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)'),
       head: db.prepare("SELECT * FROM gateway_outbox WHERE app_id = ? AND state = 'pending' ORDER BY id LIMIT 1"),
       delete: db.prepare('DELETE FROM gateway_outbox WHERE id = ?'),
-      fail: db.prepare('UPDATE gateway_outbox SET attempts = ?, state = ?, next_attempt_at = ?, last_attempt_at = ?, last_status = ?, last_error = ? WHERE id = ?'),
+      fail: db.prepare(
+        'UPDATE gateway_outbox SET attempts = ?, state = ?, next_attempt_at = ?, last_attempt_at = ?, last_status = ?, last_error = ? WHERE id = ?',
+      ),
       log: db.prepare('INSERT INTO gateway_delivery_log (notify_id, app_id, method, attempt, at, http_status, error, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       trimLog: db.prepare('DELETE FROM gateway_delivery_log WHERE id <= (SELECT MAX(id) FROM gateway_delivery_log) - ?'),
       appsWithPending: db.prepare("SELECT DISTINCT app_id FROM gateway_outbox WHERE state = 'pending'"),
@@ -248,12 +250,18 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
       } else if (attempt >= app.retry.maxAttempts) {
         this.stmts.fail.run(attempt, 'dead', now, now, result.status, result.error, row.id);
         this.log(row, attempt, now, result.status, result.error, 'dead');
-        this.opts.logger.warn({ appId, method: row.method, notifyId: row.notify_id, attempt, status: result.status, error: result.error }, 'notice dead: attempts exhausted');
+        this.opts.logger.warn(
+          { appId, method: row.method, notifyId: row.notify_id, attempt, status: result.status, error: result.error },
+          'notice dead: attempts exhausted',
+        );
       } else {
         const next = now + backoffDelay(app.retry, attempt);
         this.stmts.fail.run(attempt, 'pending', next, now, result.status, result.error, row.id);
         this.log(row, attempt, now, result.status, result.error, 'retry');
-        this.opts.logger.info({ appId, method: row.method, notifyId: row.notify_id, attempt, status: result.status, error: result.error, retryInMs: next - now }, 'notice delivery failed, will retry');
+        this.opts.logger.info(
+          { appId, method: row.method, notifyId: row.notify_id, attempt, status: result.status, error: result.error, retryInMs: next - now },
+          'notice delivery failed, will retry',
+        );
       }
       this.emit('changed', { appId });
     }
@@ -377,9 +385,11 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
       args.push(sel.appId);
     }
     const apps = column<string>(this.opts.db, `SELECT DISTINCT app_id FROM gateway_outbox WHERE ${where.join(' AND ')}`, ...args);
-    const n = Number(this.opts.db
-      .prepare(`UPDATE gateway_outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE ${where.join(' AND ')}`)
-      .run(Date.now(), ...args).changes);
+    const n = Number(
+      this.opts.db
+        .prepare(`UPDATE gateway_outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE ${where.join(' AND ')}`)
+        .run(Date.now(), ...args).changes,
+    );
     for (const appId of apps) {
       this.emit('changed', { appId });
       this.kick(appId);

@@ -55,14 +55,25 @@ describe('server recording (synthetic RTP)', () => {
   };
   const sendVideoFrame = (key: boolean) => {
     // VP8 keyframe: descriptor S=1, frame tag (P=0) + start code + 64x48
-    const payload = key ? Buffer.from([0x10, 0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x00, 0x30, 0x00, 0, 0, 0]) : Buffer.from([0x10, 0x51, 0x00, 0x00, 1, 2]);
+    const payload = key
+      ? Buffer.from([0x10, 0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x00, 0x30, 0x00, 0, 0, 0])
+      : Buffer.from([0x10, 0x51, 0x00, 0x00, 1, 2]);
     const p = a.sendRtp({ ssrc: 7002, payloadType: 96, sequenceNumber: vSeq++ & 0xffff, timestamp: vTs, marker: true }, payload);
     vTs += 3000;
     return p;
   };
 
   beforeAll(async () => {
-    node = await MediaNode.create({ listenIp: '127.0.0.1', announcedIp: null, rtcMinPort: 45000, rtcMaxPort: 45050, numWorkers: 0, recordingsDir: dir, ffmpegPath: findFfmpeg(null)?.path ?? null, logger: pino({ level: 'silent' }) });
+    node = await MediaNode.create({
+      listenIp: '127.0.0.1',
+      announcedIp: null,
+      rtcMinPort: 45000,
+      rtcMaxPort: 45050,
+      numWorkers: 0,
+      recordingsDir: dir,
+      ffmpegPath: findFfmpeg(null)?.path ?? null,
+      logger: pino({ level: 'silent' }),
+    });
     router = await node.createRouter();
     st = await router.createWebRtcTransport();
     a = await NodePeer.connect(st, (dtlsParameters) => st.connect({ dtlsParameters }));
@@ -93,7 +104,9 @@ describe('server recording (synthetic RTP)', () => {
     expect(res.flags & RecordFlags.VIDEO).toBe(0);
     expect(res.flags & RecordFlags.AUDIO).toBe(RecordFlags.AUDIO);
     expect(res.fileName).toMatch(/^rec_u1_.*\.webm$/);
-    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name', '-of', 'json', res.filePath], { encoding: 'utf8' }));
+    const probe = JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name', '-of', 'json', res.filePath], { encoding: 'utf8' }),
+    );
     expect(probe.streams).toEqual([{ codec_type: 'audio', codec_name: 'opus' }]);
     expect(res.durationSeconds).toBeGreaterThan(1.5);
   });
@@ -142,7 +155,32 @@ describe('server recording (synthetic RTP)', () => {
 
   it.runIf(hasFfmpeg)('H264 + Opus → MP4 that ffprobe reads (libx264 stream packetized as RTP: single NAL + FU-A)', async () => {
     const h264File = path.join(dir, 'src.h264');
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '3', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-profile:v', 'baseline', '-g', '30', '-x264-params', 'aud=1', '-bsf:v', 'h264_mp4toannexb', '-f', 'h264', '-y', h264File]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=30',
+      '-t',
+      '3',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+      '-profile:v',
+      'baseline',
+      '-g',
+      '30',
+      '-x264-params',
+      'aud=1',
+      '-bsf:v',
+      'h264_mp4toannexb',
+      '-f',
+      'h264',
+      '-y',
+      h264File,
+    ]);
     const nals = splitAnnexB(readFileSync(h264File));
     // access units delimited by AUD (type 9)
     const aus: Buffer[][] = [];
@@ -182,7 +220,11 @@ describe('server recording (synthetic RTP)', () => {
     await sleep(200);
     const res = await node.stopRecording(rec);
     expect(res.fileName).toMatch(/\.mp4$/);
-    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:format=duration', '-of', 'json', res.filePath], { encoding: 'utf8' }));
+    const probe = JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:format=duration', '-of', 'json', res.filePath], {
+        encoding: 'utf8',
+      }),
+    );
     const kinds = probe.streams.map((x: { codec_type: string; codec_name: string }) => `${x.codec_type}/${x.codec_name}`).sort();
     expect(kinds).toEqual(['audio/opus', 'video/h264']);
     expect(Number(probe.format.duration)).toBeGreaterThan(2.5);
@@ -198,7 +240,10 @@ describe('server recording (synthetic RTP)', () => {
   });
 
   it('patchWebmHeader finds segment size and duration', () => {
-    const header = Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80, 0x18, 0x53, 0x80, 0x67, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x15, 0x49, 0xa9, 0x66, 0x87, 0x44, 0x89, 0x84, 0, 0, 0, 0]);
+    const header = Buffer.from([
+      0x1a, 0x45, 0xdf, 0xa3, 0x80, 0x18, 0x53, 0x80, 0x67, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x15, 0x49, 0xa9, 0x66, 0x87, 0x44, 0x89, 0x84, 0,
+      0, 0, 0,
+    ]);
     const patches = patchWebmHeader(header, 1000, 5000);
     expect(patches[0]).toEqual({ position: 9, data: Buffer.from([0x01, 0, 0, 0, 0, 0, 0x03, 0xd7]) }); // 1000 - 17 = 983
     expect(patches[1].position).toBe(25);

@@ -156,7 +156,17 @@ export class Recording implements PacketSink {
     let n = 1;
     for (const p of [video, audio]) {
       if (!p) continue;
-      this.tracks.push({ producer: p, kind: p.kind, trackNumber: n++, clockRate: p.clockRate, frameParts: [], frameKey: false, frameBroken: false, gotKeyframe: p.kind === 'audio', lastRel: -1 });
+      this.tracks.push({
+        producer: p,
+        kind: p.kind,
+        trackNumber: n++,
+        clockRate: p.clockRate,
+        frameParts: [],
+        frameKey: false,
+        frameBroken: false,
+        gotKeyframe: p.kind === 'audio',
+        lastRel: -1,
+      });
     }
     if (this.tracks.length === 0) throw new Error('nothing to record (no producer matches the flags)');
     const ext = `.${this.format}`;
@@ -206,7 +216,11 @@ export class Recording implements PacketSink {
       return;
     }
     this.builder = new WEBMContainer(
-      this.tracks.map((t) => (t.kind === 'video' ? { kind: 'video', codec: 'VP8', width: 640, height: 480, trackNumber: t.trackNumber } : { kind: 'audio', codec: 'OPUS', trackNumber: t.trackNumber })),
+      this.tracks.map((t) =>
+        t.kind === 'video'
+          ? { kind: 'video', codec: 'VP8', width: 640, height: 480, trackNumber: t.trackNumber }
+          : { kind: 'audio', codec: 'OPUS', trackNumber: t.trackNumber },
+      ),
     );
     this.out = createWriteStream(this.livePath);
     this.out.on('error', (e) => this.fail(e));

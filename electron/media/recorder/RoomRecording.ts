@@ -105,7 +105,13 @@ export class RoomRecording {
       if (r.empty || !r.bytes) return;
       // the file starts at the first keyframe, not at the part's start
       const lead = Math.max(0, (stoppedAt - part.handle.startedAt) / 1000 - r.durationSeconds);
-      this.done.push({ key, file: r.filePath, offset: part.offset + lead, hasVideo: (r.flags & RecordFlags.VIDEO) !== 0, hasAudio: (r.flags & RecordFlags.AUDIO) !== 0 });
+      this.done.push({
+        key,
+        file: r.filePath,
+        offset: part.offset + lead,
+        hasVideo: (r.flags & RecordFlags.VIDEO) !== 0,
+        hasAudio: (r.flags & RecordFlags.AUDIO) !== 0,
+      });
     } catch (err) {
       this.o.logger.warn({ err, key }, 'a room recording part was lost');
     }
@@ -121,21 +127,60 @@ export class RoomRecording {
     const total = this.elapsedSeconds;
     await this.chain;
     await Promise.all([...this.active.keys()].map((key) => this.endPart(key)));
-    const result: RecordingResult = { filePath: this.o.filePath, fileName: path.basename(this.o.filePath), durationSeconds: 0, bytes: 0, flags: this.o.flags, errorCode: 0 };
+    const result: RecordingResult = {
+      filePath: this.o.filePath,
+      fileName: path.basename(this.o.filePath),
+      durationSeconds: 0,
+      bytes: 0,
+      flags: this.o.flags,
+      errorCode: 0,
+    };
     if (this.done.length === 0) return { ...result, empty: true };
     const parts: CompositePart[] = this.done.map((d) => ({ source: this.order.indexOf(d.key), offset: d.offset, hasVideo: d.hasVideo, hasAudio: d.hasAudio }));
     const { width, height, fps } = this.o.layout;
     const t = total.toFixed(3);
     const args = [
       '-y',
-      '-f', 'lavfi', '-t', t, '-i', `color=c=black:s=${width}x${height}:r=${fps}`,
-      '-f', 'lavfi', '-t', t, '-i', 'anullsrc=r=48000:cl=stereo',
+      '-f',
+      'lavfi',
+      '-t',
+      t,
+      '-i',
+      `color=c=black:s=${width}x${height}:r=${fps}`,
+      '-f',
+      'lavfi',
+      '-t',
+      t,
+      '-i',
+      'anullsrc=r=48000:cl=stereo',
       ...this.done.flatMap((d) => ['-i', d.file]),
-      '-filter_complex', buildFilterGraph(parts, this.order.length, this.o.layout),
-      '-map', '[vout]', '-map', '[aout]',
-      '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-g', String(fps * 2),
-      '-c:a', 'libopus', '-b:a', '64k', '-ac', '2',
-      '-t', t, '-f', 'webm', `${this.o.filePath}.part`,
+      '-filter_complex',
+      buildFilterGraph(parts, this.order.length, this.o.layout),
+      '-map',
+      '[vout]',
+      '-map',
+      '[aout]',
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-b:v',
+      '1M',
+      '-g',
+      String(fps * 2),
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '64k',
+      '-ac',
+      '2',
+      '-t',
+      t,
+      '-f',
+      'webm',
+      `${this.o.filePath}.part`,
     ];
     this.o.logger.debug({ args }, 'composing the room recording');
     try {

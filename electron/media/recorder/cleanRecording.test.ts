@@ -30,18 +30,44 @@ describe.skipIf(!hasFfmpegTools)('clean single-user recording (ffmpeg with libvp
 
   it('60 s with a 10 s pause: no decode error, Cues + seek, increasing timestamps, A/V within 80 ms', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rec-clean-'));
-    node = await MediaNode.create({ listenIp: '127.0.0.1', announcedIp: null, rtcMinPort: 45100, rtcMaxPort: 45150, numWorkers: 0, recordingsDir: dir, ffmpegPath: findFfmpeg(null)!.path, logger: pino({ level: 'silent' }) });
+    node = await MediaNode.create({
+      listenIp: '127.0.0.1',
+      announcedIp: null,
+      rtcMinPort: 45100,
+      rtcMaxPort: 45150,
+      numWorkers: 0,
+      recordingsDir: dir,
+      ffmpegPath: findFfmpeg(null)!.path,
+      logger: pino({ level: 'silent' }),
+    });
     const router = await node.createRouter();
     const t = await router.createWebRtcTransport();
     const p = (peer = await NodePeer.connect(t, (dtlsParameters) => t.connect({ dtlsParameters })));
     await waitFor(() => t.dtlsState === 'connected', 5000, 'connected');
-    const audio = await t.produce({ kind: 'audio', rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 7001 }] } });
-    const video = await t.produce({ kind: 'video', rtpParameters: { mid: '1', codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 7002 }] } });
+    const audio = await t.produce({
+      kind: 'audio',
+      rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 7001 }] },
+    });
+    const video = await t.produce({
+      kind: 'video',
+      rtpParameters: { mid: '1', codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 7002 }] },
+    });
     source = await FfmpegRtpSource.start({
       seconds: RECORD_SECONDS + 5,
       markers: true,
       onPacket: (k) =>
-        void p.sendRtp({ ssrc: k.kind === 'audio' ? 7001 : 7002, payloadType: k.kind === 'audio' ? 111 : 96, sequenceNumber: k.seq, timestamp: k.timestamp, marker: k.marker }, k.payload).catch(() => undefined),
+        void p
+          .sendRtp(
+            {
+              ssrc: k.kind === 'audio' ? 7001 : 7002,
+              payloadType: k.kind === 'audio' ? 111 : 96,
+              sequenceNumber: k.seq,
+              timestamp: k.timestamp,
+              marker: k.marker,
+            },
+            k.payload,
+          )
+          .catch(() => undefined),
     });
     await sleep(1500);
     const rec = await node.startRecording({ router, userId: 'clean', producers: [audio, video], flags: RecordFlags.AUDIO | RecordFlags.VIDEO });
@@ -62,7 +88,9 @@ describe.skipIf(!hasFfmpegTools)('clean single-user recording (ffmpeg with libvp
     expect(info.duration).toBeGreaterThan(RECORD_SECONDS - 8);
     expect(info.duration).toBeLessThan(RECORD_SECONDS + 2);
     // seeking into the second half lands there and decodes
-    const seek = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-ss', '45', '-i', res.filePath, '-frames:v', '1', '-f', 'null', '-'], { encoding: 'utf8' });
+    const seek = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-ss', '45', '-i', res.filePath, '-frames:v', '1', '-f', 'null', '-'], {
+      encoding: 'utf8',
+    });
     expect(seek.status).toBe(0);
     expect(seek.stderr.trim()).toBe('');
 
@@ -74,7 +102,9 @@ describe.skipIf(!hasFfmpegTools)('clean single-user recording (ffmpeg with libvp
     }
 
     const offsets = avOffsets(res.filePath);
-    console.log(`A/V offsets over ${offsets.length} markers: max |d| ${Math.round(Math.max(...offsets.map(Math.abs)) * 1000)} ms, mean ${Math.round((offsets.reduce((a, b) => a + b, 0) / offsets.length) * 1000)} ms`);
+    console.log(
+      `A/V offsets over ${offsets.length} markers: max |d| ${Math.round(Math.max(...offsets.map(Math.abs)) * 1000)} ms, mean ${Math.round((offsets.reduce((a, b) => a + b, 0) / offsets.length) * 1000)} ms`,
+    );
     expect(offsets.length).toBeGreaterThan(40); // ~50 s of markers (10 s paused)
     expect(Math.max(...offsets.map(Math.abs))).toBeLessThan(0.08);
   }, 120_000);

@@ -70,7 +70,9 @@ export function buildFilterGraph(parts: CompositePart[], sources: number, layout
   parts.forEach((p, k) => {
     if (!p.hasVideo || (layout.video === 'single' && p.source !== 0)) return;
     const c = cells[layout.video === 'single' ? 0 : p.source];
-    g.push(`[${k + 2}:v]setpts=PTS-STARTPTS+${p.offset.toFixed(3)}/TB,fps=${layout.fps},scale=${c.w}:${c.h}:force_original_aspect_ratio=decrease,pad=${c.w}:${c.h}:(ow-iw)/2:(oh-ih)/2[pv${k}]`);
+    g.push(
+      `[${k + 2}:v]setpts=PTS-STARTPTS+${p.offset.toFixed(3)}/TB,fps=${layout.fps},scale=${c.w}:${c.h}:force_original_aspect_ratio=decrease,pad=${c.w}:${c.h}:(ow-iw)/2:(oh-ih)/2[pv${k}]`,
+    );
     g.push(`${base}[pv${k}]overlay=${c.x}:${c.y}:eof_action=pass[cv${k}]`);
     base = `[cv${k}]`;
   });
@@ -91,7 +93,9 @@ export function buildFilterGraph(parts: CompositePart[], sources: number, layout
     right.forEach(({ p, k }) => delayed(k, p.offset, `ra${k}`));
     g.push('[1:a]asplit=2[sl][sr]');
     const side = (list: typeof audio, pre: string, sil: string, out: string) =>
-      g.push(`[${sil}]${list.map(({ k }) => `[${pre}${k}]`).join('')}amix=inputs=${list.length + 1}:duration=first:dropout_transition=0,volume=${list.length + 1},pan=mono|c0=0.5*c0+0.5*c1[${out}]`);
+      g.push(
+        `[${sil}]${list.map(({ k }) => `[${pre}${k}]`).join('')}amix=inputs=${list.length + 1}:duration=first:dropout_transition=0,volume=${list.length + 1},pan=mono|c0=0.5*c0+0.5*c1[${out}]`,
+      );
     side(left, 'la', 'sl', 'l');
     side(right, 'ra', 'sr', 'r');
     g.push('[l][r]join=inputs=2:channel_layout=stereo:map=0.0-FL|1.0-FR[aout]');

@@ -57,7 +57,16 @@ describe.skipIf(!hasFfmpegTools)('room composition (external ffmpeg)', () => {
   it('3 publishers with different tones, one joining mid-way → one 640x480 video, audio with every tone', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rec-room-'));
     const ffmpegPath = findFfmpeg(null)!.path;
-    node = await MediaNode.create({ listenIp: '127.0.0.1', announcedIp: null, rtcMinPort: 45500, rtcMaxPort: 45560, numWorkers: 0, recordingsDir: dir, ffmpegPath, logger: pino({ level: 'silent' }) });
+    node = await MediaNode.create({
+      listenIp: '127.0.0.1',
+      announcedIp: null,
+      rtcMinPort: 45500,
+      rtcMaxPort: 45560,
+      numWorkers: 0,
+      recordingsDir: dir,
+      ffmpegPath,
+      logger: pino({ level: 'silent' }),
+    });
     const router = await node.createRouter();
     const pubs: { key: string; producers: Producer[] }[] = [];
     for (let i = 0; i < 3; i++) {
@@ -65,8 +74,14 @@ describe.skipIf(!hasFfmpegTools)('room composition (external ffmpeg)', () => {
       const peer = await NodePeer.connect(t, (dtlsParameters) => t.connect({ dtlsParameters }));
       peers.push(peer);
       await waitFor(() => t.dtlsState === 'connected', 5000, 'connected');
-      const a = await t.produce({ kind: 'audio', rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 100 + i }] } });
-      const v = await t.produce({ kind: 'video', rtpParameters: { mid: '1', codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 200 + i }] } });
+      const a = await t.produce({
+        kind: 'audio',
+        rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 100 + i }] },
+      });
+      const v = await t.produce({
+        kind: 'video',
+        rtpParameters: { mid: '1', codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 200 + i }] },
+      });
       sources.push(
         await FfmpegRtpSource.start({
           seconds: 30,
@@ -74,13 +89,33 @@ describe.skipIf(!hasFfmpegTools)('room composition (external ffmpeg)', () => {
           width: 160,
           height: 120,
           fps: 15,
-          onPacket: (k) => void peer.sendRtp({ ssrc: k.kind === 'audio' ? 100 + i : 200 + i, payloadType: k.kind === 'audio' ? 111 : 96, sequenceNumber: k.seq, timestamp: k.timestamp, marker: k.marker }, k.payload).catch(() => undefined),
+          onPacket: (k) =>
+            void peer
+              .sendRtp(
+                {
+                  ssrc: k.kind === 'audio' ? 100 + i : 200 + i,
+                  payloadType: k.kind === 'audio' ? 111 : 96,
+                  sequenceNumber: k.seq,
+                  timestamp: k.timestamp,
+                  marker: k.marker,
+                },
+                k.payload,
+              )
+              .catch(() => undefined),
         }),
       );
       pubs.push({ key: `u${i}`, producers: [v, a] });
     }
     await sleep(1000);
-    const rec = new RoomRecording({ node, router, ffmpegPath, filePath: path.join(dir, 'room.webm'), layout: { width: 640, height: 480, fps: 15, video: 'grid', audio: 'mix' }, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }), flags: 0 });
+    const rec = new RoomRecording({
+      node,
+      router,
+      ffmpegPath,
+      filePath: path.join(dir, 'room.webm'),
+      layout: { width: 640, height: 480, fps: 15, video: 'grid', audio: 'mix' },
+      logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+      flags: 0,
+    });
     const src = (n: number) => pubs.slice(0, n).map((p) => ({ key: p.key, producerIds: p.producers.map((x) => x.id) }));
     await rec.update(src(2));
     await sleep(4000);
@@ -97,7 +132,9 @@ describe.skipIf(!hasFfmpegTools)('room composition (external ffmpeg)', () => {
     expect(info.duration).toBeLessThan(13);
     const levels = TONES.map((hz) => toneLevelDb(res.filePath, hz));
     const silentBand = toneLevelDb(res.filePath, 7000);
-    console.log(`tone levels ${TONES.map((hz, i) => `${hz} Hz ${levels[i].toFixed(1)} dB`).join(', ')}; 7000 Hz ${silentBand.toFixed(1)} dB; ${info.duration.toFixed(1)} s`);
+    console.log(
+      `tone levels ${TONES.map((hz, i) => `${hz} Hz ${levels[i].toFixed(1)} dB`).join(', ')}; 7000 Hz ${silentBand.toFixed(1)} dB; ${info.duration.toFixed(1)} s`,
+    );
     for (const l of levels) expect(l).toBeGreaterThan(silentBand + 15);
   }, 360_000);
 });

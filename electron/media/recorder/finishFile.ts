@@ -13,7 +13,21 @@ import { runFfmpeg } from './runFfmpeg';
 export async function remuxWithIndex(ffmpeg: string, src: string, dest: string, format: 'webm' | 'mp4'): Promise<void> {
   const tmp = `${dest}.tmp`;
   try {
-    await runFfmpeg(ffmpeg, ['-y', '-fflags', '+genpts', '-i', src, '-map', '0', '-c', 'copy', ...(format === 'mp4' ? ['-movflags', '+faststart'] : []), '-f', format, tmp]);
+    await runFfmpeg(ffmpeg, [
+      '-y',
+      '-fflags',
+      '+genpts',
+      '-i',
+      src,
+      '-map',
+      '0',
+      '-c',
+      'copy',
+      ...(format === 'mp4' ? ['-movflags', '+faststart'] : []),
+      '-f',
+      format,
+      tmp,
+    ]);
     await rename(tmp, dest);
     await rm(src, { force: true });
   } catch (e) {

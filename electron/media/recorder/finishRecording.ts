@@ -32,7 +32,13 @@ export async function finishRecording(raw: RecordingResult, opts: FinishOptions)
   if (!live) return out;
   if (raw.empty) {
     await rm(live, { force: true });
-    return { ...out, bytes: 0, durationSeconds: 0, errorCode: out.errorCode || SignalingCodes.RECORDING_NO_MEDIA, error: out.error ?? 'nothing was recorded (no keyframe or no packet arrived)' };
+    return {
+      ...out,
+      bytes: 0,
+      durationSeconds: 0,
+      errorCode: out.errorCode || SignalingCodes.RECORDING_NO_MEDIA,
+      error: out.error ?? 'nothing was recorded (no keyframe or no packet arrived)',
+    };
   }
   if (raw.flags & RecordFlags.SNAPSHOT) return finishSnapshot(raw, out, live, opts.ffmpegPath);
   if (opts.ffmpegPath && !opts.writeError) {
@@ -54,7 +60,13 @@ async function finishSnapshot(raw: RecordingResult, out: RecordingResult, live: 
   const jpeg = path.join(path.dirname(raw.filePath), `${path.basename(raw.fileName, path.extname(raw.fileName))}.jpg`);
   const result = { ...out, filePath: jpeg, fileName: path.basename(jpeg), durationSeconds: 0 };
   try {
-    if (!ffmpeg) return { ...result, bytes: 0, errorCode: SignalingCodes.RECORDING_NO_FFMPEG, error: 'a snapshot needs ffmpeg (recording.ffmpegPath, @ffmpeg-installer/ffmpeg or PATH)' };
+    if (!ffmpeg)
+      return {
+        ...result,
+        bytes: 0,
+        errorCode: SignalingCodes.RECORDING_NO_FFMPEG,
+        error: 'a snapshot needs ffmpeg (recording.ffmpegPath, @ffmpeg-installer/ffmpeg or PATH)',
+      };
     if (out.errorCode) return { ...result, bytes: 0 };
     await extractJpeg(ffmpeg, live, jpeg);
     return { ...result, bytes: await sizeOf(jpeg) };

@@ -47,7 +47,9 @@ describe('recording file names', () => {
 
 describe('recording errors and ffmpeg lookup', () => {
   it('a full disk has its own code', () => {
-    expect(codeOfRecordingError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))).toBe(SignalingCodes.RECORDING_DISK_FULL);
+    expect(codeOfRecordingError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))).toBe(
+      SignalingCodes.RECORDING_DISK_FULL,
+    );
     expect(codeOfRecordingError(new Error('EIO: i/o error'))).toBe(SignalingCodes.RECORDING_FAILED);
   });
   it('configured path first, then PATH; nothing → null', () => {

@@ -29,7 +29,8 @@ export class NackGenerator {
       this.missing.delete(seq); // recovered (RTX / reordering)
     } else {
       if (d > 1) {
-        if (d - 1 > this.maxMissing) this.missing.clear(); // huge jump (source restart): don't NACK
+        if (d - 1 > this.maxMissing)
+          this.missing.clear(); // huge jump (source restart): don't NACK
         else for (let i = 1; i < d; i++) this.missing.set(seqAdd(this.maxSeq, i), { tries: 0, lastAt: 0, since: now });
       }
       this.maxSeq = seq;

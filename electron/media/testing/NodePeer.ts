@@ -59,7 +59,12 @@ export class NodePeer {
     await ice.addRemoteCandidate(undefined);
     const dtls = new RTCDtlsTransport({}, ice, cert, [0x0001]);
     dtls.role = 'client';
-    dtls.setRemoteParams(new RTCDtlsParameters(remote.dtlsParameters.fingerprints.map((f) => new RTCDtlsFingerprint(f.algorithm, f.value)), 'server'));
+    dtls.setRemoteParams(
+      new RTCDtlsParameters(
+        remote.dtlsParameters.fingerprints.map((f) => new RTCDtlsFingerprint(f.algorithm, f.value)),
+        'server',
+      ),
+    );
     const peer = new NodePeer(ice, dtls);
     await connect({ role: 'client', fingerprints: cert.getFingerprints().map((f) => ({ algorithm: f.algorithm as never, value: f.value })) });
     await ice.start();
@@ -67,7 +72,10 @@ export class NodePeer {
     return peer;
   }
 
-  sendRtp(h: { ssrc: number; payloadType: number; sequenceNumber: number; timestamp: number; marker?: boolean; extensions?: { id: number; payload: Buffer }[] }, payload: Buffer) {
+  sendRtp(
+    h: { ssrc: number; payloadType: number; sequenceNumber: number; timestamp: number; marker?: boolean; extensions?: { id: number; payload: Buffer }[] },
+    payload: Buffer,
+  ) {
     return this.dtls.sendRtp(payload, new RtpHeader({ ...h, marker: h.marker ?? false, extensions: h.extensions ?? [] }));
   }
 

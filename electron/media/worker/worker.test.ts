@@ -49,7 +49,10 @@ describe('MediaNode with worker threads', () => {
     const volumes: number[] = [];
     r1.on('volumes', (v) => volumes.push(v[0].volume));
     for (let i = 0; i < 60; i++) {
-      await a.sendRtp({ ssrc: 4242, payloadType: 111, sequenceNumber: i, timestamp: i * 960, extensions: [{ id: 5, payload: Buffer.from([30]) }] }, Buffer.from([0xfc, i]));
+      await a.sendRtp(
+        { ssrc: 4242, payloadType: 111, sequenceNumber: i, timestamp: i * 960, extensions: [{ id: 5, payload: Buffer.from([30]) }] },
+        Buffer.from([0xfc, i]),
+      );
       await new Promise((r) => setTimeout(r, 20));
     }
     await waitFor(() => b.rtpCount >= 55, 3000, 'audio through worker');

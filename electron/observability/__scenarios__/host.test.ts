@@ -61,7 +61,10 @@ describe('host observability', () => {
     // Poll /readyz while the components start: it must answer 503 at least once before 200.
     const seen: number[] = [];
     let done = false;
-    void starting.then(() => (done = true), () => (done = true));
+    void starting.then(
+      () => (done = true),
+      () => (done = true),
+    );
     while (!done) {
       const r = await fetch(`${base}/readyz`).catch(() => null);
       if (r) seen.push(r.status);
@@ -96,7 +99,10 @@ describe('host observability', () => {
       'anychat_logins_total',
       'anychat_ready',
     ]) {
-      expect(parsePrometheus(m0).some((f) => f.name === name), name).toBe(true);
+      expect(
+        parsePrometheus(m0).some((f) => f.name === name),
+        name,
+      ).toBe(true);
     }
     expect(metricValue(m0, 'anychat_ready')).toBe(1);
     const logins0 = metricValue(m0, 'anychat_logins_total');

@@ -55,7 +55,10 @@ export class TestPublisher {
       iceCandidates: never;
       dtlsParameters: never;
     };
-    const peer = await NodePeer.connect(t, async (dtlsParameters) => void (await client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })));
+    const peer = await NodePeer.connect(
+      t,
+      async (dtlsParameters) => void (await client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })),
+    );
     const ssrc = 10_000 + Math.floor(Math.random() * 1_000_000);
     const pub = new TestPublisher(client, peer, ssrc);
     const { id } = (await client.request('produce', { transportId: t.id, kind: 'audio', rtpParameters: audioParams(ssrc) })) as { id: string };
@@ -96,7 +99,10 @@ export async function testConsumer(client: AnyChatClient, producerId: string): P
     iceCandidates: never;
     dtlsParameters: never;
   };
-  const peer = await NodePeer.connect(t, async (dtlsParameters) => void (await client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })));
+  const peer = await NodePeer.connect(
+    t,
+    async (dtlsParameters) => void (await client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })),
+  );
   const c = (await client.request('consume', { transportId: t.id, producerId, rtpCapabilities: caps })) as { id: string };
   await client.request('resumeConsumer', { consumerId: c.id });
   return { peer, close: () => peer.close() };

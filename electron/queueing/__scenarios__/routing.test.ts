@@ -46,7 +46,12 @@ it('routes customers to matching agents in arrival order and reports the state',
   expect((await c('online_useridlist_get', { userflags: 2 })).useridlist).toEqual([1, 2]);
 
   // Three customers, two queues, nobody ready yet.
-  for (const [id, name] of [[11, 'c1'], [12, 'c2'], [13, 'c3']] as const) p.login(id, name);
+  for (const [id, name] of [
+    [11, 'c1'],
+    [12, 'c2'],
+    [13, 'c3'],
+  ] as const)
+    p.login(id, name);
   await p.callClientMethod(11, QueueClientMethods.ENTER_AREA, { areaId: 10 });
   expect(await status(area, 402)).toEqual({ errorcode: 0, guestcount: 1 });
   expect(await p.callClientMethod(11, QueueClientMethods.ENTER_QUEUE, { queueId: 501 })).toMatchObject({ position: 1, queueLength: 1 });
@@ -71,7 +76,10 @@ it('routes customers to matching agents in arrival order and reports the state',
   // A (cards) gets ready: takes c1 (arrived first), c3 keeps waiting.
   await p.callClientMethod(1, QueueClientMethods.AGENT_STATUS, { status: 1 });
   await tick();
-  expect(p.calls.map((x) => [x.caller, x.callee])).toEqual([[2, 12], [1, 11]]);
+  expect(p.calls.map((x) => [x.caller, x.callee])).toEqual([
+    [2, 12],
+    [1, 11],
+  ]);
   expect(JSON.parse(p.calls[1]!.userStr)).toMatchObject({ queueId: 501 });
   expect(await status(qCards, 504)).toEqual({ errorcode: 0, queuelength: 1 });
   expect(await status(area, 403)).toEqual({ errorcode: 0, queueusercount: 1 });
@@ -87,15 +95,25 @@ it('routes customers to matching agents in arrival order and reports the state',
   // A finishes with c1 → A is freed and immediately takes c3.
   p.finishCall(1, 11);
   await tick();
-  expect(p.calls.map((x) => [x.caller, x.callee])).toEqual([[2, 12], [1, 11], [1, 13]]);
+  expect(p.calls.map((x) => [x.caller, x.callee])).toEqual([
+    [2, 12],
+    [1, 11],
+    [1, 13],
+  ]);
   expect(await status(qCards, 504)).toEqual({ errorcode: 0, queuelength: 0 });
   expect(await status(area, 601, 1)).toEqual({ errorcode: 0, agentstatus: 2 });
   expect(await status(area, 606, 1)).toMatchObject({ userid: 13 });
 
   // The console snapshot shows the same.
   const snap = h.gateway.queueSnapshot();
-  expect(snap.agents.map((a) => [a.userId, a.status, a.servingUserId])).toEqual([[1, 2, 13], [2, 1, null]]);
-  expect(snap.queues.map((q) => [q.objectid, q.waiting.length])).toEqual([[501, 0], [502, 0]]);
+  expect(snap.agents.map((a) => [a.userId, a.status, a.servingUserId])).toEqual([
+    [1, 2, 13],
+    [2, 1, null],
+  ]);
+  expect(snap.queues.map((q) => [q.objectid, q.waiting.length])).toEqual([
+    [501, 0],
+    [502, 0],
+  ]);
   expect(snap.areas[0]).toMatchObject({ objectid: 10, agentCount: 2, queuedCount: 0 });
 });
 

@@ -119,7 +119,10 @@ describe('uploads', () => {
     budget.sweep();
     expect(budget.storedBytes).toBe(4000);
     // Age the kept file too: after the sweep the user's quota is free again.
-    const kept = path.join(dir, readdirSync(dir).find((n) => n.endsWith('keep.bin'))!);
+    const kept = path.join(
+      dir,
+      readdirSync(dir).find((n) => n.endsWith('keep.bin'))!,
+    );
     utimesSync(kept, twoHoursAgo, twoHoursAgo);
     budget.sweep();
     expect(budget.storedBytes).toBe(0);

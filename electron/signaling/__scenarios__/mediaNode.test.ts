@@ -16,7 +16,9 @@ import { startHarness, type Harness } from './harness';
 const VP8_PT = 96;
 const videoParams: RtpParameters = {
   mid: '0',
-  codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PT, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
+  codecs: [
+    { mimeType: 'video/VP8', payloadType: VP8_PT, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] },
+  ],
   headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 3 }],
   encodings: [{ ssrc: 4242 }],
   rtcp: { cname: 'alice' },
@@ -56,14 +58,20 @@ describe('media rows on the real media node', () => {
     await b.enterRoom({ roomId: 77 });
     const caps = await a.request('getRouterRtpCapabilities', {});
     const sendT = (await a.request('createWebRtcTransport', { direction: 'send' })) as TransportInfo;
-    const pa = await NodePeer.connect(sendT, async (dtlsParameters) => void (await a.request('connectWebRtcTransport', { transportId: sendT.id, dtlsParameters })));
+    const pa = await NodePeer.connect(
+      sendT,
+      async (dtlsParameters) => void (await a.request('connectWebRtcTransport', { transportId: sendT.id, dtlsParameters })),
+    );
     peers.push(pa);
     const announced = b.next('newProducer');
     const { id: producerId } = (await a.request('produce', { transportId: sendT.id, kind: 'video', rtpParameters: videoParams })) as { id: string };
     expect((await announced).producerId).toBe(producerId);
 
     const recvT = (await b.request('createWebRtcTransport', { direction: 'recv' })) as TransportInfo;
-    const pb = await NodePeer.connect(recvT, async (dtlsParameters) => void (await b.request('connectWebRtcTransport', { transportId: recvT.id, dtlsParameters })));
+    const pb = await NodePeer.connect(
+      recvT,
+      async (dtlsParameters) => void (await b.request('connectWebRtcTransport', { transportId: recvT.id, dtlsParameters })),
+    );
     peers.push(pb);
     const cons = (await b.request('consume', { transportId: recvT.id, producerId, rtpCapabilities: caps })) as { id: string; kind: string };
     expect(cons.kind).toBe('video');

@@ -19,7 +19,16 @@ describe('rooms and messages', () => {
     const r = await b.enterRoom({ roomId: 7, role: 'audience' });
     expect(r.users.map((u) => u.userId)).toEqual([1001, 1002]);
     expect(await entered).toEqual({ roomId: 7, userId: 1002, nickName: 'Bob', role: 'audience' });
-    expect(h.sdk.listRooms()).toEqual([{ roomId: 7, roomName: '', users: [{ userId: 1001, nickName: 'Alice', role: 'interactive' }, { userId: 1002, nickName: 'Bob', role: 'audience' }] }]);
+    expect(h.sdk.listRooms()).toEqual([
+      {
+        roomId: 7,
+        roomName: '',
+        users: [
+          { userId: 1001, nickName: 'Alice', role: 'interactive' },
+          { userId: 1002, nickName: 'Bob', role: 'audience' },
+        ],
+      },
+    ]);
     const left = a.next('userLeft');
     await b.leaveRoom();
     expect(await left).toEqual({ roomId: 7, userId: 1002, reason: 0 });
@@ -41,7 +50,10 @@ describe('rooms and messages', () => {
     });
     const a = await h.login('alice');
     await expectCode(a.enterRoom({ roomId: 1, password: 'nope' }), 403);
-    expect(await a.enterRoom({ roomName: 'vip', password: 'secret' })).toEqual({ roomId: 4242, users: [{ userId: 1001, nickName: 'Alice', role: 'audience' }] });
+    expect(await a.enterRoom({ roomName: 'vip', password: 'secret' })).toEqual({
+      roomId: 4242,
+      users: [{ userId: 1001, nickName: 'Alice', role: 'audience' }],
+    });
     h.sdk.setHook('prepareEnterRoom', () => new Promise(() => undefined));
     await expectCode(a.enterRoom({ roomId: 2 }), Codes.TIMEOUT);
   });

@@ -165,13 +165,32 @@ describe('bad input', () => {
     expect(await rawRequest(ws, '[1,2]')).toMatchObject({ notification: 'error', data: { code: SignalingCodes.MALFORMED_FRAME } });
     expect(await rawRequest(ws, Buffer.from([1, 2, 3]), true)).toMatchObject({ notification: 'error', data: { code: SignalingCodes.MALFORMED_FRAME } });
     expect(await rawRequest(ws, JSON.stringify({ method: 'ping' }))).toMatchObject({ notification: 'error', data: { code: SignalingCodes.MALFORMED_FRAME } });
-    expect(await rawRequest(ws, JSON.stringify({ id: 1, method: 'noSuchMethod', data: {} }))).toMatchObject({ id: 1, ok: false, error: { code: SignalingCodes.UNKNOWN_METHOD } });
-    expect(await rawRequest(ws, JSON.stringify({ id: 2, method: 'login', data: { userName: 5, password: [] } }))).toMatchObject({ id: 2, ok: false, error: { code: Codes.BAD_REQUEST } });
+    expect(await rawRequest(ws, JSON.stringify({ id: 1, method: 'noSuchMethod', data: {} }))).toMatchObject({
+      id: 1,
+      ok: false,
+      error: { code: SignalingCodes.UNKNOWN_METHOD },
+    });
+    expect(await rawRequest(ws, JSON.stringify({ id: 2, method: 'login', data: { userName: 5, password: [] } }))).toMatchObject({
+      id: 2,
+      ok: false,
+      error: { code: Codes.BAD_REQUEST },
+    });
     expect(await rawRequest(ws, JSON.stringify({ id: 3, method: 'login', data: 'x' }))).toMatchObject({ id: 3, ok: false, error: { code: Codes.BAD_REQUEST } });
     expect(await rawRequest(ws, JSON.stringify({ id: 4, method: 42 }))).toMatchObject({ id: 4, ok: false, error: { code: SignalingCodes.MALFORMED_FRAME } });
-    expect(await rawRequest(ws, JSON.stringify({ id: 5, method: 'login', data: { userName: 'carol', password: 'carol-pw' } }))).toMatchObject({ id: 5, ok: true });
-    expect(await rawRequest(ws, JSON.stringify({ id: 6, method: 'transBuffer', data: { targetUserId: 0, data: 'A'.repeat(2000) } }))).toMatchObject({ id: 6, ok: false, error: { code: SignalingCodes.PAYLOAD_TOO_LARGE } });
-    expect(await rawRequest(ws, JSON.stringify({ id: 7, method: 'transBuffer', data: { targetUserId: 0, data: '***' } }))).toMatchObject({ id: 7, ok: false, error: { code: Codes.BAD_REQUEST } });
+    expect(await rawRequest(ws, JSON.stringify({ id: 5, method: 'login', data: { userName: 'carol', password: 'carol-pw' } }))).toMatchObject({
+      id: 5,
+      ok: true,
+    });
+    expect(await rawRequest(ws, JSON.stringify({ id: 6, method: 'transBuffer', data: { targetUserId: 0, data: 'A'.repeat(2000) } }))).toMatchObject({
+      id: 6,
+      ok: false,
+      error: { code: SignalingCodes.PAYLOAD_TOO_LARGE },
+    });
+    expect(await rawRequest(ws, JSON.stringify({ id: 7, method: 'transBuffer', data: { targetUserId: 0, data: '***' } }))).toMatchObject({
+      id: 7,
+      ok: false,
+      error: { code: Codes.BAD_REQUEST },
+    });
     expect(await rawRequest(ws, JSON.stringify({ id: 8, method: 'ping', data: {} }))).toMatchObject({ id: 8, ok: true });
     expect((await other.request('ping', {})).serverTime).toBeGreaterThan(0);
   });

@@ -293,7 +293,16 @@ describe('recording port', () => {
     const fin: SdkEvents['recordingFinished'][] = [];
     h.sdk.on('recordingFinished', (e) => void fin.push(e));
     const stopped = a.next('recordingStopped');
-    h.sdk.reportRecordingFinished({ userId: 1001, fileName: '/rec/a.webm', elapseSeconds: 12, flags: 0x807, param: 1, userStr: 'tag', recordServerId: 0, fileId: 'f1' });
+    h.sdk.reportRecordingFinished({
+      userId: 1001,
+      fileName: '/rec/a.webm',
+      elapseSeconds: 12,
+      flags: 0x807,
+      param: 1,
+      userStr: 'tag',
+      recordServerId: 0,
+      fileId: 'f1',
+    });
     expect(await stopped).toEqual({ userId: 1001, fileId: 'f1', fileName: 'a.webm', recordSeconds: 12, errorCode: 0 });
     await h.sdk.idle();
     expect(fin[0]).toMatchObject({ userId: 1001, fileName: '/rec/a.webm', elapseSeconds: 12 });

@@ -149,7 +149,8 @@ export class MediaRequests implements MediaControl {
   async resumeProducer(st: ClientState, d: MediaData<'resumeProducer'>): Promise<Record<string, never>> {
     const { peer } = await this.scope(st);
     const p = this.producer(peer, d.producerId);
-    if (peer.mutedByOperator.has(p.kind)) throw new CodedError(Codes.FORBIDDEN, `your ${p.kind === 'audio' ? 'microphone' : 'camera'} was muted by an operator`);
+    if (peer.mutedByOperator.has(p.kind))
+      throw new CodedError(Codes.FORBIDDEN, `your ${p.kind === 'audio' ? 'microphone' : 'camera'} was muted by an operator`);
     await p.resume();
     this.sdk.pushToRoom(peer.roomId, 'producerResumed', { producerId: p.id, userId: peer.userId, kind: p.kind }, peer.userId);
     this.producersChanged(peer.roomId);
@@ -182,7 +183,8 @@ export class MediaRequests implements MediaControl {
     const out = [];
     for (const peer of this.peers.values()) {
       if (peer.roomId !== roomId) continue;
-      for (const p of peer.producers.values()) out.push({ producerId: p.id, userId: peer.userId, kind: p.kind, paused: p.paused ?? false, operatorMuted: peer.mutedByOperator.has(p.kind) });
+      for (const p of peer.producers.values())
+        out.push({ producerId: p.id, userId: peer.userId, kind: p.kind, paused: p.paused ?? false, operatorMuted: peer.mutedByOperator.has(p.kind) });
     }
     return out;
   }

@@ -98,7 +98,8 @@ export class MediaNodeRecorder implements RecorderPort {
     const routerP = this.lookup.routerOfUser(req.userId);
     const producers = this.lookup.producerIdsOf(req.userId);
     if (!routerP || producers.length === 0) throw new CodedError(SignalingCodes.MEDIA_UNAVAILABLE, `user ${req.userId} publishes no media`);
-    if (req.flags & RecordFlags.SNAPSHOT && !this.node.hasFfmpeg) throw new CodedError(SignalingCodes.RECORDING_NO_FFMPEG, 'a snapshot needs ffmpeg (recording.ffmpegPath, @ffmpeg-installer/ffmpeg or PATH)');
+    if (req.flags & RecordFlags.SNAPSHOT && !this.node.hasFfmpeg)
+      throw new CodedError(SignalingCodes.RECORDING_NO_FFMPEG, 'a snapshot needs ffmpeg (recording.ffmpegPath, @ffmpeg-installer/ffmpeg or PATH)');
     // The port's routers are the node's own Router objects (mediaNodePort).
     const router = (await routerP) as unknown as Router;
     const fileBaseName = req.flags & RecordFlags.USER_FILE_NAME ? sanitizeBaseName(req.userStr) || undefined : undefined;
@@ -117,9 +118,15 @@ export class MediaNodeRecorder implements RecorderPort {
     }
   }
 
-  private async startMixed(req: { userId: number; roomId: number | null; flags: number; param: number; userStr: string }, router: Router, producers: string[], fileBaseName: string | undefined): Promise<void> {
+  private async startMixed(
+    req: { userId: number; roomId: number | null; flags: number; param: number; userStr: string },
+    router: Router,
+    producers: string[],
+    fileBaseName: string | undefined,
+  ): Promise<void> {
     const ffmpegPath = this.node.ffmpegPath;
-    if (!ffmpegPath) throw new CodedError(SignalingCodes.RECORDING_NO_FFMPEG, 'a mixed recording needs ffmpeg (recording.ffmpegPath, @ffmpeg-installer/ffmpeg or PATH)');
+    if (!ffmpegPath)
+      throw new CodedError(SignalingCodes.RECORDING_NO_FFMPEG, 'a mixed recording needs ffmpeg (recording.ffmpegPath, @ffmpeg-installer/ffmpeg or PATH)');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const base = uniqueBaseName(this.node.recordingsDir, fileBaseName ?? `mix_${req.userId}_${stamp}`, ['.webm', '.jpg']);
     const composite = new RoomRecording({
@@ -140,7 +147,9 @@ export class MediaNodeRecorder implements RecorderPort {
   /** The recorded user first, then every other publisher of the room. */
   private mixedSources(userId: number, roomId: number | null): CompositeSource[] {
     const others = new Map<number, string[]>();
-    if (roomId !== null) for (const p of this.lookup.producersOfRoom?.(roomId) ?? []) if (p.userId !== userId) others.set(p.userId, [...(others.get(p.userId) ?? []), p.producerId]);
+    if (roomId !== null)
+      for (const p of this.lookup.producersOfRoom?.(roomId) ?? [])
+        if (p.userId !== userId) others.set(p.userId, [...(others.get(p.userId) ?? []), p.producerId]);
     return [{ key: String(userId), producerIds: this.lookup.producerIdsOf(userId) }, ...[...others].map(([u, ids]) => ({ key: String(u), producerIds: ids }))];
   }
 
@@ -185,7 +194,8 @@ export class MediaNodeRecorder implements RecorderPort {
     let result: RecordingResult;
     try {
       result = rec.composite ? await rec.composite.stop() : await this.node.stopRecording(rec.handle);
-      if (rec.composite && (result.failed || result.empty)) result = { ...result, errorCode: result.failed ? SignalingCodes.RECORDING_FAILED : SignalingCodes.RECORDING_NO_MEDIA };
+      if (rec.composite && (result.failed || result.empty))
+        result = { ...result, errorCode: result.failed ? SignalingCodes.RECORDING_FAILED : SignalingCodes.RECORDING_NO_MEDIA };
     } catch (err) {
       this.logger.error({ userId, err }, 'stopping a recording failed');
       this.report(userId, rec, { filePath: '', fileName: '', durationSeconds: 0, bytes: 0, flags: rec.flags }, SignalingCodes.RECORDING_FAILED);

@@ -39,7 +39,11 @@ export class RoomRecorder {
   async start(roomId: number): Promise<{ startedAt: number }> {
     if (this.rooms.has(roomId)) throw new CodedError(SignalingCodes.RECORDER_UNAVAILABLE, `room ${roomId} is already being recorded`);
     const ffmpegPath = this.node.ffmpegPath;
-    if (!ffmpegPath) throw new CodedError(SignalingCodes.RECORDING_NO_FFMPEG, 'recording a room needs ffmpeg: set recording.ffmpegPath, install @ffmpeg-installer/ffmpeg or put ffmpeg on PATH');
+    if (!ffmpegPath)
+      throw new CodedError(
+        SignalingCodes.RECORDING_NO_FFMPEG,
+        'recording a room needs ffmpeg: set recording.ffmpegPath, install @ffmpeg-installer/ffmpeg or put ffmpeg on PATH',
+      );
     if (this.sources(roomId).length === 0) throw new CodedError(SignalingCodes.MEDIA_UNAVAILABLE, `nobody publishes in room ${roomId}`);
     const router = (await this.media.routerOfRoom(roomId)) as unknown as Router;
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -17,7 +17,14 @@ export function NavBar({ onSignOut }: { onSignOut?: () => void }) {
       <strong className="brand">{t('app.title')}</strong>
       <nav aria-label="main">
         {pages.map((p) => (
-          <button key={p} type="button" className={p === page ? 'active' : ''} aria-current={p === page ? 'page' : undefined} data-testid={`nav-${p}`} onClick={() => navigated(p)}>
+          <button
+            key={p}
+            type="button"
+            className={p === page ? 'active' : ''}
+            aria-current={p === page ? 'page' : undefined}
+            data-testid={`nav-${p}`}
+            onClick={() => navigated(p)}
+          >
             {t(`nav.${p}`)}
           </button>
         ))}
@@ -31,7 +38,11 @@ export function NavBar({ onSignOut }: { onSignOut?: () => void }) {
           <option value="zh-CN">简体中文</option>
         </select>
       </label>
-      {operator && <span className="operator" data-testid="operator">{operator}</span>}
+      {operator && (
+        <span className="operator" data-testid="operator">
+          {operator}
+        </span>
+      )}
       {operator && (
         <span className="tag" data-testid="operator-role">
           {t(`role.${role}`)}

@@ -56,7 +56,14 @@ export function AuditScreen() {
   return (
     <section className="stack">
       <div className="toolbar wrap">
-        <input type="search" aria-label={t('audit.filter')} placeholder={t('audit.filter')} value={text} onChange={(e) => setText(e.target.value)} data-testid="audit-filter" />
+        <input
+          type="search"
+          aria-label={t('audit.filter')}
+          placeholder={t('audit.filter')}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="audit-filter"
+        />
         <select aria-label={t('audit.result')} value={result} onChange={(e) => setResult(e.target.value as ResultFilter)} data-testid="audit-filter-result">
           <option value="all">{t('audit.filterAll')}</option>
           <option value="ok">{t('audit.filterOk')}</option>

@@ -90,6 +90,17 @@ export function auditCsv(entries: readonly AuditEntry[], sentence: (e: AuditEntr
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const header = ['time', 'operator', 'action', 'sentence', 'target', 'result', 'code', 'meaning', 'message', 'params'];
-  const rows = entries.map((e) => [new Date(e.at).toISOString(), e.operator, e.action, sentence(e), e.target, e.result, e.errorCode ?? '', meaning(e.errorCode), e.message ?? '', JSON.stringify(e.params)]);
+  const rows = entries.map((e) => [
+    new Date(e.at).toISOString(),
+    e.operator,
+    e.action,
+    sentence(e),
+    e.target,
+    e.result,
+    e.errorCode ?? '',
+    meaning(e.errorCode),
+    e.message ?? '',
+    JSON.stringify(e.params),
+  ]);
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

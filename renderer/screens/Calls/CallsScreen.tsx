@@ -66,7 +66,14 @@ const CallRow = memo(function CallRow({ callId, onHangup }: { callId: string; on
       <td>{call.roomId ?? '—'}</td>
       <td data-testid={`call-duration-${callId}`}>{formatDuration((now - since) / 1000)}</td>
       <td>
-        <button type="button" className="danger" hidden={!mayHangup} aria-label={t('calls.hangup', { callId })} data-testid={`hangup-${callId}`} onClick={() => onHangup(callId)}>
+        <button
+          type="button"
+          className="danger"
+          hidden={!mayHangup}
+          aria-label={t('calls.hangup', { callId })}
+          data-testid={`hangup-${callId}`}
+          onClick={() => onHangup(callId)}
+        >
           <Icon name="hangup" size={20} />
         </button>
       </td>

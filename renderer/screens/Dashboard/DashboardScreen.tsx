@@ -24,7 +24,13 @@ export function DashboardScreen() {
 function Counters() {
   const t = useT();
   const c = useConsoleStore(
-    useShallow((s) => ({ usersOnline: s.usersOnline, roomCount: s.roomCount, activeCalls: s.activeCalls, recordingsToday: s.recordingsToday, bitrate: s.totalBitrate })),
+    useShallow((s) => ({
+      usersOnline: s.usersOnline,
+      roomCount: s.roomCount,
+      activeCalls: s.activeCalls,
+      recordingsToday: s.recordingsToday,
+      bitrate: s.totalBitrate,
+    })),
   );
   const cards: [string, string, string][] = [
     ['users-online', t('dashboard.usersOnline'), String(c.usersOnline)],
@@ -60,13 +66,33 @@ function Charts() {
         <figcaption>
           {t('dashboard.chartUsers')} <strong>{last ? last.usersOnline : ''}</strong>
         </figcaption>
-        {history.length ? <TimeChart times={times} values={users} label={t('dashboard.chartUsers')} format={(v) => (Number.isInteger(v) ? String(v) : '')} testId="chart-users" /> : <p className="muted">{t('dashboard.noData')}</p>}
+        {history.length ? (
+          <TimeChart
+            times={times}
+            values={users}
+            label={t('dashboard.chartUsers')}
+            format={(v) => (Number.isInteger(v) ? String(v) : '')}
+            testId="chart-users"
+          />
+        ) : (
+          <p className="muted">{t('dashboard.noData')}</p>
+        )}
       </figure>
       <figure className="card chart">
         <figcaption>
           {t('dashboard.chartBitrate')} <strong>{last ? formatBitrate(last.bitrate) : ''}</strong>
         </figcaption>
-        {history.length ? <TimeChart times={times} values={bitrate} label={t('dashboard.chartBitrate')} format={(v) => (v > 0 && v < 1 ? '' : formatBitrate(v))} testId="chart-bitrate" /> : <p className="muted">{t('dashboard.noData')}</p>}
+        {history.length ? (
+          <TimeChart
+            times={times}
+            values={bitrate}
+            label={t('dashboard.chartBitrate')}
+            format={(v) => (v > 0 && v < 1 ? '' : formatBitrate(v))}
+            testId="chart-bitrate"
+          />
+        ) : (
+          <p className="muted">{t('dashboard.noData')}</p>
+        )}
       </figure>
     </div>
   );

@@ -97,7 +97,14 @@ function ServerKey() {
       <div className="toolbar">
         <h3 id="gw-key">{t('gateway.serverKey')}</h3>
         <span className="spacer" />
-        <button type="button" className="icon" aria-label={t('gateway.copy')} title={t('gateway.copy')} data-testid="server-key-copy" onClick={() => void copy()}>
+        <button
+          type="button"
+          className="icon"
+          aria-label={t('gateway.copy')}
+          title={t('gateway.copy')}
+          data-testid="server-key-copy"
+          onClick={() => void copy()}
+        >
           <Icon name="copy" />
         </button>
       </div>
@@ -157,7 +164,10 @@ function DeadNotices() {
     <section aria-labelledby="gw-dead">
       <div className="toolbar">
         <h3 id="gw-dead">
-          {t('gateway.deadTitle')} <span className="tag" data-testid="dead-count">{dead.length}</span>
+          {t('gateway.deadTitle')}{' '}
+          <span className="tag" data-testid="dead-count">
+            {dead.length}
+          </span>
         </h3>
         <span className="spacer" />
         <button type="button" className="danger" disabled={deadTotal === 0 || busy} data-testid="resend-all" onClick={() => setConfirmAll(true)}>
@@ -209,7 +219,15 @@ const DeadRow = memo(function DeadRow({ notice, busy, onResend }: { notice: Outb
       <td>{notice.attempts}</td>
       <td>{lastError || '—'}</td>
       <td>
-        <button type="button" className="icon" disabled={busy} aria-label={t('gateway.resend', { notifyId: notice.notifyId })} title={t('gateway.resend', { notifyId: notice.notifyId })} data-testid={`resend-${notice.notifyId}`} onClick={() => onResend(notice.notifyId)}>
+        <button
+          type="button"
+          className="icon"
+          disabled={busy}
+          aria-label={t('gateway.resend', { notifyId: notice.notifyId })}
+          title={t('gateway.resend', { notifyId: notice.notifyId })}
+          data-testid={`resend-${notice.notifyId}`}
+          onClick={() => onResend(notice.notifyId)}
+        >
           <Icon name="resend" />
         </button>
       </td>

@@ -44,7 +44,12 @@ export function HistoryScreen() {
     setBusy(true);
     setError(null);
     const q = { ...query(), limit: 500 };
-    const r = kind === 'sessions' ? await client.call('history:sessions', q) : kind === 'rooms' ? await client.call('history:rooms', q) : await client.call('history:calls', q);
+    const r =
+      kind === 'sessions'
+        ? await client.call('history:sessions', q)
+        : kind === 'rooms'
+          ? await client.call('history:rooms', q)
+          : await client.call('history:calls', q);
     setBusy(false);
     if (!r.ok) return setError(t('common.error', { code: r.error.code, message: r.error.message }));
     setResult({ kind, rows: r.value.rows, total: r.value.total } as Rows & { total: number });
@@ -126,7 +131,11 @@ export function HistoryScreen() {
               {error}
             </p>
           )}
-          {result && <p className="muted" data-testid="history-total">{t('history.total', { count: result.total })}</p>}
+          {result && (
+            <p className="muted" data-testid="history-total">
+              {t('history.total', { count: result.total })}
+            </p>
+          )}
           {result && result.rows.length === 0 && <p className="muted">{t('history.empty')}</p>}
           {result && result.rows.length > 0 && <ResultTable result={result} />}
         </>
@@ -177,40 +186,40 @@ function ResultTable({ result }: { result: Rows }) {
   if (result.kind === 'rooms') {
     return (
       <>
-      <table className="grid" data-testid="history-results">
-        <thead>
-          <tr>
-            <th>{t('history.room')}</th>
-            <th>{t('history.started')}</th>
-            <th>{t('history.ended')}</th>
-            <th>{t('history.duration')}</th>
-            <th>{t('history.peak')}</th>
-            <th>{t('history.members')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.rows.map((r) => (
-            <tr
-              key={`${r.id}-${r.roomId}-${r.startedAt}`}
-              data-testid="history-row"
-              data-room={r.roomId}
-              className="clickable"
-              aria-selected={timelineOf === r.roomId}
-              onClick={() => setTimelineOf((v) => (v === r.roomId ? null : r.roomId))}
-            >
-              <td>
-                {r.name} <span className="muted">({r.roomId})</span>
-              </td>
-              <td>{time(r.startedAt, '')}</td>
-              <td>{time(r.endedAt, t('history.open'))}</td>
-              <td>{dur(r.durationMs)}</td>
-              <td>{r.peakUsers}</td>
-              <td>{r.members.join(', ')}</td>
+        <table className="grid" data-testid="history-results">
+          <thead>
+            <tr>
+              <th>{t('history.room')}</th>
+              <th>{t('history.started')}</th>
+              <th>{t('history.ended')}</th>
+              <th>{t('history.duration')}</th>
+              <th>{t('history.peak')}</th>
+              <th>{t('history.members')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {timelineOf !== null && <RoomTimeline roomId={timelineOf} />}
+          </thead>
+          <tbody>
+            {result.rows.map((r) => (
+              <tr
+                key={`${r.id}-${r.roomId}-${r.startedAt}`}
+                data-testid="history-row"
+                data-room={r.roomId}
+                className="clickable"
+                aria-selected={timelineOf === r.roomId}
+                onClick={() => setTimelineOf((v) => (v === r.roomId ? null : r.roomId))}
+              >
+                <td>
+                  {r.name} <span className="muted">({r.roomId})</span>
+                </td>
+                <td>{time(r.startedAt, '')}</td>
+                <td>{time(r.endedAt, t('history.open'))}</td>
+                <td>{dur(r.durationMs)}</td>
+                <td>{r.peakUsers}</td>
+                <td>{r.members.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {timelineOf !== null && <RoomTimeline roomId={timelineOf} />}
       </>
     );
   }

@@ -90,7 +90,13 @@ export function QualityChart({ userId, roomId }: { userId?: number; roomId?: num
 
   const id = userId ? `user-${userId}` : `room-${roomId}`;
   return (
-    <section className="card quality-chart" data-testid={`quality-chart-${id}`} data-points={last?.points ?? 0} data-kbps={last?.kbps ?? 0} data-loss={last?.loss ?? 0}>
+    <section
+      className="card quality-chart"
+      data-testid={`quality-chart-${id}`}
+      data-points={last?.points ?? 0}
+      data-kbps={last?.kbps ?? 0}
+      data-loss={last?.loss ?? 0}
+    >
       <h4>{t('quality.title')}</h4>
       {last && last.points === 0 && <p className="muted">{t('quality.empty')}</p>}
       <div ref={host} className="quality-plot" />

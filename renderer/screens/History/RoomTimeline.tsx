@@ -35,7 +35,10 @@ export function RoomTimeline({ roomId }: { roomId: number }) {
         {events?.map((e) => (
           <li key={e.id} data-testid="timeline-event" data-kind={e.kind} data-user={e.userId}>
             <time>{formatTime(e.at, language)}</time>
-            <span>{e.userId ? `${e.userId} ` : ''}{t(`timeline.${e.kind}`)}</span>
+            <span>
+              {e.userId ? `${e.userId} ` : ''}
+              {t(`timeline.${e.kind}`)}
+            </span>
             {e.detail && <span className="muted">{e.detail}</span>}
           </li>
         ))}

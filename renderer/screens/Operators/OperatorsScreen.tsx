@@ -97,7 +97,11 @@ function AccountRow({ account: a }: { account: OperatorView }) {
             disabled={busy}
             data-testid={`operator-toggle-${name}`}
             onClick={() =>
-              void run('operators:setDisabled', { username: name, disabled: !a.disabled }, t('operators.toggled', { name, state: a.disabled ? t('operators.enabled') : t('operators.disabled') }))
+              void run(
+                'operators:setDisabled',
+                { username: name, disabled: !a.disabled },
+                t('operators.toggled', { name, state: a.disabled ? t('operators.enabled') : t('operators.disabled') }),
+              )
             }
           >
             {a.disabled ? t('operators.enable', { name }) : t('operators.disable', { name })}
@@ -110,7 +114,17 @@ function AccountRow({ account: a }: { account: OperatorView }) {
             void run('operators:resetPassword', { username: name, password }, t('operators.resetDone', { name })).then((r) => r && setPassword(''));
           }}
         >
-          <input type="password" autoComplete="new-password" minLength={8} required aria-label={t('operators.password')} placeholder={t('operators.password')} value={password} onChange={(e) => setPassword(e.target.value)} data-testid={`operator-password-${name}`} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            aria-label={t('operators.password')}
+            placeholder={t('operators.password')}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid={`operator-password-${name}`}
+          />
           <button type="submit" disabled={busy} data-testid={`operator-reset-${name}`}>
             {t('operators.reset', { name })}
           </button>
@@ -137,8 +151,26 @@ function AddOperator() {
   return (
     <form className="toolbar wrap card" onSubmit={(e) => void submit(e)} aria-label={t('operators.add')} data-testid="operator-add">
       <strong>{t('operators.add')}</strong>
-      <input required maxLength={64} aria-label={t('operators.username')} placeholder={t('operators.username')} value={username} onChange={(e) => setUsername(e.target.value)} data-testid="operator-add-username" />
-      <input type="password" autoComplete="new-password" minLength={8} required aria-label={t('operators.password')} placeholder={t('operators.password')} value={password} onChange={(e) => setPassword(e.target.value)} data-testid="operator-add-password" />
+      <input
+        required
+        maxLength={64}
+        aria-label={t('operators.username')}
+        placeholder={t('operators.username')}
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+        data-testid="operator-add-username"
+      />
+      <input
+        type="password"
+        autoComplete="new-password"
+        minLength={8}
+        required
+        aria-label={t('operators.password')}
+        placeholder={t('operators.password')}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        data-testid="operator-add-password"
+      />
       <select aria-label={t('operators.role')} value={role} onChange={(e) => setRole(e.target.value as OperatorRole)} data-testid="operator-add-role">
         {roles.map((r) => (
           <option key={r} value={r}>

@@ -65,7 +65,12 @@ function Areas() {
   const t = useT();
   const areas = useConsoleStore((s) => s.queueAreas);
   return (
-    <TitledTable id="q-areas" title={t('queues.areas')} headers={[t('queues.id'), t('queues.name'), t('queues.agentCount'), t('queues.guestCount'), t('queues.queuedCount'), t('queues.description')]} empty={areas.length === 0}>
+    <TitledTable
+      id="q-areas"
+      title={t('queues.areas')}
+      headers={[t('queues.id'), t('queues.name'), t('queues.agentCount'), t('queues.guestCount'), t('queues.queuedCount'), t('queues.description')]}
+      empty={areas.length === 0}
+    >
       {areas.map((a) => (
         <tr key={a.objectguid} data-testid={`area-${a.objectguid}`} data-object-id={a.objectid}>
           <td>{a.objectid}</td>
@@ -82,9 +87,16 @@ function Areas() {
 
 function Queues() {
   const t = useT();
-  const guids = useConsoleStore(useShallow((s) => [...s.queueList.values()].sort((a, b) => b.priority - a.priority || a.objectid - b.objectid).map((q) => q.objectguid)));
+  const guids = useConsoleStore(
+    useShallow((s) => [...s.queueList.values()].sort((a, b) => b.priority - a.priority || a.objectid - b.objectid).map((q) => q.objectguid)),
+  );
   return (
-    <TitledTable id="q-queues" title={t('queues.queues')} headers={[t('queues.id'), t('queues.name'), t('queues.area'), t('queues.priority'), t('queues.requiredSkills'), t('queues.waiting')]} empty={guids.length === 0}>
+    <TitledTable
+      id="q-queues"
+      title={t('queues.queues')}
+      headers={[t('queues.id'), t('queues.name'), t('queues.area'), t('queues.priority'), t('queues.requiredSkills'), t('queues.waiting')]}
+      empty={guids.length === 0}
+    >
       {guids.map((g) => (
         <QueueRow key={g} guid={g} />
       ))}
@@ -112,7 +124,10 @@ const QueueRow = memo(function QueueRow({ guid }: { guid: string }) {
           <ol className="plain">
             {q.waiting.map((w) => (
               <li key={w.userId} data-testid={`waiting-${w.userId}`}>
-                {w.userName} ({w.userId}) <span className="tag" data-testid={`waiting-time-${w.userId}`}>{formatDuration((now - w.waitingSinceMs) / 1000)}</span>
+                {w.userName} ({w.userId}){' '}
+                <span className="tag" data-testid={`waiting-time-${w.userId}`}>
+                  {formatDuration((now - w.waitingSinceMs) / 1000)}
+                </span>
               </li>
             ))}
           </ol>
@@ -126,7 +141,12 @@ function Agents() {
   const t = useT();
   const ids = useConsoleStore(useShallow((s) => [...s.queueAgents.keys()].sort((a, b) => a - b)));
   return (
-    <TitledTable id="q-agents" title={t('queues.agents')} headers={[t('queues.agent'), t('queues.status'), t('queues.inStatus'), t('queues.area'), t('queues.skills'), t('queues.serving')]} empty={ids.length === 0}>
+    <TitledTable
+      id="q-agents"
+      title={t('queues.agents')}
+      headers={[t('queues.agent'), t('queues.status'), t('queues.inStatus'), t('queues.area'), t('queues.skills'), t('queues.serving')]}
+      empty={ids.length === 0}
+    >
       {ids.map((id) => (
         <AgentRow key={id} userId={id} />
       ))}
@@ -165,12 +185,26 @@ const AgentRow = memo(function AgentRow({ userId }: { userId: number }) {
   );
 });
 
-function ObjectList({ titleKey, testId, select, groups }: { titleKey: 'queues.skills' | 'queues.groups'; testId: string; select: (s: ReturnType<typeof useConsoleStore.getState>) => QueueObjectView[]; groups?: boolean }) {
+function ObjectList({
+  titleKey,
+  testId,
+  select,
+  groups,
+}: {
+  titleKey: 'queues.skills' | 'queues.groups';
+  testId: string;
+  select: (s: ReturnType<typeof useConsoleStore.getState>) => QueueObjectView[];
+  groups?: boolean;
+}) {
   const t = useT();
   const list = useConsoleStore(select);
   const queueName = useConsoleStore(useShallow((s) => Object.fromEntries([...s.queueList.values()].map((q) => [q.objectid, q.name]))));
   return (
-    <TitledTable title={t(titleKey)} headers={[t('queues.id'), t('queues.name'), groups ? t('queues.groupQueues') : t('queues.description')]} empty={list.length === 0}>
+    <TitledTable
+      title={t(titleKey)}
+      headers={[t('queues.id'), t('queues.name'), groups ? t('queues.groupQueues') : t('queues.description')]}
+      empty={list.length === 0}
+    >
       {list.map((o) => (
         <tr key={o.objectguid} data-testid={`${testId}-${o.objectguid}`}>
           <td>{o.objectid}</td>

@@ -39,7 +39,8 @@ function ActiveRecordings() {
         }}
       >
         <label>
-          {t('recordings.roomId')} <input inputMode="numeric" className="narrow" value={roomId} onChange={(e) => setRoomId(e.target.value)} data-testid="record-room-id" />
+          {t('recordings.roomId')}{' '}
+          <input inputMode="numeric" className="narrow" value={roomId} onChange={(e) => setRoomId(e.target.value)} data-testid="record-room-id" />
         </label>
         <button type="submit" className="primary" disabled={busy || !/^\d+$/.test(roomId.trim())} data-testid="record-room-start">
           <Icon name="record" /> {t('recordings.recordRoom')}
@@ -55,7 +56,11 @@ function ActiveRecordings() {
       ) : (
         <ul className="plain">
           {active.map((r) => (
-            <li key={r.recordingId} className="toolbar" data-testid={r.kind === 'room' ? `recording-active-room-${r.roomId}` : `recording-active-${r.recordingId}`}>
+            <li
+              key={r.recordingId}
+              className="toolbar"
+              data-testid={r.kind === 'room' ? `recording-active-room-${r.roomId}` : `recording-active-${r.recordingId}`}
+            >
               <span className="rec-dot" aria-hidden="true" />
               <strong>{r.kind === 'room' ? t('recordings.roomRecording', { roomId: r.roomId ?? 0 }) : r.fileName || r.recordingId}</strong>
               {r.kind !== 'room' && (
@@ -66,11 +71,24 @@ function ActiveRecordings() {
               )}
               <Elapsed since={r.startedAt} />
               {r.kind === 'room' ? (
-                <button type="button" className="danger" disabled={busy} onClick={() => void run('recordings:stopRoom', { roomId: r.roomId ?? 0 })} aria-label={t('recordings.stopRoom', { roomId: r.roomId ?? 0 })} data-testid={`record-room-stop-${r.roomId}`}>
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={busy}
+                  onClick={() => void run('recordings:stopRoom', { roomId: r.roomId ?? 0 })}
+                  aria-label={t('recordings.stopRoom', { roomId: r.roomId ?? 0 })}
+                  data-testid={`record-room-stop-${r.roomId}`}
+                >
                   <Icon name="stop" />
                 </button>
               ) : (
-                <button type="button" className="danger" disabled={busy} onClick={() => void run('recordings:stop', { userId: r.userId })} aria-label={t('recordings.stop', { userId: r.userId })}>
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={busy}
+                  onClick={() => void run('recordings:stop', { userId: r.userId })}
+                  aria-label={t('recordings.stop', { userId: r.userId })}
+                >
                   <Icon name="stop" />
                 </button>
               )}
@@ -142,16 +160,26 @@ function RecordingList() {
         }}
       >
         <label>
-          {t('recordings.from')} <input type="datetime-local" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} data-testid="recordings-from" />
+          {t('recordings.from')}{' '}
+          <input type="datetime-local" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} data-testid="recordings-from" />
         </label>
         <label>
-          {t('recordings.to')} <input type="datetime-local" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} data-testid="recordings-to" />
+          {t('recordings.to')}{' '}
+          <input type="datetime-local" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} data-testid="recordings-to" />
         </label>
         <label>
-          {t('recordings.user')} <input inputMode="numeric" className="narrow" value={form.userId} onChange={(e) => setForm({ ...form, userId: e.target.value })} data-testid="recordings-user" />
+          {t('recordings.user')}{' '}
+          <input
+            inputMode="numeric"
+            className="narrow"
+            value={form.userId}
+            onChange={(e) => setForm({ ...form, userId: e.target.value })}
+            data-testid="recordings-user"
+          />
         </label>
         <label>
-          {t('recordings.name')} <input type="search" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} data-testid="recordings-name" />
+          {t('recordings.name')}{' '}
+          <input type="search" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} data-testid="recordings-name" />
         </label>
         <button type="submit" className="primary" data-testid="recordings-apply">
           {t('recordings.apply')}
@@ -262,23 +290,57 @@ const RecordingRow = memo(function RecordingRow({ entry: r, onAction }: { entry:
       <td>{r.userId}</td>
       <td data-testid={`recording-kind-${id}`}>{kindOf(r, t)}</td>
       <td>{formatTime(r.startedAt, language)}</td>
-      <td data-testid={`recording-duration-${id}`}>{r.durationSeconds === null ? (r.state === 'recording' ? <Elapsed since={r.startedAt} /> : '—') : formatDuration(r.durationSeconds)}</td>
+      <td data-testid={`recording-duration-${id}`}>
+        {r.durationSeconds === null ? r.state === 'recording' ? <Elapsed since={r.startedAt} /> : '—' : formatDuration(r.durationSeconds)}
+      </td>
       <td>{formatBytes(r.bytes)}</td>
       <td className={r.state === 'failed' ? 'error' : ''} title={r.error}>
         {t(`recordings.state.${r.state}`)}
       </td>
       <td>
         <span className="row-actions">
-          <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.play', { name })} title={t('recordings.play', { name })} data-testid={`recording-play-${id}`} onClick={() => onAction({ kind: 'play', entry: r })}>
+          <button
+            type="button"
+            className="icon"
+            disabled={!r.fileId}
+            aria-label={t('recordings.play', { name })}
+            title={t('recordings.play', { name })}
+            data-testid={`recording-play-${id}`}
+            onClick={() => onAction({ kind: 'play', entry: r })}
+          >
             <Icon name="play" />
           </button>
-          <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.download', { name })} title={t('recordings.download', { name })} data-testid={`recording-download-${id}`} onClick={() => void download()}>
+          <button
+            type="button"
+            className="icon"
+            disabled={!r.fileId}
+            aria-label={t('recordings.download', { name })}
+            title={t('recordings.download', { name })}
+            data-testid={`recording-download-${id}`}
+            onClick={() => void download()}
+          >
             <Icon name="download" />
           </button>
-          <button type="button" className="icon" disabled={!r.fileId} aria-label={t('recordings.rename', { name })} title={t('recordings.rename', { name })} data-testid={`recording-rename-${id}`} onClick={() => onAction({ kind: 'rename', entry: r })}>
+          <button
+            type="button"
+            className="icon"
+            disabled={!r.fileId}
+            aria-label={t('recordings.rename', { name })}
+            title={t('recordings.rename', { name })}
+            data-testid={`recording-rename-${id}`}
+            onClick={() => onAction({ kind: 'rename', entry: r })}
+          >
             <Icon name="edit" />
           </button>
-          <button type="button" className="icon danger" disabled={!r.fileId} aria-label={t('recordings.delete', { name })} title={t('recordings.delete', { name })} data-testid={`recording-delete-${id}`} onClick={() => onAction({ kind: 'delete', entry: r })}>
+          <button
+            type="button"
+            className="icon danger"
+            disabled={!r.fileId}
+            aria-label={t('recordings.delete', { name })}
+            title={t('recordings.delete', { name })}
+            data-testid={`recording-delete-${id}`}
+            onClick={() => onAction({ kind: 'delete', entry: r })}
+          >
             <Icon name="trash" />
           </button>
         </span>

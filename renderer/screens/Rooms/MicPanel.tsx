@@ -47,7 +47,10 @@ function SeatConfirm({ roomId, ask, onClose }: { roomId: number; ask: Ask; onClo
       error={error}
       onCancel={onClose}
       onConfirm={async () => {
-        const r = ask.kind === 'forceOff' ? await run('mic:forceOff', { roomId, userId: ask.userId }) : await run('mic:lockSeat', { roomId, seat: ask.seat, locked: true });
+        const r =
+          ask.kind === 'forceOff'
+            ? await run('mic:forceOff', { roomId, userId: ask.userId })
+            : await run('mic:lockSeat', { roomId, seat: ask.seat, locked: true });
         if (r) onClose();
       }}
     />
@@ -69,16 +72,43 @@ function Seats({ mic, run, busy, ask }: { mic: MicStateView; run: Run; busy: boo
 }
 
 /** `label` is the 1-based position shown to operators; `seat.seat` is the server's seat number, used in calls and test ids. */
-const Seat = memo(function Seat({ roomId, seat, label, run, busy, ask }: { roomId: number; seat: MicStateView['seats'][number]; label: number; run: Run; busy: boolean; ask: (a: Ask) => void }) {
+const Seat = memo(function Seat({
+  roomId,
+  seat,
+  label,
+  run,
+  busy,
+  ask,
+}: {
+  roomId: number;
+  seat: MicStateView['seats'][number];
+  label: number;
+  run: Run;
+  busy: boolean;
+  ask: (a: Ask) => void;
+}) {
   const t = useT();
   const name = useName(seat.userId);
   const speaking = useConsoleStore((s) => seat.userId !== null && s.activeSpeakers[roomId] === seat.userId);
   return (
-    <li className={`seat${seat.locked ? ' locked' : ''}${speaking ? ' speaking' : ''}`} data-testid={`mic-seat-${seat.seat}`} data-user-id={seat.userId ?? ''} data-locked={seat.locked}>
+    <li
+      className={`seat${seat.locked ? ' locked' : ''}${speaking ? ' speaking' : ''}`}
+      data-testid={`mic-seat-${seat.seat}`}
+      data-user-id={seat.userId ?? ''}
+      data-locked={seat.locked}
+    >
       <span className="seat-no">{t('mic.seat', { n: label })}</span>
       <span className="seat-user">{seat.userId === null ? <span className="muted">{seat.locked ? t('mic.locked') : t('mic.empty')}</span> : name}</span>
       {seat.userId !== null && (
-        <button type="button" className="icon" disabled={busy} aria-label={t('mic.forceOff', { name })} title={t('mic.forceOff', { name })} data-testid={`mic-force-off-${seat.seat}`} onClick={() => ask({ kind: 'forceOff', userId: seat.userId!, name, label })}>
+        <button
+          type="button"
+          className="icon"
+          disabled={busy}
+          aria-label={t('mic.forceOff', { name })}
+          title={t('mic.forceOff', { name })}
+          data-testid={`mic-force-off-${seat.seat}`}
+          onClick={() => ask({ kind: 'forceOff', userId: seat.userId!, name, label })}
+        >
           <Icon name="eject" />
         </button>
       )}
@@ -115,7 +145,15 @@ function SeatCount({ roomId, current, run, busy }: { roomId: number; current: nu
     >
       <label>
         {t('mic.seatCount')}{' '}
-        <input type="number" min={0} max={64} value={count} onChange={(e) => setCount(Number(e.target.value))} data-testid="mic-seat-count" className="narrow" />
+        <input
+          type="number"
+          min={0}
+          max={64}
+          value={count}
+          onChange={(e) => setCount(Number(e.target.value))}
+          data-testid="mic-seat-count"
+          className="narrow"
+        />
       </label>
       <button type="submit" disabled={busy || count === current} data-testid="mic-seat-count-apply">
         {t('mic.apply')}
@@ -207,13 +245,37 @@ function QueueItem(props: {
       </span>
       <span className="queue-pos">{props.index + 1}.</span>
       <span className="queue-name">{name}</span>
-      <button type="button" className="icon" disabled={props.busy || props.index === 0} aria-label={t('mic.up', { name })} title={t('mic.up', { name })} data-testid={`mic-up-${props.userId}`} onClick={() => props.onMove(props.index - 1)}>
+      <button
+        type="button"
+        className="icon"
+        disabled={props.busy || props.index === 0}
+        aria-label={t('mic.up', { name })}
+        title={t('mic.up', { name })}
+        data-testid={`mic-up-${props.userId}`}
+        onClick={() => props.onMove(props.index - 1)}
+      >
         <Icon name="up" />
       </button>
-      <button type="button" className="icon" disabled={props.busy || props.last} aria-label={t('mic.down', { name })} title={t('mic.down', { name })} data-testid={`mic-down-${props.userId}`} onClick={() => props.onMove(props.index + 1)}>
+      <button
+        type="button"
+        className="icon"
+        disabled={props.busy || props.last}
+        aria-label={t('mic.down', { name })}
+        title={t('mic.down', { name })}
+        data-testid={`mic-down-${props.userId}`}
+        onClick={() => props.onMove(props.index + 1)}
+      >
         <Icon name="down" />
       </button>
-      <button type="button" className="icon" disabled={props.busy} aria-label={t('mic.remove', { name })} title={t('mic.remove', { name })} data-testid={`mic-remove-${props.userId}`} onClick={props.onRemove}>
+      <button
+        type="button"
+        className="icon"
+        disabled={props.busy}
+        aria-label={t('mic.remove', { name })}
+        title={t('mic.remove', { name })}
+        data-testid={`mic-remove-${props.userId}`}
+        onClick={props.onRemove}
+      >
         <Icon name="close" />
       </button>
     </li>

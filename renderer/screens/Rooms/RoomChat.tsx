@@ -56,7 +56,10 @@ export function RoomChat({ roomId }: { roomId: number }) {
           {lines.map((l, i) => (
             <li key={l.id ?? `live-${i}-${l.at}`} data-testid="chat-line" data-user-id={l.srcUserId}>
               <span className="muted small">{formatShortTime(l.at, language)}</span>{' '}
-              <strong title={t('users.idHover', { id: l.srcUserId })}>{l.srcUserId === 0 ? t('chat.server') : l.srcName || t('audit.userN', { id: l.srcUserId })}</strong>: {l.text}
+              <strong title={t('users.idHover', { id: l.srcUserId })}>
+                {l.srcUserId === 0 ? t('chat.server') : l.srcName || t('audit.userN', { id: l.srcUserId })}
+              </strong>
+              : {l.text}
             </li>
           ))}
         </ol>

@@ -182,9 +182,18 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
         {mayKick && <MuteControl roomId={roomId} userId={member.userId} name={member.nickName} />}
       </td>
       <td>
-        {mayKick && <button type="button" className="icon danger" aria-label={t('users.kick', { name: member.nickName })} title={t('users.kick', { name: member.nickName })} data-testid={`room-kick-${member.userId}`} onClick={() => setKick(true)}>
-          <Icon name="kick" />
-        </button>}
+        {mayKick && (
+          <button
+            type="button"
+            className="icon danger"
+            aria-label={t('users.kick', { name: member.nickName })}
+            title={t('users.kick', { name: member.nickName })}
+            data-testid={`room-kick-${member.userId}`}
+            onClick={() => setKick(true)}
+          >
+            <Icon name="kick" />
+          </button>
+        )}
         {kick && <KickDialog userId={member.userId} onClose={() => setKick(false)} />}
       </td>
     </tr>
@@ -268,15 +277,38 @@ function MuteControl({ roomId, userId, name }: { roomId: number; userId: number;
   const { run, busy } = useConsoleCall();
   const toggle = async (kind: 'audio' | 'video') => {
     const next = !muted[kind];
-    const label = kind === 'audio' ? (next ? t('mute.micDone', { name }) : t('mute.micUndone', { name })) : next ? t('mute.camDone', { name }) : t('mute.camUndone', { name });
+    const label =
+      kind === 'audio'
+        ? next
+          ? t('mute.micDone', { name })
+          : t('mute.micUndone', { name })
+        : next
+          ? t('mute.camDone', { name })
+          : t('mute.camUndone', { name });
     if (await run('users:mute', { userId, kind, muted: next }, label)) setMuted((m) => ({ ...m, [kind]: next }));
   };
   return (
     <span className="toolbar">
-      <button type="button" className="icon" disabled={busy} aria-pressed={muted.audio} data-testid={`mute-audio-${userId}`} title={muted.audio ? t('mute.micOff', { name }) : t('mute.mic', { name })} onClick={() => void toggle('audio')}>
+      <button
+        type="button"
+        className="icon"
+        disabled={busy}
+        aria-pressed={muted.audio}
+        data-testid={`mute-audio-${userId}`}
+        title={muted.audio ? t('mute.micOff', { name }) : t('mute.mic', { name })}
+        onClick={() => void toggle('audio')}
+      >
         {muted.audio ? t('mute.micOff', { name }) : t('mute.mic', { name })}
       </button>
-      <button type="button" className="icon" disabled={busy} aria-pressed={muted.video} data-testid={`mute-video-${userId}`} title={muted.video ? t('mute.camOff', { name }) : t('mute.cam', { name })} onClick={() => void toggle('video')}>
+      <button
+        type="button"
+        className="icon"
+        disabled={busy}
+        aria-pressed={muted.video}
+        data-testid={`mute-video-${userId}`}
+        title={muted.video ? t('mute.camOff', { name }) : t('mute.cam', { name })}
+        onClick={() => void toggle('video')}
+      >
         {muted.video ? t('mute.camOff', { name }) : t('mute.cam', { name })}
       </button>
     </span>

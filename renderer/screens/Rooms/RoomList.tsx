@@ -13,7 +13,14 @@ export function RoomList() {
   return (
     <section className="stack">
       <div className="toolbar">
-        <input type="search" aria-label={t('rooms.search')} placeholder={t('rooms.search')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="rooms-search" />
+        <input
+          type="search"
+          aria-label={t('rooms.search')}
+          placeholder={t('rooms.search')}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="rooms-search"
+        />
         <span className="muted" data-testid="rooms-count">
           {t('rooms.count', { count: rooms.length })}
         </span>

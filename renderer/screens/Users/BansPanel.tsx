@@ -38,7 +38,14 @@ export function BansPanel() {
                   {b.byAddress ? t('bans.addressBanned', { address: b.address }) : t('bans.lastAddress', { address: b.address })}
                 </div>
               )}
-              <button type="button" hidden={!mayLift} disabled={busy} onClick={() => void run('bans:lift', { userId: b.userId })} data-testid={`lift-${b.userId}`} aria-label={t('users.lift', { name: b.userName || String(b.userId) })}>
+              <button
+                type="button"
+                hidden={!mayLift}
+                disabled={busy}
+                onClick={() => void run('bans:lift', { userId: b.userId })}
+                data-testid={`lift-${b.userId}`}
+                aria-label={t('users.lift', { name: b.userName || String(b.userId) })}
+              >
                 {t('users.lift', { name: b.userName || String(b.userId) })}
               </button>
             </li>

@@ -29,7 +29,11 @@ export function KickDialog({ userId, onClose }: { userId: number; onClose: () =>
       error={error}
       onCancel={onClose}
       onConfirm={async () => {
-        const r = await run('users:kick', { userId, ...(banSeconds > 0 ? { banSeconds, ...(banAddress ? { banAddress } : {}) } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) });
+        const r = await run('users:kick', {
+          userId,
+          ...(banSeconds > 0 ? { banSeconds, ...(banAddress ? { banAddress } : {}) } : {}),
+          ...(reason.trim() ? { reason: reason.trim() } : {}),
+        });
         if (!r) return;
         // The user may have left meanwhile: then only the ban was applied, and we say so.
         useConsoleStore.getState().noticeShown('ok', r.kicked ? t('kick.done', { name }) : t('kick.leftBanned', { name }));

@@ -34,7 +34,8 @@ export function MessageDialog({ userId, onClose }: { userId: number; onClose: ()
             <input type="radio" name="kind" checked={kind === 'text'} onChange={() => setKind('text')} /> {t('message.kindText')}
           </label>
           <label>
-            <input type="radio" name="kind" checked={kind === 'buffer'} onChange={() => setKind('buffer')} data-testid="message-kind-buffer" /> {t('message.kindBuffer')}
+            <input type="radio" name="kind" checked={kind === 'buffer'} onChange={() => setKind('buffer')} data-testid="message-kind-buffer" />{' '}
+            {t('message.kindBuffer')}
           </label>
         </fieldset>
         <label className="field">
@@ -46,7 +47,13 @@ export function MessageDialog({ userId, onClose }: { userId: number; onClose: ()
             {t('message.tooLong', { bytes })}
           </p>
         )}
-        <DialogFooter error={error} onCancel={onClose} submitLabel={t('common.send')} disabled={busy || tooLong || text.length === 0} submitTestId="message-send" />
+        <DialogFooter
+          error={error}
+          onCancel={onClose}
+          submitLabel={t('common.send')}
+          disabled={busy || tooLong || text.length === 0}
+          submitTestId="message-send"
+        />
       </form>
     </Dialog>
   );

@@ -77,7 +77,9 @@ export function UserDetailDialog({ userId, onClose }: { userId: number; onClose:
               </ul>
             )}
             <h4>{t('detail.ban')}</h4>
-            <p data-testid="user-ban">{ban ? t('detail.bannedUntil', { time: formatTime(ban.until, language), by: ban.by, reason: ban.reason }) : t('detail.notBanned')}</p>
+            <p data-testid="user-ban">
+              {ban ? t('detail.bannedUntil', { time: formatTime(ban.until, language), by: ban.by, reason: ban.reason }) : t('detail.notBanned')}
+            </p>
             <QualityChart userId={userId} />
           </>
         )}

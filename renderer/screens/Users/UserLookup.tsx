@@ -23,7 +23,16 @@ export function UserLookup() {
     <section className="card" aria-labelledby="lookup-title">
       <h3 id="lookup-title">{t('lookup.title')}</h3>
       <form className="toolbar" onSubmit={(e) => void submit(e)}>
-        <input type="search" required maxLength={64} aria-label={t('lookup.query')} placeholder={t('lookup.query')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="lookup-query" />
+        <input
+          type="search"
+          required
+          maxLength={64}
+          aria-label={t('lookup.query')}
+          placeholder={t('lookup.query')}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="lookup-query"
+        />
         <button type="submit" disabled={busy} data-testid="lookup-submit">
           {t('common.search')}
         </button>
@@ -37,7 +46,9 @@ export function UserLookup() {
                 {u.nickName || u.userName}
               </button>{' '}
               <span className="muted small">
-                {u.userName} · {u.online ? t('detail.online') : u.lastLogoutAt ? t('lookup.leftAt', { time: formatShortTime(u.lastLogoutAt, language) }) : t('detail.offline')} · {u.address}
+                {u.userName} ·{' '}
+                {u.online ? t('detail.online') : u.lastLogoutAt ? t('lookup.leftAt', { time: formatShortTime(u.lastLogoutAt, language) }) : t('detail.offline')}{' '}
+                · {u.address}
               </span>
             </li>
           ))}

@@ -21,7 +21,9 @@ export function UsersScreen() {
               <Icon name="megaphone" /> {t('users.broadcast')}
             </button>
           ) : (
-            <span className="muted small" data-testid="read-only">{t('role.readOnly')}</span>
+            <span className="muted small" data-testid="read-only">
+              {t('role.readOnly')}
+            </span>
           )
         }
       />

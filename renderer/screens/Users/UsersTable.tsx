@@ -40,7 +40,19 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
       </Filters>
       <div className="vtable" role="table" aria-label={t('nav.users')} aria-rowcount={ids.length + 1}>
         <div className="vrow vhead" role="row">
-          {(['users.id', 'users.userName', 'users.nickName', 'users.room', 'users.role', 'users.loginAt', 'users.address', 'users.flags', 'users.actions'] as const).map((k) => (
+          {(
+            [
+              'users.id',
+              'users.userName',
+              'users.nickName',
+              'users.room',
+              'users.role',
+              'users.loginAt',
+              'users.address',
+              'users.flags',
+              'users.actions',
+            ] as const
+          ).map((k) => (
             <span key={k} role="columnheader">
               {t(k)}
             </span>
@@ -72,7 +84,14 @@ function Filters({ filter, onChange, children }: { filter: UserFilter; onChange:
   );
   return (
     <div className="toolbar wrap">
-      <input type="search" aria-label={t('users.search')} placeholder={t('users.search')} value={filter.text} onChange={(e) => onChange({ ...filter, text: e.target.value })} data-testid="users-search" />
+      <input
+        type="search"
+        aria-label={t('users.search')}
+        placeholder={t('users.search')}
+        value={filter.text}
+        onChange={(e) => onChange({ ...filter, text: e.target.value })}
+        data-testid="users-search"
+      />
       <label>
         {t('users.filterRoom')}{' '}
         <select
@@ -148,11 +167,15 @@ const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: num
   const name = user.nickName || user.userName;
   return (
     <div className="vrow" role="row" aria-rowindex={index + 2} data-testid={`user-row-${userId}`} style={{ height: ROW_HEIGHT }}>
-      <span role="cell" title={t('users.idHover', { id: user.userId })}>{user.userId}</span>
+      <span role="cell" title={t('users.idHover', { id: user.userId })}>
+        {user.userId}
+      </span>
       <span role="cell">
         {user.userName} {user.guest && <span className="tag">{t('users.guest')}</span>}
       </span>
-      <span role="cell" title={t('users.idHover', { id: user.userId })}>{user.nickName}</span>
+      <span role="cell" title={t('users.idHover', { id: user.userId })}>
+        {user.nickName}
+      </span>
       <span role="cell">
         {user.roomId === null ? (
           '—'
@@ -163,21 +186,44 @@ const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: num
         )}
       </span>
       <span role="cell">{user.role ? t(`room.role.${user.role}`) : '—'}</span>
-      <span role="cell" title={formatTime(user.loginAt, language)}>{formatShortTime(user.loginAt, language)}</span>
+      <span role="cell" title={formatTime(user.loginAt, language)}>
+        {formatShortTime(user.loginAt, language)}
+      </span>
       <span role="cell">{user.address}</span>
       <span role="cell" title={t('users.flags.title', { hex: user.flags.toString(16) })}>
         {(user.flags & AGENT_FLAG) !== 0 ? <span className="tag">{t('users.agent')}</span> : decodeUserFlags(user.flags).join(', ')}
       </span>
       <span role="cell" className="row-actions">
-        <button type="button" className="icon" aria-label={t('users.details', { name })} title={t('users.details', { name })} data-testid={`detail-${userId}`} onClick={() => onAction({ kind: 'detail', userId })}>
+        <button
+          type="button"
+          className="icon"
+          aria-label={t('users.details', { name })}
+          title={t('users.details', { name })}
+          data-testid={`detail-${userId}`}
+          onClick={() => onAction({ kind: 'detail', userId })}
+        >
           <Icon name="info" />
         </button>
         {mayAct && (
           <>
-            <button type="button" className="icon" aria-label={t('users.message', { name })} title={t('users.message', { name })} data-testid={`message-${userId}`} onClick={() => onAction({ kind: 'message', userId })}>
+            <button
+              type="button"
+              className="icon"
+              aria-label={t('users.message', { name })}
+              title={t('users.message', { name })}
+              data-testid={`message-${userId}`}
+              onClick={() => onAction({ kind: 'message', userId })}
+            >
               <Icon name="mail" />
             </button>
-            <button type="button" className="icon danger" aria-label={t('users.kick', { name })} title={t('users.kick', { name })} data-testid={`kick-${userId}`} onClick={() => onAction({ kind: 'kick', userId })}>
+            <button
+              type="button"
+              className="icon danger"
+              aria-label={t('users.kick', { name })}
+              title={t('users.kick', { name })}
+              data-testid={`kick-${userId}`}
+              onClick={() => onAction({ kind: 'kick', userId })}
+            >
               <Icon name="kick" />
             </button>
           </>

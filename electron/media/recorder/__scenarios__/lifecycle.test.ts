@@ -49,14 +49,31 @@ describe('recording lifecycle', () => {
     expect(finished[0]).toMatchObject({ userId: 1001, errorCode: SignalingCodes.RECORDING_USER_LEFT, param: 7, userStr: 'case 42/../alice' });
     expect(path.basename(finished[0].fileName)).toBe('case_42_alice.webm');
     expect(path.dirname(finished[0].fileName)).toBe(s.recordingsDir);
-    expect(probe(finished[0].fileName).streams.map((x) => x.codec_type).sort()).toEqual(['audio', 'video']);
+    expect(
+      probe(finished[0].fileName)
+        .streams.map((x) => x.codec_type)
+        .sort(),
+    ).toEqual(['audio', 'video']);
     expect(finished[0].elapseSeconds).toBeGreaterThanOrEqual(1);
     // indexed (file type 1) and announced with its code
-    const indexed = s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1001, exactName: true, fileName: 'case_42_alice.webm', offset: 0, limit: 5 });
+    const indexed = s.platform.files.query({
+      fromMs: 0,
+      toMs: Date.now() + 1000,
+      typeMask: 1,
+      userId: 1001,
+      exactName: true,
+      fileName: 'case_42_alice.webm',
+      offset: 0,
+      limit: 5,
+    });
     expect(indexed.total).toBe(1);
     expect(indexed.files[0].fileLength).toBe(statSync(finished[0].fileName).size);
     await waitFor(() => s.notices('recordsnapshot_notify').length === 1, 10_000, 'recordsnapshot_notify');
-    expect(s.notices('recordsnapshot_notify')[0]).toMatchObject({ userid: 1001, errorcode: SignalingCodes.RECORDING_USER_LEFT, recordid: indexed.files[0].fileId });
+    expect(s.notices('recordsnapshot_notify')[0]).toMatchObject({
+      userid: 1001,
+      errorcode: SignalingCodes.RECORDING_USER_LEFT,
+      recordid: indexed.files[0].fileId,
+    });
     // the business server's stop arrives after the logout: it is not refused
     await expect(s.sdk.streamRecordCtrl(1001, false)).resolves.toBeUndefined();
     expect(told).toEqual([]); // no 0x800: the client is not told
@@ -86,33 +103,42 @@ describe('recording lifecycle', () => {
     expect(s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1002, exactName: false, offset: 0, limit: 5 }).total).toBe(1);
   }, 30_000);
 
-  it.skipIf(!hasFfmpegTools)('0x400 snapshot: a decodable JPEG, indexed as file type 2 (what filelist_get lists)', async () => {
-    const s = (stack = await startRecordingStack({ rtcPorts: [45340, 45400] }));
-    const finished = finishedEvents(s);
-    const carol = await s.login('carol');
-    const pub = await s.publish(carol, 1003, 33);
-    const src = await FfmpegRtpSource.start({
-      seconds: 20,
-      onPacket: (k) => {
-        if (k.kind === 'video') void pub.peer.sendRtp({ ssrc: 6000 + 1003, payloadType: VP8_PT, sequenceNumber: k.seq, timestamp: k.timestamp, marker: k.marker }, k.payload).catch(() => undefined);
-      },
-    });
-    cleanups.push(() => src.stop());
-    await sleep(300);
-    await s.sdk.streamRecordCtrl(1003, true, 0x400 | 0x2000, 0, 'face-check');
-    await waitFor(() => finished.length === 1, 10_000, 'snapshot finished');
-    const snap = finished[0];
-    expect(snap.errorCode).toBe(0);
-    expect(path.basename(snap.fileName)).toBe('face-check.jpg');
-    const jpeg = readFileSync(snap.fileName);
-    expect(jpeg.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-    const info = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', snap.fileName], { encoding: 'utf8' }));
-    expect(info.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 320, height: 240 });
-    expect(spawnSync('ffmpeg', ['-v', 'error', '-i', snap.fileName, '-f', 'null', '-'], { encoding: 'utf8' }).stderr.trim()).toBe('');
-    const listed = s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 2, userId: 1003, exactName: false, offset: 0, limit: 5 });
-    expect(listed.files.map((f) => f.fileName)).toEqual(['face-check.jpg']);
-    expect(s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1003, exactName: false, offset: 0, limit: 5 }).total).toBe(0);
-  }, 30_000);
+  it.skipIf(!hasFfmpegTools)(
+    '0x400 snapshot: a decodable JPEG, indexed as file type 2 (what filelist_get lists)',
+    async () => {
+      const s = (stack = await startRecordingStack({ rtcPorts: [45340, 45400] }));
+      const finished = finishedEvents(s);
+      const carol = await s.login('carol');
+      const pub = await s.publish(carol, 1003, 33);
+      const src = await FfmpegRtpSource.start({
+        seconds: 20,
+        onPacket: (k) => {
+          if (k.kind === 'video')
+            void pub.peer
+              .sendRtp({ ssrc: 6000 + 1003, payloadType: VP8_PT, sequenceNumber: k.seq, timestamp: k.timestamp, marker: k.marker }, k.payload)
+              .catch(() => undefined);
+        },
+      });
+      cleanups.push(() => src.stop());
+      await sleep(300);
+      await s.sdk.streamRecordCtrl(1003, true, 0x400 | 0x2000, 0, 'face-check');
+      await waitFor(() => finished.length === 1, 10_000, 'snapshot finished');
+      const snap = finished[0];
+      expect(snap.errorCode).toBe(0);
+      expect(path.basename(snap.fileName)).toBe('face-check.jpg');
+      const jpeg = readFileSync(snap.fileName);
+      expect(jpeg.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+      const info = JSON.parse(
+        execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', snap.fileName], { encoding: 'utf8' }),
+      );
+      expect(info.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 320, height: 240 });
+      expect(spawnSync('ffmpeg', ['-v', 'error', '-i', snap.fileName, '-f', 'null', '-'], { encoding: 'utf8' }).stderr.trim()).toBe('');
+      const listed = s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 2, userId: 1003, exactName: false, offset: 0, limit: 5 });
+      expect(listed.files.map((f) => f.fileName)).toEqual(['face-check.jpg']);
+      expect(s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1003, exactName: false, offset: 0, limit: 5 }).total).toBe(0);
+    },
+    30_000,
+  );
 });
 
 describe.skipIf(!hasFfmpegTools)('mixed recordings', () => {
@@ -120,7 +146,10 @@ describe.skipIf(!hasFfmpegTools)('mixed recordings', () => {
     const s = (stack = await startRecordingStack({ rtcPorts: [45480, 45540] }));
     const finished = finishedEvents(s);
     const tones = { 1001: 500, 1002: 2000 } as Record<number, number>;
-    for (const [name, uid] of [['alice', 1001], ['bob', 1002]] as const) {
+    for (const [name, uid] of [
+      ['alice', 1001],
+      ['bob', 1002],
+    ] as const) {
       const c = await s.login(name);
       const pub = await s.publish(c, uid, 35);
       const src = await FfmpegRtpSource.start({
@@ -130,7 +159,18 @@ describe.skipIf(!hasFfmpegTools)('mixed recordings', () => {
         height: 120,
         fps: 15,
         onPacket: (k) =>
-          void pub.peer.sendRtp({ ssrc: (k.kind === 'audio' ? 5000 : 6000) + uid, payloadType: k.kind === 'audio' ? 111 : VP8_PT, sequenceNumber: k.seq, timestamp: k.timestamp, marker: k.marker }, k.payload).catch(() => undefined),
+          void pub.peer
+            .sendRtp(
+              {
+                ssrc: (k.kind === 'audio' ? 5000 : 6000) + uid,
+                payloadType: k.kind === 'audio' ? 111 : VP8_PT,
+                sequenceNumber: k.seq,
+                timestamp: k.timestamp,
+                marker: k.marker,
+              },
+              k.payload,
+            )
+            .catch(() => undefined),
       });
       cleanups.push(() => src.stop());
     }
@@ -167,27 +207,33 @@ function mountTmpfs(sizeKb: number): { dir: string; unmount: () => void } | stri
 describe('disk full', () => {
   const mounted = mountTmpfs(256);
   const reason = typeof mounted === 'string' ? mounted : null;
-  it.skipIf(reason !== null)(`stops only that recording, with an error event and notice; host alive, store intact${reason ? ` (skipped: ${reason})` : ''}`, async () => {
-    const m = mounted as { dir: string; unmount: () => void };
-    cleanups.push(m.unmount);
-    const s = (stack = await startRecordingStack({ rtcPorts: [45410, 45470], recordingsDir: m.dir }));
-    const finished = finishedEvents(s);
-    const dave = await s.login('dave');
-    const pub = await s.publish(dave, 1004, 34);
-    const sender = new SyntheticSender(pub.peer, 1004, 1100); // ~35 KB/s: 256 KB fill in a few seconds
-    sender.start();
-    cleanups.push(() => sender.stop());
-    await s.sdk.streamRecordCtrl(1004, true, 0x3, 0, 'full');
-    await waitFor(() => finished.length === 1, 30_000, 'the recording ends on the full disk');
-    expect(finished[0]).toMatchObject({ userId: 1004, errorCode: SignalingCodes.RECORDING_DISK_FULL });
-    await waitFor(() => s.notices('recordsnapshot_notify').length === 1, 10_000, 'recordsnapshot_notify');
-    expect(s.notices('recordsnapshot_notify')[0]).toMatchObject({ userid: 1004, errorcode: SignalingCodes.RECORDING_DISK_FULL });
-    // the host is alive: another user logs in and the same user can be recorded again (elsewhere it would fit)
-    const alice = await s.login('alice');
-    expect(alice.isOpen).toBe(true);
-    await expect(s.sdk.streamRecordCtrl(1004, false)).resolves.toBeUndefined();
-    // the store is intact
-    expect(s.db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
-    expect(s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1004, exactName: false, offset: 0, limit: 5 }).total).toBeLessThanOrEqual(1);
-  }, 60_000);
+  it.skipIf(reason !== null)(
+    `stops only that recording, with an error event and notice; host alive, store intact${reason ? ` (skipped: ${reason})` : ''}`,
+    async () => {
+      const m = mounted as { dir: string; unmount: () => void };
+      cleanups.push(m.unmount);
+      const s = (stack = await startRecordingStack({ rtcPorts: [45410, 45470], recordingsDir: m.dir }));
+      const finished = finishedEvents(s);
+      const dave = await s.login('dave');
+      const pub = await s.publish(dave, 1004, 34);
+      const sender = new SyntheticSender(pub.peer, 1004, 1100); // ~35 KB/s: 256 KB fill in a few seconds
+      sender.start();
+      cleanups.push(() => sender.stop());
+      await s.sdk.streamRecordCtrl(1004, true, 0x3, 0, 'full');
+      await waitFor(() => finished.length === 1, 30_000, 'the recording ends on the full disk');
+      expect(finished[0]).toMatchObject({ userId: 1004, errorCode: SignalingCodes.RECORDING_DISK_FULL });
+      await waitFor(() => s.notices('recordsnapshot_notify').length === 1, 10_000, 'recordsnapshot_notify');
+      expect(s.notices('recordsnapshot_notify')[0]).toMatchObject({ userid: 1004, errorcode: SignalingCodes.RECORDING_DISK_FULL });
+      // the host is alive: another user logs in and the same user can be recorded again (elsewhere it would fit)
+      const alice = await s.login('alice');
+      expect(alice.isOpen).toBe(true);
+      await expect(s.sdk.streamRecordCtrl(1004, false)).resolves.toBeUndefined();
+      // the store is intact
+      expect(s.db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+      expect(
+        s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1004, exactName: false, offset: 0, limit: 5 }).total,
+      ).toBeLessThanOrEqual(1);
+    },
+    60_000,
+  );
 });

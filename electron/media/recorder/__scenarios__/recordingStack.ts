@@ -68,7 +68,15 @@ export async function startRecordingStack(opts: { recordingsDir?: string; rtcPor
     logger,
     users: USERS,
     tempDir: path.join(dataDir, 'transfers'),
-    settings: { guestLogin: true, duplicateLogin: 'kickOld', loginFailuresBeforeLock: 3, accountLockSeconds: 60, hookTimeoutMs: 300, callTimeoutSeconds: 5, maxFileBytes: 1 << 20 },
+    settings: {
+      guestLogin: true,
+      duplicateLogin: 'kickOld',
+      loginFailuresBeforeLock: 3,
+      accountLockSeconds: 60,
+      hookTimeoutMs: 300,
+      callTimeoutSeconds: 5,
+      maxFileBytes: 1 << 20,
+    },
   });
   const node = await MediaNode.create({
     listenIp: '127.0.0.1',
@@ -81,7 +89,12 @@ export async function startRecordingStack(opts: { recordingsDir?: string; rtcPor
     logger,
   });
   const wiring = attachMediaNode(sdk, node, logger);
-  const signaling = await SignalingServer.create({ sdk, logger, media: wiring, settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 << 20, maxRequestsPerSecond: 500 } });
+  const signaling = await SignalingServer.create({
+    sdk,
+    logger,
+    media: wiring,
+    settings: { pingIntervalSeconds: 1, silentTimeoutSeconds: 30, maxFrameBytes: 2 << 20, maxRequestsPerSecond: 500 },
+  });
   const platform = await SdkPlatform.create({ sdk, db, logger });
   const http = new HttpServer(logger);
   let base = '';
@@ -103,8 +116,16 @@ export async function startRecordingStack(opts: { recordingsDir?: string; rtcPor
 
   const publish = async (client: AnyChatClient, userId: number, roomId: number): Promise<Publisher> => {
     await client.enterRoom({ roomId });
-    const t = (await client.request('createWebRtcTransport', { direction: 'send' })) as { id: string; iceParameters: never; iceCandidates: never; dtlsParameters: never };
-    const peer = await NodePeer.connect(t, async (dtlsParameters) => void (await client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })));
+    const t = (await client.request('createWebRtcTransport', { direction: 'send' })) as {
+      id: string;
+      iceParameters: never;
+      iceCandidates: never;
+      dtlsParameters: never;
+    };
+    const peer = await NodePeer.connect(
+      t,
+      async (dtlsParameters) => void (await client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters })),
+    );
     peers.push(peer);
     const video: RtpParameters = {
       mid: '0',
@@ -178,10 +199,20 @@ export class SyntheticSender {
     // VP8 payload descriptor (S=1) + frame tag; a keyframe carries the start code + 64x48
     const head = key ? Buffer.from([0x10, 0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x00, 0x30, 0x00]) : Buffer.from([0x10, 0x51, 0x00, 0x00]);
     const payload = Buffer.concat([head, Buffer.alloc(this.frameBytes, this.frame & 0xff)]);
-    void this.peer.sendRtp({ ssrc: 6000 + this.userId, payloadType: VP8_PT, sequenceNumber: this.vSeq++ & 0xffff, timestamp: (this.frame * 3000) >>> 0, marker: true }, payload).catch(() => undefined);
+    void this.peer
+      .sendRtp(
+        { ssrc: 6000 + this.userId, payloadType: VP8_PT, sequenceNumber: this.vSeq++ & 0xffff, timestamp: (this.frame * 3000) >>> 0, marker: true },
+        payload,
+      )
+      .catch(() => undefined);
     this.frame++;
     for (let i = 0; i < (this.frame % 3 === 0 ? 1 : 2); i++) {
-      void this.peer.sendRtp({ ssrc: 5000 + this.userId, payloadType: OPUS_PT, sequenceNumber: this.aSeq & 0xffff, timestamp: (this.aSeq * 960) >>> 0 }, Buffer.from([0xf8, 0xff, 0xfe])).catch(() => undefined);
+      void this.peer
+        .sendRtp(
+          { ssrc: 5000 + this.userId, payloadType: OPUS_PT, sequenceNumber: this.aSeq & 0xffff, timestamp: (this.aSeq * 960) >>> 0 },
+          Buffer.from([0xf8, 0xff, 0xfe]),
+        )
+        .catch(() => undefined);
       this.aSeq++;
     }
   }
