@@ -14,7 +14,7 @@
  * SDK events arrive in order but after the fact, so client methods first reconcile with the SDK's
  * own view of where the user is (`syncMember`) instead of trusting that the event was seen.
  */
-import { PersistentRoomStore } from './rooms/persistentRooms';
+import { PersistentRoomStore, persistentRowOf } from './rooms/persistentRooms';
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import type { Config } from '../config/schema';
@@ -24,8 +24,10 @@ import { VideoCallEvent } from '../sdk';
 import type { Db } from '../store/Database';
 import { ChatLogRepository, type ChatLogEntry, type ChatLogQuery } from './chat/chatLogRepository';
 import { parseClientRequest } from './clientRequests';
+import { guardedEvent, guardedEventAsync, loggedRequest } from './handlerGuards';
 import { systemClock, type Clock, type TimerHandle } from './clock';
-import { MicQueue, toMicStateWire, type MicChange } from './mic/micQueue';
+import { toMicStateWire, type MicChange, type MicQueue } from './mic/micQueue';
+import { RoomMics } from './mic/roomMics';
 import { RoomRegistry, type CreateRoomOptions, type RoomRecord } from './rooms/roomRegistry';
 import { micView, roomMembers, roomSummary, type BusinessEvents, type BusinessRoomDetail, type MicStateView, type RoomMember, type RoomSummary } from './views';
 
@@ -49,7 +51,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 
 export class BusinessLayer {
   private readonly emitter = new TypedEmitter<BusinessEvents>();
-  private readonly mics = new Map<number, MicQueue>();
+  private readonly mics: RoomMics;
   private readonly disposers: (() => void)[] = [];
   private sweepTimer: TimerHandle | null = null;
   private lastPrune = 0;
@@ -63,7 +65,9 @@ export class BusinessLayer {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly persistentRooms: PersistentRoomStore,
-  ) {}
+  ) {
+    this.mics = new RoomMics({ settings, clock, onChange: (room, change) => this.onMicChange(room, change) });
+  }
 
   static async create(opts: BusinessLayerOptions): Promise<BusinessLayer> {
     const settings = opts.config.rooms;
@@ -121,16 +125,7 @@ export class BusinessLayer {
   }
 
   private savePersistent(room: RoomRecord): void {
-    this.persistentRooms.save({
-      roomId: room.roomId,
-      name: room.name,
-      passwordDigest: room.passwordDigest,
-      capacity: room.capacity,
-      seatCount: room.seatCount,
-      chatLog: room.chatLog,
-      customInfo: room.customInfo,
-      createdAt: room.createdAt,
-    });
+    this.persistentRooms.save(persistentRowOf(room));
   }
 
   /** At start: every persistent room with the same id, name and settings as before. */
@@ -150,7 +145,7 @@ export class BusinessLayer {
     if (room.persistent) this.persistentRooms.delete(roomId);
     const everyone = new Set([...members, ...(this.sdk.getRoom(roomId)?.users.map((u) => u.userId) ?? [])]);
     this.logger.info({ roomId, name: room.name, users: everyone.size, reason }, 'room closed by operator');
-    this.dropMic(roomId);
+    this.mics.drop(roomId);
     for (const userId of everyone) {
       this.sdk.pushToUser(userId, 'roomClosed', { roomId, reason: Codes.ROOM_CLOSED, message: reason });
       try {
@@ -198,8 +193,7 @@ export class BusinessLayer {
     for (const d of this.disposers.splice(0)) d();
     if (this.sweepTimer) this.clock.clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
-    for (const m of this.mics.values()) m.close();
-    this.mics.clear();
+    this.mics.closeAll();
     this.emitter.removeAllListeners();
   }
 
@@ -229,7 +223,7 @@ export class BusinessLayer {
       if (this.registry.get(info.roomId)) continue;
       const room = this.registry.create({ roomId: info.roomId, name: info.roomName || null });
       for (const u of info.users) this.registry.join(room.roomId, u.userId, u.role);
-      this.micOf(room);
+      this.mics.of(room);
     }
   }
 
@@ -299,7 +293,7 @@ export class BusinessLayer {
   private clientMic(userId: number, data: unknown, method: 'micRequest' | 'micRelease'): Record<string, unknown> {
     parseClientRequest(method, data);
     const room = this.syncMember(userId);
-    const mic = this.micOf(room);
+    const mic = this.mics.of(room);
     if (!mic) throw new CodedError(Codes.MIC_UNAVAILABLE, 'a call room has no mic seats');
     return { ...(method === 'micRequest' ? mic.request(userId) : mic.release(userId)) };
   }
@@ -349,7 +343,7 @@ export class BusinessLayer {
 
   private handleJoin(roomId: number, userId: number, role: RoomRole): RoomRecord {
     const room = this.registry.join(roomId, userId, role);
-    const mic = this.micOf(room);
+    const mic = this.mics.of(room);
     // seed §8.3 step 4 / §8.4 step 2: the newcomer gets the seats and the queue.
     if (mic) this.sdk.pushToUser(userId, 'micState', toMicStateWire(mic.snapshot()));
     // NIM seed: custom_info given at creation reaches every member who enters.
@@ -371,7 +365,7 @@ export class BusinessLayer {
     }
     const { ended } = this.registry.leave(roomId, userId);
     if (ended) {
-      this.dropMic(roomId);
+      this.mics.drop(roomId);
       this.logger.info({ roomId, name: room.name }, 'room ended (last user left)');
       this.emitter.emit('roomChanged', { ...roomSummary(room, undefined), removed: true });
     } else {
@@ -409,28 +403,6 @@ export class BusinessLayer {
 
   // ================================================================ mics
 
-  private micOf(room: RoomRecord): MicQueue | undefined {
-    if (room.kind !== 'room') return undefined;
-    let mic = this.mics.get(room.roomId);
-    if (!mic) {
-      mic = new MicQueue({
-        roomId: room.roomId,
-        seatCount: room.seatCount,
-        seatTimeLimitMs: this.settings.seatTimeLimitSeconds * 1000,
-        maxQueueLength: this.settings.maxQueueLength,
-        clock: this.clock,
-        onChange: (change) => this.onMicChange(room, change),
-      });
-      this.mics.set(room.roomId, mic);
-    }
-    return mic;
-  }
-
-  private dropMic(roomId: number): void {
-    this.mics.get(roomId)?.close();
-    this.mics.delete(roomId);
-  }
-
   private onMicChange(room: RoomRecord, change: MicChange): void {
     this.sdk.pushToRoom(room.roomId, 'micState', toMicStateWire(change.snapshot));
     this.emitter.emit('micChanged', change.snapshot);
@@ -444,7 +416,7 @@ export class BusinessLayer {
 
   private operatorMic(roomId: number, action: string, fn: (mic: MicQueue) => unknown): MicStateView {
     const room = this.registry.require(roomId);
-    const mic = this.micOf(room);
+    const mic = this.mics.of(room);
     if (!mic) throw new CodedError(Codes.MIC_UNAVAILABLE, `room ${roomId} is a call room and has no mic seats`);
     fn(mic);
     this.logger.info({ roomId, action }, 'mic operator action');
@@ -472,38 +444,17 @@ export class BusinessLayer {
     this.emitter.emit('roomMembers', { roomId: room.roomId, users: this.membersOf(room) });
   }
 
-  /** Runs a hook or client method; a refusal is logged with its code and goes back to the client. */
   private logged<R>(what: string, userId: number, fn: () => R): R {
-    const refused = (err: unknown): never => {
-      const code = (err as { code?: unknown }).code;
-      if (typeof code === 'number') this.logger.info({ what, userId, code, msg: (err as Error).message }, 'business request refused');
-      else this.logger.error({ err, what, userId }, 'business request failed');
-      throw err;
-    };
-    try {
-      const r = fn();
-      return (r instanceof Promise ? r.catch(refused) : r) as R;
-    } catch (err) {
-      return refused(err);
-    }
+    return loggedRequest(this.logger, what, userId, fn);
   }
 
+  /** Events still queued in the SDK when the layer closes are ignored. */
   private guard(event: string, fn: () => void): void {
-    if (this.closed) return;
-    try {
-      fn();
-    } catch (err) {
-      this.logger.error({ err, event }, 'business event handler failed');
-    }
+    if (!this.closed) guardedEvent(this.logger, event, fn);
   }
 
   private async guardAsync(event: string, fn: () => Promise<void>): Promise<void> {
-    if (this.closed) return;
-    try {
-      await fn();
-    } catch (err) {
-      this.logger.error({ err, event }, 'business event handler failed');
-    }
+    if (!this.closed) await guardedEventAsync(this.logger, event, fn);
   }
 
   private scheduleSweep(): void {
@@ -523,7 +474,7 @@ export class BusinessLayer {
     const removed = new Set(this.registry.sweep(this.settings.emptyRoomSeconds * 1000));
     for (const room of gone) {
       if (!removed.has(room.roomId)) continue;
-      this.dropMic(room.roomId);
+      this.mics.drop(room.roomId);
       this.logger.info({ roomId: room.roomId, name: room.name }, 'empty room ended');
       this.emitter.emit('roomChanged', { ...roomSummary(room, undefined), removed: true });
     }

@@ -4,27 +4,26 @@
  * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
  */
 import { AccountLockStore, IdCounter } from './PersistentCounters';
-import { SessionJournal } from './SessionJournal';
-import { defaultUploadLimits, UploadBudget } from './UploadBudget';
+import { UploadBudget, uploadLimitsOf } from './UploadBudget';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
-import { bytesToBase64 } from '../../shared/protocol/base64';
-import { ProtocolLimits } from '../../shared/protocol/limits';
+import { CodedError, Codes } from '../../shared/codes';
 import type { FriendEntry, NotificationName, Notifications } from '../../shared/protocol/messages';
 import { SDK_BUILD_TIME, SDK_VERSION } from '../util/version';
 import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
 import { ClientSide, type LoginBanCheck, type SdkInternals } from './ClientSide';
+import { Delivery } from './Delivery';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
+import { RecordingControl } from './RecordingControl';
 import { SdkStore } from './SdkStore';
 import { InProcessRoomTable, type RoomTable } from './RoomTable';
-import type { Session } from './Session';
+import { SessionLifecycle } from './SessionLifecycle';
 import { InProcessSessionTable, type SessionTable } from './SessionTable';
 import { TransferManager } from './TransferManager';
-import { UserControls, offline } from './UserControls';
+import { UserControls } from './UserControls';
 import { UserDirectory } from './UserDirectory';
 import { onlineUserView, roomInfoView } from './views';
 import type { SdkOptions, SdkSettings } from './SdkOptions';
@@ -47,9 +46,6 @@ import type {
   TransferTaskInfo,
 } from './types';
 
-/** Record flag 0x800 (seed BRAC_RECORD_FLAGS_LOCALCB): the recorded client is told. */
-const RECORD_FLAG_LOCAL_CALLBACK = 0x800;
-
 /** Guest user ids start here (above any configured id a directory is likely to use). */
 const FIRST_GUEST_ID = 1_900_000_000;
 
@@ -59,6 +55,7 @@ export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
   private readonly events: EventQueue;
+  private readonly delivery: Delivery;
   private readonly store: SdkStore;
   private readonly calls: CallManager;
   private readonly transfers: TransferManager;
@@ -72,10 +69,10 @@ export class AnyChatSdk {
    * login after the id's own ban; a non-null answer refuses the login as banned.
    */
   loginBanCheck: LoginBanCheck | null = null;
-  private recorder: RecorderPort | null;
+  private readonly recording: RecordingControl;
+  private readonly lifecycle: SessionLifecycle;
   private closed = false;
 
-  private readonly journal: SessionJournal;
   private readonly roomIds: IdCounter;
   private readonly guestIds: IdCounter;
   private constructor(
@@ -88,12 +85,12 @@ export class AnyChatSdk {
     private readonly sessions: SessionTable,
     private readonly rooms: RoomTable,
   ) {
+    this.delivery = new Delivery(sessions, rooms);
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
     this.store = new SdkStore(db);
-    this.journal = new SessionJournal(db);
     this.roomIds = new IdCounter(db, 'roomId', FIRST_ALLOCATED_ROOM);
     this.guestIds = new IdCounter(db, 'guestId', FIRST_GUEST_ID);
-    this.recorder = recorder ?? null;
+    this.recording = new RecordingControl(recorder ?? null, { sessions, events: this.events, pushToUser: (id, n, d) => this.pushToUser(id, n, d) });
     this.calls = new CallManager(
       {
         isOnline: (id) => this.sessions.has(id),
@@ -114,17 +111,7 @@ export class AnyChatSdk {
       tempDir,
       settings.maxFileBytes,
       logger,
-      new UploadBudget(
-        tempDir,
-        {
-          inFlightBytes: settings.uploadInFlightBytes ?? defaultUploadLimits.inFlightBytes,
-          quotaBytesPerUser: settings.uploadQuotaBytesPerUser ?? defaultUploadLimits.quotaBytesPerUser,
-          quotaBytesTotal: settings.uploadQuotaBytesTotal ?? defaultUploadLimits.quotaBytesTotal,
-          retentionMs: settings.receivedFileRetentionHours !== undefined ? settings.receivedFileRetentionHours * 3_600_000 : defaultUploadLimits.retentionMs,
-          minFreeDiskBytes: settings.minFreeDiskBytes ?? defaultUploadLimits.minFreeDiskBytes,
-        },
-        logger,
-      ),
+      new UploadBudget(tempDir, uploadLimitsOf(settings), logger),
     );
     this.userControls = new UserControls({
       store: this.store,
@@ -132,6 +119,21 @@ export class AnyChatSdk {
       directory,
       defaultFriends: () => this.defaultFriends,
       kickUser: (userId) => this.kickUser(userId),
+      pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
+    });
+    this.lifecycle = new SessionLifecycle({
+      db,
+      sessions,
+      rooms,
+      events: this.events,
+      store: this.store,
+      calls: this.calls,
+      transfers: this.transfers,
+      logger,
+      media: () => this.media,
+      defaultFriends: () => this.defaultFriends,
+      friendListOf: (userId) => this.friendListOf(userId),
+      pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
       pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
     });
     // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
@@ -144,10 +146,10 @@ export class AnyChatSdk {
       calls: this.calls,
       clientMethods: this.clientMethods,
       callHook: (name, arg, fallback) => this.callHook(name, arg, fallback),
-      startSession: (s) => this.startSession(s),
-      endSession: (s, reason) => this.endSession(s, reason),
-      joinRoom: (s, roomId, roomName, role) => this.joinRoom(s, roomId, roomName, role),
-      leaveRoomOf: (s, reason, tellSelf) => this.leaveRoomOf(s, reason, tellSelf),
+      startSession: (s) => this.lifecycle.startSession(s),
+      endSession: (s, reason) => this.lifecycle.endSession(s, reason),
+      joinRoom: (s, roomId, roomName, role) => this.lifecycle.joinRoom(s, roomId, roomName, role),
+      leaveRoomOf: (s, reason, tellSelf) => this.lifecycle.leaveRoomOf(s, reason, tellSelf),
       applyUserInfoControl: (...args) => this.userControls.apply(...args),
       friendListOf: (userId) => this.friendListOf(userId),
       kickUser: (userId) => this.kickUser(userId),
@@ -223,33 +225,19 @@ export class AnyChatSdk {
 
   /** Pushes a notification to one user; false when they are offline. */
   pushToUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): boolean {
-    const s = this.sessions.get(userId);
-    if (!s) return false;
-    s.link.push(notification, data);
-    return true;
+    return this.delivery.pushToUser(userId, notification, data);
   }
 
   /** Pushes a notification to every user in a room (optionally but one). Returns how many got it. */
   pushToRoom<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number {
-    const room = this.rooms.get(roomId);
-    if (!room) return 0;
-    const frame = JSON.stringify({ notification, data });
-    let n = 0;
-    for (const uid of room.members.keys()) {
-      if (uid === exceptUserId) continue;
-      const s = this.sessions.get(uid);
-      if (!s) continue;
-      s.link.sendFrame(frame);
-      n++;
-    }
-    return n;
+    return this.delivery.pushToRoom(roomId, notification, data, exceptUserId);
   }
 
   /** Forces a user out of their room (they get `userLeft` with the reason, as do the others). */
   async removeFromRoom(userId: number, reason: number): Promise<boolean> {
     const s = this.sessions.get(userId);
     if (!s || s.roomId === null) return false;
-    await this.leaveRoomOf(s, reason, true);
+    await this.lifecycle.leaveRoomOf(s, reason, true);
     return true;
   }
 
@@ -305,7 +293,7 @@ export class AnyChatSdk {
 
   /** Plugs in the server recorder (media issue). */
   attachRecorder(recorder: RecorderPort | null): void {
-    this.recorder = recorder;
+    this.recording.attach(recorder);
   }
 
   // ================================================================ views
@@ -353,27 +341,17 @@ export class AnyChatSdk {
 
   /** BRAS_SendBufToUser: `sdkFilterData` to one user (≤ 1024 bytes). */
   sendBufToUser(userId: number, data: Uint8Array): void {
-    checkBuffer(data, ProtocolLimits.MAX_BUFFER_BYTES);
-    if (!this.pushToUser(userId, 'sdkFilterData', { data: bytesToBase64(data) })) throw offline(userId);
+    this.delivery.sendBufToUser(userId, data);
   }
 
   /** BRAS_SendBufToRoom: `sdkFilterData` to a room, or -1 = everyone online. Returns recipients. */
   sendBufToRoom(roomId: number, data: Uint8Array): number {
-    checkBuffer(data, ProtocolLimits.MAX_BUFFER_BYTES);
-    const msg = { data: bytesToBase64(data) };
-    if (roomId === -1) {
-      const frame = JSON.stringify({ notification: 'sdkFilterData', data: msg });
-      for (const s of this.sessions.values()) s.link.sendFrame(frame);
-      return this.sessions.size;
-    }
-    if (!this.rooms.has(roomId)) throw new CodedError(Codes.NOT_FOUND, `room ${roomId} does not exist`);
-    return this.pushToRoom(roomId, 'sdkFilterData', msg);
+    return this.delivery.sendBufToRoom(roomId, data);
   }
 
   /** BRAS_TransBuffer: `transBuffer` from the server (srcUserId 0) to a user (≤ 1024 bytes). */
   transBuffer(userId: number, data: Uint8Array): void {
-    checkBuffer(data, ProtocolLimits.MAX_BUFFER_BYTES);
-    if (!this.pushToUser(userId, 'transBuffer', { srcUserId: 0, data: bytesToBase64(data) })) throw offline(userId);
+    this.delivery.transBuffer(userId, data);
   }
 
   /** BRAS_TransBufferEx (≤ 1 MiB). Returns the task id; progress via getTaskInfo. */
@@ -387,30 +365,14 @@ export class AnyChatSdk {
   }
 
   /** BRAS_StreamRecordCtrlEx: tells the recorder to start/stop recording a user. */
-  // A stop is checked before the session: a user who went offline can still have a recording to
-  // finish and index. The recorded client hears about it only with flag 0x800 (seed: LOCALCB).
-  async streamRecordCtrl(userId: number, start: boolean, flags = 0, param = 0, userStr = '', _recordServerId = 0): Promise<void> {
-    if (!this.recorder) throw new CodedError(SignalingCodes.RECORDER_UNAVAILABLE, 'no recorder is plugged in');
-    if (!start) return this.recorder.stop({ userId });
-    const s = this.sessions.get(userId);
-    if (!s) throw offline(userId);
-    await this.recorder.start({ userId, roomId: s.roomId, flags, param, userStr });
-    if (flags & RECORD_FLAG_LOCAL_CALLBACK) this.pushToUser(userId, 'recordingStarted', { userId });
+  // A stop is checked before the session (a user gone offline can still have a recording to finish).
+  streamRecordCtrl(userId: number, start: boolean, flags = 0, param = 0, userStr = '', _recordServerId = 0): Promise<void> {
+    return this.recording.control(userId, start, flags, param, userStr);
   }
 
   /** Called by the recorder when a recording ends, good or failed (seed §2.14; errorCode 0 = good). */
   reportRecordingFinished(ev: SdkEvents['recordingFinished'] & { fileId?: string }): void {
-    const { fileId, ...rest } = ev;
-    if (ev.flags & RECORD_FLAG_LOCAL_CALLBACK) {
-      this.pushToUser(ev.userId, 'recordingStopped', {
-        userId: ev.userId,
-        fileId,
-        fileName: path.basename(ev.fileName),
-        recordSeconds: ev.elapseSeconds,
-        errorCode: ev.errorCode ?? 0,
-      });
-    }
-    this.events.emit('recordingFinished', { ...rest, errorCode: ev.errorCode ?? 0 });
+    this.recording.finished(ev);
   }
 
   /** BRAS_VideoCallControl: only finish (4) is supported, for either party's user id. */
@@ -452,7 +414,7 @@ export class AnyChatSdk {
       ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}),
       ...(opts.reason ? { reason: opts.reason } : {}),
     });
-    await this.endSession(s, Codes.LOGOUT_KICKED);
+    await this.lifecycle.endSession(s, Codes.LOGOUT_KICKED);
     s.link.close(4211, 'kicked');
     return true;
   }
@@ -474,7 +436,7 @@ export class AnyChatSdk {
   async endAllSessions(reason: number = Codes.LOGOUT_NORMAL): Promise<number> {
     const all = [...this.sessions.values()];
     for (const s of all) {
-      await this.endSession(s, reason);
+      await this.lifecycle.endSession(s, reason);
       s.link.close(1001, 'server shutting down');
     }
     await this.events.idle();
@@ -485,21 +447,8 @@ export class AnyChatSdk {
    * At start, after every subscriber is attached and before clients can log in: the sessions the
    * previous run left open (it crashed) are logged out with reason 100. Returns how many.
    */
-  async closeSessionsLeftOpen(): Promise<number> {
-    const rows = this.journal.takeLeftOpen();
-    for (const r of rows) this.events.emit('logout', { userId: r.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT, userName: r.userName, strUserId: r.strUserId });
-    await this.events.idle();
-    if (rows.length > 0) this.logger.warn({ count: rows.length }, 'sessions left open by a crash were logged out (reason 100)');
-    return rows.length;
-  }
-
-  /** The journal must never stop a login or logout: a failed write (e.g. a full disk) is logged. */
-  private journalWrite(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.logger.warn({ err }, 'session journal write failed');
-    }
+  closeSessionsLeftOpen(): Promise<number> {
+    return this.lifecycle.closeSessionsLeftOpen();
   }
 
   /** Logs everyone out, stops timers and transfers. Idempotent. */
@@ -508,7 +457,7 @@ export class AnyChatSdk {
     this.closed = true;
     this.setTimer(0);
     for (const s of [...this.sessions.values()]) {
-      await this.endSession(s, Codes.LOGOUT_NORMAL);
+      await this.lifecycle.endSession(s, Codes.LOGOUT_NORMAL);
       s.link.close(1001, 'server shutting down');
     }
     this.calls.close();
@@ -530,74 +479,8 @@ export class AnyChatSdk {
     return (await runHook(name, fn, arg as unknown, this.settings.hookTimeoutMs)) as Awaited<ReturnType<SdkHooks[K]>>;
   }
 
-  /** A new session is online (after verification and duplicate handling). */
-  private startSession(s: Session): void {
-    this.sessions.add(s);
-    this.journalWrite(() => this.journal.opened(s.userId, s.userName, s.strUserId || s.userName, s.loginAt));
-    this.events.emit('login', {
-      userId: s.userId,
-      userName: s.userName,
-      userLevel: s.userLevel,
-      nickName: s.nickName,
-      ip: s.link.ip,
-      client: s.link.userAgent ?? '',
-    });
-    if (this.defaultFriends) {
-      // After the login response has gone out (seed §8.1).
-      setImmediate(() => {
-        if (this.sessions.get(s.userId) !== s) return;
-        s.link.push('friendList', this.friendListOf(s.userId));
-        for (const fid of this.store.whoHasFriend(s.userId)) this.pushToUser(fid, 'friendStatus', { userId: s.userId, online: true });
-      });
-    }
-  }
-
-  /** Ends a session: leaves the room, ends the call, cancels transfers, tells friends. Idempotent. */
-  private async endSession(s: Session, reason: number): Promise<void> {
-    if (!this.sessions.remove(s)) return;
-    this.journalWrite(() => this.journal.closed(s.userId));
-    if (s.roomId !== null) await this.leaveRoomOf(s, reason, false);
-    this.calls.userGone(s.userId, reason);
-    await this.transfers.userGone(s.userId);
-    this.events.emit('logout', { userId: s.userId, reason });
-    if (this.defaultFriends) for (const fid of this.store.whoHasFriend(s.userId)) this.pushToUser(fid, 'friendStatus', { userId: s.userId, online: false });
-  }
-
-  private joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {
-    const room = this.rooms.join(roomId, roomName, s.userId, role);
-    s.roomId = roomId;
-    s.role = role;
-    this.pushToRoom(roomId, 'userEntered', { roomId, userId: s.userId, nickName: s.nickName, role }, s.userId);
-    this.events.emit('enterRoom', { userId: s.userId, roomId, role });
-    return roomInfoView(room, this.sessions);
-  }
-
-  private async leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void> {
-    const roomId = s.roomId;
-    if (roomId === null) return;
-    const inRoom = this.rooms.get(roomId)?.members.has(s.userId) ?? false;
-    s.roomId = null;
-    s.role = null;
-    try {
-      await this.media?.releaseUser(s.userId);
-    } catch (err) {
-      this.logger.warn({ err, userId: s.userId }, 'media release failed');
-    }
-    if (inRoom) {
-      this.rooms.leave(roomId, s.userId);
-      this.pushToRoom(roomId, 'userLeft', { roomId, userId: s.userId, reason });
-    }
-    if (tellSelf) s.link.push('userLeft', { roomId, userId: s.userId, reason });
-    this.events.emit('leaveRoom', { userId: s.userId, roomId, reason });
-    this.calls.leftRoom(s.userId, roomId, reason);
-  }
-
   /** A user's friends (online or not) and friend groups. */
   friendListOf(userId: number): { friends: FriendEntry[]; groups: { groupId: number; name: string }[] } {
     return this.userControls.friendListOf(userId);
   }
-}
-
-function checkBuffer(data: Uint8Array, max: number): void {
-  if (data.length > max) throw new CodedError(SignalingCodes.PAYLOAD_TOO_LARGE, `buffer of ${data.length} bytes exceeds ${max}`);
 }

@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
+import type { SdkSettings } from './SdkOptions';
 
 export interface UploadLimits {
   inFlightBytes: number;
@@ -26,6 +27,23 @@ export const defaultUploadLimits: UploadLimits = {
   retentionMs: 7 * 86_400_000,
   minFreeDiskBytes: 256 * 1024 * 1024,
 };
+
+/** The settings that override the defaults (SdkSettings has them, all optional). */
+type UploadSettings = Pick<
+  SdkSettings,
+  'uploadInFlightBytes' | 'uploadQuotaBytesPerUser' | 'uploadQuotaBytesTotal' | 'receivedFileRetentionHours' | 'minFreeDiskBytes'
+>;
+
+/** The upload budget's limits: the settings given, the defaults for the rest. */
+export function uploadLimitsOf(settings: UploadSettings): UploadLimits {
+  return {
+    inFlightBytes: settings.uploadInFlightBytes ?? defaultUploadLimits.inFlightBytes,
+    quotaBytesPerUser: settings.uploadQuotaBytesPerUser ?? defaultUploadLimits.quotaBytesPerUser,
+    quotaBytesTotal: settings.uploadQuotaBytesTotal ?? defaultUploadLimits.quotaBytesTotal,
+    retentionMs: settings.receivedFileRetentionHours !== undefined ? settings.receivedFileRetentionHours * 3_600_000 : defaultUploadLimits.retentionMs,
+    minFreeDiskBytes: settings.minFreeDiskBytes ?? defaultUploadLimits.minFreeDiskBytes,
+  };
+}
 
 const SWEEP_MS = 10 * 60_000;
 

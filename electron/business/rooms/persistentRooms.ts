@@ -4,6 +4,7 @@
  * a restart loses none of it (issue 13). They do not end when empty; an operator close removes them.
  */
 import type { Db, Migration } from '../../store/Database';
+import type { RoomRecord } from './roomRegistry';
 
 export const persistentRoomMigrations: Migration[] = [
   {
@@ -65,4 +66,18 @@ export class PersistentRoomStore {
   delete(roomId: number): void {
     this.db.prepare('DELETE FROM business_persistent_rooms WHERE room_id = ?').run(roomId);
   }
+}
+
+/** What the store keeps of a persistent room: the operator's settings, not its members. */
+export function persistentRowOf(room: RoomRecord): PersistentRoomRow {
+  return {
+    roomId: room.roomId,
+    name: room.name,
+    passwordDigest: room.passwordDigest,
+    capacity: room.capacity,
+    seatCount: room.seatCount,
+    chatLog: room.chatLog,
+    customInfo: room.customInfo,
+    createdAt: room.createdAt,
+  };
 }
