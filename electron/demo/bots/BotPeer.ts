@@ -3,25 +3,11 @@
  * our media node: ICE full agent (controlling) against the node's ICE-lite candidates, DTLS client,
  * SRTP. Sends and receives raw RTP/RTCP; loopback host candidates only (bots run beside the host).
  */
-import {
-  IceCandidate as WeriftIceCandidate,
-  RTCDtlsFingerprint,
-  RTCDtlsParameters,
-  RTCDtlsTransport,
-  RTCIceGatherer,
-  RTCIceParameters,
-  RTCIceTransport,
-  RtpHeader,
-  type RtcpPacket,
-  type RtpPacket,
-} from 'werift';
-import type { DtlsParameters, IceCandidate, IceParameters } from '../../media/types';
+import { RtpHeader, type RTCDtlsTransport, type RTCIceTransport, type RtcpPacket, type RtpPacket } from 'werift';
+import { prepareClientTransport, startClientTransport, type RemoteTransport } from '../../media/peer/clientTransport';
+import type { DtlsParameters } from '../../media/types';
 
-export interface RemoteTransport {
-  iceParameters: IceParameters;
-  iceCandidates: IceCandidate[];
-  dtlsParameters: DtlsParameters;
-}
+export type { RemoteTransport };
 
 export interface RtpSendHeader {
   ssrc: number;
@@ -47,30 +33,10 @@ export class BotPeer {
 
   /** Connects to a transport the node created; `connect` sends our DTLS parameters (connectWebRtcTransport). */
   static async connect(remote: RemoteTransport, connect: (dtls: DtlsParameters) => Promise<void>, localIp = '127.0.0.1'): Promise<BotPeer> {
-    const cert = await RTCDtlsTransport.SetupCertificate();
-    const gatherer = new RTCIceGatherer({ interfaceAddresses: { udp4: localIp }, useIpv4: true, useIpv6: false, stunServer: undefined });
-    await gatherer.gather();
-    const ice = new RTCIceTransport(gatherer);
-    ice.connection.iceControlling = true;
-    ice.setRemoteParams(new RTCIceParameters({ ...remote.iceParameters, iceLite: true }));
-    for (const c of remote.iceCandidates) {
-      if (c.protocol && c.protocol !== 'udp') continue;
-      await ice.addRemoteCandidate(new WeriftIceCandidate(1, c.foundation, c.ip ?? c.address, c.port, c.priority, 'udp', 'host'));
-    }
-    await ice.addRemoteCandidate(undefined);
-    const dtls = new RTCDtlsTransport({}, ice, cert, [0x0001]);
-    dtls.role = 'client';
-    dtls.setRemoteParams(
-      new RTCDtlsParameters(
-        remote.dtlsParameters.fingerprints.map((f) => new RTCDtlsFingerprint(f.algorithm, f.value)),
-        'server',
-      ),
-    );
-    const peer = new BotPeer(ice, dtls);
+    const t = await prepareClientTransport(remote, localIp);
+    const peer = new BotPeer(t.ice, t.dtls);
     try {
-      await connect({ role: 'client', fingerprints: cert.getFingerprints().map((f) => ({ algorithm: f.algorithm as never, value: f.value })) });
-      await ice.start();
-      await dtls.start();
+      await startClientTransport(t, connect);
     } catch (err) {
       await peer.close();
       throw err;

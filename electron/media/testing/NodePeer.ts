@@ -3,25 +3,11 @@
  * that connects to one of our WebRtcTransports the way mediasoup-client would, and sends/receives
  * raw RTP/RTCP. Loopback only, no STUN.
  */
-import {
-  IceCandidate as WeriftIceCandidate,
-  RTCDtlsFingerprint,
-  RTCDtlsParameters,
-  RTCDtlsTransport,
-  RTCIceGatherer,
-  RTCIceParameters,
-  RTCIceTransport,
-  RtpHeader,
-  type RtcpPacket,
-  type RtpPacket,
-} from 'werift';
-import type { DtlsParameters, IceCandidate, IceParameters } from '../types';
+import { RtpHeader, type RTCDtlsTransport, type RTCIceTransport, type RtcpPacket, type RtpPacket } from 'werift';
+import { prepareClientTransport, startClientTransport, type RemoteTransport } from '../peer/clientTransport';
+import type { DtlsParameters } from '../types';
 
-export interface RemoteTransportInfo {
-  iceParameters: IceParameters;
-  iceCandidates: IceCandidate[];
-  dtlsParameters: DtlsParameters;
-}
+export type RemoteTransportInfo = RemoteTransport;
 
 export class NodePeer {
   readonly rtp: RtpPacket[] = [];
@@ -47,28 +33,9 @@ export class NodePeer {
   }
 
   static async connect(remote: RemoteTransportInfo, connect: (dtlsParameters: DtlsParameters) => Promise<void>): Promise<NodePeer> {
-    const cert = await RTCDtlsTransport.SetupCertificate();
-    const gatherer = new RTCIceGatherer({ interfaceAddresses: { udp4: '127.0.0.1' }, useIpv4: true, useIpv6: false, stunServer: undefined });
-    await gatherer.gather();
-    const ice = new RTCIceTransport(gatherer);
-    ice.connection.iceControlling = true;
-    ice.setRemoteParams(new RTCIceParameters({ ...remote.iceParameters, iceLite: true }));
-    for (const c of remote.iceCandidates) {
-      await ice.addRemoteCandidate(new WeriftIceCandidate(1, c.foundation, c.ip ?? c.address, c.port, c.priority, 'udp', 'host'));
-    }
-    await ice.addRemoteCandidate(undefined);
-    const dtls = new RTCDtlsTransport({}, ice, cert, [0x0001]);
-    dtls.role = 'client';
-    dtls.setRemoteParams(
-      new RTCDtlsParameters(
-        remote.dtlsParameters.fingerprints.map((f) => new RTCDtlsFingerprint(f.algorithm, f.value)),
-        'server',
-      ),
-    );
-    const peer = new NodePeer(ice, dtls);
-    await connect({ role: 'client', fingerprints: cert.getFingerprints().map((f) => ({ algorithm: f.algorithm as never, value: f.value })) });
-    await ice.start();
-    await dtls.start();
+    const t = await prepareClientTransport(remote);
+    const peer = new NodePeer(t.ice, t.dtls);
+    await startClientTransport(t, connect);
     return peer;
   }
 
