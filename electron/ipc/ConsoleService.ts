@@ -18,10 +18,10 @@ import { gatewayHandlers } from '../console/handlers/gatewayHandlers';
 import { observabilityHandlers } from '../console/handlers/observabilityHandlers';
 import { ActiveRecordings, recordingsHandlers } from '../console/handlers/recordingsHandlers';
 import { mediaStats, SpeakerTracker } from '../console/mediaStats';
-import { PreviewSessions, previewHandlers } from '../console/handlers/previewHandlers';
+import { PreviewSessions, previewHandlers, previewsUnavailable } from '../console/handlers/previewHandlers';
 import { StatsTicker } from '../console/StatsTicker';
 import { roomsHandlers, type RoomMediaView } from '../console/handlers/roomsHandlers';
-import type { CallerContext, Handler, HandlerDeps, HandlerMap } from '../console/handlers/types';
+import type { CallerContext, CompleteHandlerMap, Handler, HandlerDeps, HandlerMap } from '../console/handlers/types';
 import { usersHandlers } from '../console/handlers/usersHandlers';
 import { operatorsHandlers } from '../console/handlers/operatorsHandlers';
 import { mayCall, requiredRole } from '../../shared/ipc/roles';
@@ -33,7 +33,7 @@ export type { CallerContext };
 
 export class ConsoleService {
   readonly events = new TypedEmitter<ConsoleEvents>();
-  private readonly handlers: HandlerMap;
+  private readonly handlers: CompleteHandlerMap;
   private readonly feeds: ConsoleFeeds;
   private readonly stats: StatsTicker;
   private readonly previews: PreviewSessions | null;
@@ -99,8 +99,10 @@ export class ConsoleService {
     );
     this.stats.on('tick', (t) => this.events.emit('stats:tick', t));
     this.stats.start();
-    this.handlers = Object.assign(
-      {
+    // Spread, not Object.assign: the spread keeps each module's exact keys, so a call of the
+    // contract without a handler fails to compile here.
+    this.handlers = {
+      ...({
         'app:info': (_args, caller) => ({
           version: SDK_VERSION,
           shell: caller.shell,
@@ -112,16 +114,16 @@ export class ConsoleService {
         'status:snapshot': () => core.status.snapshot(),
         'dashboard:snapshot': () => this.stats.snapshot(),
         'demo:info': () => core.demo?.info() ?? null,
-      } satisfies HandlerMap,
-      recordingsHandlers(deps, active),
-      this.previews ? previewHandlers(this.previews) : {},
-      usersHandlers(deps, bans, history),
-      roomsHandlers(deps, roomMedia, chatName, (roomId) => core.config.rooms.chatLog || business.chatHistory({ roomId, limit: 1 }).length > 0),
-      callsHandlers(deps),
-      gatewayHandlers(deps),
-      observabilityHandlers(deps),
-      operatorsHandlers(deps, core.operatorAuth),
-    );
+      } satisfies HandlerMap),
+      ...recordingsHandlers(deps, active),
+      ...(this.previews ? previewHandlers(this.previews) : previewsUnavailable()),
+      ...usersHandlers(deps, bans, history),
+      ...roomsHandlers(deps, roomMedia, chatName, (roomId) => core.config.rooms.chatLog || business.chatHistory({ roomId, limit: 1 }).length > 0),
+      ...callsHandlers(deps),
+      ...gatewayHandlers(deps),
+      ...observabilityHandlers(deps),
+      ...operatorsHandlers(deps, core.operatorAuth),
+    };
     this.stopAlerts = core.components.observability.on('alert', (a) => this.events.emit('alerts:raised', a));
     this.unsubs.push(core.operatorAuth.on('changed', (e) => this.events.emit('operators:changed', e)));
     this.feeds = new ConsoleFeeds(core, this.events, bans, history, chatName);

@@ -4,7 +4,7 @@ import { VideoCallEvent } from '../../sdk';
 import { callIdOf, callView } from '../toView';
 import type { HandlerDeps, HandlerMap } from './types';
 
-export function callsHandlers({ core, audited }: HandlerDeps): HandlerMap {
+export function callsHandlers({ core, audited }: HandlerDeps) {
   const sdk = () => core.components.sdk;
   return {
     'calls:list': () => sdk().listCalls().map(callView),
@@ -18,5 +18,5 @@ export function callsHandlers({ core, audited }: HandlerDeps): HandlerMap {
         return {};
       }),
     'audit:list': ({ limit, beforeId }) => core.audit.list(limit ?? 100, beforeId),
-  };
+  } satisfies HandlerMap;
 }

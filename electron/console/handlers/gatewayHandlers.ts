@@ -1,7 +1,7 @@
 /** Gateway and Queues screens: apps and keys, the notice outbox, delivery log, re-send, queue state. */
 import type { HandlerDeps, HandlerMap } from './types';
 
-export function gatewayHandlers({ core, audited }: HandlerDeps): HandlerMap {
+export function gatewayHandlers({ core, audited }: HandlerDeps) {
   const gw = () => core.components.gateway;
   return {
     'gateway:overview': () => ({
@@ -17,5 +17,5 @@ export function gatewayHandlers({ core, audited }: HandlerDeps): HandlerMap {
         resent: gw().resendDead(sel),
       })),
     'queues:snapshot': () => gw().queueSnapshot(),
-  };
+  } satisfies HandlerMap;
 }

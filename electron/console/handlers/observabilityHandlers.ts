@@ -3,7 +3,7 @@ import type { HandlerDeps, HandlerMap } from './types';
 
 const FIVE_MINUTES = 5 * 60_000;
 
-export function observabilityHandlers({ core }: HandlerDeps): HandlerMap {
+export function observabilityHandlers({ core }: HandlerDeps) {
   const o = () => core.components.observability;
   const open = () => ({ sessions: o().recorder?.openSessions() ?? [], rooms: o().recorder?.openRooms() ?? [] });
   return {
@@ -16,5 +16,5 @@ export function observabilityHandlers({ core }: HandlerDeps): HandlerMap {
     'quality:series': ({ userId, roomId, since }) => o().history.quality({ userId, roomId }, since ?? Date.now() - FIVE_MINUTES),
     'alerts:list': ({ limit }) => o().alerts.list(limit ?? 100),
     'alerts:ack': ({ id }) => ({ acknowledged: o().alerts.acknowledge(id) }),
-  };
+  } satisfies HandlerMap;
 }

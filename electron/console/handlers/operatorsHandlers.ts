@@ -2,7 +2,7 @@
 import type { OperatorAuth } from '../../auth/OperatorAuth';
 import type { HandlerDeps, HandlerMap } from './types';
 
-export function operatorsHandlers({ audited }: HandlerDeps, auth: OperatorAuth): HandlerMap {
+export function operatorsHandlers({ audited }: HandlerDeps, auth: OperatorAuth) {
   return {
     'operators:list': () => auth.operators(),
     'operators:sessions': () => auth.sessions(),
@@ -19,5 +19,5 @@ export function operatorsHandlers({ audited }: HandlerDeps, auth: OperatorAuth):
         await auth.resetPassword(username, password);
         return {};
       }),
-  };
+  } satisfies HandlerMap;
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Codes, CodedError } from '../../../shared/codes';
-import type { ConsoleEvents } from '../../../shared/ipc/contract';
+import { callNames, type CallName, type ConsoleEvents } from '../../../shared/ipc/contract';
 import type { RoomDetail } from '../../../shared/ipc/types';
 import type { TypedEmitter } from '../../util/TypedEmitter';
 import type { DtlsParameters, RtpCapabilities } from '../../media/types';
@@ -79,7 +79,7 @@ export class PreviewSessions {
   }
 }
 
-export function previewHandlers(sessions: PreviewSessions): HandlerMap {
+export function previewHandlers(sessions: PreviewSessions) {
   return {
     'preview:open': async ({ roomId }) => {
       const p = await sessions.open(roomId);
@@ -117,5 +117,16 @@ export function previewHandlers(sessions: PreviewSessions): HandlerMap {
       sessions.close(previewId);
       return {};
     },
+  } satisfies HandlerMap;
+}
+
+type PreviewCall = Extract<CallName, `preview:${string}`>;
+
+/** Where the host runs without a media node: every preview call answers that previews are unavailable. */
+export function previewsUnavailable(): { [K in PreviewCall]: () => never } {
+  const no = (): never => {
+    throw new CodedError(Codes.UNAVAILABLE, 'live preview is not available: this host runs no media node');
   };
+  const calls = callNames.filter((n): n is PreviewCall => n.startsWith('preview:'));
+  return Object.fromEntries(calls.map((name) => [name, no])) as { [K in PreviewCall]: () => never };
 }

@@ -172,7 +172,7 @@ export class ActiveRecordings {
   }
 }
 
-export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings): HandlerMap {
+export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings) {
   const { core, audited } = deps;
   const files = () => core.components.platform.files;
   const requireFile = (fileId: string) => {
@@ -219,5 +219,5 @@ export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings):
       if (!signed) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileId} does not exist`);
       return signed;
     },
-  };
+  } satisfies HandlerMap;
 }

@@ -12,7 +12,7 @@ export function roomsHandlers(
   media: RoomMediaView,
   nameOf: (userId: number) => string,
   chatLogged: (roomId: number) => boolean,
-): HandlerMap {
+) {
   const business = () => core.components.business;
   return {
     'rooms:list': () => business().listRooms(),
@@ -45,5 +45,5 @@ export function roomsHandlers(
       ),
     'mic:setSeatCount': ({ roomId, count }, caller) =>
       audited(caller, 'mic:setSeatCount', `room ${roomId}`, { roomId, count }, () => business().setSeatCount(roomId, count)),
-  };
+  } satisfies HandlerMap;
 }

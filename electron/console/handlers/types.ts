@@ -12,6 +12,8 @@ export interface CallerContext {
 
 export type Handler<K extends CallName> = (args: CallArgs<K>, caller: CallerContext) => Promise<CallResult<K>> | CallResult<K>;
 export type HandlerMap = { [K in CallName]?: Handler<K> };
+/** Every call of the contract has its handler: the console service's map is checked against it at compile time. */
+export type CompleteHandlerMap = { [K in CallName]: Handler<K> };
 
 export interface HandlerDeps {
   core: Core;

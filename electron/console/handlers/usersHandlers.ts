@@ -6,7 +6,7 @@ import { userView } from '../toView';
 import type { UserHistory } from '../userHistory';
 import type { HandlerDeps, HandlerMap } from './types';
 
-export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, history: UserHistory): HandlerMap {
+export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, history: UserHistory) {
   const sdk = () => core.components.sdk;
   const requireOnline = (userId: number) => {
     const u = sdk().getOnlineUser(userId);
@@ -98,5 +98,5 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, his
         }
         return {};
       }),
-  };
+  } satisfies HandlerMap;
 }
