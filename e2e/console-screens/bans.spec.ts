@@ -4,11 +4,11 @@
  * without a reload, a ban on a user who just left shows their name, and who imposed a ban
  * survives a host restart.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { SignalingCodes } from '../../shared/codes';
 import { defaultHostConfig, startHost, waitHealthy, type RunningHost } from '../fixtures/host';
 import { signedInClient } from './clients';
-import { ConsolePage } from './consolePage';
+import { ConsolePage, consoleSocketCall } from './consolePage';
 
 let hosts: RunningHost[] = [];
 test.afterEach(async () => {
@@ -20,27 +20,6 @@ async function start(config = defaultHostConfig(), dataDir?: string): Promise<Ru
   const h = await startHost(config, [], dataDir);
   hosts.push(h);
   return h;
-}
-
-/** A console-socket call from the signed-in page (for ban lengths the dialog does not offer). */
-function consoleCall(page: Page, call: string, args: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: number; message: string } }> {
-  const wsUrl = `${new URL(page.url()).origin.replace('http', 'ws')}/console/ws`;
-  return page.evaluate(
-    ([c, a, u]) =>
-      new Promise((resolve, reject) => {
-        const ws = new WebSocket(u);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: c, args: a }));
-        ws.onmessage = (ev) => {
-          const m = JSON.parse(String(ev.data));
-          if (m.id === 1) {
-            ws.close();
-            resolve(m);
-          }
-        };
-        ws.onerror = () => reject(new Error('socket refused'));
-      }),
-    [call, args, wsUrl] as const,
-  );
 }
 
 async function loginError(url: string, userName: string, password: string): Promise<number | null> {
@@ -97,7 +76,7 @@ test('the ban list: expired bans leave without a reload, a user who just left sh
   dave.close();
   await expect(console.userRow(1004)).toHaveCount(0);
   // Dave just left: a ban on him shows his name, not "user 1004".
-  expect(await consoleCall(page, 'users:kick', { userId: 1004, banSeconds: 3600 })).toMatchObject({ ok: true, value: { kicked: false, banned: true } });
+  expect(await consoleSocketCall(page, 'users:kick', { userId: 1004, banSeconds: 3600 })).toMatchObject({ ok: true, value: { kicked: false, banned: true } });
   await expect(page.getByTestId('ban-1004')).toContainText('Dave');
   await expect(page.getByTestId('ban-1004')).not.toContainText('user 1004');
   // Offline users can be looked up by name, and their detail opens.
@@ -109,7 +88,7 @@ test('the ban list: expired bans leave without a reload, a user who just left sh
   await expect(page.getByTestId('user-detail-address')).toContainText('127.0.0.1');
   await page.keyboard.press('Escape');
   // A short ban lapses on its own: it leaves the open list without a reload.
-  expect(await consoleCall(page, 'users:kick', { userId: 1003, banSeconds: 3 })).toMatchObject({ ok: true, value: { kicked: true } });
+  expect(await consoleSocketCall(page, 'users:kick', { userId: 1003, banSeconds: 3 })).toMatchObject({ ok: true, value: { kicked: true } });
   await expect(page.getByTestId('ban-1003')).toBeVisible();
   await expect(page.getByTestId('ban-1003')).toHaveCount(0, { timeout: 8_000 });
   carol.close();

@@ -52,3 +52,31 @@ export class DemoClient {
     await this.page.context().close();
   }
 }
+
+/**
+ * A raw console-socket call from the signed-in page, with its session cookie: what a crafted client
+ * could send, or a call the page's dialogs do not offer.
+ */
+export function consoleSocketCall(
+  page: Page,
+  call: string,
+  args: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { code: number; message: string } }> {
+  const wsUrl = `${new URL(page.url()).origin.replace('http', 'ws')}/console/ws`;
+  return page.evaluate(
+    ([c, a, u]) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(u);
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: c, args: a }));
+        ws.onmessage = (ev) => {
+          const m = JSON.parse(String(ev.data));
+          if (m.id === 1) {
+            ws.close();
+            resolve(m);
+          }
+        };
+        ws.onerror = () => reject(new Error('socket refused'));
+      }),
+    [call, args, wsUrl] as const,
+  );
+}

@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { Codes } from '../../shared/codes';
 import { defaultHostConfig, OPERATOR, startHost, waitHealthy, type RunningHost } from '../fixtures/host';
-import { DemoClient } from './consolePage';
+import { DemoClient, consoleSocketCall } from './consolePage';
 
 const VIEWER = { username: 'watcher', password: 'watcher-pw-e2e', role: 'viewer' };
 const ALICE = { userName: 'alice', password: 'alice-pw', userId: 1001 };
@@ -33,27 +33,6 @@ async function signIn(page: Page, url: string, username: string, password: strin
   await expect(page.getByTestId('operator')).toHaveText(username);
 }
 
-/** A raw console-socket call from the page (what a crafted client could send). */
-function socketCall(page: Page, call: string, args: unknown): Promise<{ ok: boolean; error?: { code: number } }> {
-  const wsUrl = `${new URL(page.url()).origin.replace('http', 'ws')}/console/ws`;
-  return page.evaluate(
-    ([c, a, u]) =>
-      new Promise((resolve, reject) => {
-        const ws = new WebSocket(u);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: c, args: a }));
-        ws.onmessage = (ev) => {
-          const m = JSON.parse(String(ev.data));
-          if (m.id === 1) {
-            ws.close();
-            resolve(m);
-          }
-        };
-        ws.onerror = () => reject(new Error('socket refused'));
-      }),
-    [call, args, wsUrl] as const,
-  );
-}
-
 test('a viewer sees users but cannot kick: no button, and the server refuses the call', async ({ page, browser }) => {
   const host = await start(defaultHostConfig({ operators: [OPERATOR, VIEWER] }));
   const alice = await DemoClient.enterRoom(browser, host.url, ALICE.userName, ALICE.password, 4242);
@@ -63,13 +42,13 @@ test('a viewer sees users but cannot kick: no button, and the server refuses the
   await expect(page.getByTestId(`user-row-${ALICE.userId}`)).toBeVisible();
   await expect(page.getByTestId(`kick-${ALICE.userId}`)).toHaveCount(0);
   await expect(page.getByTestId('read-only')).toBeVisible();
-  const refused = await socketCall(page, 'users:kick', { userId: ALICE.userId });
+  const refused = await consoleSocketCall(page, 'users:kick', { userId: ALICE.userId });
   expect(refused).toMatchObject({ ok: false, error: { code: Codes.FORBIDDEN } });
   // Alice is still there, and the refusal never reached the audit log as a kick.
   await expect(page.getByTestId(`user-row-${ALICE.userId}`)).toBeVisible();
   await expect(alice.page.getByTestId('status')).toContainText('in room');
   // Reading is allowed.
-  expect(await socketCall(page, 'users:list', {})).toMatchObject({ ok: true });
+  expect(await consoleSocketCall(page, 'users:list', {})).toMatchObject({ ok: true });
   await alice.close();
 });
 
@@ -92,7 +71,7 @@ test('an admin adds an operator; who is signed in is shown; a disabled operator 
   // nina (operator) has no operator management.
   await nina.getByTestId('nav-operators').click();
   await expect(nina.getByTestId('operator-accounts')).toHaveCount(0);
-  expect(await socketCall(nina, 'operators:add', { username: 'x', password: 'xxxxxxxx', role: 'admin' })).toMatchObject({
+  expect(await consoleSocketCall(nina, 'operators:add', { username: 'x', password: 'xxxxxxxx', role: 'admin' })).toMatchObject({
     ok: false,
     error: { code: Codes.FORBIDDEN },
   });
