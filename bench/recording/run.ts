@@ -21,7 +21,7 @@ import pino from 'pino';
 import { MediaNode, RecordFlags, type Producer } from '../../electron/media/index';
 import { findFfmpeg } from '../../electron/media/recorder/ffmpegLocator';
 import { RoomRecording } from '../../electron/media/recorder/RoomRecording';
-import { FfmpegRtpSource } from '../../electron/media/testing/FfmpegRtpSource';
+import { FfmpegRtpSource, relayTo } from '../../electron/media/testing/FfmpegRtpSource';
 import { NodePeer, sleep, waitFor } from '../../electron/media/testing/NodePeer';
 
 const quick = process.argv.includes('--quick');
@@ -188,19 +188,7 @@ async function roomCompose(): Promise<void> {
           width: 320,
           height: 240,
           fps: 15,
-          onPacket: (k) =>
-            void peer
-              .sendRtp(
-                {
-                  ssrc: k.kind === 'audio' ? 10 + i : 20 + i,
-                  payloadType: k.kind === 'audio' ? 111 : 96,
-                  sequenceNumber: k.seq,
-                  timestamp: k.timestamp,
-                  marker: k.marker,
-                },
-                k.payload,
-              )
-              .catch(() => undefined),
+          onPacket: relayTo(peer, { audio: 10 + i, video: 20 + i }),
         }),
       );
       pubs.push({ key: `u${i}`, producerIds: [a.id, v.id] });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MediaNode, RecordFlags } from '../index';
-import { FfmpegRtpSource } from '../testing/FfmpegRtpSource';
+import { FfmpegRtpSource, relayTo } from '../testing/FfmpegRtpSource';
 import { NodePeer, sleep, waitFor } from '../testing/NodePeer';
 import { findFfmpeg } from './ffmpegLocator';
 import { avOffsets, decodeErrors, hasFfmpegTools, packetTimes, probe, webmHasCues } from './fileChecks';
@@ -55,19 +55,7 @@ describe.skipIf(!hasFfmpegTools)('clean single-user recording (ffmpeg with libvp
     source = await FfmpegRtpSource.start({
       seconds: RECORD_SECONDS + 5,
       markers: true,
-      onPacket: (k) =>
-        void p
-          .sendRtp(
-            {
-              ssrc: k.kind === 'audio' ? 7001 : 7002,
-              payloadType: k.kind === 'audio' ? 111 : 96,
-              sequenceNumber: k.seq,
-              timestamp: k.timestamp,
-              marker: k.marker,
-            },
-            k.payload,
-          )
-          .catch(() => undefined),
+      onPacket: relayTo(p, { audio: 7001, video: 7002 }),
     });
     await sleep(1500);
     const rec = await node.startRecording({ router, userId: 'clean', producers: [audio, video], flags: RecordFlags.AUDIO | RecordFlags.VIDEO });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MediaNode, type Producer } from '../index';
-import { FfmpegRtpSource } from '../testing/FfmpegRtpSource';
+import { FfmpegRtpSource, relayTo } from '../testing/FfmpegRtpSource';
 import { NodePeer, sleep, waitFor } from '../testing/NodePeer';
 import { buildFilterGraph, layoutCells } from './compositeGraph';
 import { RoomRecording } from './RoomRecording';
@@ -89,19 +89,7 @@ describe.skipIf(!hasFfmpegTools)('room composition (external ffmpeg)', () => {
           width: 160,
           height: 120,
           fps: 15,
-          onPacket: (k) =>
-            void peer
-              .sendRtp(
-                {
-                  ssrc: k.kind === 'audio' ? 100 + i : 200 + i,
-                  payloadType: k.kind === 'audio' ? 111 : 96,
-                  sequenceNumber: k.seq,
-                  timestamp: k.timestamp,
-                  marker: k.marker,
-                },
-                k.payload,
-              )
-              .catch(() => undefined),
+          onPacket: relayTo(peer, { audio: 100 + i, video: 200 + i }),
         }),
       );
       pubs.push({ key: `u${i}`, producers: [v, a] });

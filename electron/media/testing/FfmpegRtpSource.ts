@@ -30,6 +30,23 @@ export interface FfmpegSourceOptions {
   onPacket(p: RtpPacketIn): void;
 }
 
+/** What `relayTo` needs of a peer (NodePeer's `sendRtp`). */
+export interface RtpSender {
+  sendRtp(h: { ssrc: number; payloadType: number; sequenceNumber: number; timestamp: number; marker?: boolean }, payload: Buffer): Promise<unknown>;
+}
+
+/**
+ * An `onPacket` that relays ffmpeg's packets into the SFU through `peer`, re-stamped with the
+ * producers' SSRCs and payload types (Opus 111, VP8 96 unless given). A lost send is ignored,
+ * as on a real network.
+ */
+export function relayTo(peer: RtpSender, ssrc: { audio: number; video: number }, payloadType = { audio: 111, video: 96 }): (p: RtpPacketIn) => void {
+  return (k) =>
+    void peer
+      .sendRtp({ ssrc: ssrc[k.kind], payloadType: payloadType[k.kind], sequenceNumber: k.seq, timestamp: k.timestamp, marker: k.marker }, k.payload)
+      .catch(() => undefined);
+}
+
 /** Parses a plain RTP packet (header, CSRCs, extension, padding). */
 export function parseRtp(buf: Buffer): Omit<RtpPacketIn, 'kind'> | null {
   if (buf.length < 12 || buf[0] >> 6 !== 2) return null;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SignalingCodes } from '../../../../shared/codes';
 import type { SdkEvents } from '../../../sdk';
-import { FfmpegRtpSource } from '../../testing/FfmpegRtpSource';
+import { FfmpegRtpSource, relayTo } from '../../testing/FfmpegRtpSource';
 import { sleep, waitFor } from '../../testing/NodePeer';
 import { decodeErrors, hasFfmpegTools, probe, toneLevelDb } from '../fileChecks';
 import { startRecordingStack, SyntheticSender, VP8_PT, type RecordingStack } from './recordingStack';
@@ -158,19 +158,7 @@ describe.skipIf(!hasFfmpegTools)('mixed recordings', () => {
         width: 160,
         height: 120,
         fps: 15,
-        onPacket: (k) =>
-          void pub.peer
-            .sendRtp(
-              {
-                ssrc: (k.kind === 'audio' ? 5000 : 6000) + uid,
-                payloadType: k.kind === 'audio' ? 111 : VP8_PT,
-                sequenceNumber: k.seq,
-                timestamp: k.timestamp,
-                marker: k.marker,
-              },
-              k.payload,
-            )
-            .catch(() => undefined),
+        onPacket: relayTo(pub.peer, { audio: 5000 + uid, video: 6000 + uid }, { audio: 111, video: VP8_PT }),
       });
       cleanups.push(() => src.stop());
     }
