@@ -63,6 +63,7 @@ export const clientMethods: { readonly [M in BuiltInMethodName]: MethodRow } = {
   getRouterRtpCapabilities: row(m.getRouterRtpCapabilities, (c) => media(c).getRouterRtpCapabilities(c.st)),
   createWebRtcTransport: row(m.createWebRtcTransport, (c, d) => media(c).createWebRtcTransport(c.st, d)),
   connectWebRtcTransport: row(m.connectWebRtcTransport, (c, d) => media(c).connectWebRtcTransport(c.st, d)),
+  restartIce: row(m.restartIce, (c, d) => media(c).restartIce(c.st, d)),
   produce: row(m.produce, (c, d) => media(c).produce(c.st, d)),
   consume: row(m.consume, (c, d) => media(c).consume(c.st, d)),
   resumeConsumer: row(m.resumeConsumer, (c, d) => media(c).resumeConsumer(c.st, d)),

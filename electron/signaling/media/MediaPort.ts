@@ -36,6 +36,8 @@ export interface PortTransport {
   readonly iceCandidates: IceCandidate[];
   readonly dtlsParameters: DtlsParameters;
   connect(opts: { dtlsParameters: DtlsParameters }): Promise<void>;
+  /** New local ICE credentials (mediasoup's restartIce); the client passes them to `transport.restartIce()`. */
+  restartIce(): Promise<IceParameters>;
   produce(opts: { kind: 'audio' | 'video'; rtpParameters: RtpParameters; appData?: Json }): Promise<PortProducer>;
   consume(opts: { producerId: string; rtpCapabilities: RtpCapabilities; paused?: boolean }): Promise<PortConsumer>;
   close(): void;

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../../shared/codes';
 import type { AnyChatSdk, ClientState, MediaControl, Session } from '../../sdk';
 import { OrtcError } from '../../media/ortc';
-import type { RtpCapabilities } from '../../media/types';
+import type { IceParameters, RtpCapabilities } from '../../media/types';
 import type { MediaData } from './mediaSchemas';
 import type { MediaPort, PortConsumer, PortProducer, PortRouter, PortTransport } from './MediaPort';
 
@@ -98,6 +98,11 @@ export class MediaRequests implements MediaControl {
     const { peer } = await this.scope(st);
     await this.transport(peer, d.transportId).connect({ dtlsParameters: d.dtlsParameters });
     return {};
+  }
+
+  async restartIce(st: ClientState, d: MediaData<'restartIce'>): Promise<{ iceParameters: IceParameters }> {
+    const { peer } = await this.scope(st);
+    return { iceParameters: await this.transport(peer, d.transportId).restartIce() };
   }
 
   async produce(st: ClientState, d: MediaData<'produce'>): Promise<{ id: string }> {
