@@ -4,9 +4,10 @@
  * adapter through which werift's RTCDtlsTransport sends and receives on the selected tuple.
  */
 import { networkInterfaces } from 'node:os';
-import { RTCIceParameters, type RTCIceTransport } from 'werift';
+import type { RTCIceTransport } from 'werift';
 import type { IceCandidate, IceParameters } from '../../types';
 import type { EngineSettings } from '../protocol';
+import { dtlsIceAdapter } from './dtlsIceAdapter';
 import { hostCandidates } from './iceCandidates';
 import { IceLiteServer, type IceLog, type IceState, type IceTuple } from './IceLiteServer';
 import { bindUdpInRange, type PortRange } from './portRange';
@@ -23,7 +24,15 @@ export class TransportIce {
 
   private constructor(log: IceLog) {
     this.server = new IceLiteServer(log);
-    this.dtlsIceTransport = dtlsIceTransportOver(this.server);
+    const server = this.server;
+    this.dtlsIceTransport = dtlsIceAdapter({
+      onData: server.onData,
+      send: (packet) => server.send(packet),
+      role: 'controlled',
+      state: () => server.state,
+      credentials: () => ({ usernameFragment: server.usernameFragment, password: server.password }),
+      restarts: () => server.restarts,
+    });
   }
 
   static async create(settings: EngineSettings, log: IceLog): Promise<TransportIce> {
@@ -91,38 +100,4 @@ function isWildcard(ip: string): boolean {
 function firstInterfaceAddress(): string {
   for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return '127.0.0.1';
-}
-
-/**
- * werift's RTCDtlsTransport uses of its ICE transport: `connection.onData` (incoming packets),
- * `connection.send` (outgoing), `stop()`, and a few fields for its stats. This object gives it
- * exactly those over our ICE-lite server.
- */
-function dtlsIceTransportOver(server: IceLiteServer): RTCIceTransport {
-  const connection = {
-    onData: server.onData,
-    send: async (data: Buffer) => {
-      server.send(data);
-    },
-    close: async () => {},
-    get nominated() {
-      return undefined;
-    },
-  };
-  const adapter = {
-    connection,
-    role: 'controlled',
-    get state() {
-      return server.state;
-    },
-    get localParameters() {
-      return new RTCIceParameters({ usernameFragment: server.usernameFragment, password: server.password, iceLite: true });
-    },
-    get iceRestarts() {
-      return server.restarts;
-    },
-    stop: async () => {},
-    getStats: async () => [],
-  };
-  return adapter as unknown as RTCIceTransport;
 }
