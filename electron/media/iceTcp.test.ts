@@ -104,6 +104,16 @@ describe('ICE-TCP (enableUdp: false) with Node peers on real sockets', () => {
     expect(sendT.dtlsState).toBe('connected');
   });
 
+  it('with every connection closed ICE is disconnected; a new checked connection resumes media', async () => {
+    a.dropConnections(); // the one in use and the one from before the restart
+    await waitFor(() => sendT.iceState === 'disconnected', 5000, 'ICE disconnected');
+    await a.reconnect();
+    await waitFor(() => sendT.iceState === 'completed', 5000, 'ICE completed again');
+    const got = b.rtp.length;
+    await sendAudio(10);
+    await waitFor(() => b.rtp.length >= got + 10, 5000, '10 more packets at B after reconnecting');
+  });
+
   it('restartIce on a closed transport is refused', async () => {
     const t = await router.createWebRtcTransport();
     t.close();

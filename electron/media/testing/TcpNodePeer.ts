@@ -96,6 +96,17 @@ export class TcpNodePeer {
     this.socket = socket;
   }
 
+  /** Closes every connection, as when the browser's path breaks. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  /** Dials again and checks with the current credentials (no restart). */
+  async reconnect(): Promise<void> {
+    await this.restartIce(this.remote.iceParameters);
+  }
+
   /** A Binding check on `socket` with the node's current (or given) credentials. */
   check(socket: Socket = this.socket, password = this.remote.iceParameters.password): Promise<CheckResult> {
     const request = new Message(methods.BINDING, classes.REQUEST)
