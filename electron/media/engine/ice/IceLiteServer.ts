@@ -128,7 +128,6 @@ export class IceLiteServer {
     if (!msg) return;
     if (msg.messageClass !== classes.REQUEST) return; // we send no requests; indications are ignored
     if (msg.messageMethod !== methods.BINDING) return this.reject(msg, tuple, 400, 'Bad Request');
-    this.requestsReceived++;
     if (!msg.attributesKeys.includes('FINGERPRINT') || !msg.attributesKeys.includes('PRIORITY')) return this.reject(msg, tuple, 400, 'Bad Request');
     const username = String(msg.getAttributeValue('USERNAME') ?? '');
     const localUfrag = username.split(':')[0];
@@ -138,6 +137,7 @@ export class IceLiteServer {
     else return this.reject(msg, tuple, 401, 'Unauthorized');
     const verified = parseMessage(packet, Buffer.from(password, 'utf8'));
     if (!verified) return this.reject(msg, tuple, 401, 'Unauthorized');
+    this.requestsReceived++; // authenticated checks only: a stranger's must not keep a dead transport alive
     if (password === this.password && this.oldPassword) {
       this.log('debug', 'new ICE credentials in use');
       this.oldUsernameFragment = this.oldPassword = undefined;
