@@ -37,6 +37,9 @@ export type CheckResult = { ok: true } | { ok: false; code: number };
 export class TcpNodePeer {
   readonly rtp: RtpPacket[] = [];
   readonly rtcp: RtcpPacket[] = [];
+  /** false: count RTP only (benches) */
+  keepPackets = true;
+  rtpCount = 0;
   private readonly onData = new Event<[Buffer]>();
   private socket!: Socket;
   private readonly sockets = new Set<Socket>();
@@ -65,7 +68,10 @@ export class TcpNodePeer {
         'server',
       ),
     );
-    this.dtls.onRtp.subscribe((p) => this.rtp.push(p));
+    this.dtls.onRtp.subscribe((p) => {
+      this.rtpCount++;
+      if (this.keepPackets) this.rtp.push(p);
+    });
     this.dtls.onRtcp.subscribe((p) => this.rtcp.push(p));
   }
 
