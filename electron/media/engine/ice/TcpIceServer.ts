@@ -23,12 +23,13 @@ export class TcpIceServer {
   private constructor(
     private readonly ice: IceLiteServer,
     private readonly log: IceLog,
+    private readonly checkTimeoutMs: number,
   ) {}
 
   private server!: Server;
 
-  static async listen(range: PortRange, ice: IceLiteServer, log: IceLog, preferredPort?: number): Promise<TcpIceServer> {
-    const s = new TcpIceServer(ice, log);
+  static async listen(range: PortRange, ice: IceLiteServer, log: IceLog, preferredPort?: number, checkTimeoutMs = TCP_CHECK_TIMEOUT_MS): Promise<TcpIceServer> {
+    const s = new TcpIceServer(ice, log, checkTimeoutMs);
     s.server = await listenTcpInRange(range, (socket) => s.accept(socket), preferredPort);
     return s;
   }
@@ -62,10 +63,11 @@ export class TcpIceServer {
       },
       close: () => socket.destroy(),
     };
-    // until the connection passes an ICE check, an idle or silent peer is dropped
-    socket.setTimeout(TCP_CHECK_TIMEOUT_MS, () => {
+    // a wall-clock deadline, not an idle timeout: a peer streaming frames that are no valid check goes too
+    const checkDeadline = setTimeout(() => {
       if (!this.ice.hasTuple(tuple)) socket.destroy();
-    });
+    }, this.checkTimeoutMs);
+    checkDeadline.unref();
     socket.on('data', (chunk: Buffer) => {
       let frames: Buffer[];
       try {
@@ -79,10 +81,10 @@ export class TcpIceServer {
         if (socket.destroyed) return;
         this.ice.receive(f, tuple);
       }
-      if (this.ice.hasTuple(tuple)) socket.setTimeout(0);
     });
     socket.on('error', () => {}); // reset by peer and the like; 'close' follows
     socket.on('close', () => {
+      clearTimeout(checkDeadline);
       this.connections.delete(socket);
       this.ice.removeTuple(tuple);
     });
