@@ -140,7 +140,7 @@ describe('media rows', () => {
 
   it("restartIce: new credentials for the caller's own transport; unknown or foreign transport 900404, bad data 900400 at warn", async () => {
     const { logger, lines } = capturingLogger();
-    const { h } = await start({ logger });
+    const { h, node } = await start({ logger });
     const [a, b] = [await h.login('alice'), await h.login('bob')];
     await expectCode(a.request('restartIce', { transportId: 'nope' }), SignalingCodes.NOT_IN_ROOM);
     await a.enterRoom({ roomId: 3 });
@@ -160,6 +160,9 @@ describe('media rows', () => {
     expect(r.iceParameters.usernameFragment).not.toBe(t.iceParameters.usernameFragment);
     expect(r.iceParameters.password).not.toBe(t.iceParameters.password);
     await expectCode(a.request('restartIce', { transportId: 'nope' }), Codes.NOT_FOUND);
+    // the node closed it (as an ICE consent timeout does): gone for the client, not a server error
+    for (const r of node.routers.values()) r.transports.get(t.id)?.close();
+    await expectCode(a.request('restartIce', { transportId: t.id }), Codes.NOT_FOUND);
     await expectCode(b.request('restartIce', { transportId: t.id }), Codes.NOT_FOUND); // not bob's transport
     await expectCode(a.request('restartIce', {}), Codes.BAD_REQUEST);
     await expectCode(a.request('restartIce', { transportId: 7 }), Codes.BAD_REQUEST);

@@ -35,6 +35,8 @@ export interface PortTransport {
   readonly iceParameters: IceParameters;
   readonly iceCandidates: IceCandidate[];
   readonly dtlsParameters: DtlsParameters;
+  /** Optional: true once the media node closed it (ICE consent timeout, DTLS failure) or it was closed. */
+  readonly closed?: boolean;
   connect(opts: { dtlsParameters: DtlsParameters }): Promise<void>;
   /** New local ICE credentials (mediasoup's restartIce); the client passes them to `transport.restartIce()`. */
   restartIce(): Promise<IceParameters>;

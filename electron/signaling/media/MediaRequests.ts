@@ -102,7 +102,11 @@ export class MediaRequests implements MediaControl {
 
   async restartIce(st: ClientState, d: MediaData<'restartIce'>): Promise<{ iceParameters: IceParameters }> {
     const { peer } = await this.scope(st);
-    return { iceParameters: await this.transport(peer, d.transportId).restartIce() };
+    const t = this.transport(peer, d.transportId);
+    // A client restarts ICE because its path broke; by then the node may have closed the transport
+    // (consent timeout): that is a gone transport for the client, not a server error.
+    if (t.closed) throw new CodedError(Codes.NOT_FOUND, 'transport closed by the media node: create a new one');
+    return { iceParameters: await t.restartIce() };
   }
 
   async produce(st: ClientState, d: MediaData<'produce'>): Promise<{ id: string }> {
