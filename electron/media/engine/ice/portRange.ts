@@ -1,9 +1,12 @@
 /**
  * Sockets bound inside the configured RTC port range: a UDP socket and a TCP listener per
- * transport, on the listen IP. Ports are tried in order from the range's start (a preferred port
- * first, so a transport's TCP port can match its UDP port); binding directly, never probing first,
- * so two transports created at once cannot pick the same port.
+ * transport, on the listen IP. Ports are tried from a random point of the range, wrapping around,
+ * like mediasoup's port manager (a port just freed is not handed straight to the next transport,
+ * where a late packet for the old one could land), with a preferred port first so a transport's
+ * TCP port can match its UDP port. Binding directly, never probing first, so two transports
+ * created at once cannot pick the same port.
  */
+import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { isIPv6 } from 'node:net';
@@ -15,9 +18,14 @@ export interface PortRange {
 }
 
 function candidatesInRange({ min, max }: PortRange, preferred?: number): number[] {
+  const size = max - min + 1;
+  const start = randomInt(size);
   const ports: number[] = [];
   if (preferred !== undefined && preferred >= min && preferred <= max) ports.push(preferred);
-  for (let p = min; p <= max; p++) if (p !== preferred) ports.push(p);
+  for (let i = 0; i < size; i++) {
+    const p = min + ((start + i) % size);
+    if (p !== preferred) ports.push(p);
+  }
   return ports;
 }
 
