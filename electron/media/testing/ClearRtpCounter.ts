@@ -63,6 +63,11 @@ export class ClearRtpCounter {
     return { received, expected, streams: this.streams.size };
   }
 
+  /** Packets received so far per SSRC. */
+  receivedBySsrc(): Map<number, number> {
+    return new Map([...this.streams].map(([ssrc, s]) => [ssrc, s.received]));
+  }
+
   ssrcs(): number[] {
     return [...this.streams.keys()];
   }
