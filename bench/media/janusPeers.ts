@@ -3,7 +3,7 @@
  * (Janus offers, we answer) whose receivers count clear RTP headers instead of decrypting.
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useNACK, usePLI, useSdesMid, type RTCRtpSender } from 'werift';
-import { ClearRtpCounter, countClearRtp } from '../../electron/media/testing/ClearRtpCounter';
+import { ClearRtpCounter, countClearRtp, enlargeReceiveBuffer } from '../../electron/media/testing/ClearRtpCounter';
 import { janusIp, type JanusHandle, type JanusSession, type Jsep } from './janus';
 import type { RtpSink } from './load';
 
@@ -82,5 +82,6 @@ export async function subscribe(session: JanusSession, room: number, feeds: numb
   await pc.setLocalDescription(await pc.createAnswer());
   await h.message({ request: 'start' }, { type: 'answer', sdp: await localSdp(pc), trickle: false });
   await connected(pc, 'janus subscriber');
+  for (const dtls of pc.dtlsTransports) enlargeReceiveBuffer(dtls);
   return { counter, close: () => pc.close().catch(() => {}) };
 }

@@ -4,6 +4,9 @@ export const PAYLOAD = 1100; // bytes per packet
 /** packets/s of one 1 Mbit/s stream (payload + RTP/UDP/IP headers) ≈ 110 */
 export const PPS = Math.round(1_000_000 / 8 / (PAYLOAD + 12 + 28));
 
+/** Most packets one tick may catch up after a stall (≈ 70 ms of one stream). */
+const MAX_BURST = 8;
+
 /** Where a publisher's packets go: a peer of our node or of Janus. */
 export interface RtpSink {
   send(h: { sequenceNumber: number; timestamp: number; marker: boolean }, payload: Buffer): void;
@@ -15,6 +18,8 @@ export class PacedVp8Sender {
   private ts = 0;
   private timer?: NodeJS.Timeout;
   sent = 0;
+  /** Packets not sent because this process stalled (see MAX_BURST). */
+  skipped = 0;
   constructor(private readonly sink: RtpSink) {}
 
   start(): void {
@@ -23,6 +28,13 @@ export class PacedVp8Sender {
     const t0 = Date.now();
     this.timer = setInterval(() => {
       const shouldHave = Math.floor(((Date.now() - t0) / 1000) * PPS);
+      // after a stall of this process, skip whole frames instead of bursting them into the SFU's
+      // socket (an encoder would not have produced them either); sequence numbers stay continuous
+      if (shouldHave - due > MAX_BURST) {
+        const skip = Math.floor((shouldHave - due - MAX_BURST) / 4) * 4;
+        due += skip;
+        this.skipped += skip;
+      }
       while (due < shouldHave) {
         const payload = Buffer.from(body);
         payload[0] = due % 4 === 0 ? 0x10 : 0x00; // VP8 descriptor: S bit on a frame's first packet

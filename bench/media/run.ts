@@ -45,6 +45,7 @@ interface Sample {
   threadMs?: number;
   peersCpuMs: number;
   silent: number;
+  skipped: number;
 }
 
 function total(s: SfuUnderTest) {
@@ -77,6 +78,7 @@ async function measure(s: SfuUnderTest): Promise<Sample> {
   const c0 = total(s);
   const streams0 = perStream(s);
   const sent0 = s.senders.reduce((a, x) => a + x.sent, 0);
+  const skipped0 = s.senders.reduce((a, x) => a + x.skipped, 0);
   const cpu0 = processCpuMs(s.pid);
   const thr0 = s.tid ? threadCpuMs(s.pid, s.tid) : 0;
   const peers0 = process.cpuUsage();
@@ -85,6 +87,7 @@ async function measure(s: SfuUnderTest): Promise<Sample> {
   const c1 = total(s);
   const silent = silentStreams(streams0, perStream(s), s.senders.length);
   const sent1 = s.senders.reduce((a, x) => a + x.sent, 0);
+  const skipped = s.senders.reduce((a, x) => a + x.skipped, 0) - skipped0;
   const cpuMs = processCpuMs(s.pid) - cpu0;
   const threadMs = s.tid ? threadCpuMs(s.pid, s.tid) - thr0 : undefined;
   const peers = process.cpuUsage(peers0);
@@ -100,6 +103,7 @@ async function measure(s: SfuUnderTest): Promise<Sample> {
     threadMs,
     peersCpuMs: (peers.user + peers.system) / 1000,
     silent,
+    skipped,
   };
 }
 
@@ -114,6 +118,7 @@ function add(a: Sample | undefined, b: Sample): Sample {
     threadMs: a.threadMs === undefined || b.threadMs === undefined ? undefined : a.threadMs + b.threadMs,
     peersCpuMs: a.peersCpuMs + b.peersCpuMs,
     silent: a.silent + b.silent,
+    skipped: a.skipped + b.skipped,
   };
 }
 
@@ -128,6 +133,7 @@ interface Row {
   delivered: number;
   peersShare: number;
   silent: number;
+  skipped: number;
   lossless: boolean;
 }
 
@@ -147,6 +153,7 @@ function row(consumers: number, s: Sample): Row {
     delivered,
     peersShare: s.peersCpuMs / s.wallMs,
     silent: s.silent,
+    skipped: s.skipped,
     // (delivered = received / sent in the same window: informative only, in-flight packets skew it by the path's delay)
     lossless: loss <= LOSS_LIMIT && s.silent === 0,
   };
@@ -162,7 +169,7 @@ function printRow(name: string, r: Row, ratio?: number) {
       .toFixed(2)
       .padStart(9)}  ${pct(r.loss, 2).padStart(7)}  ${pct(r.delivered, 1).padStart(7)}  ${pct(r.peersShare).padStart(6)}${
       ratio === undefined ? '' : `  ours/janus CPU per packet ${ratio.toFixed(2)}×`
-    }${r.silent ? `  ${r.silent} silent streams` : ''}${r.lossless ? '' : '  ← loss'}`,
+    }${r.silent ? `  ${r.silent} silent streams` : ''}${r.skipped ? `  (publishers stalled: ${r.skipped} packets not sent)` : ''}${r.lossless ? '' : '  ← loss'}`,
   );
 }
 

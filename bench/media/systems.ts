@@ -23,6 +23,8 @@ export interface SfuUnderTest {
   readonly tid?: number;
   readonly senders: PacedVp8Sender[];
   readonly receivers: Receiver[];
+  /** RTP packets the SFU took in so far, where it says (ours: the engine's counter). */
+  packetsIn?(): Promise<number>;
   addReceiver(): Promise<void>;
   close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startOurs(publishers: number, rtcPorts: string): Promise<S
     tid: threadByName(node.pid, 'media-worker-1'),
     senders,
     receivers,
+    packetsIn: async () => (await node.call('dump', {})).rtpIn,
     async addReceiver() {
       const t = await node.call('createTransport', {});
       const r = await connectCountingReceiver(t, (dtlsParameters) => node.call('connect', { transportId: t.id, dtlsParameters }).then(() => {}));

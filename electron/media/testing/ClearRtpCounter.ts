@@ -6,6 +6,7 @@
  * reads those headers costs a fraction of one that decrypts, so a bench measures the sender, not
  * the receivers. Loss is counted from sequence gaps per SSRC (RFC 3550 A.3: expected − received).
  */
+import type { Socket } from 'node:dgram';
 import type { RTCDtlsTransport } from 'werift';
 import { prepareClientTransport, startClientTransport, type RemoteTransport } from '../peer/clientTransport';
 import type { DtlsParameters } from '../types';
@@ -98,6 +99,22 @@ export function countClearRtp(dtls: RTCDtlsTransport, counter = new ClearRtpCoun
   return counter;
 }
 
+/**
+ * Gives a connected transport's UDP sockets a larger receive buffer (up to net.core.rmem_max), so a
+ * receiver whose process stalls for a moment on a busy machine does not drop what the sender sent.
+ * Best effort: reaches into werift's ICE connection (its sockets are not public).
+ */
+export function enlargeReceiveBuffer(dtls: RTCDtlsTransport, bytes = 4 * 1024 * 1024): void {
+  const protocols = (dtls.iceTransport.connection as unknown as { protocols?: { transport?: { socket?: Socket } }[] }).protocols ?? [];
+  for (const p of protocols) {
+    try {
+      p.transport?.socket?.setRecvBufferSize(bytes);
+    } catch {
+      // not bound (yet) or above the kernel's limit: keep the default
+    }
+  }
+}
+
 /** A receive-only client of one of the node's transports that completes ICE + DTLS and then only counts clear RTP headers. */
 export async function connectCountingReceiver(
   remote: RemoteTransport,
@@ -106,5 +123,6 @@ export async function connectCountingReceiver(
   const t = await prepareClientTransport(remote);
   const counter = countClearRtp(t.dtls);
   await startClientTransport(t, connect);
+  enlargeReceiveBuffer(t.dtls);
   return { counter, dtls: t.dtls, close: () => t.dtls.stop().catch(() => {}) };
 }
