@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { janusMissing } from './janus';
 import { PPS } from './load';
 import { processCpuMs, threadCpuMs } from './procCpu';
+import { udpDrops } from './udpDrops';
 import { startJanus, startOurs, type SfuUnderTest } from './systems';
 
 const argv = process.argv.slice(2);
@@ -41,11 +42,14 @@ interface Sample {
   received: number;
   expected: number;
   sent: number;
+  /** Packets the publishers sent (not × receivers). */
+  published: number;
   cpuMs: number;
   threadMs?: number;
   peersCpuMs: number;
   silent: number;
   skipped: number;
+  socketDrops: number;
 }
 
 function total(s: SfuUnderTest) {
@@ -79,6 +83,7 @@ async function measure(s: SfuUnderTest): Promise<Sample> {
   const streams0 = perStream(s);
   const sent0 = s.senders.reduce((a, x) => a + x.sent, 0);
   const skipped0 = s.senders.reduce((a, x) => a + x.skipped, 0);
+  const drops0 = udpDrops(s.ports);
   const cpu0 = processCpuMs(s.pid);
   const thr0 = s.tid ? threadCpuMs(s.pid, s.tid) : 0;
   const peers0 = process.cpuUsage();
@@ -88,6 +93,7 @@ async function measure(s: SfuUnderTest): Promise<Sample> {
   const silent = silentStreams(streams0, perStream(s), s.senders.length);
   const sent1 = s.senders.reduce((a, x) => a + x.sent, 0);
   const skipped = s.senders.reduce((a, x) => a + x.skipped, 0) - skipped0;
+  const socketDrops = udpDrops(s.ports) - drops0;
   const cpuMs = processCpuMs(s.pid) - cpu0;
   const threadMs = s.tid ? threadCpuMs(s.pid, s.tid) - thr0 : undefined;
   const peers = process.cpuUsage(peers0);
@@ -99,11 +105,13 @@ async function measure(s: SfuUnderTest): Promise<Sample> {
     received: c1.received - c0.received,
     expected: c1.expected - c0.expected,
     sent: (sent1 - sent0) * s.receivers.length,
+    published: sent1 - sent0,
     cpuMs,
     threadMs,
     peersCpuMs: (peers.user + peers.system) / 1000,
     silent,
     skipped,
+    socketDrops,
   };
 }
 
@@ -114,11 +122,13 @@ function add(a: Sample | undefined, b: Sample): Sample {
     received: a.received + b.received,
     expected: a.expected + b.expected,
     sent: a.sent + b.sent,
+    published: a.published + b.published,
     cpuMs: a.cpuMs + b.cpuMs,
     threadMs: a.threadMs === undefined || b.threadMs === undefined ? undefined : a.threadMs + b.threadMs,
     peersCpuMs: a.peersCpuMs + b.peersCpuMs,
     silent: a.silent + b.silent,
     skipped: a.skipped + b.skipped,
+    socketDrops: a.socketDrops + b.socketDrops,
   };
 }
 
@@ -134,7 +144,10 @@ interface Row {
   peersShare: number;
   silent: number;
   skipped: number;
+  socketDrops: number;
   lossless: boolean;
+  /** The publishers kept their rate (this process was not starved): the step's load is what it says. */
+  fullLoad: boolean;
 }
 
 function row(consumers: number, s: Sample): Row {
@@ -154,8 +167,10 @@ function row(consumers: number, s: Sample): Row {
     peersShare: s.peersCpuMs / s.wallMs,
     silent: s.silent,
     skipped: s.skipped,
+    socketDrops: s.socketDrops,
     // (delivered = received / sent in the same window: informative only, in-flight packets skew it by the path's delay)
     lossless: loss <= LOSS_LIMIT && s.silent === 0,
+    fullLoad: s.skipped <= 0.01 * (s.published + s.skipped),
   };
 }
 
@@ -169,7 +184,7 @@ function printRow(name: string, r: Row, ratio?: number) {
       .toFixed(2)
       .padStart(9)}  ${pct(r.loss, 2).padStart(7)}  ${pct(r.delivered, 1).padStart(7)}  ${pct(r.peersShare).padStart(6)}${
       ratio === undefined ? '' : `  ours/janus CPU per packet ${ratio.toFixed(2)}×`
-    }${r.silent ? `  ${r.silent} silent streams` : ''}${r.skipped ? `  (publishers stalled: ${r.skipped} packets not sent)` : ''}${r.lossless ? '' : '  ← loss'}`,
+    }${r.silent ? `  ${r.silent} silent streams` : ''}${r.socketDrops ? `  SFU sockets dropped ${r.socketDrops}` : ''}${r.skipped ? `  (publishers stalled: ${r.skipped} packets not sent)` : ''}${r.lossless ? '' : '  ← loss'}${r.fullLoad ? '' : '  ← publishers starved'}`,
   );
 }
 
@@ -196,7 +211,7 @@ const median = (xs: number[]) => {
 };
 
 function summary(name: string, rows: Row[]) {
-  const clean = rows.filter((r) => r.lossless);
+  const clean = rows.filter((r) => r.lossless && r.fullLoad);
   if (!clean.length) {
     console.log(`  ${name}: no step without loss`);
     return;
@@ -217,7 +232,7 @@ async function main() {
       `receivers count clear RTP headers (no SRTP decryption); ${SECONDS} s per measurement after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} round(s) per step`,
   );
   console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')} (${(await import('node:os')).availableParallelism()} cores)`);
-  const systems: SfuUnderTest[] = [await startOurs(K, '49200-49999')];
+  const systems: SfuUnderTest[] = [await startOurs(K, [49200, 49999])];
   if (missing) console.log(`Janus: ${missing} — printing ours only`);
   else {
     try {
@@ -239,7 +254,10 @@ async function main() {
       if (here.some((s) => s.receivers.length < receivers)) break; // out of time while setting up
       const samples = await measureStep(here, i);
       // a lossy step is measured once more before a system is retired (the machine is shared)
-      const lossy = here.filter((s) => !row(receivers * K, samples.get(s.name)!).lossless);
+      const lossy = here.filter((s) => {
+        const r = row(receivers * K, samples.get(s.name)!);
+        return !r.lossless || !r.fullLoad;
+      });
       if (lossy.length) for (const [name, sample] of await measureStep(lossy, i + 1)) samples.set(name, sample);
       const stepRows = new Map(here.map((s) => [s.name, row(receivers * K, samples.get(s.name)!)]));
       const ours = stepRows.get('ours');
@@ -250,6 +268,10 @@ async function main() {
         printRow(name, r, name === 'janus' ? ratio : undefined);
         rows.get(name)!.push(r);
         if (!r.lossless) active.delete(name);
+      }
+      if ([...stepRows.values()].some((r) => !r.fullLoad)) {
+        console.log('  (this process could not keep the publishers at their rate: the machine is saturated; stopping here)');
+        break;
       }
     }
   } finally {

@@ -21,6 +21,8 @@ export interface SfuUnderTest {
   readonly pid: number;
   /** A thread worth showing on its own (our engine's worker thread). */
   readonly tid?: number;
+  /** The SFU's own UDP port range (its sockets' kernel drop counters are read from it). */
+  readonly ports: [number, number];
   readonly senders: PacedVp8Sender[];
   readonly receivers: Receiver[];
   /** RTP packets the SFU took in so far, where it says (ours: the engine's counter). */
@@ -37,8 +39,8 @@ function vp8Params(ssrc: number): RtpParameters {
   };
 }
 
-export async function startOurs(publishers: number, rtcPorts: string): Promise<SfuUnderTest> {
-  const node = await NodeProcess.start(rtcPorts);
+export async function startOurs(publishers: number, ports: [number, number]): Promise<SfuUnderTest> {
+  const node = await NodeProcess.start(ports.join('-'));
   const peers: NodePeer[] = [];
   const producerIds: string[] = [];
   const senders: PacedVp8Sender[] = [];
@@ -56,6 +58,7 @@ export async function startOurs(publishers: number, rtcPorts: string): Promise<S
     name: 'ours',
     pid: node.pid,
     tid: threadByName(node.pid, 'media-worker-1'),
+    ports,
     senders,
     receivers,
     packetsIn: async () => (await node.call('dump', {})).rtpIn,
@@ -89,6 +92,7 @@ export async function startJanus(publishers: number, rtpPorts: [number, number])
     return {
       name: 'janus',
       pid: server.pid,
+      ports: rtpPorts,
       senders: pubs.map((p) => new PacedVp8Sender(p)),
       receivers,
       async addReceiver() {
