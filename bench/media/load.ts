@@ -4,8 +4,8 @@ export const PAYLOAD = 1100; // bytes per packet
 /** packets/s of one 1 Mbit/s stream (payload + RTP/UDP/IP headers) ≈ 110 */
 export const PPS = Math.round(1_000_000 / 8 / (PAYLOAD + 12 + 28));
 
-/** Most packets one tick may catch up after a stall (≈ 70 ms of one stream). */
-const MAX_BURST = 8;
+/** Most packets one tick may catch up after a stall (≈ 290 ms of one stream; well inside a socket buffer). */
+const MAX_BURST = 32;
 
 /** Where a publisher's packets go: a peer of our node or of Janus. */
 export interface RtpSink {

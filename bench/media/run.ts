@@ -170,7 +170,7 @@ function row(consumers: number, s: Sample): Row {
     socketDrops: s.socketDrops,
     // (delivered = received / sent in the same window: informative only, in-flight packets skew it by the path's delay)
     lossless: loss <= LOSS_LIMIT && s.silent === 0,
-    fullLoad: s.skipped <= 0.01 * (s.published + s.skipped),
+    fullLoad: s.skipped <= 0.02 * (s.published + s.skipped),
   };
 }
 
@@ -184,7 +184,7 @@ function printRow(name: string, r: Row, ratio?: number) {
       .toFixed(2)
       .padStart(9)}  ${pct(r.loss, 2).padStart(7)}  ${pct(r.delivered, 1).padStart(7)}  ${pct(r.peersShare).padStart(6)}${
       ratio === undefined ? '' : `  ours/janus CPU per packet ${ratio.toFixed(2)}×`
-    }${r.silent ? `  ${r.silent} silent streams` : ''}${r.socketDrops ? `  SFU sockets dropped ${r.socketDrops}` : ''}${r.skipped ? `  (publishers stalled: ${r.skipped} packets not sent)` : ''}${r.lossless ? '' : '  ← loss'}${r.fullLoad ? '' : '  ← publishers starved'}`,
+    }${r.silent ? `  ${r.silent} silent streams` : ''}${r.socketDrops ? `  SFU sockets dropped ${r.socketDrops}` : ''}${r.skipped ? `  (publishers stalled: ${r.skipped} packets not sent)` : ''}${r.lossless ? '' : '  ← loss'}${r.fullLoad ? '' : '  ← publishers starved (not counted as held)'}`,
   );
 }
 
@@ -268,10 +268,6 @@ async function main() {
         printRow(name, r, name === 'janus' ? ratio : undefined);
         rows.get(name)!.push(r);
         if (!r.lossless) active.delete(name);
-      }
-      if ([...stepRows.values()].some((r) => !r.fullLoad)) {
-        console.log('  (this process could not keep the publishers at their rate: the machine is saturated; stopping here)');
-        break;
       }
     }
   } finally {
