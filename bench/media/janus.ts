@@ -165,6 +165,7 @@ export class JanusSession {
   private nextTx = 0;
   private readonly waiting = new Map<string, (r: JanusReply) => void>();
   private polling = true;
+  private readonly pollAbort = new AbortController();
   private readonly pollDone: Promise<void>;
 
   private constructor(
@@ -182,7 +183,7 @@ export class JanusSession {
   private async poll(): Promise<void> {
     while (this.polling) {
       try {
-        const res = await fetch(`${this.url}/${this.id}?maxev=50`);
+        const res = await fetch(`${this.url}/${this.id}?maxev=50`, { signal: this.pollAbort.signal });
         const body = (await res.json()) as JanusReply | JanusReply[];
         for (const ev of Array.isArray(body) ? body : [body]) {
           const done = ev.transaction ? this.waiting.get(ev.transaction) : undefined;
@@ -220,6 +221,7 @@ export class JanusSession {
   async destroy(): Promise<void> {
     this.polling = false;
     await post(`${this.url}/${this.id}`, { janus: 'destroy', transaction: this.tx() }).catch(() => {});
+    this.pollAbort.abort(); // a long poll would otherwise hang on for up to 30 s
     await this.pollDone;
   }
 

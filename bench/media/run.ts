@@ -10,7 +10,7 @@
  * worker thread) and Janus 1.1 in its own; CPU is read from /proc/<pid>/stat for both. At every
  * step both are measured in turn (the order alternates), with the other one idle.
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { janusMissing } from './janus';
 import { PPS } from './load';
 import { processCpuMs, threadCpuMs } from './procCpu';
@@ -241,8 +241,14 @@ async function main() {
     `media bench: ${K} publishers × 1 Mbit/s VP8 (${PPS} pkt/s each, 1100-byte payloads); each receiver takes all ${K} streams over one transport; ` +
       `receivers count clear RTP headers (no SRTP decryption); ${SECONDS} s per measurement after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} round(s) per step`,
   );
-  console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')} (${(await import('node:os')).availableParallelism()} cores)`);
+  console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')} (${availableParallelism()} cores)`);
   const systems: SfuUnderTest[] = [await startOurs(K, [49200, 49999])];
+  // stopped from outside: still stop janus and the node process (they are ours)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled(systems.map((s) => s.close())).then(() => process.exit(130));
+    });
+  }
   if (missing) console.log(`Janus: ${missing} — printing ours only`);
   else {
     try {

@@ -39,6 +39,12 @@ function vp8Params(ssrc: number): RtpParameters {
   };
 }
 
+/** close() once, however often it is called (the run's end and a signal may race). */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+}
+
 export async function startOurs(publishers: number, ports: [number, number]): Promise<SfuUnderTest> {
   const node = await NodeProcess.start(ports.join('-'));
   const peers: NodePeer[] = [];
@@ -68,11 +74,11 @@ export async function startOurs(publishers: number, ports: [number, number]): Pr
       for (const producerId of producerIds) await node.call('consume', { transportId: t.id, producerId });
       receivers.push(r);
     },
-    async close() {
+    close: once(async () => {
       for (const s of senders) s.stop();
       await Promise.all([...peers, ...receivers].map((p) => p.close()));
       await node.stop();
-    },
+    }),
   };
 }
 
@@ -98,11 +104,11 @@ export async function startJanus(publishers: number, rtpPorts: [number, number])
       async addReceiver() {
         receivers.push(await subscribe(session, room, feeds));
       },
-      async close() {
+      close: once(async () => {
         await Promise.all([...pubs, ...receivers].map((p) => p.close()));
         await session.destroy();
         await server.stop();
-      },
+      }),
     };
   } catch (e) {
     await server.stop();
