@@ -1,6 +1,6 @@
 /**
  * Media node bench, side by side with Janus (a script, not a test):
- *   npx tsx bench/media/run.ts [--quick] [--steps 40,80,160] [--publishers 4] [--seconds 5] [--rounds 1]
+ *   npx tsx bench/media/run.ts [--quick] [--steps 40,80,160] [--publishers 4] [--seconds 5] [--rounds 2]
  *                              [--max-minutes 15] [--no-janus]
  *
  * Both SFUs get the same load: K paced 1 Mbit/s VP8 publishers and receivers that each take one
@@ -29,7 +29,7 @@ const STEPS = opt('steps', quick ? '20,40' : '40,80,120,160,240,320,400,480,560,
   .split(',')
   .map(Number);
 const SECONDS = Number(opt('seconds', quick ? '3' : '5'));
-const ROUNDS = Number(opt('rounds', '1'));
+const ROUNDS = Number(opt('rounds', quick ? '1' : '2'));
 const DEADLINE = Date.now() + Number(opt('max-minutes', '15')) * 60_000;
 const LOSS_LIMIT = 0.001; // "without loss": ≤ 0.1 % lost by sequence gaps
 const KEEP_UP = 0.9; // … and at least 90 % of what was sent in the window arrived in it
