@@ -121,7 +121,7 @@ describe.skipIf(!hasFfmpegTools)('room composition (external ffmpeg)', () => {
     const levels = TONES.map((hz) => toneLevelDb(res.filePath, hz));
     const silentBand = toneLevelDb(res.filePath, 7000);
     console.log(
-      `tone levels ${TONES.map((hz, i) => `${hz} Hz ${levels[i].toFixed(1)} dB`).join(', ')}; 7000 Hz ${silentBand.toFixed(1)} dB; ${info.duration.toFixed(1)} s`,
+      `tone levels ${TONES.map((hz, i) => `${hz} Hz ${levels[i].toFixed(1)} dB`).join(', ')}; 7000 Hz ${silentBand.toFixed(1)} dB; ${info.duration.toFixed(1)} s; composed ${res.composition}`,
     );
     for (const l of levels) expect(l).toBeGreaterThan(silentBand + 15);
   }, 360_000);
