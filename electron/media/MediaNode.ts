@@ -266,6 +266,11 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return this.opts.recordingsDir;
   }
 
+  /** The file a recording in progress is writing (to show its size live). */
+  liveFileOf(recordingId: string): string | undefined {
+    return this.recordings.get(recordingId)?.live.livePath;
+  }
+
   /** Recordings in progress (ids), e.g. to finish them all before a shutdown. */
   get activeRecordingIds(): string[] {
     return [...this.recordings.keys()];

@@ -240,8 +240,6 @@ export class ComposeSegment {
       '2',
       '-progress',
       'pipe:1',
-      '-stats_period',
-      '0.5',
       '-y',
       '-f',
       'webm',
