@@ -48,6 +48,7 @@ export class AfterStopRoomRecording implements ComposedRecording {
   private chain: Promise<void> = Promise.resolve();
   private partNo = 0;
   private stopped = false;
+  private ending?: Promise<void>;
 
   constructor(private readonly o: RoomRecordingOptions) {}
 
@@ -105,18 +106,27 @@ export class AfterStopRoomRecording implements ComposedRecording {
 
   /** Ends every part and deletes them (the live composition made the file). */
   async discard(): Promise<void> {
-    this.stopped = true;
-    await this.chain;
-    await Promise.all([...this.active.keys()].map((key) => this.endPart(key)));
+    await this.endParts();
     if (!process.env.ANYCHAT_KEEP_PARTS) for (const d of this.done) await rm(d.file, { force: true });
+  }
+
+  /**
+   * Ends every part now (idempotent). A part's offset is derived from when it ended, so a caller
+   * that composes later (the live composer's safety net) ends the parts first, on time.
+   */
+  endParts(): Promise<void> {
+    this.ending ??= (async () => {
+      this.stopped = true;
+      await this.chain;
+      await Promise.all([...this.active.keys()].map((key) => this.endPart(key)));
+    })();
+    return this.ending;
   }
 
   /** Ends every part and composes the final file. */
   async stop(stoppedAt = Date.now()): Promise<RecordingResult> {
-    this.stopped = true;
     const total = (stoppedAt - this.startedAt) / 1000;
-    await this.chain;
-    await Promise.all([...this.active.keys()].map((key) => this.endPart(key)));
+    await this.endParts();
     const result: RecordingResult = {
       filePath: this.o.filePath,
       fileName: path.basename(this.o.filePath),

@@ -184,6 +184,8 @@ export class RoomRecording implements ComposedRecording {
   async stop(): Promise<RecordingResult> {
     this.stopped = true;
     const stoppedAt = Date.now();
+    // the safety net's parts end now (their offsets follow from when they end), not after the live drain
+    const partsEnded = this.safetyNet.endParts();
     clearInterval(this.watchdog);
     await this.chain;
     if (this.current) this.handovers.push(this.finishSegment(this.current.seg));
@@ -198,6 +200,7 @@ export class RoomRecording implements ComposedRecording {
       flags: this.o.flags,
       errorCode: 0,
     };
+    await partsEnded;
     const live = this.done.reduce((n, d) => n + d.keep, 0);
     if (this.fed === 0 || live < LIVE_COVERAGE * this.fed) {
       this.o.logger.warn({ liveSeconds: live, fedSeconds: this.fed }, 'the live composition fell behind: composing the recorded parts instead');
