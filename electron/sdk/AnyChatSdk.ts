@@ -17,6 +17,7 @@ import { ClientSide, type LoginBanCheck, type SdkInternals } from './ClientSide'
 import { Delivery } from './Delivery';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
+import type { Session } from './Session';
 import { RecordingControl } from './RecordingControl';
 import { SdkStore } from './SdkStore';
 import { InProcessRoomTable, type RoomTable } from './RoomTable';
@@ -30,6 +31,7 @@ import type { SdkOptions, SdkSettings } from './SdkOptions';
 import type {
   ActiveCall,
   BanEntry,
+  ClusterPort,
   ClientMethodHandler,
   HookName,
   KickOptions,
@@ -84,6 +86,7 @@ export class AnyChatSdk {
     recorder: RecorderPort | undefined,
     private readonly sessions: SessionTable,
     private readonly rooms: RoomTable,
+    private readonly cluster: ClusterPort | null,
   ) {
     this.delivery = new Delivery(sessions, rooms);
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
@@ -173,7 +176,7 @@ export class AnyChatSdk {
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
     const sessions = opts.sessions ?? new InProcessSessionTable();
     const rooms = opts.rooms ?? new InProcessRoomTable();
-    return new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms);
+    return new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms, opts.cluster ?? null);
   }
 
   // ================================================================ hooks and events
@@ -237,6 +240,7 @@ export class AnyChatSdk {
   async removeFromRoom(userId: number, reason: number): Promise<boolean> {
     const s = this.sessions.get(userId);
     if (!s || s.roomId === null) return false;
+    if (s.link.remoteNode !== undefined && this.cluster) return this.cluster.removeFromRoomRemote(s.link.remoteNode, userId, reason);
     await this.lifecycle.leaveRoomOf(s, reason, true);
     return true;
   }
@@ -253,16 +257,18 @@ export class AnyChatSdk {
 
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
-    // Persisted: an id handed out before a restart is never handed out again.
-    let id = this.roomIds.allocate();
-    while (this.rooms.has(id)) id = this.roomIds.allocate();
+    // Persisted: an id handed out before a restart is never handed out again (in a cluster: by any node).
+    const next = () => (this.cluster ? this.cluster.allocateId('room') : this.roomIds.allocate());
+    let id = next();
+    while (this.rooms.has(id)) id = next();
     return id;
   }
 
   /** A guest's user id: never one handed out before, even across restarts. */
   allocateGuestId(): number {
-    let id = this.guestIds.allocate();
-    while (this.sessions.has(id)) id = this.guestIds.allocate();
+    const next = () => (this.cluster ? this.cluster.allocateId('guest') : this.guestIds.allocate());
+    let id = next();
+    while (this.sessions.has(id)) id = next();
     return id;
   }
 
@@ -299,7 +305,7 @@ export class AnyChatSdk {
   // ================================================================ views
 
   getOnlineUsers(): OnlineUser[] {
-    return [...this.sessions.values()].map(onlineUserView);
+    return [...this.sessions.values()].map((s) => onlineUserView(s, this.cluster?.nodeId));
   }
 
   /** How many users are logged in (cheap: no views built). */
@@ -309,7 +315,7 @@ export class AnyChatSdk {
 
   getOnlineUser(userId: number): OnlineUser | null {
     const s = this.sessions.get(userId);
-    return s ? onlineUserView(s) : null;
+    return s ? onlineUserView(s, this.cluster?.nodeId) : null;
   }
 
   isOnline(userId: number): boolean {
@@ -409,6 +415,7 @@ export class AnyChatSdk {
     }
     const s = this.sessions.get(userId);
     if (!s) return false;
+    if (s.link.remoteNode !== undefined && this.cluster) return this.cluster.kickRemote(s.link.remoteNode, userId, opts);
     s.link.push('kicked', {
       errorCode: Codes.LOGOUT_KICKED,
       ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}),
@@ -434,7 +441,7 @@ export class AnyChatSdk {
    * events have been delivered (so the gateway queues their notices before it stops).
    */
   async endAllSessions(reason: number = Codes.LOGOUT_NORMAL): Promise<number> {
-    const all = [...this.sessions.values()];
+    const all = this.localSessions();
     for (const s of all) {
       await this.lifecycle.endSession(s, reason);
       s.link.close(1001, 'server shutting down');
@@ -446,9 +453,10 @@ export class AnyChatSdk {
   /**
    * At start, after every subscriber is attached and before clients can log in: the sessions the
    * previous run left open (it crashed) are logged out with reason 100. Returns how many.
+   * `alreadyClosed`: users another cluster node logged out for this one while it was down.
    */
-  closeSessionsLeftOpen(): Promise<number> {
-    return this.lifecycle.closeSessionsLeftOpen();
+  closeSessionsLeftOpen(alreadyClosed: ReadonlySet<number> = new Set()): Promise<number> {
+    return this.lifecycle.closeSessionsLeftOpen(alreadyClosed);
   }
 
   /** Logs everyone out, stops timers and transfers. Idempotent. */
@@ -456,7 +464,7 @@ export class AnyChatSdk {
     if (this.closed) return;
     this.closed = true;
     this.setTimer(0);
-    for (const s of [...this.sessions.values()]) {
+    for (const s of this.localSessions()) {
       await this.lifecycle.endSession(s, Codes.LOGOUT_NORMAL);
       s.link.close(1001, 'server shutting down');
     }
@@ -464,6 +472,19 @@ export class AnyChatSdk {
     await this.transfers.close();
     await this.events.idle();
     this.events.close();
+  }
+
+  /**
+   * A cluster node reports users another node held and lost (it died): their logout events go out
+   * here once (the gateway sends the notices). The node's sessions are already gone from the tables.
+   */
+  reportRemoteLogouts(users: readonly { userId: number; userName: string; strUserId: string }[], reason: number): void {
+    for (const u of users) this.events.emit('logout', { userId: u.userId, reason, userName: u.userName, strUserId: u.strUserId });
+  }
+
+  /** The sessions this host holds (in a cluster, not the replicas of other nodes' users). */
+  private localSessions(): Session[] {
+    return [...this.sessions.values()].filter((s) => s.link.remoteNode === undefined);
   }
 
   // ================================================================ internals shared with ClientSide

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/Database';
 import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
-import type { RecorderPort } from './types';
+import type { ClusterPort, RecorderPort } from './types';
 import type { DirectoryUser } from './UserDirectory';
 
 export interface SdkSettings {
@@ -36,4 +36,6 @@ export interface SdkOptions {
   sessions?: SessionTable;
   /** Rooms, names and members (default: in-process). */
   rooms?: RoomTable;
+  /** The cluster this host is a node of (absent: a single host). */
+  cluster?: ClusterPort;
 }

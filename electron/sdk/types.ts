@@ -157,6 +157,19 @@ export interface OnlineUser {
   strUserId: string;
   /** What the client sent at login as `strParam`. */
   strParam: string;
+  /** The cluster node holding the user's connection (absent on a single host). */
+  node?: string;
+}
+
+/** What the SDK needs from a cluster (electron/cluster implements it); absent on a single host. */
+export interface ClusterPort {
+  readonly nodeId: string;
+  /** Kicks a user another node holds; resolves once that node has ended the session. */
+  kickRemote(nodeId: string, userId: number, opts: KickOptions): Promise<boolean>;
+  /** Takes a user another node holds out of their room (reason as for removeFromRoom). */
+  removeFromRoomRemote(nodeId: string, userId: number, reason: number): Promise<boolean>;
+  /** An id no node hands out twice: rooms allocated by name or for calls, and guests. */
+  allocateId(kind: 'room' | 'guest'): number;
 }
 
 export interface RoomInfo {

@@ -1,0 +1,254 @@
+/**
+ * This host as one node of a cluster (docs/cluster.md): the session and room tables the SDK
+ * reads (local state authoritative, other nodes' replicated), the Redis registry other nodes
+ * bootstrap from, the bus that carries notifications to users on other nodes, kicks and room
+ * removals as requests to the node holding the user, ids no two nodes share, heartbeats, and the
+ * logout (reason 100) of a dead node's users by the one survivor that wins the report.
+ */
+import type { Logger } from 'pino';
+import { Codes } from '../../shared/codes';
+import type { AnyChatSdk, ClusterPort, KickOptions, Session } from '../sdk';
+import { ClusterBus, type BusMessage } from './ClusterBus';
+import { ClusterRoomTable, type RoomChange } from './ClusterRoomTable';
+import { ClusterSessionTable, snapshotOf, type SessionSnapshot } from './ClusterSessionTable';
+import { IdBlocks } from './IdBlocks';
+import { NodeRegistry, type NodeFigures, type NodeInfo } from './NodeRegistry';
+import { FrameBatcher } from './FrameBatcher';
+
+export const SESSIONS_KEY = 'anychat:sessions';
+const ROOM_OWNER_KEY = 'anychat:roomowner';
+const reapingKey = (node: string) => `anychat:reaping:${node}`;
+const reapedKey = (node: string) => `anychat:reaped:${node}`;
+
+/** Ids the SDK allocates start at the same values as on a single host. */
+const FIRST_ROOM_ID = 1_000_000;
+const FIRST_GUEST_ID = 1_900_000_000;
+
+/** Deletes a user's registry entry only while it is still this node's, then announces the logout. */
+const DROP_SESSION_SCRIPT = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and cjson.decode(v).node == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('PUBLISH', KEYS[2], ARGV[3])
+return 1`;
+
+export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'reportRemoteLogouts'>;
+
+export interface ClusterNodeOptions {
+  nodeId: string;
+  redisUrl: string;
+  logger: Logger;
+  /** The node's public URL, read at each heartbeat. */
+  url(): string;
+  /** Producers on this node's media node, read at each heartbeat. */
+  mediaLoad(): number;
+}
+
+export class ClusterNode {
+  readonly sessions: ClusterSessionTable;
+  readonly rooms: ClusterRoomTable;
+  readonly port: ClusterPort;
+  /** Users another node logged out for this one while it was down (the journal skips them). */
+  readonly alreadyClosed = new Set<number>();
+  private readonly frames: FrameBatcher;
+  private registry!: NodeRegistry;
+  private roomIds!: IdBlocks;
+  private guestIds!: IdBlocks;
+  private sdk: ClusterSdk | null = null;
+
+  private constructor(
+    private readonly o: ClusterNodeOptions,
+    private readonly bus: ClusterBus,
+  ) {
+    const { nodeId } = o;
+    this.frames = new FrameBatcher((node, items) => void this.bus.send(node, 'frames', { items }));
+    this.sessions = new ClusterSessionTable({ added: (s) => this.announceUp(s), removed: (s) => this.announceDown(s) }, (node, userId, frame) =>
+      this.frames.add(node, userId, frame),
+    );
+    this.rooms = new ClusterRoomTable((c) => this.announceRoomChange(c));
+    this.port = {
+      nodeId,
+      kickRemote: (node, userId, opts) => this.kickRemote(node, userId, opts),
+      removeFromRoomRemote: async (node, userId, reason) => (await this.bus.request(node, 'removeFromRoom', { userId, reason })) === true,
+      allocateId: (kind) => (kind === 'room' ? this.roomIds : this.guestIds).allocate(),
+    };
+    bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
+    bus.on('down', (m) => this.sessions.dropRemote(m.userId as number, m.from));
+    bus.on('room', (m) => this.onRoomChange(m.change as RoomChange));
+    bus.on('frames', (m) => this.deliver(m.items as [number[], string][]));
+    bus.on('kick', (m) => this.need().kickUser(m.userId as number, m.reason ? { reason: m.reason as string } : {}));
+    bus.on('removeFromRoom', (m) => this.need().removeFromRoom(m.userId as number, m.reason as number));
+    bus.on('nodeDown', (m: BusMessage) => this.dropNode(m.node as string));
+  }
+
+  /** Connects, rejoins (a restarted node takes back its name) and loads the other nodes' users. */
+  static async start(o: ClusterNodeOptions): Promise<ClusterNode> {
+    const bus = await ClusterBus.connect(o.redisUrl, o.nodeId, o.logger);
+    const node = new ClusterNode(o, bus);
+    try {
+      await node.rejoin();
+    } catch (err) {
+      await bus.close();
+      throw err;
+    }
+    return node;
+  }
+
+  /** The SDK serves kicks and room removals other nodes ask for. */
+  attachSdk(sdk: ClusterSdk): void {
+    this.sdk = sdk;
+  }
+
+  nodes(): Promise<NodeInfo[]> {
+    return this.registry.list();
+  }
+
+  async stop(): Promise<void> {
+    this.frames.flush();
+    await this.registry.stop();
+    await this.bus.close();
+  }
+
+  private async rejoin(): Promise<void> {
+    const { redis } = this.bus;
+    const me = this.o.nodeId;
+    for (const id of await redis.smembers(reapedKey(me))) this.alreadyClosed.add(Number(id));
+    await redis.del(reapedKey(me), reapingKey(me));
+    const all = Object.values(await redis.hgetall(SESSIONS_KEY)).map((v) => JSON.parse(v) as SessionSnapshot);
+    const stale = all.filter((s) => s.node === me);
+    if (stale.length > 0) {
+      // Left by this node's previous run (it crashed and came back before anyone reported it): the
+      // journal logs them out here; the others forget them.
+      await redis.hdel(SESSIONS_KEY, ...stale.map((s) => String(s.userId)));
+      await this.bus.broadcast('nodeDown', { node: me });
+    }
+    for (const s of all) if (s.node !== me) this.onUp(s);
+    this.roomIds = await IdBlocks.create(redis, 'anychat:ids:room', FIRST_ROOM_ID);
+    this.guestIds = await IdBlocks.create(redis, 'anychat:ids:guest', FIRST_GUEST_ID);
+    this.registry = new NodeRegistry(
+      redis,
+      me,
+      () => this.figures(),
+      (n) => this.reap(n),
+      this.o.logger,
+    );
+    await this.registry.start();
+    this.o.logger.info({ node: me, remoteUsers: all.length - stale.length, reportedWhileDown: this.alreadyClosed.size }, 'cluster node joined');
+  }
+
+  private figures(): NodeFigures {
+    let rooms = 0;
+    for (const r of this.rooms.values()) if ([...r.members.keys()].some((u) => this.sessions.isLocal(u))) rooms++;
+    return { url: this.o.url(), users: this.sessions.localCount, rooms, mediaLoad: this.o.mediaLoad() };
+  }
+
+  private need(): ClusterSdk {
+    if (!this.sdk) throw new Error('cluster node has no SDK yet');
+    return this.sdk;
+  }
+
+  // ------------------------------------------------------------------ this node's changes
+
+  private announceUp(s: Session): void {
+    this.frames.flush();
+    const snap = snapshotOf(s, this.o.nodeId, '');
+    void this.bus.redis
+      .multi()
+      .hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap))
+      .publish(...this.broadcastArgs('up', { snap }))
+      .exec();
+  }
+
+  private announceDown(s: Session): void {
+    this.frames.flush();
+    const [channel, msg] = this.broadcastArgs('down', { userId: s.userId });
+    void this.bus.redis.eval(DROP_SESSION_SCRIPT, 2, SESSIONS_KEY, channel, String(s.userId), this.o.nodeId, msg);
+  }
+
+  private announceRoomChange(change: RoomChange): void {
+    this.frames.flush();
+    const s = this.sessions.localSession(change.userId);
+    const tx = this.bus.redis.multi();
+    if (s) {
+      const snap = snapshotOf(s, this.o.nodeId, '');
+      if (change.kind === 'join') Object.assign(snap, { roomId: change.roomId, roomName: change.roomName, role: change.role });
+      else if (change.kind === 'role') Object.assign(snap, { roomName: this.rooms.get(change.roomId)?.roomName ?? '', role: change.role });
+      else Object.assign(snap, { roomId: null, roomName: '', role: null });
+      tx.hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap));
+    }
+    // The first node to host a room owns its media (docs/cluster.md).
+    if (change.kind === 'join') tx.hsetnx(ROOM_OWNER_KEY, String(change.roomId), this.o.nodeId);
+    void tx.publish(...this.broadcastArgs('room', { change })).exec();
+  }
+
+  private broadcastArgs(type: string, body: Record<string, unknown>): [string, string] {
+    return ['anychat:bcast', JSON.stringify({ ...body, t: type, from: this.o.nodeId })];
+  }
+
+  // ------------------------------------------------------------------ other nodes' changes
+
+  private onUp(snap: SessionSnapshot): void {
+    const s = this.sessions.putRemote(snap);
+    if (s && snap.roomId !== null && snap.role !== null)
+      this.rooms.apply({ kind: 'join', roomId: snap.roomId, roomName: snap.roomName, userId: snap.userId, role: snap.role });
+  }
+
+  private onRoomChange(change: RoomChange): void {
+    this.rooms.apply(change);
+    const s = this.sessions.get(change.userId);
+    if (!s) return;
+    if (change.kind === 'role') s.role = change.role;
+    else if (s.link.remoteNode !== undefined) {
+      s.roomId = change.kind === 'join' ? change.roomId : null;
+      s.role = change.kind === 'join' ? change.role : null;
+    }
+  }
+
+  private deliver(items: [number[], string][]): void {
+    for (const [userIds, frame] of items) {
+      for (const id of userIds) this.sessions.localSession(id)?.link.sendFrame(frame);
+    }
+  }
+
+  private async kickRemote(node: string, userId: number, opts: KickOptions): Promise<boolean> {
+    try {
+      return (await this.bus.request(node, 'kick', { userId, reason: opts.reason ?? '' })) === true;
+    } catch (err) {
+      this.o.logger.warn({ err: (err as Error).message, node, userId }, 'remote kick failed; the user is forgotten here');
+      return false;
+    } finally {
+      // Whatever the answer, this replica entry is gone (a login waiting on it must not spin).
+      this.sessions.dropRemote(userId, node);
+    }
+  }
+
+  /** A node went away: its users leave their rooms here (this node's members are told). */
+  private dropNode(node: string): void {
+    for (const s of this.sessions.remoteOf(node)) {
+      this.sessions.dropRemote(s.userId, node);
+      if (s.roomId === null) continue;
+      const roomId = s.roomId;
+      this.rooms.apply({ kind: 'leave', roomId, userId: s.userId });
+      const frame = JSON.stringify({ notification: 'userLeft', data: { roomId, userId: s.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT } });
+      for (const uid of this.rooms.get(roomId)?.members.keys() ?? []) this.sessions.localSession(uid)?.link.sendFrame(frame);
+    }
+  }
+
+  /** A node stopped beating: the first survivor to claim it logs its users out (reason 100) for everyone. */
+  private async reap(node: string): Promise<void> {
+    const { redis } = this.bus;
+    if ((await redis.set(reapingKey(node), this.o.nodeId, 'PX', 30_000, 'NX')) !== 'OK') return;
+    const theirs = Object.values(await redis.hgetall(SESSIONS_KEY))
+      .map((v) => JSON.parse(v) as SessionSnapshot)
+      .filter((s) => s.node === node);
+    const tx = redis.multi();
+    if (theirs.length > 0) {
+      tx.hdel(SESSIONS_KEY, ...theirs.map((s) => String(s.userId)));
+      tx.sadd(reapedKey(node), ...theirs.map((s) => String(s.userId)));
+    }
+    await tx.publish(...this.broadcastArgs('nodeDown', { node })).exec();
+    await this.registry.markDown(node);
+    this.dropNode(node);
+    this.sdk?.reportRemoteLogouts(theirs, Codes.LOGOUT_NETWORK_TIMEOUT);
+    this.o.logger.warn({ node, users: theirs.length }, 'cluster node stopped beating: its users were logged out (reason 100)');
+  }
+}
