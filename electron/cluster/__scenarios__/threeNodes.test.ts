@@ -10,13 +10,14 @@ import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { WebhookReceiver } from '../../gateway/webhookReceiver';
 import { call, nextTimestamp } from '../../gateway/testHarness';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redisServer';
-import { startClusterHost, stopClusterHost, type ClusterHost } from '../testing/clusterHosts';
+import { startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
 
 const APP = 'CLUSTER-APP';
 const KEY = 'anychat';
 const skip = findRedisServer() ? false : REDIS_MISSING;
 
 let redis: RedisServer;
+let nodeOptions: (nodeId: string) => ClusterHostOptions;
 let rx: WebhookReceiver;
 const hosts: Record<string, ClusterHost> = {};
 const clients: AnyChatClient[] = [];
@@ -56,11 +57,14 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
       log: { level: 'warn' },
     };
     const base = 42000 + Math.floor(Math.random() * 50) * 300;
-    const started = await Promise.all(
-      ['a', 'b', 'c'].map((nodeId, i) =>
-        startClusterHost({ nodeId, redisUrl: redis.url, postgresUrl: 'postgres://127.0.0.1:1/unused', shared, rtcMinPort: base + i * 100 }),
-      ),
-    );
+    nodeOptions = (nodeId) => ({
+      nodeId,
+      redisUrl: redis.url,
+      postgresUrl: 'postgres://127.0.0.1:1/unused',
+      shared,
+      rtcMinPort: base + 'abc'.indexOf(nodeId) * 100,
+    });
+    const started = await Promise.all(['a', 'b', 'c'].map((nodeId) => startClusterHost(nodeOptions(nodeId))));
     for (const h of started) hosts[h.nodeId] = h;
   }, 60_000);
 
@@ -90,4 +94,96 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
         .sort(),
     ).toEqual([1001, 1002, 1003]);
   });
+
+  it('text and transBuffer reach users on other nodes, from clients and from any gateway', async () => {
+    const [alice, bob, carol] = clients as [AnyChatClient, AnyChatClient, AnyChatClient];
+    const got = bob.next('transBuffer', (d) => d.srcUserId === 1001);
+    await alice.transBuffer(1002, new TextEncoder().encode('a→b'));
+    expect(Buffer.from((await got).data, 'base64').toString()).toBe('a→b');
+    const fromGateway = carol.next('transBuffer', (d) => d.srcUserId === 0);
+    expect(await gw(hosts.a!, 'transbuffer', { userid: 1003, databuf: Buffer.from('gw a→c').toString('base64') })).toMatchObject({ return_code: 'SUCCESS' });
+    expect(Buffer.from((await fromGateway).data, 'base64').toString()).toBe('gw a→c');
+  });
+
+  it('one room across three nodes: members, userEntered and room text everywhere', async () => {
+    const [alice, bob, carol] = clients as [AnyChatClient, AnyChatClient, AnyChatClient];
+    const first = await alice.enterRoom({ roomName: 'lobby' });
+    const aliceSeesBob = alice.next('userEntered', (d) => d.userId === 1002);
+    const second = await bob.enterRoom({ roomName: 'lobby' });
+    expect(second.roomId).toBe(first.roomId);
+    expect(second.users.map((u) => u.userId).sort()).toEqual([1001, 1002]);
+    expect(await aliceSeesBob).toMatchObject({ roomId: first.roomId, userId: 1002, nickName: 'bob' });
+    const both = Promise.all([alice, bob].map((c) => c.next('userEntered', (d) => d.userId === 1003)));
+    const third = await carol.enterRoom({ roomName: 'lobby' });
+    expect(third.roomId).toBe(first.roomId);
+    expect(third.users.map((u) => u.userId).sort()).toEqual([1001, 1002, 1003]);
+    await both;
+    const texts = Promise.all([alice, bob].map((c) => c.next('textMessage', (d) => d.srcUserId === 1003)));
+    await carol.sendTextMessage(-1, 'hello from c');
+    for (const t of await texts) expect(t).toMatchObject({ roomId: first.roomId, text: 'hello from c', targetUserId: -1 });
+    const secret = alice.next('textMessage', (d) => d.secret);
+    await bob.sendTextMessage(1001, 'psst', true);
+    expect(await secret).toMatchObject({ srcUserId: 1002, text: 'psst' });
+    const left = Promise.all([alice, carol].map((c) => c.next('userLeft', (d) => d.userId === 1002)));
+    await bob.leaveRoom();
+    await left;
+  });
+
+  it("a kick through another node's gateway reaches the user (211)", async () => {
+    const dave = await login(hosts.b!, 'dave');
+    await until(async () => (await onlineIds(hosts.c!)).includes(1004), 10_000, 'dave seen on c');
+    const kicked = dave.next('kicked');
+    expect(await gw(hosts.c!, 'userinfo_ctrl', { userid: 1004, ctrlcode: 1, ctrlvalue: '' })).toMatchObject({ return_code: 'SUCCESS' });
+    expect((await kicked).errorCode).toBe(211);
+    for (const h of Object.values(hosts)) await until(async () => !(await onlineIds(h)).includes(1004), 10_000, `dave gone on ${h.nodeId}`);
+  });
+
+  it('the duplicate-login policy holds across nodes (kickOld: the session on the other node is kicked)', async () => {
+    const bob = clients[1]!;
+    const kicked = bob.next('kicked');
+    const again = await login(hosts.c!, 'bob');
+    expect((await kicked).errorCode).toBe(211);
+    for (const h of Object.values(hosts))
+      await until(async () => (await onlineIds(h)).filter((id) => id === 1002).length === 1, 10_000, `bob once on ${h.nodeId}`);
+    const got = again.next('transBuffer', (d) => d.srcUserId === 1001);
+    await clients[0]!.transBuffer(1002, new TextEncoder().encode('to the new bob'));
+    expect(Buffer.from((await got).data, 'base64').toString()).toBe('to the new bob');
+    clients[1] = again;
+  });
+
+  it("a SIGKILLed node's users go offline everywhere within 30 s (reason 100, one notice each); the others keep working", async () => {
+    const alice = clients[0]!;
+    const carolLeft = alice.next('userLeft', (d) => d.userId === 1003, 30_000);
+    const killedAt = Date.now();
+    await stopClusterHost(hosts.c!, 'SIGKILL');
+    // bob is on c too since the duplicate-login test: both go.
+    for (const h of [hosts.a!, hosts.b!]) await until(async () => (await onlineIds(h)).length === 1, 30_000, `only alice left on ${h.nodeId}`);
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    expect(await carolLeft).toMatchObject({ userId: 1003, reason: 100 });
+    const reason100 = () => notices('userlogout_notify').filter((n) => n.errorcode === 100);
+    await until(() => reason100().length >= 2, 10_000, 'logout notices for c');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      reason100()
+        .map((n) => n.userid)
+        .sort(),
+    ).toEqual([1002, 1003]);
+    // The survivors keep serving: a new login on b talks to alice on a.
+    const dave = await login(hosts.b!, 'dave');
+    const got = alice.next('transBuffer', (d) => d.srcUserId === 1004);
+    await dave.transBuffer(1001, new TextEncoder().encode('still here'));
+    expect(Buffer.from((await got).data, 'base64').toString()).toBe('still here');
+  }, 60_000);
+
+  it('the killed node restarts on its data dir and rejoins: no second logout for users a survivor logged out, and it serves again', async () => {
+    const before = notices('userlogout_notify').length;
+    hosts.c = await startClusterHost({ ...nodeOptions('c'), dataDir: hosts.c!.dataDir });
+    const carol = await login(hosts.c, 'carol');
+    for (const h of Object.values(hosts)) await until(async () => (await onlineIds(h)).includes(1003), 10_000, `carol back, seen on ${h.nodeId}`);
+    const got = carol.next('transBuffer', (d) => d.srcUserId === 1001);
+    await clients[0]!.transBuffer(1003, new TextEncoder().encode('welcome back'));
+    expect(Buffer.from((await got).data, 'base64').toString()).toBe('welcome back');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(notices('userlogout_notify').length).toBe(before);
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ export interface ClusterHost {
   readonly nodeId: string;
   readonly url: string;
   readonly wsUrl: string;
+  readonly dataDir: string;
   readonly proc: ChildProcess;
   /** What the host printed (stdout and stderr), for failure reports. */
   output(): string;
@@ -52,7 +53,7 @@ export function startClusterHost(o: ClusterHostOptions): Promise<ClusterHost> {
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^listening (http:\/\/\S+)$/m.exec(out);
-      if (m) resolve({ nodeId: o.nodeId, url: m[1]!, wsUrl: `${m[1]!.replace('http', 'ws')}/ws`, proc, output: () => out });
+      if (m) resolve({ nodeId: o.nodeId, url: m[1]!, wsUrl: `${m[1]!.replace('http', 'ws')}/ws`, dataDir, proc, output: () => out });
     });
     proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     proc.once('exit', (code, signal) => reject(new Error(`node ${o.nodeId} exited (${code ?? signal}) before listening:\n${out.slice(-3000)}`)));
