@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { CodedError, Codes } from '../../shared/codes';
 
 export const BROADCAST_CHANNEL = 'anychat:bcast';
 export const nodeChannel = (nodeId: string) => `anychat:node:${nodeId}`;
@@ -123,8 +124,9 @@ export class ClusterBus {
           if (rid !== null) void this.send(msg.from, 'reply', { rid, ok: true, result: result ?? null });
         },
         (err: Error) => {
-          this.logger.warn({ err: err.message, type: msg.t, from: msg.from }, 'cluster bus: handler failed');
-          if (rid !== null) void this.send(msg.from, 'reply', { rid, ok: false, error: err.message });
+          const code = err instanceof CodedError ? err.code : Codes.INTERNAL;
+          if (code === Codes.INTERNAL) this.logger.warn({ err: err.message, type: msg.t, from: msg.from }, 'cluster bus: handler failed');
+          if (rid !== null) void this.send(msg.from, 'reply', { rid, ok: false, code, error: err.message });
         },
       );
   }
@@ -135,6 +137,7 @@ export class ClusterBus {
     this.pending.delete(msg.rid as number);
     clearTimeout(p.timer);
     if (msg.ok) p.resolve(msg.result);
-    else p.reject(new Error(String(msg.error)));
+    // The answering node's error code travels with it (a refused produce stays a refusal).
+    else p.reject(new CodedError(typeof msg.code === 'number' ? msg.code : Codes.INTERNAL, String(msg.error)));
   }
 }

@@ -6,8 +6,10 @@
  * logout (reason 100) of a dead node's users by the one survivor that wins the report.
  */
 import type { Logger } from 'pino';
-import { Codes } from '../../shared/codes';
-import type { AnyChatSdk, ClusterPort, KickOptions, Session } from '../sdk';
+import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
+import type { AnyChatSdk, ClientState, ClusterPort, KickOptions, Session } from '../sdk';
+import type { MediaForwarder, MediaRowName } from '../signaling/media/MediaRequests';
+import { RemoteProducers } from './RemoteProducers';
 import { ClusterBus, type BusMessage } from './ClusterBus';
 import { ClusterRoomTable, type RoomChange } from './ClusterRoomTable';
 import { ClusterSessionTable, snapshotOf, type SessionSnapshot } from './ClusterSessionTable';
@@ -33,6 +35,13 @@ return 1`;
 
 export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'reportRemoteLogouts'>;
 
+/** This node's media rows, as the cluster serves them to users of other nodes in rooms it owns. */
+export interface ClusterMedia {
+  runHere(st: ClientState, row: MediaRowName, data: unknown): Promise<unknown>;
+  announceHere(st: ClientState, roomId: number): void;
+  releaseUser(userId: number): void;
+}
+
 export interface ClusterNodeOptions {
   nodeId: string;
   redisUrl: string;
@@ -54,6 +63,12 @@ export class ClusterNode {
   private roomIds!: IdBlocks;
   private guestIds!: IdBlocks;
   private sdk: ClusterSdk | null = null;
+  private media: ClusterMedia | null = null;
+  /** Which node owns each room's media (Redis is the truth; this caches it while the room lives). */
+  private readonly owners = new Map<number, string>();
+  private readonly remoteProducers = new RemoteProducers();
+  /** Media rows of this node's users in rooms another node owns go there. */
+  readonly mediaForwarder: MediaForwarder;
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -74,10 +89,15 @@ export class ClusterNode {
     bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
     bus.on('down', (m) => this.sessions.dropRemote(m.userId as number, m.from));
     bus.on('room', (m) => this.onRoomChange(m.change as RoomChange));
-    bus.on('frames', (m) => this.deliver(m.items as [number[], string][]));
+    bus.on('frames', (m) => this.deliver(m.from, m.items as [number[], string][]));
     bus.on('kick', (m) => this.need().kickUser(m.userId as number, m.reason ? { reason: m.reason as string } : {}));
     bus.on('removeFromRoom', (m) => this.need().removeFromRoom(m.userId as number, m.reason as number));
     bus.on('nodeDown', (m: BusMessage) => this.dropNode(m.node as string));
+    bus.on('media', (m) => this.serveMedia(m.row as MediaRowName | 'announceExisting', m.userId as number, m.data));
+    this.mediaForwarder = {
+      ownerOf: (roomId) => this.ownerOf(roomId),
+      forward: (node, row, userId, data) => this.bus.request(node, 'media', { row, userId, data }),
+    };
   }
 
   /** Connects, rejoins (a restarted node takes back its name) and loads the other nodes' users. */
@@ -91,6 +111,11 @@ export class ClusterNode {
       throw err;
     }
     return node;
+  }
+
+  /** This node's media serves the rows other nodes forward for rooms it owns. */
+  attachMedia(media: ClusterMedia | null): void {
+    this.media = media;
   }
 
   /** The SDK serves kicks and room removals other nodes ask for. */
@@ -175,8 +200,12 @@ export class ClusterNode {
       else Object.assign(snap, { roomId: null, roomName: '', role: null });
       tx.hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap));
     }
-    // The first node to host a room owns its media (docs/cluster.md).
+    // The first node to host a room owns its media (docs/cluster.md); the last to leave ends that.
     if (change.kind === 'join') tx.hsetnx(ROOM_OWNER_KEY, String(change.roomId), this.o.nodeId);
+    if (change.kind === 'leave' && !this.rooms.has(change.roomId)) {
+      tx.hdel(ROOM_OWNER_KEY, String(change.roomId));
+      this.owners.delete(change.roomId);
+    }
     void tx.publish(...this.broadcastArgs('room', { change })).exec();
   }
 
@@ -194,6 +223,11 @@ export class ClusterNode {
 
   private onRoomChange(change: RoomChange): void {
     this.rooms.apply(change);
+    if (change.kind === 'leave') {
+      if (!this.rooms.has(change.roomId)) this.owners.delete(change.roomId);
+      // A user of another node leaves a room whose media may be here.
+      if (!this.sessions.isLocal(change.userId)) this.media?.releaseUser(change.userId);
+    }
     const s = this.sessions.get(change.userId);
     if (!s) return;
     if (change.kind === 'role') s.role = change.role;
@@ -203,10 +237,32 @@ export class ClusterNode {
     }
   }
 
-  private deliver(items: [number[], string][]): void {
+  private deliver(from: string, items: [number[], string][]): void {
     for (const [userIds, frame] of items) {
+      this.remoteProducers.seen(from, frame, userIds);
       for (const id of userIds) this.sessions.localSession(id)?.link.sendFrame(frame);
     }
+  }
+
+  private async ownerOf(roomId: number): Promise<string | null> {
+    let owner = this.owners.get(roomId);
+    if (owner === undefined) {
+      const { redis } = this.bus;
+      await redis.hsetnx(ROOM_OWNER_KEY, String(roomId), this.o.nodeId);
+      owner = (await redis.hget(ROOM_OWNER_KEY, String(roomId))) ?? this.o.nodeId;
+      if (this.rooms.has(roomId)) this.owners.set(roomId, owner);
+    }
+    return owner === this.o.nodeId ? null : owner;
+  }
+
+  /** A media row another node forwards for its user (in a room this node owns). */
+  private async serveMedia(row: MediaRowName | 'announceExisting', userId: number, data: unknown): Promise<unknown> {
+    const s = this.sessions.remoteSession(userId);
+    if (!this.media) throw new CodedError(SignalingCodes.MEDIA_UNAVAILABLE, 'no media node on the owning node');
+    if (!s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, `user ${userId} is not known on the owning node`);
+    const st: ClientState = { link: s.link, session: s, loggingIn: false };
+    if (row === 'announceExisting') return this.media.announceHere(st, (data as { roomId: number }).roomId);
+    return this.media.runHere(st, row, data);
   }
 
   private async kickRemote(node: string, userId: number, opts: KickOptions): Promise<boolean> {
@@ -221,10 +277,15 @@ export class ClusterNode {
     }
   }
 
-  /** A node went away: its users leave their rooms here (this node's members are told). */
+  /** A node went away: its media ends (`producerClosed`), its users leave their rooms here (this node's members are told). */
   private dropNode(node: string): void {
+    for (const [roomId, owner] of this.owners) if (owner === node) this.owners.delete(roomId);
+    for (const { frame, userIds } of this.remoteProducers.dropNode(node)) {
+      for (const id of userIds) this.sessions.localSession(id)?.link.sendFrame(frame);
+    }
     for (const s of this.sessions.remoteOf(node)) {
       this.sessions.dropRemote(s.userId, node);
+      this.media?.releaseUser(s.userId);
       if (s.roomId === null) continue;
       const roomId = s.roomId;
       this.rooms.apply({ kind: 'leave', roomId, userId: s.userId });
@@ -241,6 +302,8 @@ export class ClusterNode {
       .map((v) => JSON.parse(v) as SessionSnapshot)
       .filter((s) => s.node === node);
     const tx = redis.multi();
+    const rooms = Object.entries(await redis.hgetall(ROOM_OWNER_KEY)).filter(([, owner]) => owner === node);
+    if (rooms.length > 0) tx.hdel(ROOM_OWNER_KEY, ...rooms.map(([roomId]) => roomId));
     if (theirs.length > 0) {
       tx.hdel(SESSIONS_KEY, ...theirs.map((s) => String(s.userId)));
       tx.sadd(reapedKey(node), ...theirs.map((s) => String(s.userId)));

@@ -215,7 +215,15 @@ export class Core {
 
     // Media rows and the recorder plug into the SDK here; unplugged before the media node stops.
     const mediaWiring = attachMediaNode(sdk, media, logger.child({ component: 'signaling' }));
-    this.register('media-wiring', () => mediaWiring.detach());
+    this.register('media-wiring', () => {
+      cluster?.attachMedia(null);
+      mediaWiring.detach();
+    });
+    if (cluster) {
+      // Media rows for rooms another node owns go there; this node serves the rooms it owns.
+      mediaWiring.requests.forwarder = cluster.mediaForwarder;
+      cluster.attachMedia(mediaWiring.requests);
+    }
     const signaling = await SignalingServer.create({
       sdk,
       media: mediaWiring,

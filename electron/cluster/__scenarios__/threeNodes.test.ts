@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { WebhookReceiver } from '../../gateway/webhookReceiver';
+import { testConsumer, TestPublisher } from '../../observability/testing/testPublisher';
 import { call, nextTimestamp } from '../../gateway/testHarness';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redisServer';
 import { startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
@@ -17,6 +18,8 @@ const KEY = 'anychat';
 const skip = findRedisServer() ? false : REDIS_MISSING;
 
 let redis: RedisServer;
+let lobbyId = 0;
+const publishers: TestPublisher[] = [];
 let nodeOptions: (nodeId: string) => ClusterHostOptions;
 let rx: WebhookReceiver;
 const hosts: Record<string, ClusterHost> = {};
@@ -51,7 +54,7 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
     redis = await startRedisServer();
     rx = await WebhookReceiver.start({ md5Key: KEY });
     const shared = {
-      users: ['alice', 'bob', 'carol', 'dave'].map((n, i) => ({ userName: n, password: 'pw', userId: 1001 + i })),
+      users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((n, i) => ({ userName: n, password: 'pw', userId: 1001 + i })),
       operators: [{ username: 'admin', password: 'admin-pw' }],
       apps: [{ appId: APP, md5Key: KEY, callbackUrl: rx.url, retry: { initialDelayMs: 50, maxDelayMs: 500, maxAttempts: 1000 } }],
       log: { level: 'warn' },
@@ -70,6 +73,7 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
 
   afterAll(async () => {
     for (const c of clients) if (c.isOpen) c.close();
+    await Promise.all(publishers.map((p) => p.close().catch(() => undefined)));
     await Promise.all(Object.values(hosts).map((h) => stopClusterHost(h)));
     await rx?.close();
     await redis?.stop();
@@ -108,6 +112,7 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
   it('one room across three nodes: members, userEntered and room text everywhere', async () => {
     const [alice, bob, carol] = clients as [AnyChatClient, AnyChatClient, AnyChatClient];
     const first = await alice.enterRoom({ roomName: 'lobby' });
+    lobbyId = first.roomId;
     const aliceSeesBob = alice.next('userEntered', (d) => d.userId === 1002);
     const second = await bob.enterRoom({ roomName: 'lobby' });
     expect(second.roomId).toBe(first.roomId);
@@ -128,6 +133,30 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
     await bob.leaveRoom();
     await left;
   });
+
+  it("media across nodes: a publisher on a, a viewer on c consumes through c's socket from a's media node", async () => {
+    const carol = clients[2]!;
+    const announced = carol.next('newProducer', (d) => d.userId === 1006);
+    const pub = await TestPublisher.start({ baseUrl: hosts.a!.url, userName: 'frank', password: 'pw', roomId: lobbyId });
+    publishers.push(pub);
+    const { producerId } = await announced;
+    expect(producerId).toBe(pub.producerId);
+    // The transport c hands out is a's: its ICE candidate carries a's media port range.
+    const t = (await carol.request('createWebRtcTransport', { direction: 'recv' })) as { iceCandidates: { port: number }[] };
+    const aRange = nodeOptions('a').rtcMinPort;
+    expect(t.iceCandidates[0]!.port).toBeGreaterThanOrEqual(aRange);
+    expect(t.iceCandidates[0]!.port).toBeLessThan(aRange + 100);
+    const viewer = await testConsumer(carol, producerId);
+    await until(() => viewer.peer.rtpCount > 50, 15_000, 'RTP from a reaches the viewer on c');
+    await viewer.close();
+    // A user entering later through b is told about the producer on a.
+    const dave = await login(hosts.b!, 'dave');
+    const existing = dave.next('newProducer', (d) => d.producerId === producerId);
+    await dave.enterRoom({ roomId: lobbyId });
+    await existing;
+    dave.close();
+    await until(async () => !(await onlineIds(hosts.a!)).includes(1004), 10_000, 'dave gone');
+  }, 60_000);
 
   it("a kick through another node's gateway reaches the user (211)", async () => {
     const dave = await login(hosts.b!, 'dave');
@@ -151,25 +180,36 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
     clients[1] = again;
   });
 
-  it("a SIGKILLed node's users go offline everywhere within 30 s (reason 100, one notice each); the others keep working", async () => {
+  it("a SIGKILLed node's users go offline everywhere within 30 s (reason 100, one notice each), its media ends (producerClosed); the others keep working", async () => {
     const alice = clients[0]!;
+    // erin publishes in room 777 through c (c owns its media); dave on b watches.
+    const pub = await TestPublisher.start({ baseUrl: hosts.c!.url, userName: 'erin', password: 'pw', roomId: 777 });
+    publishers.push(pub);
+    const dave = await login(hosts.b!, 'dave');
+    const seen = dave.next('newProducer', (d) => d.producerId === pub.producerId);
+    await dave.enterRoom({ roomId: 777 });
+    await seen;
+    const closed = dave.next('producerClosed', (d) => d.producerId === pub.producerId, 30_000);
+    const erinLeft = dave.next('userLeft', (d) => d.userId === 1005, 30_000);
     const carolLeft = alice.next('userLeft', (d) => d.userId === 1003, 30_000);
     const killedAt = Date.now();
     await stopClusterHost(hosts.c!, 'SIGKILL');
     // bob is on c too since the duplicate-login test: both go.
-    for (const h of [hosts.a!, hosts.b!]) await until(async () => (await onlineIds(h)).length === 1, 30_000, `only alice left on ${h.nodeId}`);
+    for (const h of [hosts.a!, hosts.b!])
+      await until(async () => (await onlineIds(h)).join() === '1001,1004,1006', 30_000, `only alice, dave and frank left on ${h.nodeId}`);
     expect(Date.now() - killedAt).toBeLessThan(30_000);
     expect(await carolLeft).toMatchObject({ userId: 1003, reason: 100 });
+    expect(await erinLeft).toMatchObject({ userId: 1005, reason: 100 });
+    expect(await closed).toMatchObject({ userId: 1005, kind: 'audio' });
     const reason100 = () => notices('userlogout_notify').filter((n) => n.errorcode === 100);
-    await until(() => reason100().length >= 2, 10_000, 'logout notices for c');
+    await until(() => reason100().length >= 3, 10_000, 'logout notices for c');
     await new Promise((r) => setTimeout(r, 500));
     expect(
       reason100()
         .map((n) => n.userid)
         .sort(),
-    ).toEqual([1002, 1003]);
-    // The survivors keep serving: a new login on b talks to alice on a.
-    const dave = await login(hosts.b!, 'dave');
+    ).toEqual([1002, 1003, 1005]);
+    // The survivors keep serving: dave on b talks to alice on a.
     const got = alice.next('transBuffer', (d) => d.srcUserId === 1004);
     await dave.transBuffer(1001, new TextEncoder().encode('still here'));
     expect(Buffer.from((await got).data, 'base64').toString()).toBe('still here');
