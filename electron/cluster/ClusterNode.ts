@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
-import type { AnyChatSdk, ClientState, ClusterPort, KickOptions, Session } from '../sdk';
+import type { ActiveCall, AnyChatSdk, ClientState, ClusterPort, KickOptions, Session } from '../sdk';
 import type { MediaForwarder, MediaRowName } from '../signaling/media/MediaRequests';
 import { RemoteProducers } from './RemoteProducers';
 import { ClusterBus, type BusMessage } from './ClusterBus';
@@ -33,7 +33,7 @@ if v and cjson.decode(v).node == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1
 redis.call('PUBLISH', KEYS[2], ARGV[3])
 return 1`;
 
-export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'reportRemoteLogouts'>;
+export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'reportRemoteLogouts' | 'listCalls'>;
 
 /** This node's media rows, as the cluster serves them to users of other nodes in rooms it owns. */
 export interface ClusterMedia {
@@ -67,6 +67,7 @@ export class ClusterNode {
   /** Which node owns each room's media (Redis is the truth; this caches it while the room lives). */
   private readonly owners = new Map<number, string>();
   private readonly remoteProducers = new RemoteProducers();
+  private readonly userListeners = new Set<(userId: number) => void>();
   /** Media rows of this node's users in rooms another node owns go there. */
   readonly mediaForwarder: MediaForwarder;
 
@@ -87,12 +88,16 @@ export class ClusterNode {
       allocateId: (kind) => (kind === 'room' ? this.roomIds : this.guestIds).allocate(),
     };
     bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
-    bus.on('down', (m) => this.sessions.dropRemote(m.userId as number, m.from));
+    bus.on('down', (m) => {
+      this.sessions.dropRemote(m.userId as number, m.from);
+      this.touched(m.userId as number);
+    });
     bus.on('room', (m) => this.onRoomChange(m.change as RoomChange));
     bus.on('frames', (m) => this.deliver(m.from, m.items as [number[], string][]));
     bus.on('kick', (m) => this.need().kickUser(m.userId as number, m.reason ? { reason: m.reason as string } : {}));
     bus.on('removeFromRoom', (m) => this.need().removeFromRoom(m.userId as number, m.reason as number));
     bus.on('nodeDown', (m: BusMessage) => this.dropNode(m.node as string));
+    bus.on('calls', () => this.need().listCalls());
     bus.on('media', (m) => this.serveMedia(m.row as MediaRowName | 'announceExisting', m.userId as number, m.data));
     this.mediaForwarder = {
       ownerOf: (roomId) => this.ownerOf(roomId),
@@ -125,6 +130,27 @@ export class ClusterNode {
 
   nodes(): Promise<NodeInfo[]> {
     return this.registry.list();
+  }
+
+  get nodeId(): string {
+    return this.o.nodeId;
+  }
+
+  /** Calls `fn(userId)` when a user of another node logs in or out, or enters or leaves a room. */
+  onRemoteUser(fn: (userId: number) => void): () => void {
+    this.userListeners.add(fn);
+    return () => this.userListeners.delete(fn);
+  }
+
+  /** The calls the other nodes that are up run now (a node that does not answer in 2 s is left out). */
+  async otherNodesCalls(): Promise<{ node: string; calls: ActiveCall[] }[]> {
+    const others = (await this.registry.list()).filter((n) => n.status === 'up' && n.nodeId !== this.o.nodeId);
+    const answers = await Promise.allSettled(others.map((n) => this.bus.request(n.nodeId, 'calls', {}, 2000)));
+    return answers.flatMap((a, i) => (a.status === 'fulfilled' ? [{ node: others[i]!.nodeId, calls: a.value as ActiveCall[] }] : []));
+  }
+
+  private touched(userId: number): void {
+    for (const fn of this.userListeners) fn(userId);
   }
 
   async stop(): Promise<void> {
@@ -217,6 +243,7 @@ export class ClusterNode {
 
   private onUp(snap: SessionSnapshot): void {
     const s = this.sessions.putRemote(snap);
+    this.touched(snap.userId);
     if (s && snap.roomId !== null && snap.role !== null)
       this.rooms.apply({ kind: 'join', roomId: snap.roomId, roomName: snap.roomName, userId: snap.userId, role: snap.role });
   }
@@ -230,6 +257,7 @@ export class ClusterNode {
     }
     const s = this.sessions.get(change.userId);
     if (!s) return;
+    this.touched(change.userId);
     if (change.kind === 'role') s.role = change.role;
     else if (s.link.remoteNode !== undefined) {
       s.roomId = change.kind === 'join' ? change.roomId : null;
@@ -285,6 +313,7 @@ export class ClusterNode {
     }
     for (const s of this.sessions.remoteOf(node)) {
       this.sessions.dropRemote(s.userId, node);
+      this.touched(s.userId);
       this.media?.releaseUser(s.userId);
       if (s.roomId === null) continue;
       const roomId = s.roomId;

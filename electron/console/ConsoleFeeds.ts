@@ -24,8 +24,10 @@ export class ConsoleFeeds {
     history: UserHistory,
     chatName: (userId: number) => string,
   ) {
-    const { sdk, business, gateway } = core.components;
+    const { sdk, business, gateway, cluster } = core.components;
     const touch = (userId: number) => this.markUser(userId);
+    // Other nodes' users come and go without events here (a cluster).
+    if (cluster) this.disposers.push(cluster.onRemoteUser(touch));
     this.disposers.push(
       core.status.on('changed', (s) => out.emit('status:changed', s)),
       core.audit.on('appended', (e) => out.emit('audit:appended', e)),

@@ -11,7 +11,8 @@ import { WebhookReceiver } from '../../gateway/webhookReceiver';
 import { testConsumer, TestPublisher } from '../../observability/testing/testPublisher';
 import { call, nextTimestamp } from '../../gateway/testHarness';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redisServer';
-import { startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
+import { consoleOf, startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
+import type { ClusterNodeView, OnlineUser, RoomSummary } from '../../../shared/ipc/types';
 
 const APP = 'CLUSTER-APP';
 const KEY = 'anychat';
@@ -132,6 +133,31 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
     const left = Promise.all([alice, carol].map((c) => c.next('userLeft', (d) => d.userId === 1002)));
     await bob.leaveRoom();
     await left;
+  });
+
+  it("the console on b lists every node's users and rooms with their nodes, and the Nodes panel's figures", async () => {
+    const op = await consoleOf(hosts.b!.url, { username: 'admin', password: 'admin-pw' });
+    try {
+      const users = await op.call<OnlineUser[]>('users:list');
+      expect(users.map((u) => [u.userId, u.node]).sort()).toEqual([
+        [1001, 'a'],
+        [1002, 'b'],
+        [1003, 'c'],
+      ]);
+      const lobby = (await op.call<RoomSummary[]>('rooms:list')).find((r) => r.roomId === lobbyId);
+      expect(lobby).toMatchObject({ userCount: 2, nodes: ['a', 'c'] });
+      // Figures are written at each heartbeat (2 s): a and c each have a user in the lobby, b's user left it.
+      const figures = async () => (await op.call<ClusterNodeView[]>('cluster:nodes')).map((n) => `${n.nodeId}:${n.users}/${n.rooms}`).join();
+      await until(async () => (await figures()) === 'a:1/1,b:1/0,c:1/1', 10_000, 'node figures');
+      const nodes = await op.call<ClusterNodeView[]>('cluster:nodes');
+      expect(nodes.map((n) => [n.nodeId, n.status, n.self])).toEqual([
+        ['a', 'up', false],
+        ['b', 'up', true],
+        ['c', 'up', false],
+      ]);
+    } finally {
+      op.close();
+    }
   });
 
   it("media across nodes: a publisher on a, a viewer on c consumes through c's socket from a's media node", async () => {
