@@ -12,7 +12,11 @@ import { testConsumer, TestPublisher } from '../../observability/testing/testPub
 import { call, nextTimestamp } from '../../gateway/testHarness';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redisServer';
 import { consoleOf, startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
-import type { ClusterNodeView, OnlineUser, RoomSummary } from '../../../shared/ipc/types';
+
+/** The console's views this test reads (shared/ipc/types.ts; a domain layer does not import them). */
+type OnlineUser = { userId: number; node?: string };
+type RoomSummary = { roomId: number; userCount: number; nodes?: string[] };
+type ClusterNodeView = { nodeId: string; status: string; self: boolean; users: number; rooms: number };
 
 const APP = 'CLUSTER-APP';
 const KEY = 'anychat';
