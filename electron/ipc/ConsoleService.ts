@@ -67,7 +67,7 @@ export class ConsoleService {
       }
       return out;
     };
-    const bans = new BanBook(core.db, () => core.components.sdk, history);
+    const bans = new BanBook(core.store.shared, () => core.components.sdk, history);
     core.components.sdk.loginBanCheck = (login) => bans.banFor(login);
     const chatName = (userId: number) => {
       const u = core.components.sdk.getOnlineUser(userId);
