@@ -82,19 +82,21 @@ export class Core {
   ) {
     this.http = new HttpServer(logger.child({ component: 'http' }), { tls: readTls(config), trustProxy: config.trustProxy });
     this.metricsAllow = new ProxyTrust(config.metrics.allowFrom);
-    this.audit = new AuditLog(store.local, logger.child({ component: 'audit' }));
+    this.audit = new AuditLog(store.shared, logger.child({ component: 'audit' }));
     // Sign-ins, good and failed, go into the audit log (a failed one without its user name).
-    operatorAuth.on('signIn', (e) =>
-      this.audit.append({
-        operator: e.username ?? '',
-        action: e.ok ? 'auth:signIn' : 'auth:signInFailed',
-        target: `address ${e.address}`,
-        params: { address: e.address, ...(e.reason ? { reason: e.reason } : {}) },
-        result: e.ok ? 'ok' : 'error',
-        errorCode: e.ok ? null : e.reason === 'throttled' ? Codes.TOO_MANY_REQUESTS : Codes.WRONG_CREDENTIALS,
-        message: null,
-      }),
-    );
+    operatorAuth.on('signIn', (e) => {
+      this.audit
+        .append({
+          operator: e.username ?? '',
+          action: e.ok ? 'auth:signIn' : 'auth:signInFailed',
+          target: `address ${e.address}`,
+          params: { address: e.address, ...(e.reason ? { reason: e.reason } : {}) },
+          result: e.ok ? 'ok' : 'error',
+          errorCode: e.ok ? null : e.reason === 'throttled' ? Codes.TOO_MANY_REQUESTS : Codes.WRONG_CREDENTIALS,
+          message: null,
+        })
+        .catch((err: unknown) => logger.error({ err }, 'sign-in not audited: the store failed'));
+    });
   }
 
   /** The node's own SQLite. */
@@ -146,6 +148,8 @@ export class Core {
       sessions: new InProcessSessionTable(),
       rooms: new InProcessRoomTable(),
       db: this.db,
+      store: this.store.shared,
+      ids: this.store.ids,
       logger: logger.child({ component: 'sdk' }),
       users: config.users.map((u) => ({ ...u, password: u.password ?? '' })),
       settings: { ...config.signaling, guestLogin: config.guestLogin },
@@ -218,7 +222,7 @@ export class Core {
       this.status.set('signaling', 'stopped', 'stopped');
     });
 
-    const business = await BusinessLayer.create({ sdk, db: this.db, config, logger: logger.child({ component: 'business' }) });
+    const business = await BusinessLayer.create({ sdk, db: this.db, store: this.store.shared, config, logger: logger.child({ component: 'business' }) });
     this.register('rooms', async () => {
       await business.close();
       this.status.set('rooms', 'stopped', 'stopped');

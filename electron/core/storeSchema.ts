@@ -1,7 +1,8 @@
 /** Every component's store schema: SQLite migrations for the node's own store, PostgreSQL ones for the shared tables. */
-import { auditMigrations } from '../audit/AuditLog';
+import { auditMigrations, auditPgMigrations } from '../audit/AuditLog';
 import { operatorMigrations } from '../auth/operatorRepository';
 import { businessMigrations } from '../business';
+import { chatLogPgMigrations } from '../business/chat/chatLogRepository';
 import { gatewayMigrations } from '../gateway';
 import { outboxPgMigrations } from '../gateway/outbox/NotifyOutbox';
 import { historyMigrations } from '../observability/historyMigrations';
@@ -21,4 +22,11 @@ export const sqliteMigrations: Migration[] = [
   ...historyMigrations,
 ];
 
-export const sharedPgMigrations: PgMigration[] = [...idCounterPgMigrations, ...sdkPgMigrations, ...outboxPgMigrations, ...banBookPgMigrations];
+export const sharedPgMigrations: PgMigration[] = [
+  ...chatLogPgMigrations,
+  ...idCounterPgMigrations,
+  ...auditPgMigrations,
+  ...sdkPgMigrations,
+  ...outboxPgMigrations,
+  ...banBookPgMigrations,
+];

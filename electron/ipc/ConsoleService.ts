@@ -118,7 +118,7 @@ export class ConsoleService {
       ...recordingsHandlers(deps, active),
       ...(this.previews ? previewHandlers(this.previews) : previewsUnavailable()),
       ...usersHandlers(deps, bans, history),
-      ...roomsHandlers(deps, roomMedia, chatName, (roomId) => core.config.rooms.chatLog || business.chatHistory({ roomId, limit: 1 }).length > 0),
+      ...roomsHandlers(deps, roomMedia, chatName, async (roomId) => core.config.rooms.chatLog || (await business.chatHistory({ roomId, limit: 1 })).length > 0),
       ...callsHandlers(deps),
       ...gatewayHandlers(deps),
       ...observabilityHandlers(deps),
