@@ -37,9 +37,8 @@ export type RoomsSettings = Config['rooms'];
 
 export interface BusinessLayerOptions {
   sdk: AnyChatSdk;
-  /** The node's own store, with `businessMigrations` already run (persistent rooms). */
+  /** The node's own store, with `businessMigrations` run; `store`: the shared one (chat log; default `db`). */
   db: Db;
-  /** The shared store (the chat log; default: `db`). */
   store?: SqlClient;
   config: { rooms: RoomsSettings };
   logger: Logger;
@@ -332,7 +331,7 @@ export class BusinessLayer {
   private onTextMessage(ev: SdkEvents['textMessage']): void {
     const room = this.registry.get(ev.roomId);
     if (!room?.chatLog) return;
-    this.chatLog.append({ ...ev, roomName: room.name, at: this.clock.now() }).catch((err: unknown) => this.logger.warn({ err }, 'chat line not logged'));
+    this.chatLog.appendInBackground({ ...ev, roomName: room.name, at: this.clock.now() }, this.logger);
   }
 
   private async onVideoCall(ev: SdkEvents['videoCall']): Promise<void> {
@@ -495,9 +494,6 @@ export class BusinessLayer {
 
   private pruneChatLog(): void {
     this.lastPrune = this.clock.now();
-    void this.chatLog.prune(this.clock.now() - this.settings.chatLogRetentionDays * 86_400_000).then(
-      (n) => n > 0 && this.logger.info({ rows: n }, 'chat log pruned'),
-      (err: unknown) => this.logger.warn({ err }, 'chat log prune failed'),
-    );
+    this.chatLog.pruneInBackground(this.clock.now() - this.settings.chatLogRetentionDays * 86_400_000, this.logger);
   }
 }

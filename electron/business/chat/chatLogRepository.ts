@@ -3,6 +3,7 @@
  * database"). Only rooms with the chat log switched on are written; rows older than the
  * retention are pruned.
  */
+import type { Logger } from 'pino';
 import type { Migration } from '../../store/Database';
 import type { PgMigration } from '../../store/sql/postgresMigrations';
 import type { SqlClient } from '../../store/sql/SqlClient';
@@ -117,6 +118,17 @@ export class ChatLogRepository {
     const limit = Math.min(500, Math.max(1, Math.floor(q.limit ?? 100)));
     const sql = `SELECT * FROM business_chat_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`;
     return (await this.db.all<Row>(sql, args)).map(toEntry);
+  }
+
+  appendInBackground(e: Omit<ChatLogEntry, 'id'>, logger: Logger): void {
+    this.append(e).catch((err: unknown) => logger.warn({ err }, 'chat line not logged'));
+  }
+
+  pruneInBackground(before: number, logger: Logger): void {
+    this.prune(before).then(
+      (n) => n > 0 && logger.info({ rows: n }, 'chat log pruned'),
+      (err: unknown) => logger.warn({ err }, 'chat log prune failed'),
+    );
   }
 
   /** Deletes entries older than `before` (epoch ms); returns how many. */
