@@ -13,7 +13,6 @@ import { RemoteProducers } from './RemoteProducers';
 import { ClusterBus, type BusMessage } from './ClusterBus';
 import { ClusterRoomTable, type RoomChange } from './ClusterRoomTable';
 import { ClusterSessionTable, snapshotOf, type SessionSnapshot } from './ClusterSessionTable';
-import { IdBlocks } from './IdBlocks';
 import { NodeRegistry, type NodeFigures, type NodeInfo } from './NodeRegistry';
 import { FrameBatcher } from './FrameBatcher';
 
@@ -21,10 +20,6 @@ export const SESSIONS_KEY = 'anychat:sessions';
 const ROOM_OWNER_KEY = 'anychat:roomowner';
 const reapingKey = (node: string) => `anychat:reaping:${node}`;
 const reapedKey = (node: string) => `anychat:reaped:${node}`;
-
-/** Ids the SDK allocates start at the same values as on a single host. */
-const FIRST_ROOM_ID = 1_000_000;
-const FIRST_GUEST_ID = 1_900_000_000;
 
 /** Deletes a user's registry entry only while it is still this node's, then announces the logout. */
 const DROP_SESSION_SCRIPT = `
@@ -60,8 +55,6 @@ export class ClusterNode {
   readonly alreadyClosed = new Set<number>();
   private readonly frames: FrameBatcher;
   private registry!: NodeRegistry;
-  private roomIds!: IdBlocks;
-  private guestIds!: IdBlocks;
   private sdk: ClusterSdk | null = null;
   private media: ClusterMedia | null = null;
   /** Which node owns each room's media (Redis is the truth; this caches it while the room lives). */
@@ -85,7 +78,6 @@ export class ClusterNode {
       nodeId,
       kickRemote: (node, userId, opts) => this.kickRemote(node, userId, opts),
       removeFromRoomRemote: async (node, userId, reason) => (await this.bus.request(node, 'removeFromRoom', { userId, reason })) === true,
-      allocateId: (kind) => (kind === 'room' ? this.roomIds : this.guestIds).allocate(),
     };
     bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
     bus.on('down', (m) => {
@@ -173,8 +165,6 @@ export class ClusterNode {
       await this.bus.broadcast('nodeDown', { node: me });
     }
     for (const s of all) if (s.node !== me) this.onUp(s);
-    this.roomIds = await IdBlocks.create(redis, 'anychat:ids:room', FIRST_ROOM_ID);
-    this.guestIds = await IdBlocks.create(redis, 'anychat:ids:guest', FIRST_GUEST_ID);
     this.registry = new NodeRegistry(
       redis,
       me,

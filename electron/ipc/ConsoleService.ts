@@ -68,7 +68,7 @@ export class ConsoleService {
       }
       return out;
     };
-    const bans = new BanBook(core.db, () => core.components.sdk, history);
+    const bans = new BanBook(core.store.shared, () => core.components.sdk, history);
     core.components.sdk.loginBanCheck = (login) => bans.banFor(login);
     const chatName = (userId: number) => {
       const u = core.components.sdk.getOnlineUser(userId);
@@ -119,7 +119,7 @@ export class ConsoleService {
       ...recordingsHandlers(deps, active),
       ...(this.previews ? previewHandlers(this.previews) : previewsUnavailable()),
       ...usersHandlers(deps, bans, history),
-      ...roomsHandlers(deps, roomMedia, chatName, (roomId) => core.config.rooms.chatLog || business.chatHistory({ roomId, limit: 1 }).length > 0),
+      ...roomsHandlers(deps, roomMedia, chatName, async (roomId) => core.config.rooms.chatLog || (await business.chatHistory({ roomId, limit: 1 })).length > 0),
       ...callsHandlers(deps),
       ...clusterHandlers(deps),
       ...gatewayHandlers(deps),

@@ -168,8 +168,6 @@ export interface ClusterPort {
   kickRemote(nodeId: string, userId: number, opts: KickOptions): Promise<boolean>;
   /** Takes a user another node holds out of their room (reason as for removeFromRoom). */
   removeFromRoomRemote(nodeId: string, userId: number, reason: number): Promise<boolean>;
-  /** An id no node hands out twice: rooms allocated by name or for calls, and guests. */
-  allocateId(kind: 'room' | 'guest'): number;
 }
 
 export interface RoomInfo {

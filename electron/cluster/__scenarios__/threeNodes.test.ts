@@ -1,5 +1,5 @@
 /**
- * Three real host processes as one cluster on one Redis (protocol.md §5): presence everywhere,
+ * Three real host processes as one cluster on one PostgreSQL and one Redis (protocol.md §5): presence everywhere,
  * text and transBuffer across nodes, one room across nodes, a kick through another node's
  * gateway, one userlogin_notify per login, the duplicate-login policy across nodes, and a node
  * SIGKILLed: its users offline cluster-wide (reason 100, one notice each) while the others work.
@@ -10,6 +10,7 @@ import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { WebhookReceiver } from '../../gateway/webhookReceiver';
 import { testConsumer, TestPublisher } from '../../observability/testing/testPublisher';
 import { call, nextTimestamp } from '../../gateway/testHarness';
+import { postgresUnavailableReason, startPostgres, type PostgresServer } from '../../store/testing/postgresServer';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redisServer';
 import { consoleOf, startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
 
@@ -20,9 +21,10 @@ type ClusterNodeView = { nodeId: string; status: string; self: boolean; users: n
 
 const APP = 'CLUSTER-APP';
 const KEY = 'anychat';
-const skip = findRedisServer() ? false : REDIS_MISSING;
+const skip = findRedisServer() ? (postgresUnavailableReason() ?? false) : REDIS_MISSING;
 
 let redis: RedisServer;
+let pg: PostgresServer;
 let lobbyId = 0;
 const publishers: TestPublisher[] = [];
 let nodeOptions: (nodeId: string) => ClusterHostOptions;
@@ -54,9 +56,9 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: s
 const onlineIds = async (h: ClusterHost) => ((await gw(h, 'online_useridlist_get', { userflags: 0 })).useridlist as number[]).slice().sort();
 const notices = (method: string) => rx.delivered.filter((n) => n.method === method).map((n) => n.body);
 
-describe.skipIf(skip)('three nodes on one Redis', () => {
+describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
   beforeAll(async () => {
-    redis = await startRedisServer();
+    [redis, pg] = await Promise.all([startRedisServer(), startPostgres()]);
     rx = await WebhookReceiver.start({ md5Key: KEY });
     const shared = {
       users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((n, i) => ({ userName: n, password: 'pw', userId: 1001 + i })),
@@ -68,7 +70,7 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
     nodeOptions = (nodeId) => ({
       nodeId,
       redisUrl: redis.url,
-      postgresUrl: 'postgres://127.0.0.1:1/unused',
+      postgresUrl: pg.url,
       shared,
       rtcMinPort: base + 'abc'.indexOf(nodeId) * 100,
     });
@@ -82,6 +84,7 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
     await Promise.all(Object.values(hosts).map((h) => stopClusterHost(h)));
     await rx?.close();
     await redis?.stop();
+    pg?.stop();
   }, 60_000);
 
   it('every node sees every user online, with the node holding it', async () => {
@@ -187,6 +190,15 @@ describe.skipIf(skip)('three nodes on one Redis', () => {
     dave.close();
     await until(async () => !(await onlineIds(hosts.a!)).includes(1004), 10_000, 'dave gone');
   }, 60_000);
+
+  // Waits for part 1 (branch cstore) to move the object store onto the shared store: today each node keeps its own.
+  it.skip('objects written through one node are read through another', async () => {
+    const area = await gw(hosts.a!, 'object_info_set', { action: 1, objecttype: 4, objectid: 1, name: 'Hall' });
+    expect(area).toMatchObject({ return_code: 'SUCCESS' });
+    const info = await gw(hosts.c!, 'object_info_get', { objectguid: area.objectguid });
+    expect(info).toMatchObject({ return_code: 'SUCCESS', objecttype: 4, name: 'Hall' });
+    expect((await gw(hosts.b!, 'object_idlist_get', { objecttype: 4 })).objectcount).toBe(1);
+  });
 
   it("a kick through another node's gateway reaches the user (211)", async () => {
     const dave = await login(hosts.b!, 'dave');

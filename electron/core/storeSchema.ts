@@ -1,0 +1,32 @@
+/** Every component's store schema: SQLite migrations for the node's own store, PostgreSQL ones for the shared tables. */
+import { auditMigrations, auditPgMigrations } from '../audit/AuditLog';
+import { operatorMigrations } from '../auth/operatorRepository';
+import { businessMigrations } from '../business';
+import { chatLogPgMigrations } from '../business/chat/chatLogRepository';
+import { gatewayMigrations } from '../gateway';
+import { outboxPgMigrations } from '../gateway/outbox/NotifyOutbox';
+import { historyMigrations } from '../observability/historyMigrations';
+import { sdkMigrations } from '../sdk';
+import { sdkPgMigrations } from '../sdk/SdkStore';
+import { banBookPgMigrations } from '../console/banBook';
+import type { Migration } from '../store/Database';
+import { idCounterPgMigrations } from '../store/idAllocator';
+import type { PgMigration } from '../store/sql/postgresMigrations';
+
+export const sqliteMigrations: Migration[] = [
+  ...operatorMigrations,
+  ...auditMigrations,
+  ...sdkMigrations,
+  ...gatewayMigrations,
+  ...businessMigrations,
+  ...historyMigrations,
+];
+
+export const sharedPgMigrations: PgMigration[] = [
+  ...chatLogPgMigrations,
+  ...idCounterPgMigrations,
+  ...auditPgMigrations,
+  ...sdkPgMigrations,
+  ...outboxPgMigrations,
+  ...banBookPgMigrations,
+];
