@@ -1,5 +1,5 @@
 /**
- * Cluster bench: three local nodes (real host processes) on one throwaway Redis; N guest clients
+ * Cluster bench: three local nodes (real host processes) on one throwaway PostgreSQL and Redis; N guest clients
  * spread over them log in, then pairs exchange transBuffers, same-node and cross-node pairs in
  * the same run. Prints logins/s, message latency p50/p99 for both kinds, and each node's RSS.
  *   npx tsx bench/cluster/run.ts [--clients 300] [--messages 2000] [--seconds 60]
@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { AnyChatClient, type SocketLike } from '../../shared/client';
 import { startRedisServer } from '../../electron/cluster/testing/redisServer';
+import { startPostgres } from '../../electron/store/testing/postgresServer';
 import { startClusterHost, stopClusterHost, type ClusterHost } from '../../electron/cluster/testing/clusterHosts';
 
 const { values: args } = parseArgs({
@@ -33,13 +34,13 @@ function pct(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const redis = await startRedisServer();
+  const [redis, pg] = await Promise.all([startRedisServer(), startPostgres()]);
   const hosts: ClusterHost[] = [];
   const clients: { c: AnyChatClient; node: number; userId: number }[] = [];
   try {
     const shared = { guestLogin: true, log: { level: 'warn' }, signaling: { maxRequestsPerSecond: 100_000 } };
     for (const [i, nodeId] of ['a', 'b', 'c'].entries())
-      hosts.push(await startClusterHost({ nodeId, redisUrl: redis.url, postgresUrl: 'postgres://127.0.0.1:1/unused', shared, rtcMinPort: 47000 + i * 100 }));
+      hosts.push(await startClusterHost({ nodeId, redisUrl: redis.url, postgresUrl: pg.url, shared, rtcMinPort: 47000 + i * 100 }));
     const rssIdle = hosts.map((h) => rssMb(h.proc.pid!));
 
     // Logins: every client to its node, 50 at a time.
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     for (const { c } of clients) if (c.isOpen) c.close();
     await Promise.all(hosts.map((h) => stopClusterHost(h)));
     await redis.stop();
+    pg.stop();
   }
 }
 

@@ -1,11 +1,12 @@
 /**
- * A cluster in real Chromium (docs/cluster.md): three built hosts on one throwaway Redis. alice
+ * A cluster in real Chromium (docs/cluster.md): three built hosts on one throwaway PostgreSQL and Redis. alice
  * publishes camera + microphone through node a's demo page, bob watches through node c's: his
  * mediasoup-client consumes from a's media node over c's socket (video decodes, audio arrives).
  * The console on node b lists both users with their nodes and shows the Nodes panel.
  */
 import { expect, test } from '@playwright/test';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../../electron/cluster/testing/redisServer';
+import { postgresUnavailableReason, startPostgres, type PostgresServer } from '../../electron/store/testing/postgresServer';
 import { ConsolePage } from '../console-screens/consolePage';
 import { audioPacketsFrom, enterRoom, framesFrom, signedInDemo } from '../fixtures/demoPage';
 import { defaultHostConfig, startHost, type RunningHost } from '../fixtures/host';
@@ -15,18 +16,20 @@ const BOB = 1002;
 
 test.describe('three nodes', () => {
   test.skip(!findRedisServer(), REDIS_MISSING);
+  test.skip(postgresUnavailableReason() !== null, postgresUnavailableReason() ?? '');
   test.describe.configure({ mode: 'serial', timeout: 120_000 });
   let redis: RedisServer;
+  let pg: PostgresServer;
   const hosts: Record<string, RunningHost> = {};
 
   test.beforeAll(async () => {
-    redis = await startRedisServer();
+    [redis, pg] = await Promise.all([startRedisServer(), startPostgres()]);
     const base = 44000 + Math.floor(Math.random() * 20) * 300;
     for (const [i, nodeId] of ['a', 'b', 'c'].entries()) {
       hosts[nodeId] = await startHost(
         defaultHostConfig({
           media: { numWorkers: 1, rtcMinPort: base + i * 100, rtcMaxPort: base + i * 100 + 99 },
-          cluster: { nodeId, redisUrl: redis.url, postgresUrl: 'postgres://127.0.0.1:1/unused' },
+          cluster: { nodeId, redisUrl: redis.url, postgresUrl: pg.url },
           log: { level: 'warn' },
         }),
       );
@@ -36,6 +39,7 @@ test.describe('three nodes', () => {
   test.afterAll(async () => {
     await Promise.all(Object.values(hosts).map((h) => h.stop()));
     await redis?.stop();
+    pg?.stop();
   });
 
   test('publisher on a, viewer on c: video decodes and audio arrives; the console on b shows both with their nodes', async ({ browser }) => {
