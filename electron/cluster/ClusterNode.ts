@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
-import type { ActiveCall, AnyChatSdk, ClientState, ClusterPort, KickOptions, Session } from '../sdk';
+import type { ActiveCall, AnyChatSdk, ClientState, ClusterPort, ForwardedCall, KickOptions, Session } from '../sdk';
 import type { MediaForwarder, MediaRowName } from '../signaling/media/MediaRequests';
 import { RemoteProducers } from './RemoteProducers';
 import { ClusterBus, type BusMessage } from './ClusterBus';
@@ -28,7 +28,7 @@ if v and cjson.decode(v).node == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1
 redis.call('PUBLISH', KEYS[2], ARGV[3])
 return 1`;
 
-export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'reportRemoteLogouts' | 'listCalls'>;
+export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'listCalls' | 'remote'>;
 
 /** This node's media rows, as the cluster serves them to users of other nodes in rooms it owns. */
 export interface ClusterMedia {
@@ -78,10 +78,11 @@ export class ClusterNode {
       nodeId,
       kickRemote: (node, userId, opts) => this.kickRemote(node, userId, opts),
       removeFromRoomRemote: async (node, userId, reason) => (await this.bus.request(node, 'removeFromRoom', { userId, reason })) === true,
+      callRemote: async (node, call) => void (await this.bus.request(node, 'call', { call })),
     };
     bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
     bus.on('down', (m) => {
-      this.sessions.dropRemote(m.userId as number, m.from);
+      if (this.sessions.dropRemote(m.userId as number, m.from)) this.sdk?.remote.userGone(m.userId as number, Codes.LOGOUT_NORMAL);
       this.touched(m.userId as number);
     });
     bus.on('room', (m) => this.onRoomChange(m.change as RoomChange));
@@ -90,6 +91,7 @@ export class ClusterNode {
     bus.on('removeFromRoom', (m) => this.need().removeFromRoom(m.userId as number, m.reason as number));
     bus.on('nodeDown', (m: BusMessage) => this.dropNode(m.node as string));
     bus.on('calls', () => this.need().listCalls());
+    bus.on('call', (m) => this.need().remote.serve(m.call as ForwardedCall));
     bus.on('media', (m) => this.serveMedia(m.row as MediaRowName | 'announceExisting', m.userId as number, m.data));
     this.mediaForwarder = {
       ownerOf: (roomId) => this.ownerOf(roomId),
@@ -242,8 +244,11 @@ export class ClusterNode {
     this.rooms.apply(change);
     if (change.kind === 'leave') {
       if (!this.rooms.has(change.roomId)) this.owners.delete(change.roomId);
-      // A user of another node leaves a room whose media may be here.
-      if (!this.sessions.isLocal(change.userId)) this.media?.releaseUser(change.userId);
+      // A user of another node leaves a room whose media (or call) may be here.
+      if (!this.sessions.isLocal(change.userId)) {
+        this.media?.releaseUser(change.userId);
+        this.sdk?.remote.leftRoom(change.userId, change.roomId, Codes.LOGOUT_NORMAL);
+      }
     }
     const s = this.sessions.get(change.userId);
     if (!s) return;
@@ -303,6 +308,7 @@ export class ClusterNode {
     }
     for (const s of this.sessions.remoteOf(node)) {
       this.sessions.dropRemote(s.userId, node);
+      this.sdk?.remote.userGone(s.userId, Codes.LOGOUT_NETWORK_TIMEOUT);
       this.touched(s.userId);
       this.media?.releaseUser(s.userId);
       if (s.roomId === null) continue;
@@ -330,7 +336,7 @@ export class ClusterNode {
     await tx.publish(...this.broadcastArgs('nodeDown', { node })).exec();
     await this.registry.markDown(node);
     this.dropNode(node);
-    this.sdk?.reportRemoteLogouts(theirs, Codes.LOGOUT_NETWORK_TIMEOUT);
+    this.sdk?.remote.reportLogouts(theirs, Codes.LOGOUT_NETWORK_TIMEOUT);
     this.o.logger.warn({ node, users: theirs.length }, 'cluster node stopped beating: its users were logged out (reason 100)');
   }
 }

@@ -16,10 +16,10 @@ import { SDK_BUILD_TIME, SDK_VERSION } from '../util/version';
 import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
 import { ClientSide, type LoginBanCheck, type SdkInternals } from './ClientSide';
+import { ClusterSide } from './ClusterSide';
 import { Delivery } from './Delivery';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
-import type { Session } from './Session';
 import { RecordingControl } from './RecordingControl';
 import { SdkStore } from './SdkStore';
 import { InProcessRoomTable, type RoomTable } from './RoomTable';
@@ -58,6 +58,8 @@ const FIRST_ALLOCATED_ROOM = 1_000_000;
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
+  /** What the SDK does for and hands to other cluster nodes. */
+  readonly remote: ClusterSide;
   private readonly events: EventQueue;
   private readonly delivery: Delivery;
   private readonly calls: CallManager;
@@ -138,6 +140,7 @@ export class AnyChatSdk {
       pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
       pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
     });
+    this.remote = new ClusterSide({ cluster, sessions, calls: this.calls, events: this.events });
     // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
     const internals: SdkInternals = {
       settings,
@@ -161,6 +164,7 @@ export class AnyChatSdk {
       allocateRoomId: () => this.allocateRoomId(),
       allocateGuestId: () => this.allocateGuestId(),
       loginBanCheck: (login) => this.loginBanCheck?.(login) ?? null,
+      forwardCall: (call) => this.remote.forward(call),
     };
     this.client = new ClientSide(internals, sessions, rooms);
   }
@@ -178,7 +182,20 @@ export class AnyChatSdk {
     const sessions = opts.sessions ?? new InProcessSessionTable();
     const rooms = opts.rooms ?? new InProcessRoomTable();
     const [roomIds, guestIds] = await Promise.all([IdCounter.create(ids, 'roomId', FIRST_ALLOCATED_ROOM), IdCounter.create(ids, 'guestId', FIRST_GUEST_ID)]);
-    return new AnyChatSdk(new SdkStore(shared), roomIds, guestIds, directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms, opts.cluster ?? null);
+    return new AnyChatSdk(
+      new SdkStore(shared),
+      roomIds,
+      guestIds,
+      directory,
+      opts.settings,
+      opts.logger,
+      opts.db,
+      tempDir,
+      opts.recorder,
+      sessions,
+      rooms,
+      opts.cluster ?? null,
+    );
   }
 
   // ================================================================ hooks and events
@@ -441,7 +458,8 @@ export class AnyChatSdk {
    * events have been delivered (so the gateway queues their notices before it stops).
    */
   async endAllSessions(reason: number = Codes.LOGOUT_NORMAL): Promise<number> {
-    const all = this.localSessions();
+    // This host's sessions (in a cluster, not the replicas of other nodes' users).
+    const all = [...this.sessions.values()].filter((s) => s.link.remoteNode === undefined);
     for (const s of all) {
       await this.lifecycle.endSession(s, reason);
       s.link.close(1001, 'server shutting down');
@@ -464,27 +482,11 @@ export class AnyChatSdk {
     if (this.closed) return;
     this.closed = true;
     this.setTimer(0);
-    for (const s of this.localSessions()) {
-      await this.lifecycle.endSession(s, Codes.LOGOUT_NORMAL);
-      s.link.close(1001, 'server shutting down');
-    }
+    await this.endAllSessions(Codes.LOGOUT_NORMAL);
     this.calls.close();
     await this.transfers.close();
     await this.events.idle();
     this.events.close();
-  }
-
-  /**
-   * A cluster node reports users another node held and lost (it died): their logout events go out
-   * here once (the gateway sends the notices). The node's sessions are already gone from the tables.
-   */
-  reportRemoteLogouts(users: readonly { userId: number; userName: string; strUserId: string }[], reason: number): void {
-    for (const u of users) this.events.emit('logout', { userId: u.userId, reason, userName: u.userName, strUserId: u.strUserId });
-  }
-
-  /** The sessions this host holds (in a cluster, not the replicas of other nodes' users). */
-  private localSessions(): Session[] {
-    return [...this.sessions.values()].filter((s) => s.link.remoteNode === undefined);
   }
 
   // ================================================================ internals shared with ClientSide

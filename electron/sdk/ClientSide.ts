@@ -17,7 +17,7 @@ import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
-import type { ClientMethodHandler, HookName, RoomInfo, RoomRole, SdkHooks } from './types';
+import type { ClientMethodHandler, ForwardedCall, HookName, RoomInfo, RoomRole, SdkHooks } from './types';
 
 /** The SDK as ClientSide sees it: its parts and the session/room lifecycle (AnyChatSdk builds it). */
 /** A ban beyond the user id (guest name, address), asked at login; set by the console. */
@@ -50,6 +50,8 @@ export interface SdkInternals {
   allocateRoomId(): number;
   allocateGuestId(): number;
   loginBanCheck: LoginBanCheck;
+  /** In a cluster: hands a reply or hang-up to the node running the call; false when this node runs it. */
+  forwardCall(call: ForwardedCall): Promise<boolean>;
 }
 
 /** Per-connection state the signaling server keeps and hands back on every call. */
@@ -254,11 +256,14 @@ export class ClientSide {
         await this.sdk.calls.request(s.userId, d.userId, flags, param, userStr);
         return {};
       case VideoCallEvent.REPLY:
-        this.sdk.calls.reply(s.userId, d.userId, d.errorCode ?? 0, flags, param, userStr);
+      case VideoCallEvent.FINISH: {
+        const op = d.eventType === VideoCallEvent.REPLY ? 'reply' : 'finish';
+        const call = { op, userId: s.userId, otherUserId: d.userId, errorCode: d.errorCode ?? 0, flags, param, userStr } as const;
+        if (await this.sdk.forwardCall(call)) return {};
+        if (op === 'reply') this.sdk.calls.reply(s.userId, d.userId, call.errorCode, flags, param, userStr);
+        else this.sdk.calls.finish(s.userId, call.errorCode, d.userId);
         return {};
-      case VideoCallEvent.FINISH:
-        this.sdk.calls.finish(s.userId, d.errorCode ?? 0, d.userId);
-        return {};
+      }
       default:
         throw new CodedError(Codes.BAD_REQUEST, 'eventType must be 1 (request), 2 (reply) or 4 (finish); 3 (start) is sent by the server');
     }

@@ -168,6 +168,19 @@ export interface ClusterPort {
   kickRemote(nodeId: string, userId: number, opts: KickOptions): Promise<boolean>;
   /** Takes a user another node holds out of their room (reason as for removeFromRoom). */
   removeFromRoomRemote(nodeId: string, userId: number, reason: number): Promise<boolean>;
+  /** Hands a call reply or hang-up to the node that runs the call. */
+  callRemote(nodeId: string, call: ForwardedCall): Promise<void>;
+}
+
+/** A call reply (2) or hang-up (4) by `userId` for a call another node runs (seed §6). */
+export interface ForwardedCall {
+  op: 'reply' | 'finish';
+  userId: number;
+  otherUserId: number;
+  errorCode: number;
+  flags: number;
+  param: number;
+  userStr: string;
 }
 
 export interface RoomInfo {

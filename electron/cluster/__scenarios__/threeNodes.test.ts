@@ -191,6 +191,29 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     await until(async () => !(await onlineIds(hosts.a!)).includes(1004), 10_000, 'dave gone');
   }, 60_000);
 
+  it("a 1:1 call across nodes: request on a, the callee on c replies and hangs up through c; b's console lists it with its node", async () => {
+    const [alice, , carol] = clients as [AnyChatClient, AnyChatClient, AnyChatClient];
+    const ringing = carol.next('videoCallEvent', (e) => e.eventType === 1 && e.userId === 1001);
+    await alice.callRequest(1003);
+    await ringing;
+    const started = Promise.all([alice, carol].map((c) => c.next('videoCallEvent', (e) => e.eventType === 3)));
+    await carol.callReply(1001, true);
+    const [a, c] = await started;
+    expect(a!.param).toBe(c!.param);
+    expect(a!.param).toBeGreaterThan(0);
+    const op = await consoleOf(hosts.b!.url, { username: 'admin', password: 'admin-pw' });
+    try {
+      expect(await op.call<{ callerId: number; calleeId: number; state: string; node?: string }[]>('calls:list')).toEqual([
+        expect.objectContaining({ callerId: 1001, calleeId: 1003, state: 'active', node: 'a' }),
+      ]);
+    } finally {
+      op.close();
+    }
+    const finished = alice.next('videoCallEvent', (e) => e.eventType === 4);
+    await carol.callFinish(1001);
+    expect(await finished).toMatchObject({ userId: 1003 });
+  });
+
   // Waits for part 1 (branch cstore) to move the object store onto the shared store: today each node keeps its own.
   it.skip('objects written through one node are read through another', async () => {
     const area = await gw(hosts.a!, 'object_info_set', { action: 1, objecttype: 4, objectid: 1, name: 'Hall' });

@@ -1,0 +1,52 @@
+/**
+ * The SDK's side of a cluster (docs/cluster.md): what it does for other nodes (the logouts of a
+ * dead node's users; replies and hang-ups of their users in calls this node runs) and what it
+ * hands to them (a reply or hang-up for a call the other party's node runs).
+ */
+import type { CallManager } from './CallManager';
+import type { EventQueue } from './EventQueue';
+import type { SessionTable } from './SessionTable';
+import type { ClusterPort, ForwardedCall } from './types';
+
+export interface ClusterSideDeps {
+  cluster: ClusterPort | null;
+  sessions: SessionTable;
+  calls: CallManager;
+  events: EventQueue;
+}
+
+export class ClusterSide {
+  constructor(private readonly d: ClusterSideDeps) {}
+
+  /** Users another node held and lost (it died): their logout events go out here, once (the gateway sends the notices). */
+  reportLogouts(users: readonly { userId: number; userName: string; strUserId: string }[], reason: number): void {
+    for (const u of users) this.d.events.emit('logout', { userId: u.userId, reason, userName: u.userName, strUserId: u.strUserId });
+  }
+
+  /**
+   * A reply or hang-up for a call this node does not run, while the other party is on another
+   * node: that node runs the call (it took the request). False when this is no cluster matter.
+   */
+  async forward(call: ForwardedCall): Promise<boolean> {
+    const node = this.d.sessions.get(call.otherUserId)?.link.remoteNode;
+    if (!this.d.cluster || node === undefined || this.d.calls.callOf(call.userId)) return false;
+    await this.d.cluster.callRemote(node, call);
+    return true;
+  }
+
+  /** Another node's user replies to or hangs up a call this node runs. */
+  serve(call: ForwardedCall): void {
+    if (call.op === 'reply') this.d.calls.reply(call.userId, call.otherUserId, call.errorCode, call.flags, call.param, call.userStr);
+    else this.d.calls.finish(call.userId, call.errorCode, call.otherUserId);
+  }
+
+  /** Another node's user logged out: a call this node runs with them ends. */
+  userGone(userId: number, reason: number): void {
+    this.d.calls.userGone(userId, reason);
+  }
+
+  /** Another node's user left a room: the call this node runs in that room ends. */
+  leftRoom(userId: number, roomId: number, reason: number): void {
+    this.d.calls.leftRoom(userId, roomId, reason);
+  }
+}
