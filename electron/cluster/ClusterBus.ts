@@ -90,6 +90,11 @@ export class ClusterBus {
     });
   }
 
+  /** A publish nobody waits for: a failure (Redis away) is logged, never an unhandled rejection. */
+  background(p: Promise<unknown>, what: string): void {
+    p.catch((err: Error) => this.logger.warn({ err: err.message, what }, 'cluster bus: publish failed'));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -121,12 +126,12 @@ export class ClusterBus {
       .then(() => handler(msg))
       .then(
         (result) => {
-          if (rid !== null) void this.send(msg.from, 'reply', { rid, ok: true, result: result ?? null });
+          if (rid !== null) this.background(this.send(msg.from, 'reply', { rid, ok: true, result: result ?? null }), 'reply');
         },
         (err: Error) => {
           const code = err instanceof CodedError ? err.code : Codes.INTERNAL;
           if (code === Codes.INTERNAL) this.logger.warn({ err: err.message, type: msg.t, from: msg.from }, 'cluster bus: handler failed');
-          if (rid !== null) void this.send(msg.from, 'reply', { rid, ok: false, code, error: err.message });
+          if (rid !== null) this.background(this.send(msg.from, 'reply', { rid, ok: false, code, error: err.message }), 'reply');
         },
       );
   }

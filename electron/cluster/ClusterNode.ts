@@ -69,7 +69,7 @@ export class ClusterNode {
     private readonly bus: ClusterBus,
   ) {
     const { nodeId } = o;
-    this.frames = new FrameBatcher((node, items) => void this.bus.send(node, 'frames', { items }));
+    this.frames = new FrameBatcher((node, items) => this.bus.background(this.bus.send(node, 'frames', { items }), 'frames'));
     this.sessions = new ClusterSessionTable({ added: (s) => this.announceUp(s), removed: (s) => this.announceDown(s) }, (node, userId, frame) =>
       this.frames.add(node, userId, frame),
     );
@@ -194,17 +194,20 @@ export class ClusterNode {
   private announceUp(s: Session): void {
     this.frames.flush();
     const snap = snapshotOf(s, this.o.nodeId, '');
-    void this.bus.redis
-      .multi()
-      .hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap))
-      .publish(...this.broadcastArgs('up', { snap }))
-      .exec();
+    this.bus.background(
+      this.bus.redis
+        .multi()
+        .hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap))
+        .publish(...this.broadcastArgs('up', { snap }))
+        .exec(),
+      'up',
+    );
   }
 
   private announceDown(s: Session): void {
     this.frames.flush();
     const [channel, msg] = this.broadcastArgs('down', { userId: s.userId });
-    void this.bus.redis.eval(DROP_SESSION_SCRIPT, 2, SESSIONS_KEY, channel, String(s.userId), this.o.nodeId, msg);
+    this.bus.background(this.bus.redis.eval(DROP_SESSION_SCRIPT, 2, SESSIONS_KEY, channel, String(s.userId), this.o.nodeId, msg), 'down');
   }
 
   private announceRoomChange(change: RoomChange): void {
@@ -224,7 +227,7 @@ export class ClusterNode {
       tx.hdel(ROOM_OWNER_KEY, String(change.roomId));
       this.owners.delete(change.roomId);
     }
-    void tx.publish(...this.broadcastArgs('room', { change })).exec();
+    this.bus.background(tx.publish(...this.broadcastArgs('room', { change })).exec(), 'room');
   }
 
   private broadcastArgs(type: string, body: Record<string, unknown>): [string, string] {

@@ -1,7 +1,8 @@
 /**
  * The cluster's nodes in Redis: each node beats every 2 s (a key that lives 8 s, and its figures
  * in the `anychat:nodes` hash); every node checks the others at each beat and reports a node
- * whose key has expired while it was up. Reporting is a race that one node wins (see ClusterNode).
+ * whose key has been missing at two checks in a row while it was up. Reporting is a race that one
+ * node wins (see ClusterNode).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -35,6 +36,8 @@ export class NodeRegistry {
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt = Date.now();
   private beating: Promise<void> | null = null;
+  /** Nodes found without a heartbeat at the last check. */
+  private readonly silent = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
@@ -93,7 +96,17 @@ export class NodeRegistry {
   private async checkOthers(): Promise<void> {
     for (const n of await this.list()) {
       if (n.nodeId === this.nodeId || n.status !== 'up') continue;
-      if ((await this.redis.exists(aliveKey(n.nodeId))) === 0) await this.onSilent(n.nodeId);
+      if ((await this.redis.exists(aliveKey(n.nodeId))) > 0) {
+        this.silent.delete(n.nodeId);
+        continue;
+      }
+      // Silent at two checks in a row: after a Redis outage every node gets one beat in first.
+      if (!this.silent.has(n.nodeId)) {
+        this.silent.add(n.nodeId);
+        continue;
+      }
+      this.silent.delete(n.nodeId);
+      await this.onSilent(n.nodeId);
     }
   }
 }
