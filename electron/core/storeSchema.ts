@@ -5,6 +5,7 @@ import { businessMigrations } from '../business';
 import { chatLogPgMigrations } from '../business/chat/chatLogRepository';
 import { gatewayMigrations } from '../gateway';
 import { outboxPgMigrations } from '../gateway/outbox/NotifyOutbox';
+import { fileIndexPgMigrations } from '../gateway/sdkFileIndex';
 import { historyMigrations } from '../observability/historyMigrations';
 import { sdkMigrations } from '../sdk';
 import { sdkPgMigrations } from '../sdk/SdkStore';
@@ -24,6 +25,7 @@ export const sqliteMigrations: Migration[] = [
 
 export const sharedPgMigrations: PgMigration[] = [
   ...chatLogPgMigrations,
+  ...fileIndexPgMigrations,
   ...idCounterPgMigrations,
   ...auditPgMigrations,
   ...sdkPgMigrations,

@@ -175,7 +175,7 @@ export const methodHandlers: Handlers = {
     };
   },
 
-  filelist_get(ctx, body) {
+  async filelist_get(ctx, body) {
     const now = Date.now();
     const parse = (v: string | undefined, field: string): number | undefined => {
       if (v === undefined) return undefined;
@@ -203,7 +203,7 @@ export const methodHandlers: Handlers = {
       if (u) userId = u.userId;
       else byName = body.struserid;
     }
-    const { total, files } = ctx.platform.files.query({
+    const { total, files } = await ctx.platform.files.query({
       fromMs: from,
       toMs: to,
       typeMask: body.filetype && body.filetype !== 0 ? body.filetype : 7,
@@ -223,11 +223,11 @@ export const methodHandlers: Handlers = {
     };
   },
 
-  fileinfo_get(ctx, body) {
+  async fileinfo_get(ctx, body) {
     const seconds = body.activeseconds ?? ctx.downloadUrlSeconds;
     const out: Reply[] = [];
     for (const { fileid } of body.filelist) {
-      const f = ctx.platform.files.get(fileid);
+      const f = await ctx.platform.files.get(fileid);
       if (!f) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileid} does not exist`);
       out.push(fileInfo(ctx, f, seconds));
     }
