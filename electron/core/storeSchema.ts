@@ -11,6 +11,7 @@ import { sdkMigrations } from '../sdk';
 import { sdkPgMigrations } from '../sdk/SdkStore';
 import { banBookPgMigrations } from '../console/banBook';
 import type { Migration } from '../store/Database';
+import { queuePgMigrations } from '../queueing/QueueObjectStore';
 import { idCounterPgMigrations } from '../store/idAllocator';
 import type { PgMigration } from '../store/sql/postgresMigrations';
 
@@ -26,6 +27,7 @@ export const sqliteMigrations: Migration[] = [
 export const sharedPgMigrations: PgMigration[] = [
   ...chatLogPgMigrations,
   ...fileIndexPgMigrations,
+  ...queuePgMigrations,
   ...idCounterPgMigrations,
   ...auditPgMigrations,
   ...sdkPgMigrations,

@@ -164,7 +164,11 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
       timeoutMs: config.gateway.notifyTimeoutMs,
       deliveryLogMax: config.gateway.deliveryLogMax,
     });
-    const queue = await SmartQueue.create({ store: new QueueObjectStore(opts.db), platform: opts.platform, logger: logger.child({ component: 'queueing' }) });
+    const queue = await SmartQueue.create({
+      store: await QueueObjectStore.open(store),
+      platform: opts.platform,
+      logger: logger.child({ component: 'queueing' }),
+    });
     const gw = new Gateway(opts, serverKey, queue, outbox);
     gw.unsubscribers.push(
       opts.platform.onEvent((e) => {
