@@ -121,7 +121,7 @@ export class Core {
       pgMigrations: sharedPgMigrations,
     });
     const operatorAuth = await OperatorAuth.create({
-      repo: new OperatorRepository(store.local),
+      repo: new OperatorRepository(store.shared),
       config,
       dataDir: config.dataDir,
       logger: logger.child({ component: 'auth' }),

@@ -1,6 +1,6 @@
 /** Every component's store schema: SQLite migrations for the node's own store, PostgreSQL ones for the shared tables. */
 import { auditMigrations, auditPgMigrations } from '../audit/AuditLog';
-import { operatorMigrations } from '../auth/operatorRepository';
+import { operatorMigrations, operatorPgMigrations } from '../auth/operatorRepository';
 import { businessMigrations } from '../business';
 import { chatLogPgMigrations } from '../business/chat/chatLogRepository';
 import { gatewayMigrations } from '../gateway';
@@ -28,6 +28,7 @@ export const sharedPgMigrations: PgMigration[] = [
   ...chatLogPgMigrations,
   ...fileIndexPgMigrations,
   ...queuePgMigrations,
+  ...operatorPgMigrations,
   ...idCounterPgMigrations,
   ...auditPgMigrations,
   ...sdkPgMigrations,
