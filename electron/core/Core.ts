@@ -126,7 +126,7 @@ export class Core {
       pgMigrations: sharedPgMigrations,
     });
     const operatorAuth = await OperatorAuth.create({
-      repo: new OperatorRepository(store.local),
+      repo: new OperatorRepository(store.shared),
       config,
       dataDir: config.dataDir,
       logger: logger.child({ component: 'auth' }),
@@ -254,7 +254,7 @@ export class Core {
       this.status.set('rooms', 'stopped', 'stopped');
     });
     this.status.set('gateway', 'starting', 'loading apps and the notice outbox');
-    const platform = await SdkPlatform.create({ sdk, db: this.db, logger: logger.child({ component: 'gateway-platform' }) });
+    const platform = await SdkPlatform.create({ sdk, db: this.db, store: this.store.shared, logger: logger.child({ component: 'gateway-platform' }) });
     this.register('gateway-platform', () => platform.close());
     const gateway = await Gateway.create({
       db: this.db,

@@ -164,7 +164,11 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
       timeoutMs: config.gateway.notifyTimeoutMs,
       deliveryLogMax: config.gateway.deliveryLogMax,
     });
-    const queue = await SmartQueue.create({ store: new QueueObjectStore(opts.db), platform: opts.platform, logger: logger.child({ component: 'queueing' }) });
+    const queue = await SmartQueue.create({
+      store: await QueueObjectStore.open(store),
+      platform: opts.platform,
+      logger: logger.child({ component: 'queueing' }),
+    });
     const gw = new Gateway(opts, serverKey, queue, outbox);
     gw.unsubscribers.push(
       opts.platform.onEvent((e) => {
@@ -346,8 +350,8 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
   }
 
   /** A signed, expiring URL for a file in the index (the console plays and downloads through it). */
-  fileUrl(fileId: string, seconds: number): { url: string; expiresAt: number } | null {
-    const file = this.opts.platform.files.get(fileId);
+  async fileUrl(fileId: string, seconds: number): Promise<{ url: string; expiresAt: number } | null> {
+    const file = await this.opts.platform.files.get(fileId);
     if (!file) return null;
     const now = Date.now();
     return { url: this.downloads.url(this.baseUrl(), file, seconds, now), expiresAt: now + seconds * 1000 };
@@ -356,7 +360,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
   // ---- GET /gateway/files/{fileid}/{name}?expires=…&sign=… ----------------------------------------
 
   /** Mount on the `/gateway/files` prefix. */
-  handleDownload = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+  handleDownload = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const fail = (status: number, code: number, msg: string) => sendJson(res, status, { return_code: 'FAIL', return_msg: msg, errorcode: code });
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, Codes.GW_PROTOCOL_ERROR, 'use GET');
     const rest = url.pathname.slice(DOWNLOAD_PREFIX.length).split('/').filter(Boolean);
@@ -372,7 +376,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     const verdict = this.downloads.verify(fileId, expires, sign);
     if (verdict === 'bad') return fail(403, Codes.GW_SIGNATURE_FAILED, 'bad download signature');
     if (verdict === 'expired') return fail(403, Codes.GW_TIMESTAMP_INVALID, 'download URL expired');
-    const file = this.opts.platform.files.get(fileId);
+    const file = await this.opts.platform.files.get(fileId);
     if (!file) return fail(404, Codes.GW_FILE_MISSING, 'file does not exist');
     serveFile(req, res, file);
   };

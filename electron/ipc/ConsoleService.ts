@@ -84,15 +84,21 @@ export class ConsoleService {
     this.previews = rooms ? new PreviewSessions(rooms, this.events) : null;
     const speakers = new SpeakerTracker();
     const roomOfRouter = (router: { id: string }) => rooms?.roomOfRouterId(router.id) ?? null;
+    let recordingsToday = 0;
     this.stats = new StatsTicker(
       {
         usersOnline: () => sdk.onlineUserCount(),
         roomCount: () => business.listRooms().length,
         activeCalls: () => sdk.listCalls().length,
+        // The index is read in the background; each tick shows the count the last read found.
         recordingsToday: () => {
           const midnight = new Date();
           midnight.setHours(0, 0, 0, 0);
-          return platform.files.query({ fromMs: midnight.getTime(), toMs: Date.now() + 60_000, typeMask: 1, exactName: false, offset: 0, limit: 1 }).total;
+          platform.files.query({ fromMs: midnight.getTime(), toMs: Date.now() + 60_000, typeMask: 1, exactName: false, offset: 0, limit: 1 }).then(
+            (r) => (recordingsToday = r.total),
+            () => undefined,
+          );
+          return recordingsToday;
         },
         media: () => mediaStats(media, roomOfRouter, speakers),
       },

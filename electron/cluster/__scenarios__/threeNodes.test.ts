@@ -214,8 +214,7 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     expect(await finished).toMatchObject({ userId: 1003 });
   });
 
-  // Waits for part 1 (branch cstore) to move the object store onto the shared store: today each node keeps its own.
-  it.skip('objects written through one node are read through another', async () => {
+  it('objects written through one node are read through another', async () => {
     const area = await gw(hosts.a!, 'object_info_set', { action: 1, objecttype: 4, objectid: 1, name: 'Hall' });
     expect(area).toMatchObject({ return_code: 'SUCCESS' });
     const info = await gw(hosts.c!, 'object_info_get', { objectguid: area.objectguid });
