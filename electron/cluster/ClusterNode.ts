@@ -79,6 +79,8 @@ export class ClusterNode {
       kickRemote: (node, userId, opts) => this.kickRemote(node, userId, opts),
       removeFromRoomRemote: async (node, userId, reason) => (await this.bus.request(node, 'removeFromRoom', { userId, reason })) === true,
       callRemote: async (node, call) => void (await this.bus.request(node, 'call', { call })),
+      ownerOf: (roomId) => this.ownerOf(roomId),
+      invokeRemote: async (node, method, userId, data) => (await this.bus.request(node, 'method', { method, userId, data })) as Record<string, unknown>,
     };
     bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
     bus.on('down', (m) => {
@@ -92,6 +94,7 @@ export class ClusterNode {
     bus.on('nodeDown', (m: BusMessage) => this.dropNode(m.node as string));
     bus.on('calls', () => this.need().listCalls());
     bus.on('call', (m) => this.need().remote.serve(m.call as ForwardedCall));
+    bus.on('method', (m) => this.need().remote.serveMethod(m.method as string, m.userId as number, m.data as Record<string, unknown>));
     bus.on('media', (m) => this.serveMedia(m.row as MediaRowName | 'announceExisting', m.userId as number, m.data));
     this.mediaForwarder = {
       ownerOf: (roomId) => this.ownerOf(roomId),

@@ -248,6 +248,8 @@ export class Core {
       this.status.set('signaling', 'stopped', 'stopped');
     });
 
+    // Mic seats and the queue of a room are decided by the node that owns the room (docs/cluster.md).
+    if (cluster) sdk.remote.runAtRoomOwner(['micRequest', 'micRelease', 'getMicState']);
     const business = await BusinessLayer.create({ sdk, db: this.db, store: this.store.shared, config, logger: logger.child({ component: 'business' }) });
     this.register('rooms', async () => {
       await business.close();

@@ -17,6 +17,7 @@ import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
 import { ClientSide, type LoginBanCheck, type SdkInternals } from './ClientSide';
 import { ClusterSide } from './ClusterSide';
+import { Moderation } from './Moderation';
 import { Delivery } from './Delivery';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
@@ -60,6 +61,7 @@ export class AnyChatSdk {
   readonly client: ClientSide;
   /** What the SDK does for and hands to other cluster nodes. */
   readonly remote: ClusterSide;
+  private readonly moderation: Moderation;
   private readonly events: EventQueue;
   private readonly delivery: Delivery;
   private readonly calls: CallManager;
@@ -140,7 +142,8 @@ export class AnyChatSdk {
       pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
       pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
     });
-    this.remote = new ClusterSide({ cluster, sessions, calls: this.calls, events: this.events });
+    this.remote = new ClusterSide({ cluster, sessions, calls: this.calls, events: this.events, methods: this.clientMethods, settings });
+    this.moderation = new Moderation({ store, sessions, events: this.events, cluster, endSession: (s, reason) => this.lifecycle.endSession(s, reason) });
     // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
     const internals: SdkInternals = {
       settings,
@@ -165,6 +168,7 @@ export class AnyChatSdk {
       allocateGuestId: () => this.allocateGuestId(),
       loginBanCheck: (login) => this.loginBanCheck?.(login) ?? null,
       forwardCall: (call) => this.remote.forward(call),
+      forwardMethod: (s, method, data) => this.remote.forwardMethod(s, method, data),
     };
     this.client = new ClientSide(internals, sessions, rooms);
   }
@@ -424,33 +428,16 @@ export class AnyChatSdk {
   }
 
   /** Kicks a user (they get `kicked` 211, then the socket closes); optionally bans them. */
-  async kickUser(userId: number, opts: KickOptions = {}): Promise<boolean> {
-    if (opts.banSeconds !== undefined && opts.banSeconds > 0) {
-      const until = Date.now() + opts.banSeconds * 1000;
-      await this.store.ban(userId, until, opts.reason ?? '');
-      this.events.emit('banChanged', { userId, banned: true, until });
-    }
-    const s = this.sessions.get(userId);
-    if (!s) return false;
-    if (s.link.remoteNode !== undefined && this.cluster) return this.cluster.kickRemote(s.link.remoteNode, userId, opts);
-    s.link.push('kicked', {
-      errorCode: Codes.LOGOUT_KICKED,
-      ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}),
-      ...(opts.reason ? { reason: opts.reason } : {}),
-    });
-    await this.lifecycle.endSession(s, Codes.LOGOUT_KICKED);
-    s.link.close(4211, 'kicked');
-    return true;
+  kickUser(userId: number, opts: KickOptions = {}): Promise<boolean> {
+    return this.moderation.kick(userId, opts);
   }
 
   listBans(): Promise<BanEntry[]> {
-    return this.store.listBans();
+    return this.moderation.listBans();
   }
 
-  async liftBan(userId: number): Promise<boolean> {
-    const lifted = await this.store.liftBan(userId);
-    if (lifted) this.events.emit('banChanged', { userId, banned: false, until: null });
-    return lifted;
+  liftBan(userId: number): Promise<boolean> {
+    return this.moderation.liftBan(userId);
   }
 
   /**

@@ -52,6 +52,8 @@ export interface SdkInternals {
   loginBanCheck: LoginBanCheck;
   /** In a cluster: hands a reply or hang-up to the node running the call; false when this node runs it. */
   forwardCall(call: ForwardedCall): Promise<boolean>;
+  /** In a cluster: runs a room-owner method on the node owning the caller's room; null when it runs here. */
+  forwardMethod(s: Session, method: string, data: Record<string, unknown>): Promise<Record<string, unknown> | null>;
 }
 
 /** Per-connection state the signaling server keeps and hands back on every call. */
@@ -305,6 +307,8 @@ export class ClientSide {
     const handler = this.sdk.clientMethods.get(method);
     if (!handler) throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown method "${method}"`);
     const s = this.need(st);
+    const forwarded = await this.sdk.forwardMethod(s, method, data);
+    if (forwarded) return forwarded;
     return (await runHook(method, (d: Record<string, unknown>) => handler(s.userId, d), data, this.sdk.settings.hookTimeoutMs)) ?? {};
   }
 

@@ -3,20 +3,47 @@
  * dead node's users; replies and hang-ups of their users in calls this node runs) and what it
  * hands to them (a reply or hang-up for a call the other party's node runs).
  */
+import { CodedError, SignalingCodes } from '../../shared/codes';
 import type { CallManager } from './CallManager';
 import type { EventQueue } from './EventQueue';
+import { runHook } from './hookRunner';
+import type { Session } from './Session';
 import type { SessionTable } from './SessionTable';
-import type { ClusterPort, ForwardedCall } from './types';
+import type { ClientMethodHandler, ClusterPort, ForwardedCall } from './types';
 
 export interface ClusterSideDeps {
   cluster: ClusterPort | null;
   sessions: SessionTable;
   calls: CallManager;
   events: EventQueue;
+  methods: ReadonlyMap<string, ClientMethodHandler>;
+  settings: { hookTimeoutMs: number };
 }
 
 export class ClusterSide {
+  private readonly atRoomOwner = new Set<string>();
+
   constructor(private readonly d: ClusterSideDeps) {}
+
+  /** These registered client methods run on the node that owns the caller's room (mic seats: one owner decides). */
+  runAtRoomOwner(methods: readonly string[]): void {
+    for (const m of methods) this.atRoomOwner.add(m);
+  }
+
+  /** A registered method of a room another node owns runs there; null when it runs here. */
+  async forwardMethod(s: Session, method: string, data: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+    const { cluster } = this.d;
+    if (!cluster || !this.atRoomOwner.has(method) || s.roomId === null) return null;
+    const owner = await cluster.ownerOf(s.roomId);
+    return owner === null ? null : cluster.invokeRemote(owner, method, s.userId, data);
+  }
+
+  /** Another node's user calls a registered method of a room this node owns. */
+  async serveMethod(method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const handler = this.d.methods.get(method);
+    if (!handler) throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown method "${method}"`);
+    return (await runHook(method, (d: Record<string, unknown>) => handler(userId, d), data, this.d.settings.hookTimeoutMs)) ?? {};
+  }
 
   /** Users another node held and lost (it died): their logout events go out here, once (the gateway sends the notices). */
   reportLogouts(users: readonly { userId: number; userName: string; strUserId: string }[], reason: number): void {
@@ -45,8 +72,9 @@ export class ClusterSide {
     this.d.calls.userGone(userId, reason);
   }
 
-  /** Another node's user left a room: the call this node runs in that room ends. */
+  /** Another node's user left a room: the call this node runs in that room ends, the room's seats here let go. */
   leftRoom(userId: number, roomId: number, reason: number): void {
     this.d.calls.leftRoom(userId, roomId, reason);
+    this.d.events.emit('remoteMemberLeft', { userId, roomId });
   }
 }

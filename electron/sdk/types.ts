@@ -89,6 +89,8 @@ export interface SdkEvents {
   logout: { userId: number; reason: number; userName?: string; strUserId?: string };
   enterRoom: { userId: number; roomId: number; role: RoomRole };
   leaveRoom: { userId: number; roomId: number; reason: number };
+  /** A cluster: another node's user left a room (this node may run its mic seats). */
+  remoteMemberLeft: { userId: number; roomId: number };
   /** sendSDKFilterData from a client. */
   filterData: { userId: number; data: Uint8Array };
   textMessage: { roomId: number; srcUserId: number; targetUserId: number; secret: boolean; text: string };
@@ -170,6 +172,10 @@ export interface ClusterPort {
   removeFromRoomRemote(nodeId: string, userId: number, reason: number): Promise<boolean>;
   /** Hands a call reply or hang-up to the node that runs the call. */
   callRemote(nodeId: string, call: ForwardedCall): Promise<void>;
+  /** The node that owns a room (its media and mic seats); null when it is this one. */
+  ownerOf(roomId: number): Promise<string | null>;
+  /** Runs a registered client method for `userId` on another node. */
+  invokeRemote(nodeId: string, method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** A call reply (2) or hang-up (4) by `userId` for a call another node runs (seed §6). */

@@ -214,6 +214,32 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     expect(await finished).toMatchObject({ userId: 1003 });
   });
 
+  it("mic seats across nodes: the room's owning node decides (two seats, the third asker queues, a leaver's seat passes on)", async () => {
+    const [, bob, carol] = clients as [AnyChatClient, AnyChatClient, AnyChatClient];
+    const mic = (c: AnyChatClient, m: string) => c.request(m, {}) as Promise<{ state: string; seat?: number; position?: number }>;
+    await bob.enterRoom({ roomName: 'stage' }); // b hosts it first: b owns it
+    await carol.leaveRoom();
+    await carol.enterRoom({ roomName: 'stage' });
+    const dave = await login(hosts.a!, 'dave');
+    await dave.enterRoom({ roomName: 'stage' });
+    expect(await mic(carol, 'micRequest')).toMatchObject({ state: 'seated', seat: 0 });
+    expect(await mic(dave, 'micRequest')).toMatchObject({ state: 'seated', seat: 1 });
+    expect(await mic(bob, 'micRequest')).toMatchObject({ state: 'queued', position: 1 });
+    const moved = dave.next('micState', (m) => m.seats.some((s) => s.userId === 1002));
+    await carol.leaveRoom();
+    expect((await moved).queue).toEqual([]);
+    expect(await mic(dave, 'getMicState')).toMatchObject({
+      seats: [
+        { seat: 0, userId: 1002 },
+        { seat: 1, userId: 1004 },
+      ],
+    });
+    await carol.enterRoom({ roomId: lobbyId });
+    await bob.leaveRoom();
+    dave.close();
+    await until(async () => !(await onlineIds(hosts.b!)).includes(1004), 10_000, 'dave gone');
+  });
+
   it('objects written through one node are read through another', async () => {
     const area = await gw(hosts.a!, 'object_info_set', { action: 1, objecttype: 4, objectid: 1, name: 'Hall' });
     expect(area).toMatchObject({ return_code: 'SUCCESS' });
