@@ -29,6 +29,8 @@ interface Pending {
 export class ClusterBus {
   private readonly handlers = new Map<string, Handler>();
   private readonly pending = new Map<number, Pending>();
+  /** Runs before every publish (the node flushes the frames it gathered, so nothing overtakes them). */
+  beforePublish: () => void = () => {};
   private nextRequestId = 1;
   private closed = false;
 
@@ -65,11 +67,13 @@ export class ClusterBus {
 
   /** To every other node. */
   broadcast(type: string, body: Record<string, unknown> = {}): Promise<unknown> {
+    this.beforePublish();
     return this.redis.publish(BROADCAST_CHANNEL, JSON.stringify({ ...body, t: type, from: this.nodeId }));
   }
 
   /** To one node. */
   send(nodeId: string, type: string, body: Record<string, unknown> = {}): Promise<unknown> {
+    this.beforePublish();
     return this.redis.publish(nodeChannel(nodeId), JSON.stringify({ ...body, t: type, from: this.nodeId }));
   }
 

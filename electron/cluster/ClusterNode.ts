@@ -70,6 +70,7 @@ export class ClusterNode {
   ) {
     const { nodeId } = o;
     this.frames = new FrameBatcher((node, items) => this.bus.background(this.bus.send(node, 'frames', { items }), 'frames'));
+    bus.beforePublish = () => this.frames.flush();
     this.sessions = new ClusterSessionTable({ added: (s) => this.announceUp(s), removed: (s) => this.announceDown(s) }, (node, userId, frame) =>
       this.frames.add(node, userId, frame),
     );
