@@ -28,6 +28,18 @@ if v and cjson.decode(v).node == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1
 redis.call('PUBLISH', KEYS[2], ARGV[3])
 return 1`;
 
+/**
+ * A node may log a user in unless another node holds the user (its registry entry; the replica
+ * here shows it within moments) or is logging it in right now (the claim, dropped when the
+ * session is announced, else gone after 2 s).
+ */
+const CLAIM_LOGIN_SCRIPT = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and cjson.decode(v).node ~= ARGV[2] then return 0 end
+if redis.call('SET', KEYS[2], ARGV[2], 'PX', 2000, 'NX') then return 1 end
+return 0`;
+const loginClaimKey = (userId: number) => `anychat:login:${userId}`;
+
 export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'listCalls' | 'remote'>;
 
 /** This node's media rows, as the cluster serves them to users of other nodes in rooms it owns. */
@@ -81,6 +93,7 @@ export class ClusterNode {
       removeFromRoomRemote: async (node, userId, reason) => (await this.bus.request(node, 'removeFromRoom', { userId, reason })) === true,
       callRemote: async (node, call) => void (await this.bus.request(node, 'call', { call })),
       ownerOf: (roomId) => this.ownerOf(roomId),
+      claimLogin: async (userId) => (await this.bus.redis.eval(CLAIM_LOGIN_SCRIPT, 2, SESSIONS_KEY, loginClaimKey(userId), String(userId), nodeId)) === 1,
       invokeRemote: async (node, method, userId, data) => (await this.bus.request(node, 'method', { method, userId, data })) as Record<string, unknown>,
     };
     bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
@@ -203,6 +216,7 @@ export class ClusterNode {
         .multi()
         .hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap))
         .publish(...this.broadcastArgs('up', { snap }))
+        .del(loginClaimKey(s.userId))
         .exec(),
       'up',
     );

@@ -168,6 +168,7 @@ export class AnyChatSdk {
       allocateGuestId: () => this.allocateGuestId(),
       loginBanCheck: (login) => this.loginBanCheck?.(login) ?? null,
       forwardCall: (call) => this.remote.forward(call),
+      claimLogin: (userId) => this.remote.claimLogin(userId),
       forwardMethod: (s, method, data) => this.remote.forwardMethod(s, method, data),
     };
     this.client = new ClientSide(internals, sessions, rooms);

@@ -52,6 +52,8 @@ export interface SdkInternals {
   loginBanCheck: LoginBanCheck;
   /** In a cluster: hands a reply or hang-up to the node running the call; false when this node runs it. */
   forwardCall(call: ForwardedCall): Promise<boolean>;
+  /** In a cluster: true once this node may log the user in (no login of the user on another node is under way). */
+  claimLogin(userId: number): Promise<boolean>;
   /** In a cluster: runs a room-owner method on the node owning the caller's room; null when it runs here. */
   forwardMethod(s: Session, method: string, data: Record<string, unknown>): Promise<Record<string, unknown> | null>;
 }
@@ -110,12 +112,15 @@ export class ClientSide {
       }
       const ban = (await this.sdk.store.activeBan(userId)) ?? (await this.sdk.loginBanCheck({ userId, userName: d.userName, guest, ip: st.link.ip })) ?? null;
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
-      // Loop: while the old session is being kicked (async), another login may have won the race.
-      while (this.sessions.has(userId)) {
-        if (this.sdk.settings.duplicateLogin === 'refuseNew')
-          throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
-        await this.sdk.kickUser(userId);
-      }
+      // Loop: while the old session is being kicked (async), another login may have won the race
+      // (in a cluster, also one on another node at the same instant: only one claims the login).
+      do {
+        while (this.sessions.has(userId)) {
+          if (this.sdk.settings.duplicateLogin === 'refuseNew')
+            throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
+          await this.sdk.kickUser(userId);
+        }
+      } while (!(await this.sdk.claimLogin(userId)));
       if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
       const s = new Session(st.link, userId, d.userName, nickName, userLevel, guest);
       s.strParam = d.strParam ?? '';

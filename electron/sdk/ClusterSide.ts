@@ -45,6 +45,17 @@ export class ClusterSide {
     return (await runHook(method, (d: Record<string, unknown>) => handler(userId, d), data, this.d.settings.hookTimeoutMs)) ?? {};
   }
 
+  /**
+   * A login of `userId` may go ahead: always on a single host; in a cluster once this node holds
+   * the user's short login claim. False: another node's login is under way (its session shows
+   * here within moments; the caller looks again after a short wait).
+   */
+  async claimLogin(userId: number): Promise<boolean> {
+    if (!this.d.cluster || (await this.d.cluster.claimLogin(userId))) return true;
+    await new Promise((r) => setTimeout(r, 50));
+    return false;
+  }
+
   /** Users another node held and lost (it died): their logout events go out here, once (the gateway sends the notices). */
   reportLogouts(users: readonly { userId: number; userName: string; strUserId: string }[], reason: number): void {
     for (const u of users) this.d.events.emit('logout', { userId: u.userId, reason, userName: u.userName, strUserId: u.strUserId });

@@ -172,6 +172,8 @@ export interface ClusterPort {
   removeFromRoomRemote(nodeId: string, userId: number, reason: number): Promise<boolean>;
   /** Hands a call reply or hang-up to the node that runs the call. */
   callRemote(nodeId: string, call: ForwardedCall): Promise<void>;
+  /** Claims a user's login for this node for a moment (two nodes logging the same user in at once: one wins). */
+  claimLogin(userId: number): Promise<boolean>;
   /** The node that owns a room (its media and mic seats); null when it is this one. */
   ownerOf(roomId: number): Promise<string | null>;
   /** Runs a registered client method for `userId` on another node. */

@@ -270,6 +270,20 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     clients[1] = again;
   });
 
+  it('two logins of one user through two nodes at the same instant: one session survives, everywhere', async () => {
+    // 20 rounds: without the login claim two sessions survived within about ten.
+    for (let round = 0; round < 20; round++) {
+      const tries = await Promise.allSettled([login(hosts.a!, 'erin'), login(hosts.b!, 'erin')]);
+      const erins = tries.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+      expect(erins.length).toBeGreaterThanOrEqual(1);
+      // kickOld: the later login kicks the earlier one; never two sessions of one user.
+      await until(() => erins.filter((c) => c.isOpen).length === 1, 10_000, `one erin left (round ${round})`);
+      for (const h of Object.values(hosts)) await until(async () => (await onlineIds(h)).filter((id) => id === 1005).length === 1, 10_000, 'erin once');
+      for (const c of erins) if (c.isOpen) c.close();
+      for (const h of Object.values(hosts)) await until(async () => !(await onlineIds(h)).includes(1005), 10_000, 'erin gone');
+    }
+  }, 60_000);
+
   it("a SIGKILLed node's users go offline everywhere within 30 s (reason 100, one notice each), its media ends (producerClosed); the others keep working", async () => {
     const alice = clients[0]!;
     // erin publishes in room 777 through c (c owns its media); dave on b watches.
