@@ -114,13 +114,15 @@ export class ClientSide {
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
       // Loop: while the old session is being kicked (async), another login may have won the race
       // (in a cluster, also one on another node at the same instant: only one claims the login).
-      do {
+      for (;;) {
         while (this.sessions.has(userId)) {
           if (this.sdk.settings.duplicateLogin === 'refuseNew')
             throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
           await this.sdk.kickUser(userId);
         }
-      } while (!(await this.sdk.claimLogin(userId)));
+        // Checked again after the (async) claim, in the same tick as the session starts.
+        if ((await this.sdk.claimLogin(userId)) && !this.sessions.has(userId)) break;
+      }
       if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
       const s = new Session(st.link, userId, d.userName, nickName, userLevel, guest);
       s.strParam = d.strParam ?? '';
