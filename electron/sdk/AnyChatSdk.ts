@@ -3,8 +3,8 @@
  * decide, events that inform (ordered, one at a time), calls that act. It owns sessions, rooms,
  * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
  */
-import { AccountLockStore } from './PersistentCounters';
-import { IdCounter, SqlIdAllocator } from '../store/idAllocator';
+import { AccountLockStore, openSdkCounters, type SdkCounters } from './PersistentCounters';
+import { SqlIdAllocator } from '../store/idAllocator';
 import { sqliteClientFor } from '../store/sql/SqliteClient';
 import { UploadBudget, uploadLimitsOf } from './UploadBudget';
 import os from 'node:os';
@@ -51,11 +51,6 @@ import type {
   TransferTaskInfo,
 } from './types';
 
-/** Guest user ids start here (above any configured id a directory is likely to use). */
-const FIRST_GUEST_ID = 1_900_000_000;
-
-const FIRST_ALLOCATED_ROOM = 1_000_000;
-
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
@@ -82,8 +77,7 @@ export class AnyChatSdk {
 
   private constructor(
     private readonly store: SdkStore,
-    private readonly roomIds: IdCounter,
-    private readonly guestIds: IdCounter,
+    private readonly ids: SdkCounters,
     private readonly directory: UserDirectory,
     private readonly settings: SdkSettings,
     private readonly logger: Logger,
@@ -113,6 +107,7 @@ export class AnyChatSdk {
         emitBufferEx: (ev) => this.events.emit('transBufferEx', ev),
         emitFile: (ev) => this.events.emit('fileReceived', ev),
         emitFinished: (ev) => this.events.emit('transferFinished', ev),
+        allocateTaskId: () => ids.taskIds.allocate(),
       },
       tempDir,
       settings.maxFileBytes,
@@ -186,11 +181,9 @@ export class AnyChatSdk {
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
     const sessions = opts.sessions ?? new InProcessSessionTable();
     const rooms = opts.rooms ?? new InProcessRoomTable();
-    const [roomIds, guestIds] = await Promise.all([IdCounter.create(ids, 'roomId', FIRST_ALLOCATED_ROOM), IdCounter.create(ids, 'guestId', FIRST_GUEST_ID)]);
     return new AnyChatSdk(
       new SdkStore(shared),
-      roomIds,
-      guestIds,
+      await openSdkCounters(ids),
       directory,
       opts.settings,
       opts.logger,
@@ -282,15 +275,15 @@ export class AnyChatSdk {
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
     // Persisted: an id handed out before a restart is never handed out again (in a cluster: by any node).
-    let id = this.roomIds.allocate();
-    while (this.rooms.has(id)) id = this.roomIds.allocate();
+    let id = this.ids.roomIds.allocate();
+    while (this.rooms.has(id)) id = this.ids.roomIds.allocate();
     return id;
   }
 
   /** A guest's user id: never one handed out before, even across restarts. */
   allocateGuestId(): number {
-    let id = this.guestIds.allocate();
-    while (this.sessions.has(id)) id = this.guestIds.allocate();
+    let id = this.ids.guestIds.allocate();
+    while (this.sessions.has(id)) id = this.ids.guestIds.allocate();
     return id;
   }
 

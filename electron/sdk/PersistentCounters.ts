@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Migration } from '../store/Database';
 import type { SqlClient } from '../store/sql/SqlClient';
+import { IdCounter, type IdAllocator } from '../store/idAllocator';
 
 export const persistentCounterMigrations: Migration[] = [
   {
@@ -17,6 +18,26 @@ export const persistentCounterMigrations: Migration[] = [
     },
   },
 ];
+
+/** Guest user ids start here (above any configured id a directory is likely to use). */
+const FIRST_GUEST_ID = 1_900_000_000;
+const FIRST_ALLOCATED_ROOM = 1_000_000;
+
+/** The SDK's ids: rooms, guests and transfer tasks, never handed out twice (restarts, cluster nodes). */
+export interface SdkCounters {
+  roomIds: IdCounter;
+  guestIds: IdCounter;
+  taskIds: IdCounter;
+}
+
+export async function openSdkCounters(ids: IdAllocator): Promise<SdkCounters> {
+  const [roomIds, guestIds, taskIds] = await Promise.all([
+    IdCounter.create(ids, 'roomId', FIRST_ALLOCATED_ROOM),
+    IdCounter.create(ids, 'guestId', FIRST_GUEST_ID),
+    IdCounter.create(ids, 'taskId', 1),
+  ]);
+  return { roomIds, guestIds, taskIds };
+}
 
 export interface LockState {
   count: number;
@@ -55,7 +76,7 @@ export class AccountLockStore {
   }
 
   save(userName: string, s: LockState): void {
-    this.background(
+    this.background(() =>
       this.db.run(
         'INSERT INTO sdk_account_locks (user_name, failures, locked_until) VALUES (?, ?, ?) ON CONFLICT (user_name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until',
         [userName, s.count, s.lockedUntil],
@@ -64,13 +85,13 @@ export class AccountLockStore {
   }
 
   clear(userName: string): void {
-    this.background(this.db.run('DELETE FROM sdk_account_locks WHERE user_name = ?', [userName]));
+    this.background(() => this.db.run('DELETE FROM sdk_account_locks WHERE user_name = ?', [userName]));
   }
 
-  /** Writes still going out (a read waits for them, so it never sees an older state than memory). */
+  /** Writes still going out, in order (a read waits for them, so it never sees an older state than memory). */
   private writes: Promise<unknown> = Promise.resolve();
 
-  private background(p: Promise<unknown>): void {
-    this.writes = Promise.all([this.writes, p.catch((err: unknown) => this.logger?.warn({ err }, 'account lock not stored; it holds in memory for this run'))]);
+  private background(write: () => Promise<unknown>): void {
+    this.writes = this.writes.then(write).catch((err: unknown) => this.logger?.warn({ err }, 'account lock not stored; it holds in memory for this run'));
   }
 }

@@ -10,11 +10,13 @@ import { runPostgresMigrations } from '../../store/sql/postgresMigrations';
 import { postgresUnavailableReason, startPostgres, type PostgresServer } from '../../store/testing/postgresServer';
 import { WebhookReceiver } from '../webhookReceiver';
 import { NotifyOutbox, outboxPgMigrations } from './NotifyOutbox';
+import { OutboxRepository } from './outboxRepository';
 import { md5Signature } from '../signature';
 
 const unavailable = postgresUnavailableReason();
 const APP = 'EXACTLY-ONCE';
 const PER_NODE = 40;
+const ORPHAN = 'ORPHANED-LEASE';
 
 async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -77,9 +79,38 @@ describe.skipIf(unavailable !== null)(`outbox on PostgreSQL: three pumps, one re
     // Each node's notices arrived in the order it queued them (one line per app, head first).
     for (const mine of sent) expect(ok.filter((id) => mine.includes(id))).toEqual(mine);
     // The delivery log holds one 'delivered' per notice, and the nodes shared the work.
-    const delivered = (await outboxes[0]!.deliveryLog({ limit: 5000 })).filter((e) => e.outcome === 'delivered').map((e) => e.notifyId);
+    // (A row leaves the outbox just before its log line is written: wait for the last lines.)
+    const deliveredLog = async () => (await outboxes[0]!.deliveryLog({ limit: 5000 })).filter((e) => e.outcome === 'delivered').map((e) => e.notifyId);
+    await until(async () => (await deliveredLog()).length >= all.length, 10_000);
+    const delivered = await deliveredLog();
     expect(delivered.sort()).toEqual([...all].sort());
     expect(outboxes.reduce((n, o) => n + o.attempts.delivered, 0)).toBe(all.length);
     expect(outboxes.filter((o) => o.attempts.delivered > 0).length).toBeGreaterThan(1);
   }, 90_000);
+
+  it("a node that died holding a notice's lease: another node sends it once the lease lapses, not before", async () => {
+    const repo = new OutboxRepository(clients[0]!);
+    const now = Date.now();
+    await repo.insert('ORPHAN-1', ORPHAN, 'userlogout_notify', JSON.stringify({ notifyid: 'ORPHAN-1' }), now);
+    // What a node killed mid-attempt leaves behind: the head leased, never released.
+    const dead = await repo.claimHead(ORPHAN, 'dead-node', now, now + 400);
+    expect(dead && 'row' in dead && dead.row.notify_id).toBe('ORPHAN-1');
+    // While the lease holds, nobody else may take it: they are told when to look again.
+    expect(await repo.claimHead(ORPHAN, 'node-x', now + 1, now + 60_000)).toEqual({ retryAt: now + 400 });
+    const survivor = await NotifyOutbox.create({
+      db: clients[1]!,
+      owner: 'survivor',
+      sweepMs: 50,
+      apps: [{ appId: ORPHAN, callbackUrl: rx.url, retry: { initialDelayMs: 10, maxDelayMs: 50, maxAttempts: 5 } }],
+      sign: (appId, method) => ({ timestamp: '20260101000000', signtype: 'MD5', signstr: md5Signature(method, appId, '20260101000000', 'k') }),
+      logger: pino({ level: 'silent' }),
+      timeoutMs: 5000,
+      deliveryLogMax: 100,
+    });
+    outboxes.push(survivor);
+    await until(async () => (await survivor.depth()).every((d) => d.pending === 0), 30_000);
+    const got = rx.received.filter((r) => r.body.notifyid === 'ORPHAN-1' && r.answered === 200);
+    expect(got).toHaveLength(1);
+    expect(survivor.attempts.delivered).toBe(1);
+  }, 60_000);
 });
