@@ -59,6 +59,8 @@ test.describe('three nodes', () => {
     await ops.go('users');
     await expect(operator.getByTestId(`user-node-${ALICE}`)).toHaveText('a');
     await expect(operator.getByTestId(`user-node-${BOB}`)).toHaveText('c');
+    await ops.go('rooms');
+    await expect(operator.getByTestId(`room-nodes-${roomId}`)).toHaveText('a, c');
     await ops.go('dashboard');
     await expect(operator.getByTestId('nodes-panel')).toBeVisible();
     for (const n of ['a', 'b', 'c']) await expect(operator.getByTestId(`node-row-${n}`)).toHaveAttribute('data-status', 'up');

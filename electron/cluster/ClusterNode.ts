@@ -73,6 +73,7 @@ export class ClusterNode {
   private readonly owners = new Map<number, string>();
   private readonly remoteProducers = new RemoteProducers();
   private readonly userListeners = new Set<(userId: number) => void>();
+  private readonly roomListeners = new Set<(roomId: number) => void>();
   /** Media rows of this node's users in rooms another node owns go there. */
   readonly mediaForwarder: MediaForwarder;
 
@@ -151,6 +152,12 @@ export class ClusterNode {
   onRemoteUser(fn: (userId: number) => void): () => void {
     this.userListeners.add(fn);
     return () => this.userListeners.delete(fn);
+  }
+
+  /** Calls `fn(roomId)` when a user of another node enters or leaves a room (its member list changed). */
+  onRemoteRoom(fn: (roomId: number) => void): () => void {
+    this.roomListeners.add(fn);
+    return () => this.roomListeners.delete(fn);
   }
 
   /** The calls the other nodes that are up run now (a node that does not answer in 2 s is left out). */
@@ -263,6 +270,7 @@ export class ClusterNode {
 
   private onRoomChange(change: RoomChange): void {
     this.rooms.apply(change);
+    for (const fn of this.roomListeners) fn(change.roomId);
     if (change.kind === 'leave') {
       if (!this.rooms.has(change.roomId)) this.owners.delete(change.roomId);
       // A user of another node leaves a room whose media (or call) may be here.

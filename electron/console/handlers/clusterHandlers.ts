@@ -32,25 +32,38 @@ export function clusterRoomList(core: Core): RoomSummary[] {
   const { business, sdk, cluster } = core.components;
   const rooms = business.listRooms();
   if (!cluster) return rooms;
-  const nodesOf = (roomId: number) => [...new Set((sdk.getRoom(roomId)?.users ?? []).map((u) => sdk.getOnlineUser(u.userId)?.node ?? cluster.nodeId))].sort();
   const known = new Set(rooms.map((r) => r.roomId));
-  const out = rooms.map((r) => ({ ...r, userCount: sdk.getRoom(r.roomId)?.users.length ?? r.userCount, nodes: nodesOf(r.roomId) }));
-  for (const r of sdk.listRooms()) {
-    if (known.has(r.roomId)) continue;
-    out.push({
-      roomId: r.roomId,
-      name: r.roomName || null,
-      userCount: r.users.length,
-      capacity: null,
-      hasPassword: false,
-      seatCount: 0,
-      queueLength: 0,
-      createdAt: 0,
-      isCallRoom: false,
-      nodes: nodesOf(r.roomId),
-    });
-  }
+  const out = rooms.map((r) => withClusterMembers(core, r));
+  for (const r of sdk.listRooms()) if (!known.has(r.roomId)) out.push(withClusterMembers(core, { ...removedRoom(r.roomId), name: r.roomName || null }));
   return out;
+}
+
+/** One room's summary as the cluster sees it (null: no node has users in it and this node does not hold it). */
+export function clusterRoomSummary(core: Core, roomId: number): RoomSummary | null {
+  const { business, sdk } = core.components;
+  let own: RoomSummary | null = null;
+  try {
+    own = business.roomDetail(roomId).room;
+  } catch {
+    own = null; // not a room of this node's business layer
+  }
+  const r = sdk.getRoom(roomId);
+  if (!own && !r) return null;
+  return withClusterMembers(core, own ?? { ...removedRoom(roomId), name: r?.roomName || null });
+}
+
+/** In a cluster: the member count and the members' nodes across every node. */
+export function withClusterMembers(core: Core, room: RoomSummary): RoomSummary {
+  const { sdk, cluster } = core.components;
+  if (!cluster) return room;
+  const users = sdk.getRoom(room.roomId)?.users ?? [];
+  const nodes = [...new Set(users.map((u) => sdk.getOnlineUser(u.userId)?.node ?? cluster.nodeId))].sort();
+  return { ...room, userCount: users.length || room.userCount, nodes };
+}
+
+/** A room that has ended, as `rooms:changed` names it (only its id matters with `removed`). */
+export function removedRoom(roomId: number): RoomSummary {
+  return { roomId, name: null, userCount: 0, capacity: null, hasPassword: false, seatCount: 0, queueLength: 0, createdAt: 0, isCallRoom: false };
 }
 
 /** This node's calls and (in a cluster) every other node's, each with its node. */
