@@ -15,6 +15,8 @@ export function CallsScreen() {
   // A small set: derive the ids in the selector; useShallow keeps the array while they are equal.
   const ids = useConsoleStore(useShallow((s) => [...s.calls.values()].sort((a, b) => a.startedAt - b.startedAt).map((c) => c.callId)));
   const [hangup, setHangup] = useState<string | null>(null);
+  // A cluster names each call's node (the first call tells).
+  const clustered = useConsoleStore((s) => s.calls.values().next().value?.node !== undefined);
   if (ids.length === 0) return <p className="muted">{t('calls.empty')}</p>;
   return (
     <section>
@@ -27,6 +29,7 @@ export function CallsScreen() {
             <th>{t('calls.state')}</th>
             <th>{t('calls.room')}</th>
             <th>{t('calls.duration')}</th>
+            {clustered && <th>{t('nodes.node')}</th>}
             <th>{t('users.actions')}</th>
           </tr>
         </thead>
@@ -65,6 +68,7 @@ const CallRow = memo(function CallRow({ callId, onHangup }: { callId: string; on
       <td>{t(`calls.state.${call.state}`)}</td>
       <td>{call.roomId ?? '—'}</td>
       <td data-testid={`call-duration-${callId}`}>{formatDuration((now - since) / 1000)}</td>
+      {call.node !== undefined && <td data-testid={`call-node-${callId}`}>{call.node}</td>}
       <td>
         <button
           type="button"

@@ -7,6 +7,7 @@ import { TimeChart } from '../../components/TimeChart';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
 import { DemoBanner } from './DemoBanner';
+import { NodesPanel } from './NodesPanel';
 
 /** Component status (server messages 10–14), live counters and 15-minute charts from `stats:tick`. */
 export function DashboardScreen() {
@@ -16,6 +17,7 @@ export function DashboardScreen() {
       <EmptyHint />
       <Counters />
       <Charts />
+      <NodesPanel />
       <ComponentTable />
     </section>
   );

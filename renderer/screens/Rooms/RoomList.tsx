@@ -37,6 +37,7 @@ export function RoomList() {
               <th>{t('rooms.capacity')}</th>
               <th>{t('rooms.seats')}</th>
               <th>{t('rooms.queue')}</th>
+              {rooms[0]?.nodes !== undefined && <th>{t('nodes.title')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -69,6 +70,7 @@ const RoomRow = memo(function RoomRow({ roomId }: { roomId: number }) {
       <td>{room.capacity ?? '∞'}</td>
       <td>{room.seatCount}</td>
       <td>{room.queueLength}</td>
+      {room.nodes !== undefined && <td data-testid={`room-nodes-${roomId}`}>{room.nodes.join(', ')}</td>}
     </tr>
   );
 });

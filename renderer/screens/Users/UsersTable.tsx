@@ -26,11 +26,13 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
     return filterUserIds(users, deferredFilter, userIds);
   }, [version, deferredFilter]);
   const total = useConsoleStore((s) => s.users.size);
+  // A cluster names each user's node (the first user tells; O(1) per store change).
+  const clustered = useConsoleStore((s) => s.users.values().next().value?.node !== undefined);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
 
   return (
-    <section className="stack users-main">
+    <section className={clustered ? 'stack users-main clustered' : 'stack users-main'}>
       <Filters filter={filter} onChange={setFilter}>
         <span className="muted" data-testid="users-count">
           {t('users.count', { shown: ids.length, total })}
@@ -50,6 +52,7 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
               'users.loginAt',
               'users.address',
               'users.flags',
+              ...(clustered ? (['nodes.node'] as const) : []),
               'users.actions',
             ] as const
           ).map((k) => (
@@ -193,6 +196,11 @@ const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: num
       <span role="cell" title={t('users.flags.title', { hex: user.flags.toString(16) })}>
         {(user.flags & AGENT_FLAG) !== 0 ? <span className="tag">{t('users.agent')}</span> : decodeUserFlags(user.flags).join(', ')}
       </span>
+      {user.node !== undefined && (
+        <span role="cell" data-testid={`user-node-${userId}`}>
+          {user.node}
+        </span>
+      )}
       <span role="cell" className="row-actions">
         <button
           type="button"
