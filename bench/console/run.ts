@@ -9,7 +9,8 @@
  * JS heap (CDP Runtime.getHeapUsage). Goal: p95 < 16 ms.
  *
  * Options (env): BENCH_USERS (5000), BENCH_ROOMS (500), BENCH_EVENTS (200), BENCH_SECONDS (6 per screen),
- * BENCH_SKIP_BUILD=1, CHROMIUM_PATH (/usr/bin/chromium).
+ * BENCH_SKIP_BUILD=1, BENCH_PROFILE=1 (top self-time functions while scrolling), BENCH_TRACE=1 (main-thread
+ * time by trace event while scrolling: style, layout, paint, script), CHROMIUM_PATH (/usr/bin/chromium).
  */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { Codes } from '../../shared/codes';
 import { callNames } from '../../shared/ipc/contract';
 import { installConsoleHarness, type HarnessOptions } from './harness';
 
@@ -144,6 +146,35 @@ interface CpuProfile {
   timeDeltas?: number[];
 }
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tid: number;
+  args?: { data?: { frame?: string } };
+}
+
+/**
+ * BENCH_TRACE=1: main-thread time by trace event while the Users screen scrolls (style, layout,
+ * paint, script…), from a Chromium timeline trace. Nested events are counted in their parent too;
+ * read it as "where the time goes", not as a sum.
+ */
+function printTrace(buffer: Buffer): void {
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && (e.args as { name?: string } | undefined)?.name === 'CrRendererMain')?.tid;
+  const total = new Map<string, { ms: number; count: number }>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.tid !== main || e.dur === undefined) continue;
+    const t = total.get(e.name) ?? { ms: 0, count: 0 };
+    t.ms += e.dur / 1000;
+    t.count++;
+    total.set(e.name, t);
+  }
+  console.log('\nmain-thread trace events while scrolling (ms, count):');
+  for (const [k, v] of [...total].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
+    console.log(`${v.ms.toFixed(1).padStart(8)} ${String(v.count).padStart(6)}  ${k}`);
+}
+
 /** BENCH_PROFILE=1: the functions with the most self time while the Users screen scrolls. */
 function printProfile(p: CpuProfile): void {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
@@ -179,7 +210,7 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     page.on('pageerror', (err) => console.error('page error:', err.message));
     // Serialised by hand: tsx (esbuild keepNames) wraps functions in `__name(...)`, which the page lacks.
-    const options: HarnessOptions = { callNames, users: USERS, rooms: ROOMS, eventsPerSecond: EVENTS };
+    const options: HarnessOptions = { callNames, unavailableCode: Codes.UNAVAILABLE, users: USERS, rooms: ROOMS, eventsPerSecond: EVENTS };
     await page.addInitScript({ content: `globalThis.__name = (f) => f;\n(${installConsoleHarness.toString()})(${JSON.stringify(options)});` });
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
@@ -200,6 +231,7 @@ async function main(): Promise<void> {
     await page.getByTestId('nav-users').click();
     await page.getByTestId('users-scroll').waitFor();
     if (process.env.BENCH_PROFILE === '1') await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    if (process.env.BENCH_TRACE === '1') await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     rows.push({
       screen: 'users (scrolling)',
       figures: await measure(page, cdp, SECONDS, async () => {
@@ -212,6 +244,7 @@ async function main(): Promise<void> {
       }),
       heapMB: await heap(),
     });
+    if (process.env.BENCH_TRACE === '1') printTrace(await browser.stopTracing());
     if (process.env.BENCH_PROFILE === '1') printProfile(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile);
     await page.getByTestId('users-search').fill('user1000');
     rows.push({ screen: 'users (filtered)', figures: await measure(page, cdp, SECONDS / 2), heapMB: await heap() });
