@@ -10,14 +10,13 @@ import type { ConsoleEvents, EventName } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/result';
 import { hasPreload, preloadClient, webSocketClient, type ConsoleClient } from '../api/consoleClient';
 import { currentSession } from '../api/webSession';
+import { AUDIT_PAGE } from '../state/auditSlice';
 import { readGatewaySnapshot } from '../state/gatewaySlice';
 import { useConsoleStore, type ConsoleState } from '../state/store';
 import { createEventBatcher, type EventBatcher } from './eventBatcher';
 
 let unsubscribe: (() => void)[] = [];
 let batcher: EventBatcher | null = null;
-
-export const AUDIT_PAGE = 100;
 
 /** Which store action applies which event stream (actions are named after their events). */
 // 'alerts:raised' is followed by the bell itself (screens/Alerts), not the store.
