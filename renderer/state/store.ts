@@ -91,4 +91,3 @@ export function createConsoleStore() {
 }
 
 export const useConsoleStore = createConsoleStore();
-export type ConsoleStore = typeof useConsoleStore;

@@ -6,7 +6,7 @@ import { useDisplayName, useUser } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 
 /** Ban lengths offered with a kick, in seconds (0 = no ban). */
-export const banChoices = [0, 10 * 60, 60 * 60, 24 * 60 * 60, 7 * 24 * 60 * 60] as const;
+const banChoices = [0, 10 * 60, 60 * 60, 24 * 60 * 60, 7 * 24 * 60 * 60] as const;
 
 /** Kick with confirmation; optionally ban for a chosen time and give a reason. */
 export function KickDialog({ userId, onClose }: { userId: number; onClose: () => void }) {

@@ -5,7 +5,7 @@ import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
 import { useNickName } from '../../state/selectors';
 
-export const BUFFER_LIMIT = 1024;
+const BUFFER_LIMIT = 1024;
 
 /** Send one user a text message or a custom buffer (SendBufToUser, ≤ 1024 bytes). */
 export function MessageDialog({ userId, onClose }: { userId: number; onClose: () => void }) {
