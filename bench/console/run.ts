@@ -10,9 +10,10 @@
  *
  * Options (env): BENCH_USERS (5000), BENCH_ROOMS (500), BENCH_EVENTS (200), BENCH_SECONDS (6 per screen),
  * BENCH_SKIP_BUILD=1, BENCH_PROFILE=1 (top self-time functions while scrolling), BENCH_TRACE=1 (main-thread
- * time by trace event while scrolling: style, layout, paint, script), CHROMIUM_PATH (/usr/bin/chromium).
+ * time by trace event while scrolling: style, layout, paint, script; BENCH_TRACE_FILE=path keeps the trace), CHROMIUM_PATH (/usr/bin/chromium).
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -150,6 +151,8 @@ interface TraceEvent {
   name: string;
   ph: string;
   dur?: number;
+  /** Thread (CPU) time: unlike dur, not stretched by other processes' load. */
+  tdur?: number;
   tid: number;
   args?: { data?: { frame?: string } };
 }
@@ -160,19 +163,21 @@ interface TraceEvent {
  * read it as "where the time goes", not as a sum.
  */
 function printTrace(buffer: Buffer): void {
+  if (process.env.BENCH_TRACE_FILE) writeFileSync(process.env.BENCH_TRACE_FILE, buffer);
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const main = events.find((e) => e.name === 'thread_name' && (e.args as { name?: string } | undefined)?.name === 'CrRendererMain')?.tid;
-  const total = new Map<string, { ms: number; count: number }>();
+  const total = new Map<string, { ms: number; cpuMs: number; count: number }>();
   for (const e of events) {
     if (e.ph !== 'X' || e.tid !== main || e.dur === undefined) continue;
-    const t = total.get(e.name) ?? { ms: 0, count: 0 };
+    const t = total.get(e.name) ?? { ms: 0, cpuMs: 0, count: 0 };
     t.ms += e.dur / 1000;
+    t.cpuMs += (e.tdur ?? 0) / 1000;
     t.count++;
     total.set(e.name, t);
   }
-  console.log('\nmain-thread trace events while scrolling (ms, count):');
-  for (const [k, v] of [...total].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
-    console.log(`${v.ms.toFixed(1).padStart(8)} ${String(v.count).padStart(6)}  ${k}`);
+  console.log('\nmain-thread trace events while scrolling (wall ms, CPU ms, count):');
+  for (const [k, v] of [...total].sort((a, b) => b[1].cpuMs - a[1].cpuMs).slice(0, 25))
+    console.log(`${v.ms.toFixed(1).padStart(8)} ${v.cpuMs.toFixed(1).padStart(8)} ${String(v.count).padStart(6)}  ${k}`);
 }
 
 /** BENCH_PROFILE=1: the functions with the most self time while the Users screen scrolls. */

@@ -9,11 +9,11 @@
  * - Big derived lists (users, rooms): derived in a memo keyed on the table's version, so a change
  *   elsewhere in the store never rescans 5,000 users.
  */
-import { useDeferredValue, useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { AuditEntry, BanEntry, RecordingEntry, RecordingPage, RoomMember, RoomSummary } from '../../shared/ipc/contract';
 import { filterRooms } from './roomsSlice';
-import { useConsoleStore } from './store';
+import { useConsoleStore, type ConsoleState } from './store';
 import { filterUserIds, type UserFilter } from './usersSlice';
 
 const EMPTY_MEMBERS: RoomMember[] = [];
@@ -21,8 +21,6 @@ const EMPTY_MEMBERS: RoomMember[] = [];
 // Users
 
 export const useUser = (userId: number) => useConsoleStore((s) => s.users.get(userId));
-
-export const useUserCount = () => useConsoleStore((s) => s.users.size);
 
 /** The nickname of an online user, else the id as text ('' for no user). */
 export const useNickName = (userId: number | null) => useConsoleStore((s) => (userId === null ? '' : (s.users.get(userId)?.nickName ?? String(userId))));
@@ -41,17 +39,52 @@ export const useNameWithId = (userId: number) =>
     return u ? `${u.nickName || u.userName} (${userId})` : String(userId);
   });
 
+/** How often, at most, the Users screen's list follows the users table (ms). */
+export const USER_LIST_REFRESH_MS = 250;
+
+const selectUsersVersion = (s: ConsoleState) => s.usersVersion;
+
 /**
- * Ids of the online users matching a filter, ascending. Re-derived when the users table changes,
- * deferred (a burst of events never blocks typing or scrolling).
+ * Ids of the online users matching a filter (ascending), and how many are online. The list follows
+ * the users table at most every USER_LIST_REFRESH_MS: at 200 events/s, re-deriving and rendering
+ * it on every frame was most of the Users screen's frame cost. A row whose user changes still
+ * re-renders at once (`useUser`).
  */
-export function useFilteredUserIds(filter: UserFilter): number[] {
-  const version = useDeferredValue(useConsoleStore((s) => s.usersVersion));
+export function useFilteredUserIds(filter: UserFilter): { ids: number[]; total: number } {
+  const version = useThrottledStoreValue(selectUsersVersion, USER_LIST_REFRESH_MS);
   return useMemo(() => {
     const { users, userIds } = useConsoleStore.getState();
-    return filterUserIds(users, filter, userIds);
+    return { ids: filterUserIds(users, filter, userIds), total: users.size };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the version stands for the Map it counts
   }, [version, filter]);
+}
+
+/**
+ * A store value that reaches the component at most every `ms`: the first change after a quiet
+ * spell lands on the next task, later ones together when the interval is up, the newest always.
+ * `select` must be stable (a module-level function).
+ */
+function useThrottledStoreValue<T>(select: (s: ConsoleState) => T, ms: number): T {
+  const [value, setValue] = useState(() => select(useConsoleStore.getState()));
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let landedAt = 0;
+    const land = () => {
+      timer = null;
+      landedAt = Date.now();
+      setValue(select(useConsoleStore.getState()));
+    };
+    setValue(select(useConsoleStore.getState())); // a change between render and subscribe
+    const unsubscribe = useConsoleStore.subscribe((s, prev) => {
+      if (timer !== null || Object.is(select(s), select(prev))) return;
+      timer = setTimeout(land, Math.max(0, landedAt + ms - Date.now()));
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [select, ms]);
+  return value;
 }
 
 // Rooms

@@ -6,7 +6,7 @@ import { memo, useDeferredValue, useRef, useState, type ReactNode } from 'react'
 import { formatShortTime, formatTime } from '../../components/format';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
-import { useFilteredUserIds, useRoomOptions, useUser, useUserCount } from '../../state/selectors';
+import { useFilteredUserIds, useRoomOptions, useUser } from '../../state/selectors';
 import { AGENT_FLAG, emptyUserFilter, type UserFilter } from '../../state/usersSlice';
 import { KickDialog } from './KickDialog';
 import { MessageDialog } from './MessageDialog';
@@ -20,10 +20,7 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
   const t = useT();
   const [filter, setFilter] = useState<UserFilter>(emptyUserFilter);
   const [action, setAction] = useState<Action>(null);
-  const ids = useFilteredUserIds(useDeferredValue(filter));
-  const total = useUserCount();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
+  const { ids, total } = useFilteredUserIds(useDeferredValue(filter));
 
   return (
     <section className="stack users-main">
@@ -54,11 +51,7 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
             </span>
           ))}
         </div>
-        <div ref={scrollRef} className="vbody" data-testid="users-scroll">
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            <RowWindow items={virtualizer.getVirtualItems()} ids={ids} onAction={setAction} />
-          </div>
-        </div>
+        <UserRows ids={ids} onAction={setAction} />
       </div>
       {action?.kind === 'kick' && <KickDialog userId={action.userId} onClose={() => setAction(null)} />}
       {action?.kind === 'message' && <MessageDialog userId={action.userId} onClose={() => setAction(null)} />}
@@ -112,6 +105,22 @@ function Filters({ filter, onChange, children }: { filter: UserFilter; onChange:
     </div>
   );
 }
+
+/**
+ * The scroller and its rows. Its own component, so a scroll (which re-renders the virtualizer
+ * synchronously) renders only the rows, not the filters and headers above them.
+ */
+const UserRows = memo(function UserRows({ ids, onAction }: { ids: number[]; onAction: (a: Action) => void }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 2 });
+  return (
+    <div ref={scrollRef} className="vbody" data-testid="users-scroll">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <RowWindow items={virtualizer.getVirtualItems()} ids={ids} onAction={onAction} />
+      </div>
+    </div>
+  );
+});
 
 /** More than the rows ever rendered at once (visible + overscan), so slot keys never collide. */
 const ROW_POOL = 128;
