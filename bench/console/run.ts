@@ -6,7 +6,8 @@
  * product tests) answering snapshots with 5,000 users in 500 rooms and pushing 200 events/s, then
  * visits Dashboard, Users (scrolling) and a room detail and prints frame-time p50/p95 (deltas between
  * requestAnimationFrame callbacks, frame rate unlocked so a delta is the frame's real cost) and the
- * JS heap (CDP Runtime.getHeapUsage). Goal: p95 < 16 ms.
+ * JS heap (CDP Runtime.getHeapUsage). Goal (issue 16): worst frame-work p95 < 12 ms, median of 3 runs.
+ * The figures are wall time, so they grow with other processes' load: the load average is printed too.
  *
  * Options (env): BENCH_USERS (5000), BENCH_ROOMS (500), BENCH_EVENTS (200), BENCH_SECONDS (6 per screen),
  * BENCH_SKIP_BUILD=1, BENCH_PROFILE=1 (top self-time functions while scrolling), BENCH_TRACE=1 (main-thread
@@ -17,6 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
@@ -195,6 +197,7 @@ function printProfile(p: CpuProfile): void {
 
 async function main(): Promise<void> {
   build();
+  const loadAtStart = loadavg()[0];
   const server = await serve();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -274,7 +277,8 @@ async function main(): Promise<void> {
     );
   }
   const worst = Math.max(...rows.map((r) => r.figures.workP95));
-  console.log(`\nworst frame-work p95 ${worst.toFixed(2)} ms — goal < 16 ms: ${worst < 16 ? 'MET' : 'NOT MET'}`);
+  console.log(`\nworst frame-work p95 ${worst.toFixed(2)} ms — goal < 12 ms: ${worst < 12 ? 'MET' : 'NOT MET'}`);
+  console.log(`load average (1 min): ${loadAtStart.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end (${cpus().length} cores)`);
 }
 
 main().catch((err) => {
