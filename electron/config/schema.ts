@@ -325,5 +325,3 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type AppConfig = Config['apps'][number];
-export type OperatorConfig = Config['operators'][number];
-export type GatewayConfig = Config['gateway'];
