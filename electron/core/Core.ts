@@ -7,24 +7,26 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Codes, ServerMessages } from '../../shared/codes';
-import { AuditLog, auditMigrations } from '../audit/AuditLog';
+import { AuditLog } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
-import { BusinessLayer, businessMigrations } from '../business';
-import { DOWNLOAD_PREFIX, Gateway, gatewayMigrations, SdkPlatform } from '../gateway';
+import { BusinessLayer } from '../business';
+import { DOWNLOAD_PREFIX, Gateway, SdkPlatform } from '../gateway';
 import { findFfmpeg } from '../media/recorder/ffmpegLocator';
 import { MediaNode } from '../media';
-import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable, sdkMigrations } from '../sdk';
+import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable } from '../sdk';
+import { ClusterNode } from '../cluster';
 import { SignalingServer, attachMediaNode } from '../signaling';
 import type { DemoInstall } from '../demo/DemoInstall';
-import { OperatorRepository, operatorMigrations } from '../auth/operatorRepository';
+import { OperatorRepository } from '../auth/operatorRepository';
 import { ConfigError, type LoadedConfig } from '../config/loadConfig';
 import { HttpServer } from '../http/HttpServer';
 import { clientAddress, sendJson } from '../http/httpUtil';
 import { ProxyTrust } from '../http/proxyTrust';
-import { historyMigrations } from '../observability/historyMigrations';
 import { Observability } from '../observability/Observability';
 import { staticFiles } from '../http/staticFiles';
-import { openDatabase, runMigrations, type Db, type Migration } from '../store/Database';
+import type { Db } from '../store/Database';
+import { openStore, type Store } from '../store/openStore';
+import { sharedPgMigrations, sqliteMigrations } from './storeSchema';
 import { bridgeServerMessages } from './serverMessageBridge';
 import { StatusBoard } from './StatusBoard';
 
@@ -35,6 +37,8 @@ export interface CoreOptions {
   rendererDir: string;
   /** A demo install's sample content, started last and stopped first (`--demo`). */
   demo?: DemoInstall | null;
+  /** A cluster node: its id and the shared PostgreSQL (absent: alone, on the embedded SQLite). */
+  cluster?: { nodeId: string; postgresUrl: string };
 }
 
 /** The components the core built; present once `start()` resolved. */
@@ -46,6 +50,8 @@ export interface CoreComponents {
   platform: SdkPlatform;
   gateway: Gateway;
   observability: Observability;
+  /** This host's node of a cluster (config `cluster`); null on a single host. */
+  cluster: ClusterNode | null;
 }
 
 /** Something the core started and must stop, in reverse order. */
@@ -72,24 +78,33 @@ export class Core {
   private constructor(
     readonly config: LoadedConfig,
     readonly logger: Logger,
-    readonly db: Db,
+    readonly store: Store,
     readonly operatorAuth: OperatorAuth,
+    /** Who holds this node's outbox leases ('local' alone). */
+    readonly nodeId: string,
   ) {
     this.http = new HttpServer(logger.child({ component: 'http' }), { tls: readTls(config), trustProxy: config.trustProxy });
     this.metricsAllow = new ProxyTrust(config.metrics.allowFrom);
-    this.audit = new AuditLog(db, logger.child({ component: 'audit' }));
+    this.audit = new AuditLog(store.shared, logger.child({ component: 'audit' }));
     // Sign-ins, good and failed, go into the audit log (a failed one without its user name).
-    operatorAuth.on('signIn', (e) =>
-      this.audit.append({
-        operator: e.username ?? '',
-        action: e.ok ? 'auth:signIn' : 'auth:signInFailed',
-        target: `address ${e.address}`,
-        params: { address: e.address, ...(e.reason ? { reason: e.reason } : {}) },
-        result: e.ok ? 'ok' : 'error',
-        errorCode: e.ok ? null : e.reason === 'throttled' ? Codes.TOO_MANY_REQUESTS : Codes.WRONG_CREDENTIALS,
-        message: null,
-      }),
-    );
+    operatorAuth.on('signIn', (e) => {
+      this.audit
+        .append({
+          operator: e.username ?? '',
+          action: e.ok ? 'auth:signIn' : 'auth:signInFailed',
+          target: `address ${e.address}`,
+          params: { address: e.address, ...(e.reason ? { reason: e.reason } : {}) },
+          result: e.ok ? 'ok' : 'error',
+          errorCode: e.ok ? null : e.reason === 'throttled' ? Codes.TOO_MANY_REQUESTS : Codes.WRONG_CREDENTIALS,
+          message: null,
+        })
+        .catch((err: unknown) => logger.error({ err }, 'sign-in not audited: the store failed'));
+    });
+  }
+
+  /** The node's own SQLite. */
+  get db(): Db {
+    return this.store.local;
   }
 
   /** The running components (throws before `start()`). */
@@ -100,24 +115,23 @@ export class Core {
 
   static async create(opts: CoreOptions): Promise<Core> {
     const { config, logger } = opts;
+    // The config key `cluster` (docs/cluster.md) makes this host a node on the shared PostgreSQL.
+    const cluster = opts.cluster ?? config.cluster;
     mkdirSync(config.dataDir, { recursive: true });
-    const db = openDatabase(config.dataDir, logger);
-    const migrations: Migration[] = [
-      ...operatorMigrations,
-      ...auditMigrations,
-      ...sdkMigrations,
-      ...gatewayMigrations,
-      ...businessMigrations,
-      ...historyMigrations,
-    ];
-    runMigrations(db, migrations, logger);
+    const store = await openStore({
+      dataDir: config.dataDir,
+      postgresUrl: cluster?.postgresUrl,
+      logger,
+      migrations: sqliteMigrations,
+      pgMigrations: sharedPgMigrations,
+    });
     const operatorAuth = await OperatorAuth.create({
-      repo: new OperatorRepository(db),
+      repo: new OperatorRepository(store.shared),
       config,
       dataDir: config.dataDir,
       logger: logger.child({ component: 'auth' }),
     });
-    const core = new Core(config, logger, db, operatorAuth);
+    const core = new Core(config, logger, store, operatorAuth, cluster?.nodeId ?? 'local');
     core.demo = opts.demo ?? null;
     core.status.set('core', 'starting', 'store open');
     core.mountBaseRoutes(opts.rendererDir);
@@ -134,16 +148,31 @@ export class Core {
     // Listen first so /healthz and /readyz answer 503 while the components start.
     const addr = await this.http.listen(config.listen.host, config.listen.port);
     const wsScheme = this.http.secure ? 'wss' : 'ws';
-    // Live state tables: in-process here; a cluster would pass shared (e.g. Redis) tables instead.
+    // Live state tables: in-process on a single host; in a cluster, this node's plus a replica of the others' (docs/cluster.md).
+    const cluster = config.cluster
+      ? await ClusterNode.start({
+          nodeId: config.cluster.nodeId,
+          redisUrl: config.cluster.redisUrl,
+          logger: logger.child({ component: 'cluster' }),
+          url: () => this.http.url,
+          mediaLoad: () => this.producerCount(),
+        })
+      : null;
+    // Stops after the SDK: the sessions' logouts are announced to the other nodes first.
+    if (cluster) this.register('cluster', () => cluster.stop());
     const sdk = await AnyChatSdk.create({
-      sessions: new InProcessSessionTable(),
-      rooms: new InProcessRoomTable(),
+      sessions: cluster?.sessions ?? new InProcessSessionTable(),
+      rooms: cluster?.rooms ?? new InProcessRoomTable(),
+      ...(cluster ? { cluster: cluster.port } : {}),
       db: this.db,
+      store: this.store.shared,
+      ids: this.store.ids,
       logger: logger.child({ component: 'sdk' }),
       users: config.users.map((u) => ({ ...u, password: u.password ?? '' })),
       settings: { ...config.signaling, guestLogin: config.guestLogin },
       tempDir: path.join(config.dataDir, 'transfers'),
     });
+    cluster?.attachSdk(sdk);
     this.register('sdk', () => sdk.close());
     // Messages 10–14 follow the components' real states (the signaling reports 10 itself when it
     // starts; media workers and the recorder report their own failures and recoveries).
@@ -202,7 +231,15 @@ export class Core {
 
     // Media rows and the recorder plug into the SDK here; unplugged before the media node stops.
     const mediaWiring = attachMediaNode(sdk, media, logger.child({ component: 'signaling' }));
-    this.register('media-wiring', () => mediaWiring.detach());
+    this.register('media-wiring', () => {
+      cluster?.attachMedia(null);
+      mediaWiring.detach();
+    });
+    if (cluster) {
+      // Media rows for rooms another node owns go there; this node serves the rooms it owns.
+      mediaWiring.requests.forwarder = cluster.mediaForwarder;
+      cluster.attachMedia(mediaWiring.requests);
+    }
     const signaling = await SignalingServer.create({
       sdk,
       media: mediaWiring,
@@ -214,16 +251,20 @@ export class Core {
       this.status.set('signaling', 'stopped', 'stopped');
     });
 
-    const business = await BusinessLayer.create({ sdk, db: this.db, config, logger: logger.child({ component: 'business' }) });
+    // Mic seats and the queue of a room are decided by the node that owns the room (docs/cluster.md).
+    if (cluster) sdk.remote.runAtRoomOwner(['micRequest', 'micRelease', 'getMicState']);
+    const business = await BusinessLayer.create({ sdk, db: this.db, store: this.store.shared, config, logger: logger.child({ component: 'business' }) });
     this.register('rooms', async () => {
       await business.close();
       this.status.set('rooms', 'stopped', 'stopped');
     });
     this.status.set('gateway', 'starting', 'loading apps and the notice outbox');
-    const platform = await SdkPlatform.create({ sdk, db: this.db, logger: logger.child({ component: 'gateway-platform' }) });
+    const platform = await SdkPlatform.create({ sdk, db: this.db, store: this.store.shared, logger: logger.child({ component: 'gateway-platform' }) });
     this.register('gateway-platform', () => platform.close());
     const gateway = await Gateway.create({
       db: this.db,
+      store: this.store.shared,
+      nodeId: this.nodeId,
       config,
       logger: logger.child({ component: 'gateway' }),
       platform,
@@ -242,7 +283,7 @@ export class Core {
     });
     // Sessions a crash left open: logged out (reason 100) now that the gateway listens; clients
     // reach /ws only after this, so no new login can be mistaken for one left open.
-    await sdk.closeSessionsLeftOpen();
+    await sdk.closeSessionsLeftOpen(cluster?.alreadyClosed);
     this.http.upgrade('/ws', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
     const observability = new Observability({
       db: this.db,
@@ -258,7 +299,7 @@ export class Core {
     this.register('observability', () => observability.close());
     // Registered last so it runs first on stop: recordings are indexed and announced while the gateway still runs.
     this.register('recordings', () => signaling.finishRecordings());
-    this.built = { sdk, media, signaling, business, platform, gateway, observability };
+    this.built = { sdk, media, signaling, business, platform, gateway, observability, cluster };
 
     this.status.set('signaling', 'up', `clients on ${wsScheme}://${addr.address}:${addr.port}/ws`);
     this.status.set('rooms', 'up', 'rooms, mic seats and queues');
@@ -272,6 +313,15 @@ export class Core {
       demo.start(this.built, this.http.url);
     }
     return this.http.url;
+  }
+
+  /** Media producers on this host's media node (a cluster node's media load). */
+  private producerCount(): number {
+    const media = this.built?.signaling.roomMedia;
+    if (!media) return 0;
+    let n = 0;
+    for (const r of this.built!.sdk.listRooms()) n += media.producersOfRoom(r.roomId).length;
+    return n;
   }
 
   /** Graceful shutdown: stop accepting, flush, close components in reverse order. Idempotent. */
@@ -310,8 +360,7 @@ export class Core {
     }
     await this.http.close();
     try {
-      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-      this.db.close();
+      await this.store.close();
     } catch (err) {
       this.logger.error({ err }, 'store failed to close cleanly');
     }

@@ -3,7 +3,9 @@
  * decide, events that inform (ordered, one at a time), calls that act. It owns sessions, rooms,
  * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
  */
-import { AccountLockStore, IdCounter } from './PersistentCounters';
+import { AccountLockStore, openSdkCounters, type SdkCounters } from './PersistentCounters';
+import { SqlIdAllocator } from '../store/idAllocator';
+import { sqliteClientFor } from '../store/sql/SqliteClient';
 import { UploadBudget, uploadLimitsOf } from './UploadBudget';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +16,8 @@ import { SDK_BUILD_TIME, SDK_VERSION } from '../util/version';
 import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
 import { ClientSide, type LoginBanCheck, type SdkInternals } from './ClientSide';
+import { ClusterSide } from './ClusterSide';
+import { Moderation } from './Moderation';
 import { Delivery } from './Delivery';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
@@ -30,6 +34,7 @@ import type { SdkOptions, SdkSettings } from './SdkOptions';
 import type {
   ActiveCall,
   BanEntry,
+  ClusterPort,
   ClientMethodHandler,
   HookName,
   KickOptions,
@@ -46,17 +51,14 @@ import type {
   TransferTaskInfo,
 } from './types';
 
-/** Guest user ids start here (above any configured id a directory is likely to use). */
-const FIRST_GUEST_ID = 1_900_000_000;
-
-const FIRST_ALLOCATED_ROOM = 1_000_000;
-
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
+  /** What the SDK does for and hands to other cluster nodes. */
+  readonly remote: ClusterSide;
+  private readonly moderation: Moderation;
   private readonly events: EventQueue;
   private readonly delivery: Delivery;
-  private readonly store: SdkStore;
   private readonly calls: CallManager;
   private readonly transfers: TransferManager;
   private readonly hooks: Partial<SdkHooks> = {};
@@ -73,9 +75,9 @@ export class AnyChatSdk {
   private readonly lifecycle: SessionLifecycle;
   private closed = false;
 
-  private readonly roomIds: IdCounter;
-  private readonly guestIds: IdCounter;
   private constructor(
+    private readonly store: SdkStore,
+    private readonly ids: SdkCounters,
     private readonly directory: UserDirectory,
     private readonly settings: SdkSettings,
     private readonly logger: Logger,
@@ -84,12 +86,10 @@ export class AnyChatSdk {
     recorder: RecorderPort | undefined,
     private readonly sessions: SessionTable,
     private readonly rooms: RoomTable,
+    private readonly cluster: ClusterPort | null,
   ) {
     this.delivery = new Delivery(sessions, rooms);
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
-    this.store = new SdkStore(db);
-    this.roomIds = new IdCounter(db, 'roomId', FIRST_ALLOCATED_ROOM);
-    this.guestIds = new IdCounter(db, 'guestId', FIRST_GUEST_ID);
     this.recording = new RecordingControl(recorder ?? null, { sessions, events: this.events, pushToUser: (id, n, d) => this.pushToUser(id, n, d) });
     this.calls = new CallManager(
       {
@@ -107,6 +107,7 @@ export class AnyChatSdk {
         emitBufferEx: (ev) => this.events.emit('transBufferEx', ev),
         emitFile: (ev) => this.events.emit('fileReceived', ev),
         emitFinished: (ev) => this.events.emit('transferFinished', ev),
+        allocateTaskId: () => ids.taskIds.allocate(),
       },
       tempDir,
       settings.maxFileBytes,
@@ -136,6 +137,8 @@ export class AnyChatSdk {
       pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
       pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
     });
+    this.remote = new ClusterSide({ cluster, sessions, calls: this.calls, events: this.events, methods: this.clientMethods, settings });
+    this.moderation = new Moderation({ store, sessions, events: this.events, cluster, endSession: (s, reason) => this.lifecycle.endSession(s, reason) });
     // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
     const internals: SdkInternals = {
       settings,
@@ -159,21 +162,38 @@ export class AnyChatSdk {
       allocateRoomId: () => this.allocateRoomId(),
       allocateGuestId: () => this.allocateGuestId(),
       loginBanCheck: (login) => this.loginBanCheck?.(login) ?? null,
+      forwardCall: (call) => this.remote.forward(call),
+      claimLogin: (userId) => this.remote.claimLogin(userId),
+      forwardMethod: (s, method, data) => this.remote.forwardMethod(s, method, data),
     };
     this.client = new ClientSide(internals, sessions, rooms);
   }
 
   /** Builds the SDK. Run `sdkMigrations` on the database first. */
   static async create(opts: SdkOptions): Promise<AnyChatSdk> {
+    const shared = opts.store ?? sqliteClientFor(opts.db);
+    const ids = opts.ids ?? new SqlIdAllocator(shared);
     const directory = await UserDirectory.create(opts.users, {
       failuresBeforeLock: opts.settings.loginFailuresBeforeLock,
       lockSeconds: opts.settings.accountLockSeconds,
-      locks: new AccountLockStore(opts.db),
+      locks: await AccountLockStore.open(shared, opts.logger),
     });
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
     const sessions = opts.sessions ?? new InProcessSessionTable();
     const rooms = opts.rooms ?? new InProcessRoomTable();
-    return new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms);
+    return new AnyChatSdk(
+      new SdkStore(shared),
+      await openSdkCounters(ids),
+      directory,
+      opts.settings,
+      opts.logger,
+      opts.db,
+      tempDir,
+      opts.recorder,
+      sessions,
+      rooms,
+      opts.cluster ?? null,
+    );
   }
 
   // ================================================================ hooks and events
@@ -237,6 +257,7 @@ export class AnyChatSdk {
   async removeFromRoom(userId: number, reason: number): Promise<boolean> {
     const s = this.sessions.get(userId);
     if (!s || s.roomId === null) return false;
+    if (s.link.remoteNode !== undefined && this.cluster) return this.cluster.removeFromRoomRemote(s.link.remoteNode, userId, reason);
     await this.lifecycle.leaveRoomOf(s, reason, true);
     return true;
   }
@@ -253,16 +274,16 @@ export class AnyChatSdk {
 
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
-    // Persisted: an id handed out before a restart is never handed out again.
-    let id = this.roomIds.allocate();
-    while (this.rooms.has(id)) id = this.roomIds.allocate();
+    // Persisted: an id handed out before a restart is never handed out again (in a cluster: by any node).
+    let id = this.ids.roomIds.allocate();
+    while (this.rooms.has(id)) id = this.ids.roomIds.allocate();
     return id;
   }
 
   /** A guest's user id: never one handed out before, even across restarts. */
   allocateGuestId(): number {
-    let id = this.guestIds.allocate();
-    while (this.sessions.has(id)) id = this.guestIds.allocate();
+    let id = this.ids.guestIds.allocate();
+    while (this.sessions.has(id)) id = this.ids.guestIds.allocate();
     return id;
   }
 
@@ -299,7 +320,7 @@ export class AnyChatSdk {
   // ================================================================ views
 
   getOnlineUsers(): OnlineUser[] {
-    return [...this.sessions.values()].map(onlineUserView);
+    return [...this.sessions.values()].map((s) => onlineUserView(s, this.cluster?.nodeId));
   }
 
   /** How many users are logged in (cheap: no views built). */
@@ -309,7 +330,7 @@ export class AnyChatSdk {
 
   getOnlineUser(userId: number): OnlineUser | null {
     const s = this.sessions.get(userId);
-    return s ? onlineUserView(s) : null;
+    return s ? onlineUserView(s, this.cluster?.nodeId) : null;
   }
 
   isOnline(userId: number): boolean {
@@ -382,12 +403,12 @@ export class AnyChatSdk {
   }
 
   /** BRAS_SetUserInfo. */
-  setUserInfo(userId: number, infoId: number, value: string, flags = 0): void {
-    this.store.setUserInfo(userId, infoId, value, flags);
+  async setUserInfo(userId: number, infoId: number, value: string, flags = 0): Promise<void> {
+    await this.store.setUserInfo(userId, infoId, value, flags);
   }
 
   /** BRAS_GetUserInfo (null when not set). */
-  getUserInfo(userId: number, infoId: number): string | null {
+  getUserInfo(userId: number, infoId: number): Promise<string | null> {
     return this.store.getUserInfo(userId, infoId);
   }
 
@@ -401,32 +422,16 @@ export class AnyChatSdk {
   }
 
   /** Kicks a user (they get `kicked` 211, then the socket closes); optionally bans them. */
-  async kickUser(userId: number, opts: KickOptions = {}): Promise<boolean> {
-    if (opts.banSeconds !== undefined && opts.banSeconds > 0) {
-      const until = Date.now() + opts.banSeconds * 1000;
-      this.store.ban(userId, until, opts.reason ?? '');
-      this.events.emit('banChanged', { userId, banned: true, until });
-    }
-    const s = this.sessions.get(userId);
-    if (!s) return false;
-    s.link.push('kicked', {
-      errorCode: Codes.LOGOUT_KICKED,
-      ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}),
-      ...(opts.reason ? { reason: opts.reason } : {}),
-    });
-    await this.lifecycle.endSession(s, Codes.LOGOUT_KICKED);
-    s.link.close(4211, 'kicked');
-    return true;
+  kickUser(userId: number, opts: KickOptions = {}): Promise<boolean> {
+    return this.moderation.kick(userId, opts);
   }
 
-  listBans(): BanEntry[] {
-    return this.store.listBans();
+  listBans(): Promise<BanEntry[]> {
+    return this.moderation.listBans();
   }
 
-  liftBan(userId: number): boolean {
-    const lifted = this.store.liftBan(userId);
-    if (lifted) this.events.emit('banChanged', { userId, banned: false, until: null });
-    return lifted;
+  liftBan(userId: number): Promise<boolean> {
+    return this.moderation.liftBan(userId);
   }
 
   /**
@@ -434,7 +439,8 @@ export class AnyChatSdk {
    * events have been delivered (so the gateway queues their notices before it stops).
    */
   async endAllSessions(reason: number = Codes.LOGOUT_NORMAL): Promise<number> {
-    const all = [...this.sessions.values()];
+    // This host's sessions (in a cluster, not the replicas of other nodes' users).
+    const all = [...this.sessions.values()].filter((s) => s.link.remoteNode === undefined);
     for (const s of all) {
       await this.lifecycle.endSession(s, reason);
       s.link.close(1001, 'server shutting down');
@@ -446,9 +452,10 @@ export class AnyChatSdk {
   /**
    * At start, after every subscriber is attached and before clients can log in: the sessions the
    * previous run left open (it crashed) are logged out with reason 100. Returns how many.
+   * `alreadyClosed`: users another cluster node logged out for this one while it was down.
    */
-  closeSessionsLeftOpen(): Promise<number> {
-    return this.lifecycle.closeSessionsLeftOpen();
+  closeSessionsLeftOpen(alreadyClosed: ReadonlySet<number> = new Set()): Promise<number> {
+    return this.lifecycle.closeSessionsLeftOpen(alreadyClosed);
   }
 
   /** Logs everyone out, stops timers and transfers. Idempotent. */
@@ -456,10 +463,7 @@ export class AnyChatSdk {
     if (this.closed) return;
     this.closed = true;
     this.setTimer(0);
-    for (const s of [...this.sessions.values()]) {
-      await this.lifecycle.endSession(s, Codes.LOGOUT_NORMAL);
-      s.link.close(1001, 'server shutting down');
-    }
+    await this.endAllSessions(Codes.LOGOUT_NORMAL);
     this.calls.close();
     await this.transfers.close();
     await this.events.idle();
@@ -480,7 +484,7 @@ export class AnyChatSdk {
   }
 
   /** A user's friends (online or not) and friend groups. */
-  friendListOf(userId: number): { friends: FriendEntry[]; groups: { groupId: number; name: string }[] } {
+  friendListOf(userId: number): Promise<{ friends: FriendEntry[]; groups: { groupId: number; name: string }[] }> {
     return this.userControls.friendListOf(userId);
   }
 }

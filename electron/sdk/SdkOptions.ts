@@ -1,9 +1,11 @@
 /** How the SDK is built: its settings and what the composition root hands it. */
 import type { Logger } from 'pino';
 import type { Db } from '../store/Database';
+import type { IdAllocator } from '../store/idAllocator';
+import type { SqlClient } from '../store/sql/SqlClient';
 import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
-import type { RecorderPort } from './types';
+import type { ClusterPort, RecorderPort } from './types';
 import type { DirectoryUser } from './UserDirectory';
 
 export interface SdkSettings {
@@ -24,7 +26,12 @@ export interface SdkSettings {
 }
 
 export interface SdkOptions {
+  /** The node's own SQLite (the session journal). */
   db: Db;
+  /** The shared store (bans, friends, user info, account locks; default: `db`). */
+  store?: SqlClient;
+  /** Where room and guest ids come from (default: counters in `store`). */
+  ids?: IdAllocator;
   logger: Logger;
   /** The configured user directory (config.users). */
   users: readonly DirectoryUser[];
@@ -36,4 +43,6 @@ export interface SdkOptions {
   sessions?: SessionTable;
   /** Rooms, names and members (default: in-process). */
   rooms?: RoomTable;
+  /** The cluster this host is a node of (absent: a single host). */
+  cluster?: ClusterPort;
 }

@@ -55,9 +55,14 @@ export class SessionLifecycle {
     if (d.defaultFriends()) {
       // After the login response has gone out (seed §8.1).
       setImmediate(() => {
-        if (d.sessions.get(s.userId) !== s) return;
-        s.link.push('friendList', d.friendListOf(s.userId));
-        for (const fid of d.store.whoHasFriend(s.userId)) d.pushToUser(fid, 'friendStatus', { userId: s.userId, online: true });
+        void (async () => {
+          if (d.sessions.get(s.userId) !== s) return;
+          const friends = await d.friendListOf(s.userId);
+          const watchers = await d.store.whoHasFriend(s.userId);
+          if (d.sessions.get(s.userId) !== s) return;
+          s.link.push('friendList', friends);
+          for (const fid of watchers) d.pushToUser(fid, 'friendStatus', { userId: s.userId, online: true });
+        })().catch((err: unknown) => d.logger.warn({ err, userId: s.userId }, 'friend list not sent'));
       });
     }
   }
@@ -71,7 +76,7 @@ export class SessionLifecycle {
     d.calls.userGone(s.userId, reason);
     await d.transfers.userGone(s.userId);
     d.events.emit('logout', { userId: s.userId, reason });
-    if (d.defaultFriends()) for (const fid of d.store.whoHasFriend(s.userId)) d.pushToUser(fid, 'friendStatus', { userId: s.userId, online: false });
+    if (d.defaultFriends()) for (const fid of await d.store.whoHasFriend(s.userId)) d.pushToUser(fid, 'friendStatus', { userId: s.userId, online: false });
   }
 
   joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {
@@ -106,9 +111,9 @@ export class SessionLifecycle {
   }
 
   /** The sessions the previous run left open (it crashed) are logged out with reason 100. Returns how many. */
-  async closeSessionsLeftOpen(): Promise<number> {
+  async closeSessionsLeftOpen(alreadyClosed: ReadonlySet<number>): Promise<number> {
     const d = this.d;
-    const rows = this.journal.takeLeftOpen();
+    const rows = this.journal.takeLeftOpen().filter((r) => !alreadyClosed.has(r.userId));
     for (const r of rows) d.events.emit('logout', { userId: r.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT, userName: r.userName, strUserId: r.strUserId });
     await d.events.idle();
     if (rows.length > 0) d.logger.warn({ count: rows.length }, 'sessions left open by a crash were logged out (reason 100)');
