@@ -15,8 +15,9 @@ import { absSendTime } from './rtcpFields';
 import { RTX_BUFFER_AUDIO, RTX_BUFFER_VIDEO } from './tuning';
 import type { EngineScope, ForwardPacket, ProducerListener, ProducerStream, RtpSender } from './types';
 import { CloseSignal } from './CloseSignal';
+import { transportCcExtId, type CcConsumer, type CcShare } from './cc/TransportCc';
 
-export abstract class Consumer implements ProducerListener {
+export abstract class Consumer implements ProducerListener, CcConsumer {
   /** tells the parents (transport, producer, router, engine) that this closed */
   private readonly closing: CloseSignal;
   readonly ssrc: number;
@@ -33,6 +34,8 @@ export abstract class Consumer implements ProducerListener {
   private rtxSeq = Math.floor(Math.random() * 0xffff);
   private readonly extIds: { mid?: number; abs?: number; level?: number };
   private readonly midBuf?: Buffer;
+  /** header-extension id under which the transport stamps its transport-wide sequence number */
+  protected readonly transportCcExtId?: number;
   // stats
   packetCount = 0;
   byteCount = 0;
@@ -65,6 +68,7 @@ export abstract class Consumer implements ProducerListener {
     this.rtxPayloadType = rtpParameters.codecs.find((c) => isRtxMime(c.mimeType) && Number(c.parameters?.apt) === media.payloadType)?.payloadType;
     const ext = (uri: string) => rtpParameters.headerExtensions?.find((e) => e.uri === uri)?.id;
     this.extIds = { mid: ext(EXT.MID), abs: ext(EXT.ABS_SEND_TIME), level: ext(EXT.AUDIO_LEVEL) };
+    this.transportCcExtId = transportCcExtId(rtpParameters);
     if (rtpParameters.mid !== undefined) this.midBuf = Buffer.from(rtpParameters.mid, 'ascii');
     this.rewriter = new RtpRewriter(this.clockRate);
     const hasNack = media.rtcpFeedback?.some((f) => f.type === 'nack' && !f.parameter);
@@ -108,12 +112,20 @@ export abstract class Consumer implements ProducerListener {
       marker: fp.marker,
       extensions,
     });
-    this.transport.sendRtp(header, fp.payload);
+    this.transport.sendRtp(header, fp.payload, this.transportCcExtId);
     this.packetCount++;
     this.byteCount += fp.payload.length + 12;
     this.rate.add(fp.payload.length + 12, now);
     this.rtxBuffer?.store({ seq: out.seq, timestamp: out.ts, marker: fp.marker, payload: fp.payload, extensions, sentAt: now, resentAt: 0 });
   }
+
+  /** A video consumer on a transport-cc downlink takes its current rate from the estimate (simulcast ones take part in the split). */
+  ccShare(_now: number): CcShare | null {
+    if (!this.active || this.transportCcExtId === undefined || this.producer.kind !== 'video') return null;
+    return { kind: 'fixed', bps: this.rate.bps };
+  }
+
+  applyAllowedLayer(_layer: number, _now: number): void {}
 
   onNack(lost: number[]) {
     this.nackCount++;
@@ -136,7 +148,7 @@ export abstract class Consumer implements ProducerListener {
           marker: p.marker,
           extensions: p.extensions,
         });
-        this.transport.sendRtp(header, Buffer.concat([osn, p.payload]));
+        this.transport.sendRtp(header, Buffer.concat([osn, p.payload]), this.transportCcExtId);
       } else {
         const header = new RtpHeader({
           payloadType: this.payloadType,
@@ -146,7 +158,7 @@ export abstract class Consumer implements ProducerListener {
           marker: p.marker,
           extensions: p.extensions,
         });
-        this.transport.sendRtp(header, p.payload);
+        this.transport.sendRtp(header, p.payload, this.transportCcExtId);
       }
     }
   }

@@ -81,5 +81,6 @@ export interface RtcpSender {
 /** What a consumer needs of its transport. */
 export interface RtpSender {
   readonly state: string;
-  sendRtp(header: RtpHeader, payload: Buffer): void;
+  /** `transportCcExtId`: stamp a transport-wide sequence number under this header-extension id */
+  sendRtp(header: RtpHeader, payload: Buffer, transportCcExtId?: number): void;
 }

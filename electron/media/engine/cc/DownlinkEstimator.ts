@@ -1,0 +1,276 @@
+/**
+ * Send-side bandwidth estimation for one transport's downlink (what mediasoup's
+ * TransportCongestionControlClient gets from libwebrtc's GCC), kept small:
+ *
+ * - every packet sent gets a transport-wide sequence number; its send time and size go into a
+ *   ring (no allocation per packet);
+ * - the viewer's transport-cc feedback gives arrival times: packets are grouped by send time
+ *   (5 ms bursts) and the inter-group delay variation is accumulated, smoothed and fitted with a
+ *   **trendline** over the last 20 groups (GCC's delay-based detector, with its adaptive threshold);
+ * - **AIMD**: on overuse the estimate drops to 0.85 × the rate the viewer acknowledged; while the
+ *   delay is normal it grows 8 %/s (or ~1 packet per response time once it is near the rate at
+ *   which it last fell);
+ * - **loss** over ~0.5 s windows: > 10 % cuts the estimate by half the loss fraction, 2–10 % holds it.
+ *
+ * Growth is capped at 1.5 × the acknowledged rate, or at 1.2 × what the consumers would like to
+ * receive (`desiredBps`) when that is more: switching a consumer up to a layer is the probe.
+ */
+import type { TwccResult } from './twccPacket';
+
+const RING = 8192;
+const RING_MASK = RING - 1;
+const BURST_MS = 5;
+const TREND_WINDOW = 20;
+const SMOOTHING = 0.9;
+const TREND_GAIN = 4;
+const THRESHOLD_MIN = 6;
+const THRESHOLD_MAX = 600;
+const K_UP = 0.0087;
+const K_DOWN = 0.039;
+const BETA = 0.85;
+const HOLD_AFTER_DECREASE_MS = 300;
+const LOSS_WINDOW_MS = 500;
+const LOSS_HIGH = 0.1;
+const LOSS_LOW = 0.02;
+/** 24-bit reference time in 64 ms ticks wraps after this many ms */
+const REF_PERIOD_MS = 0x1000000 * 64;
+
+export type DelaySignal = 'normal' | 'overuse' | 'underuse';
+
+export interface EstimatorOptions {
+  initialBps?: number;
+  minBps?: number;
+  maxBps?: number;
+}
+
+interface Group {
+  firstSend: number;
+  lastSend: number;
+  lastArrival: number;
+}
+
+export class DownlinkEstimator {
+  private readonly sentAt = new Float64Array(RING);
+  private readonly sizes = new Uint16Array(RING);
+  /** extended sequence number stored at each ring slot (-1 = free or acknowledged) */
+  private readonly slotSeq = new Int32Array(RING).fill(-1);
+  private nextSeq = 0;
+  private lastFeedbackSeq = -1;
+  // arrival-time unwrapping
+  private arrivalOffset = 0;
+  private lastArrival = Number.NaN;
+  // trendline
+  private group: Group | null = null;
+  private prevGroup: Group | null = null;
+  private accumulatedDelay = 0;
+  private smoothedDelay = 0;
+  private firstArrival = Number.NaN;
+  private readonly trend: { x: number; y: number }[] = [];
+  private numDeltas = 0;
+  private threshold = 12.5;
+  private lastThresholdUpdate = Number.NaN;
+  signal: DelaySignal = 'normal';
+  // rates
+  private ackedBytes = 0;
+  private ackWindowStart = Number.NaN;
+  ackedBps = 0;
+  private lossReceived = 0;
+  private lossLost = 0;
+  private lossWindowStart = Number.NaN;
+  lossFraction = 0;
+  // rate control
+  bps: number;
+  private readonly minBps: number;
+  private readonly maxBps: number;
+  private lastUpdate = Number.NaN;
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private lastDecreaseBps = 0;
+  /** what the consumers on this transport would take at their preferred layers (set by the allocator) */
+  desiredBps = 0;
+  feedbackCount = 0;
+
+  constructor(o: EstimatorOptions = {}) {
+    this.bps = o.initialBps ?? 600_000;
+    this.minBps = o.minBps ?? 50_000;
+    this.maxBps = o.maxBps ?? 20_000_000;
+  }
+
+  /** Records a packet about to be sent; returns the 16-bit transport-wide sequence number to stamp. */
+  onSend(size: number, nowMs: number): number {
+    const seq = this.nextSeq++;
+    const slot = seq & RING_MASK;
+    this.slotSeq[slot] = seq;
+    this.sentAt[slot] = nowMs;
+    this.sizes[slot] = size > 0xffff ? 0xffff : size;
+    return seq & 0xffff;
+  }
+
+  /** The results of one transport-cc feedback (in sequence order); `nowMs` on the send clock. */
+  onFeedback(results: TwccResult[], nowMs: number): void {
+    this.feedbackCount++;
+    let received = 0;
+    let lost = 0;
+    for (const r of results) {
+      const seq = this.extend(r.seq);
+      const slot = seq & RING_MASK;
+      if (this.slotSeq[slot] !== seq) continue; // unknown or too old
+      if (!r.received) {
+        lost++;
+        continue;
+      }
+      this.slotSeq[slot] = -1;
+      received++;
+      this.ackedBytes += this.sizes[slot];
+      this.onArrival(this.sentAt[slot], this.unwrapArrival(r.arrivalMs));
+    }
+    this.lossReceived += received;
+    this.lossLost += lost;
+    this.updateRates(nowMs);
+    this.control(nowMs);
+  }
+
+  /** A feedback's 16-bit sequence number → the extended number it most likely means (near the last one). */
+  private extend(seq16: number): number {
+    const ref = this.lastFeedbackSeq >= 0 ? this.lastFeedbackSeq : this.nextSeq - 1;
+    let diff = (seq16 - (ref & 0xffff)) & 0xffff;
+    if (diff >= 0x8000) diff -= 0x10000;
+    const ext = ref + diff;
+    if (ext > this.lastFeedbackSeq) this.lastFeedbackSeq = ext;
+    return ext;
+  }
+
+  private unwrapArrival(a: number): number {
+    let t = a + this.arrivalOffset;
+    if (!Number.isNaN(this.lastArrival)) {
+      if (t < this.lastArrival - REF_PERIOD_MS / 2) {
+        this.arrivalOffset += REF_PERIOD_MS;
+        t += REF_PERIOD_MS;
+      } else if (t > this.lastArrival + REF_PERIOD_MS / 2) {
+        this.arrivalOffset -= REF_PERIOD_MS;
+        t -= REF_PERIOD_MS;
+      }
+    }
+    this.lastArrival = t;
+    return t;
+  }
+
+  /** Send-time grouping and the trendline (GCC's InterArrival + TrendlineEstimator). */
+  private onArrival(sendMs: number, arrivalMs: number) {
+    const g = this.group;
+    if (g && sendMs - g.firstSend <= BURST_MS) {
+      if (sendMs > g.lastSend) g.lastSend = sendMs;
+      if (arrivalMs > g.lastArrival) g.lastArrival = arrivalMs;
+      return;
+    }
+    if (g && sendMs < g.firstSend) return; // reordered from an earlier group
+    if (g) {
+      if (this.prevGroup) this.onGroupDelta(g.lastSend - this.prevGroup.lastSend, g.lastArrival - this.prevGroup.lastArrival, g.lastArrival);
+      this.prevGroup = g;
+    }
+    this.group = { firstSend: sendMs, lastSend: sendMs, lastArrival: arrivalMs };
+  }
+
+  private onGroupDelta(sendDelta: number, arrivalDelta: number, arrivalMs: number) {
+    if (arrivalDelta < 0) return;
+    this.numDeltas = Math.min(this.numDeltas + 1, 1000);
+    if (Number.isNaN(this.firstArrival)) this.firstArrival = arrivalMs;
+    this.accumulatedDelay += arrivalDelta - sendDelta;
+    this.smoothedDelay = SMOOTHING * this.smoothedDelay + (1 - SMOOTHING) * this.accumulatedDelay;
+    this.trend.push({ x: arrivalMs - this.firstArrival, y: this.smoothedDelay });
+    if (this.trend.length > TREND_WINDOW) this.trend.shift();
+    if (this.trend.length < TREND_WINDOW) return;
+    const slope = linearSlope(this.trend);
+    const modified = Math.min(this.numDeltas, 60) * slope * TREND_GAIN;
+    if (modified > this.threshold) this.signal = 'overuse';
+    else if (modified < -this.threshold) this.signal = 'underuse';
+    else this.signal = 'normal';
+    this.adaptThreshold(modified, arrivalMs);
+  }
+
+  private adaptThreshold(modified: number, nowMs: number) {
+    if (Number.isNaN(this.lastThresholdUpdate)) this.lastThresholdUpdate = nowMs;
+    const abs = Math.abs(modified);
+    // a spike far above the threshold is not let to drag it up (GCC's kMaxAdaptOffsetMs)
+    if (abs > this.threshold + 15) {
+      this.lastThresholdUpdate = nowMs;
+      return;
+    }
+    const k = abs < this.threshold ? K_DOWN : K_UP;
+    const dt = Math.min(nowMs - this.lastThresholdUpdate, 100);
+    this.threshold = Math.min(THRESHOLD_MAX, Math.max(THRESHOLD_MIN, this.threshold + k * (abs - this.threshold) * dt));
+    this.lastThresholdUpdate = nowMs;
+  }
+
+  private updateRates(nowMs: number) {
+    if (Number.isNaN(this.ackWindowStart)) this.ackWindowStart = nowMs;
+    const ackElapsed = nowMs - this.ackWindowStart;
+    if (ackElapsed >= LOSS_WINDOW_MS) {
+      const bps = (this.ackedBytes * 8 * 1000) / ackElapsed;
+      this.ackedBps = this.ackedBps === 0 ? bps : 0.5 * this.ackedBps + 0.5 * bps;
+      this.ackedBytes = 0;
+      this.ackWindowStart = nowMs;
+    }
+    if (Number.isNaN(this.lossWindowStart)) this.lossWindowStart = nowMs;
+    const total = this.lossReceived + this.lossLost;
+    if (nowMs - this.lossWindowStart >= LOSS_WINDOW_MS && total >= 10) {
+      this.lossFraction = this.lossLost / total;
+      this.lossReceived = 0;
+      this.lossLost = 0;
+      this.lossWindowStart = nowMs;
+      if (this.lossFraction > LOSS_HIGH) this.decrease(this.bps * (1 - 0.5 * this.lossFraction), nowMs);
+    }
+  }
+
+  /** AIMD on the delay signal (GCC's AimdRateControl, simplified). */
+  private control(nowMs: number) {
+    const dt = Number.isNaN(this.lastUpdate) ? 0 : Math.min(nowMs - this.lastUpdate, 1000);
+    this.lastUpdate = nowMs;
+    if (this.signal === 'overuse') {
+      if (nowMs - this.lastDecreaseAt >= HOLD_AFTER_DECREASE_MS) {
+        const basis = this.ackedBps > 0 ? this.ackedBps : this.bps;
+        this.lastDecreaseBps = basis;
+        this.decrease(BETA * basis, nowMs);
+      }
+      return;
+    }
+    if (this.signal === 'underuse' || nowMs - this.lastDecreaseAt < HOLD_AFTER_DECREASE_MS) return;
+    if (this.lossFraction > LOSS_LOW) return;
+    if (this.lastDecreaseBps > 0 && this.bps > 1.5 * this.lastDecreaseBps) this.lastDecreaseBps = 0;
+    const nearMax = this.lastDecreaseBps > 0 && this.bps >= 0.85 * this.lastDecreaseBps;
+    let next: number;
+    if (nearMax) {
+      // about one 1,000-byte packet per response time (~200 ms)
+      next = this.bps + (40_000 * dt) / 1000;
+    } else {
+      next = this.bps * Math.pow(1.08, dt / 1000);
+    }
+    const cap = Math.max(1.5 * this.ackedBps + 10_000, 1.2 * this.desiredBps);
+    if (next > cap) next = Math.max(this.bps, cap);
+    this.bps = Math.min(this.maxBps, next);
+  }
+
+  private decrease(target: number, nowMs: number) {
+    if (target >= this.bps) return;
+    this.bps = Math.max(this.minBps, target);
+    this.lastDecreaseAt = nowMs;
+  }
+}
+
+/** Least-squares slope of y over x. */
+function linearSlope(points: { x: number; y: number }[]): number {
+  let sx = 0;
+  let sy = 0;
+  for (const p of points) {
+    sx += p.x;
+    sy += p.y;
+  }
+  const mx = sx / points.length;
+  const my = sy / points.length;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.x - mx) * (p.y - my);
+    den += (p.x - mx) * (p.x - mx);
+  }
+  return den === 0 ? 0 : num / den;
+}
