@@ -29,9 +29,15 @@ const K_UP = 0.0087;
 const K_DOWN = 0.039;
 const BETA = 0.85;
 const HOLD_AFTER_DECREASE_MS = 300;
+const REPEAT_DECREASE_MS = 1000;
+const DELIVERY_RING = 256;
+const DELIVERY_WINDOW_MS = 300;
+const RECENT_ACKED_WINDOWS = 4;
 const LOSS_WINDOW_MS = 500;
 const LOSS_HIGH = 0.1;
 const LOSS_LOW = 0.02;
+/** no feedback for this long: the downlink is idle */
+const IDLE_AFTER_MS = 1000;
 /** 24-bit reference time in 64 ms ticks wraps after this many ms */
 const REF_PERIOD_MS = 0x1000000 * 64;
 
@@ -74,6 +80,12 @@ export class DownlinkEstimator {
   private ackedBytes = 0;
   private ackWindowStart = Number.NaN;
   ackedBps = 0;
+  /** the acknowledged rate of the last few windows: what the link carried just before a switch down */
+  private readonly recentAcked: number[] = [];
+  /** the last received packets by arrival time (ring): their spacing is the link's rate while a queue builds */
+  private readonly arrivals = new Float64Array(DELIVERY_RING);
+  private readonly arrivalSizes = new Uint16Array(DELIVERY_RING);
+  private arrivalCount = 0;
   private lossReceived = 0;
   private lossLost = 0;
   private lossWindowStart = Number.NaN;
@@ -88,6 +100,7 @@ export class DownlinkEstimator {
   /** what the consumers on this transport would take at their preferred layers (set by the allocator) */
   desiredBps = 0;
   feedbackCount = 0;
+  private lastFeedbackAt = Number.NaN;
 
   constructor(o: EstimatorOptions = {}) {
     this.bps = o.initialBps ?? 600_000;
@@ -108,6 +121,7 @@ export class DownlinkEstimator {
   /** The results of one transport-cc feedback (in sequence order); `nowMs` on the send clock. */
   onFeedback(results: TwccResult[], nowMs: number): void {
     this.feedbackCount++;
+    this.lastFeedbackAt = nowMs;
     let received = 0;
     let lost = 0;
     for (const r of results) {
@@ -121,7 +135,11 @@ export class DownlinkEstimator {
       this.slotSeq[slot] = -1;
       received++;
       this.ackedBytes += this.sizes[slot];
-      this.onArrival(this.sentAt[slot], this.unwrapArrival(r.arrivalMs));
+      const arrival = this.unwrapArrival(r.arrivalMs);
+      const k = this.arrivalCount++ % DELIVERY_RING;
+      this.arrivals[k] = arrival;
+      this.arrivalSizes[k] = this.sizes[slot];
+      this.onArrival(this.sentAt[slot], arrival);
     }
     this.lossReceived += received;
     this.lossLost += lost;
@@ -207,6 +225,8 @@ export class DownlinkEstimator {
     if (ackElapsed >= LOSS_WINDOW_MS) {
       const bps = (this.ackedBytes * 8 * 1000) / ackElapsed;
       this.ackedBps = this.ackedBps === 0 ? bps : 0.5 * this.ackedBps + 0.5 * bps;
+      this.recentAcked.push(bps);
+      if (this.recentAcked.length > RECENT_ACKED_WINDOWS) this.recentAcked.shift();
       this.ackedBytes = 0;
       this.ackWindowStart = nowMs;
     }
@@ -217,7 +237,8 @@ export class DownlinkEstimator {
       this.lossReceived = 0;
       this.lossLost = 0;
       this.lossWindowStart = nowMs;
-      if (this.lossFraction > LOSS_HIGH) this.decrease(this.bps * (1 - 0.5 * this.lossFraction), nowMs);
+      // what got through is a floor: the link carried at least that
+      if (this.lossFraction > LOSS_HIGH) this.decrease(Math.max(this.bps * (1 - 0.5 * this.lossFraction), BETA * this.capacityEvidence(nowMs)), nowMs);
     }
   }
 
@@ -226,8 +247,9 @@ export class DownlinkEstimator {
     const dt = Number.isNaN(this.lastUpdate) ? 0 : Math.min(nowMs - this.lastUpdate, 1000);
     this.lastUpdate = nowMs;
     if (this.signal === 'overuse') {
-      if (nowMs - this.lastDecreaseAt >= HOLD_AFTER_DECREASE_MS) {
-        const basis = this.ackedBps > 0 ? this.ackedBps : this.bps;
+      // one cut per episode: the queue needs a moment to drain once the sender has switched down
+      if (nowMs - this.lastDecreaseAt >= REPEAT_DECREASE_MS) {
+        const basis = this.capacityEvidence(nowMs);
         this.lastDecreaseBps = basis;
         this.decrease(BETA * basis, nowMs);
       }
@@ -247,6 +269,48 @@ export class DownlinkEstimator {
     const cap = Math.max(1.5 * this.ackedBps + 10_000, 1.2 * this.desiredBps);
     if (next > cap) next = Math.max(this.bps, cap);
     this.bps = Math.min(this.maxBps, next);
+  }
+
+  /**
+   * The highest rate the viewer acknowledged lately: the last windows (after a switch down the
+   * current rate says nothing about capacity) and the one in progress (a switch up that
+   * overloads the link shows there first).
+   */
+  private capacityEvidence(nowMs: number): number {
+    let best = this.recentAcked.length ? Math.max(...this.recentAcked) : 0;
+    const elapsed = nowMs - this.ackWindowStart;
+    if (elapsed >= 100) best = Math.max(best, (this.ackedBytes * 8 * 1000) / elapsed);
+    best = Math.max(best, this.deliveryRate());
+    return best > 0 ? best : this.bps;
+  }
+
+  /** Bits/s at which the last ~300 ms of packets arrived (by the receiver's clock). */
+  private deliveryRate(): number {
+    const n = Math.min(this.arrivalCount, DELIVERY_RING);
+    if (n < 8) return 0;
+    const newest = (this.arrivalCount - 1) % DELIVERY_RING;
+    const last = this.arrivals[newest];
+    let bytes = 0;
+    let first = last;
+    for (let i = 1; i < n; i++) {
+      const k = (this.arrivalCount - 1 - i) % DELIVERY_RING;
+      if (last - this.arrivals[k] > DELIVERY_WINDOW_MS) break;
+      bytes += this.arrivalSizes[(k + 1) % DELIVERY_RING];
+      first = this.arrivals[k];
+    }
+    return last - first >= 50 ? (bytes * 8 * 1000) / (last - first) : 0;
+  }
+
+  /**
+   * Nothing sent, so no feedback (every consumer paused): without a congestion signal the estimate
+   * creeps up (8 %/s, up to what the consumers want) so a paused consumer gets to try again.
+   */
+  onIdle(nowMs: number): void {
+    if (Number.isNaN(this.lastFeedbackAt) || nowMs - this.lastFeedbackAt < IDLE_AFTER_MS) return;
+    const dt = Math.min(nowMs - (Number.isNaN(this.lastUpdate) ? nowMs : this.lastUpdate), 1000);
+    this.lastUpdate = nowMs;
+    const cap = 1.2 * this.desiredBps;
+    if (this.bps < cap) this.bps = Math.min(cap, this.bps * Math.pow(1.08, dt / 1000));
   }
 
   private decrease(target: number, nowMs: number) {

@@ -54,8 +54,9 @@ export class LayerAllocator {
         out.set(c.id, st.layer); // nothing measured yet: keep what it has
         continue;
       }
-      const need = c.layerBitrates[low] * (st.layer < 0 ? RESUME_HEADROOM : 1);
-      if (need <= budget) {
+      const resuming = st.layer < 0;
+      const need = c.layerBitrates[low] * (resuming ? RESUME_HEADROOM : 1);
+      if (need <= budget && !(resuming && now < (st.retryAt.get(low) ?? 0))) {
         out.set(c.id, low);
         budget -= c.layerBitrates[low];
       } else out.set(c.id, -1);

@@ -121,6 +121,7 @@ export class TransportCc {
       desired += top;
     }
     this.downlink.desiredBps = desired;
+    this.downlink.onIdle(performance.now());
     if (sims.length === 0) return;
     for (const [id, layer] of this.allocator.allocate(budget, sims, now)) byId.get(id)?.applyAllowedLayer(layer, now);
   }

@@ -1,0 +1,75 @@
+/**
+ * Transport-wide congestion control on a real (namespaced) network: the scenario runs the media
+ * node, a 3-layer simulcast publisher and three viewers inside a network namespace this test
+ * makes (`unshare -n`); tc htb on that namespace's loopback limits one viewer to 300 kbit/s and
+ * another to 60 kbit/s (below the lowest layer). Nothing outside the namespace is touched.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ScenarioResult } from './congestionScenario';
+
+const probe = spawnSync(
+  'unshare',
+  ['-n', 'sh', '-c', 'ip link set lo up && ip link add ccv0 type veth peer name ccv1 && tc qdisc add dev lo root handle 1: htb default 1'],
+  {
+    timeout: 10_000,
+    encoding: 'utf8',
+  },
+);
+const netnsReason =
+  probe.status === 0 ? null : `network namespaces with veth + tc htb not allowed here: ${(probe.stderr || probe.error?.message || '').trim()}`;
+
+function runScenario(seconds: number, limits: string): Promise<ScenarioResult> {
+  const script = path.join(import.meta.dirname, 'congestionScenario.ts');
+  const child = spawn('unshare', ['-n', '--', process.execPath, '--import', 'tsx', script, '--seconds', String(seconds), '--limits', limits], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), (seconds + 60) * 1000);
+    child.on('close', (code) => {
+      clearTimeout(kill);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`scenario exited ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(line.slice('RESULT '.length)) as ScenarioResult);
+    });
+  });
+}
+
+describe('transport-wide congestion control in a network namespace', () => {
+  it.skipIf(netnsReason !== null)(
+    `a 300 kbit/s viewer ends on the low layer with little loss, an unlimited one on the high layer, a 60 kbit/s one is paused${netnsReason ? ` (skipped: ${netnsReason})` : ''}`,
+    async () => {
+      const r = await runScenario(30, 'none,300,60');
+      const [unlimited, limited, starved] = r.viewers;
+
+      // the publisher gets transport-cc feedback (~10/s) and no REMB
+      expect(r.publisher.twccFeedbacks).toBeGreaterThan(100);
+      expect(r.publisher.rembs).toBe(0);
+
+      // unlimited: the high layer, and an estimate above it
+      expect(unlimited.tail.layers[2] / unlimited.tail.received).toBeGreaterThan(0.9);
+      expect(unlimited.layerChanges.at(-1)).toBe(2);
+      expect(unlimited.estimates.at(-1)!).toBeGreaterThan(1_000_000);
+
+      // 300 kbit/s: mostly the low layer over the last 8 s (a probe up may show), little loss, an estimate near the link
+      expect(limited.tail.received).toBeGreaterThan(100);
+      expect(limited.tail.layers[0] / limited.tail.received).toBeGreaterThan(0.7);
+      expect(limited.tail.layers[2]).toBe(0);
+      expect(limited.tail.lost / (limited.tail.received + limited.tail.lost)).toBeLessThan(0.05);
+      for (const e of limited.estimates.slice(-10)) {
+        expect(e!).toBeGreaterThan(100_000);
+        expect(e!).toBeLessThan(700_000);
+      }
+
+      // 60 kbit/s: not even the low layer fits — the consumer reported its video paused (layers null)
+      expect(starved.layerChanges).toContain(null);
+      expect(starved.estimates.at(-1)!).toBeLessThan(150_000);
+    },
+    150_000,
+  );
+});
