@@ -200,8 +200,12 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
   );
 });
 
-/** Bitrate, loss and RTT summed/maxed over the user's producers from the last `stats:tick`. */
+/**
+ * Bitrate, loss and RTT summed/maxed over the user's producers from the last `stats:tick`, and the
+ * media node's estimate of the user's downlink (transport-cc) when it receives.
+ */
 function Quality({ userId }: { userId: number }) {
+  const t = useT();
   const q = useConsoleStore(
     useShallow((s) => {
       let bitrate = 0;
@@ -215,14 +219,21 @@ function Quality({ userId }: { userId: number }) {
         loss = Math.max(loss, p.lossRate);
         if (p.rttMs !== null) rtt = Math.max(rtt ?? 0, p.rttMs);
       }
-      return { n, bitrate, loss: Math.round(loss * 1000) / 10, rtt };
+      return { n, bitrate, loss: Math.round(loss * 1000) / 10, rtt, downlink: s.downlinks.get(userId) };
     }),
   );
-  if (q.n === 0) return <span className="muted">—</span>;
+  const down =
+    q.downlink === undefined ? null : (
+      <span className="downlink" data-testid={`downlink-${userId}`} title={t('room.downlinkHint')}>
+        ↓ {formatBitrate(q.downlink)}
+      </span>
+    );
+  if (q.n === 0) return down ?? <span className="muted">—</span>;
   const level = q.loss > 5 || (q.rtt ?? 0) > 300 ? 'bad' : q.loss > 1 || (q.rtt ?? 0) > 150 ? 'warn' : 'ok';
   return (
     <span className={`quality q-${level}`} data-testid={`quality-${userId}`}>
       {formatBitrate(q.bitrate)} · {q.loss}% · {q.rtt === null ? '—' : `${q.rtt} ms`}
+      {down && <> · {down}</>}
     </span>
   );
 }
