@@ -104,6 +104,11 @@ export abstract class Consumer implements ProducerListener, CcConsumer {
     if (this.extIds.mid !== undefined && this.midBuf) extensions.push({ id: this.extIds.mid, payload: this.midBuf });
     if (this.extIds.abs !== undefined) extensions.push({ id: this.extIds.abs, payload: absSendTime(now) });
     if (this.extIds.level !== undefined && fp.audioLevel) extensions.push({ id: this.extIds.level, payload: fp.audioLevel });
+    let transportCc: Buffer | undefined;
+    if (this.transportCcExtId !== undefined) {
+      transportCc = Buffer.allocUnsafe(2);
+      extensions.push({ id: this.transportCcExtId, payload: transportCc });
+    }
     const header = new RtpHeader({
       payloadType: this.payloadType,
       sequenceNumber: out.seq,
@@ -112,11 +117,11 @@ export abstract class Consumer implements ProducerListener, CcConsumer {
       marker: fp.marker,
       extensions,
     });
-    this.transport.sendRtp(header, fp.payload, this.transportCcExtId);
+    this.transport.sendRtp(header, fp.payload, transportCc);
     this.packetCount++;
     this.byteCount += fp.payload.length + 12;
     this.rate.add(fp.payload.length + 12, now);
-    this.rtxBuffer?.store({ seq: out.seq, timestamp: out.ts, marker: fp.marker, payload: fp.payload, extensions, sentAt: now, resentAt: 0 });
+    this.rtxBuffer?.store({ seq: out.seq, timestamp: out.ts, marker: fp.marker, payload: fp.payload, extensions, transportCc, sentAt: now, resentAt: 0 });
   }
 
   /** A video consumer on a transport-cc downlink takes its current rate from the estimate (simulcast ones take part in the split). */
@@ -148,7 +153,7 @@ export abstract class Consumer implements ProducerListener, CcConsumer {
           marker: p.marker,
           extensions: p.extensions,
         });
-        this.transport.sendRtp(header, Buffer.concat([osn, p.payload]), this.transportCcExtId);
+        this.transport.sendRtp(header, Buffer.concat([osn, p.payload]), p.transportCc);
       } else {
         const header = new RtpHeader({
           payloadType: this.payloadType,
@@ -158,7 +163,7 @@ export abstract class Consumer implements ProducerListener, CcConsumer {
           marker: p.marker,
           extensions: p.extensions,
         });
-        this.transport.sendRtp(header, p.payload, this.transportCcExtId);
+        this.transport.sendRtp(header, p.payload, p.transportCc);
       }
     }
   }

@@ -247,12 +247,12 @@ export class Transport implements RtcpSender, RtpSender {
     this.dtls.sendRtcp(packets).catch(() => {});
   }
 
-  sendRtp(header: RtpHeader, payload: Buffer, transportCcExtId?: number) {
+  sendRtp(header: RtpHeader, payload: Buffer, transportCc?: Buffer) {
     if (this.state !== 'connected') return;
     this.rtpPacketsSent++;
     this.scope.counters.rtpOut++;
     const n = payload.length + 12;
-    if (transportCcExtId !== undefined) this.cc.stamp(header, n, transportCcExtId);
+    if (transportCc) this.cc.stamp(transportCc, n);
     this.rtpBytesSent += n;
     this.sendRate.add(n, Date.now());
     this.dtls.sendRtp(payload, header).catch(() => {});

@@ -238,7 +238,7 @@ export class DownlinkEstimator {
       this.lossLost = 0;
       this.lossWindowStart = nowMs;
       // what got through is a floor: the link carried at least that
-      if (this.lossFraction > LOSS_HIGH) this.decrease(Math.max(this.bps * (1 - 0.5 * this.lossFraction), BETA * this.capacityEvidence(nowMs)), nowMs);
+      if (this.lossFraction > LOSS_HIGH) this.decrease(Math.max(this.bps * (1 - 0.5 * this.lossFraction), BETA * this.ackedBps), nowMs);
     }
   }
 

@@ -7,7 +7,7 @@
  *   a `LayerAllocator` splits the estimate across the transport's simulcast consumers.
  */
 import { performance } from 'node:perf_hooks';
-import type { RtcpPacket, RtpHeader, RtpPacket } from 'werift';
+import type { RtcpPacket, RtpPacket } from 'werift';
 import { EXT } from '../../ortc';
 import type { RtpParameters } from '../../types';
 import { SERVER_SSRC } from '../tuning';
@@ -71,12 +71,12 @@ export class TransportCc {
     this.uplink.onPacket(ext.payload.readUInt16BE(0), performance.now());
   }
 
-  /** Stamps the next transport-wide sequence number on an outgoing packet (a new extensions array: stored copies stay clean). */
-  stamp(header: RtpHeader, size: number, extId: number): void {
-    const seq = this.downlink.onSend(size, performance.now());
-    const payload = Buffer.allocUnsafe(2);
-    payload.writeUInt16BE(seq, 0);
-    header.extensions = header.extensions.concat({ id: extId, payload });
+  /**
+   * Writes the next transport-wide sequence number into an outgoing packet's extension payload, in
+   * place (the packet is serialized synchronously right after; a resend writes a fresh number).
+   */
+  stamp(extPayload: Buffer, size: number): void {
+    extPayload.writeUInt16BE(this.downlink.onSend(size, performance.now()), 0);
   }
 
   onFeedback(fb: ParsedTwcc): void {

@@ -125,7 +125,7 @@ describe('DownlinkEstimator', () => {
   });
 
   it('cuts the estimate on heavy loss', () => {
-    const est = new DownlinkEstimator({ initialBps: 2_000_000 });
+    const est = new DownlinkEstimator({ initialBps: 4_000_000 });
     let seq = 0;
     for (let k = 0; k < 10; k++) {
       const results: TwccResult[] = [];
@@ -138,7 +138,9 @@ describe('DownlinkEstimator', () => {
     }
     expect(seq).toBeGreaterThan(0);
     expect(est.lossFraction).toBeGreaterThan(0.3);
-    expect(est.bps).toBeLessThan(2_000_000 * 0.85);
+    // a third of 3.2 Mbit/s lost: the estimate is cut, never below 0.85 × what got through
+    expect(est.bps).toBeLessThan(4_000_000 * 0.9);
+    expect(est.bps).toBeGreaterThan(0.85 * est.ackedBps - 1);
   });
 });
 
