@@ -59,7 +59,7 @@ export class DownlinkEstimator {
   private readonly sentAt = new Float64Array(RING);
   private readonly sizes = new Uint16Array(RING);
   /** extended sequence number stored at each ring slot (-1 = free or acknowledged) */
-  private readonly slotSeq = new Int32Array(RING).fill(-1);
+  private readonly slotSeq = new Float64Array(RING).fill(-1);
   private nextSeq = 0;
   private lastFeedbackSeq = -1;
   // arrival-time unwrapping
