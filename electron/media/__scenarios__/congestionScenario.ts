@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { MediaNode } from '../MediaNode';
@@ -32,6 +33,8 @@ export interface ViewerResult {
 
 export interface ScenarioResult {
   publisher: { twccFeedbacks: number; rembs: number; plis: number };
+  /** this process's event-loop delay (ms): peers' timers and arrival stamps are only as good as this */
+  loopDelayMs: { p99: number; max: number };
   viewers: ViewerResult[];
 }
 
@@ -54,6 +57,8 @@ async function main() {
   tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '1');
   tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:1', 'htb', 'rate', '10gbit');
 
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const node = await MediaNode.create({
     listenIp: '127.0.0.1',
     announcedIp: null,
@@ -118,6 +123,7 @@ async function main() {
   sender.stop();
   const result: ScenarioResult = {
     publisher: { twccFeedbacks: sender.twccFeedbacks, rembs: sender.rembs, plis: sender.plis },
+    loopDelayMs: { p99: Math.round(loop.percentile(99) / 1e6), max: Math.round(loop.max / 1e6) },
     viewers: viewers.map((v) => ({ limitKbit: v.limit, tail: v.viewer.last(8), layerChanges: v.layerChanges, estimates: v.estimates })),
   };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

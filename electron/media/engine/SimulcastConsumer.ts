@@ -73,6 +73,8 @@ export class SimulcastConsumer extends Consumer {
     const cap = Math.min(this.preferredLayer, this.allowedLayer);
     const candidates = avail.filter((l) => l <= cap);
     const target = candidates.length ? Math.max(...candidates) : Math.min(...avail);
+    // only higher layers are sending: better wait than overload a downlink that cannot take them
+    if (target > this.allowedLayer) return;
     if (target !== this.targetLayer || this.currentLayer !== target) {
       this.targetLayer = target;
       if (this.currentLayer !== target) this.producer.requestKeyFrame(target);

@@ -12,8 +12,9 @@
  *   which it last fell);
  * - **loss** over ~0.5 s windows: > 10 % cuts the estimate by half the loss fraction, 2–10 % holds it.
  *
- * Growth is capped at 1.5 × the acknowledged rate, or at 1.2 × what the consumers would like to
- * receive (`desiredBps`) when that is more: switching a consumer up to a layer is the probe.
+ * Growth is capped at 1.5 × the acknowledged rate, or at 1.2 × what the consumers would take for
+ * their next step up (`desiredBps`) when that is more: switching a consumer up is the probe, and
+ * while the allocator backs off nothing grows the estimate past what is being sent.
  */
 import type { TwccResult } from './twccPacket';
 
@@ -97,7 +98,7 @@ export class DownlinkEstimator {
   private lastUpdate = Number.NaN;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private lastDecreaseBps = 0;
-  /** what the consumers on this transport would take at their preferred layers (set by the allocator) */
+  /** what the consumers on this transport would take for their next move up (set by the allocator) */
   desiredBps = 0;
   feedbackCount = 0;
   private lastFeedbackAt = Number.NaN;

@@ -39,6 +39,12 @@ interface ConsumerState {
 
 export class LayerAllocator {
   private readonly states = new Map<string, ConsumerState>();
+  /**
+   * What the last allocation would take to make its next move: each consumer's layer, plus the
+   * headroom of one step up where a step is allowed now (not backing off). The estimator grows no
+   * further than this, so an estimate that nothing will probe does not drift away from the link.
+   */
+  wantBps = 0;
 
   /** The layer each consumer may receive (-1 = paused: not even its lowest layer fits). */
   allocate(budgetBps: number, consumers: readonly AllocatableConsumer[], now: number): Map<string, number> {
@@ -81,7 +87,20 @@ export class LayerAllocator {
       }
     }
     for (const c of ordered) this.remember(c.id, out.get(c.id)!, now);
+    this.wantBps = 0;
+    for (const c of ordered) this.wantBps += this.nextMoveBps(c, out.get(c.id)!, now);
     return out;
+  }
+
+  private nextMoveBps(c: AllocatableConsumer, layer: number, now: number): number {
+    const st = this.state(c.id);
+    if (layer < 0) {
+      const low = c.layerBitrates.findIndex((b) => b > 0);
+      return low >= 0 && now >= (st.retryAt.get(low) ?? 0) ? c.layerBitrates[low] * RESUME_HEADROOM : 0;
+    }
+    const next = this.nextLayer(c, layer);
+    if (next < 0 || now < (st.retryAt.get(next) ?? 0)) return c.layerBitrates[layer];
+    return c.layerBitrates[next] * UP_HEADROOM;
   }
 
   /** The next active layer above `cur`, not above the consumer's preferred layer; -1 if none. */

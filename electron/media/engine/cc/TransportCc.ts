@@ -102,7 +102,7 @@ export class TransportCc {
     this.lastAllocateAt = performance.now();
     if (this.downlink.feedbackCount === 0) return;
     let budget = this.downlink.bps;
-    let desired = 0;
+    let fixed = 0;
     const sims: AllocatableConsumer[] = [];
     const byId = new Map<string, CcConsumer>();
     for (const c of this.consumers()) {
@@ -110,19 +110,14 @@ export class TransportCc {
       if (!share) continue;
       if (share.kind === 'fixed') {
         budget -= share.bps;
-        desired += share.bps;
+        fixed += share.bps;
         continue;
       }
       sims.push(share.consumer);
       byId.set(c.id, c);
-      const rates = share.consumer.layerBitrates;
-      let top = 0;
-      for (let l = 0; l <= Math.min(share.consumer.maxLayer, rates.length - 1); l++) if (rates[l] > 0) top = rates[l];
-      desired += top;
     }
-    this.downlink.desiredBps = desired;
+    if (sims.length) for (const [id, layer] of this.allocator.allocate(budget, sims, now)) byId.get(id)?.applyAllowedLayer(layer, now);
+    this.downlink.desiredBps = fixed + (sims.length ? this.allocator.wantBps : 0);
     this.downlink.onIdle(performance.now());
-    if (sims.length === 0) return;
-    for (const [id, layer] of this.allocator.allocate(budget, sims, now)) byId.get(id)?.applyAllowedLayer(layer, now);
   }
 }

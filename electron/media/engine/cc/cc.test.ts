@@ -169,11 +169,13 @@ describe('LayerAllocator', () => {
   it('steps down at once; steps up with headroom, and backs off after a failed probe', () => {
     const a = new LayerAllocator();
     expect(a.allocate(600_000, [sim('x')], 0).get('x')).toBe(1);
+    expect(a.wantBps).toBeCloseTo(1_200_000 * 1.1); // its next move: the top layer, with headroom
     expect(a.allocate(400_000, [sim('x')], 100).get('x')).toBe(0); // down at once
     expect(a.allocate(520_000, [sim('x')], 200).get('x')).toBe(0); // 500k fits, but not with 10 % headroom
     expect(a.allocate(560_000, [sim('x')], 300).get('x')).toBe(1); // probe up
     expect(a.allocate(300_000, [sim('x')], 1300).get('x')).toBe(0); // it failed
     expect(a.allocate(900_000, [sim('x')], 2000).get('x')).toBe(0); // backing off
+    expect(a.wantBps).toBe(150_000); // no move allowed: the estimate has no reason to grow
     expect(a.allocate(900_000, [sim('x')], 5400).get('x')).toBe(1); // 4 s later
   });
 
