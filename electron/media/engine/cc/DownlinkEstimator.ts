@@ -21,6 +21,8 @@ import type { TwccResult } from './twccPacket';
 const RING = 8192;
 const RING_MASK = RING - 1;
 const BURST_MS = 5;
+const MAX_BURST_MS = 100;
+const OVERUSE_TIME_MS = 10;
 const TREND_WINDOW = 20;
 const SMOOTHING = 0.9;
 const TREND_GAIN = 4;
@@ -53,6 +55,7 @@ export interface EstimatorOptions {
 interface Group {
   firstSend: number;
   lastSend: number;
+  firstArrival: number;
   lastArrival: number;
 }
 
@@ -75,6 +78,9 @@ export class DownlinkEstimator {
   private readonly trend: { x: number; y: number }[] = [];
   private numDeltas = 0;
   private threshold = 12.5;
+  private overuseMs = -1;
+  private overuseCount = 0;
+  private prevModified = 0;
   private lastThresholdUpdate = Number.NaN;
   signal: DelaySignal = 'normal';
   // rates
@@ -176,7 +182,7 @@ export class DownlinkEstimator {
   /** Send-time grouping and the trendline (GCC's InterArrival + TrendlineEstimator). */
   private onArrival(sendMs: number, arrivalMs: number) {
     const g = this.group;
-    if (g && sendMs - g.firstSend <= BURST_MS) {
+    if (g && (sendMs - g.firstSend <= BURST_MS || this.arrivedInBurst(g, sendMs, arrivalMs))) {
       if (sendMs > g.lastSend) g.lastSend = sendMs;
       if (arrivalMs > g.lastArrival) g.lastArrival = arrivalMs;
       return;
@@ -186,7 +192,18 @@ export class DownlinkEstimator {
       if (this.prevGroup) this.onGroupDelta(g.lastSend - this.prevGroup.lastSend, g.lastArrival - this.prevGroup.lastArrival, g.lastArrival);
       this.prevGroup = g;
     }
-    this.group = { firstSend: sendMs, lastSend: sendMs, lastArrival: arrivalMs };
+    this.group = { firstSend: sendMs, lastSend: sendMs, firstArrival: arrivalMs, lastArrival: arrivalMs };
+  }
+
+  /**
+   * GCC's InterArrival::BelongsToBurst: packets that arrive back to back although they were sent
+   * apart were held up on the way (or by a busy receiver) and released together; they join the
+   * group instead of reading as a queue that drains.
+   */
+  private arrivedInBurst(g: Group, sendMs: number, arrivalMs: number): boolean {
+    const arrivalDelta = arrivalMs - g.lastArrival;
+    const propagationDelta = arrivalDelta - (sendMs - g.lastSend);
+    return propagationDelta < 0 && arrivalDelta <= BURST_MS && arrivalMs - g.firstArrival < MAX_BURST_MS;
   }
 
   private onGroupDelta(sendDelta: number, arrivalDelta: number, arrivalMs: number) {
@@ -200,9 +217,21 @@ export class DownlinkEstimator {
     if (this.trend.length < TREND_WINDOW) return;
     const slope = linearSlope(this.trend);
     const modified = Math.min(this.numDeltas, 60) * slope * TREND_GAIN;
-    if (modified > this.threshold) this.signal = 'overuse';
-    else if (modified < -this.threshold) this.signal = 'underuse';
-    else this.signal = 'normal';
+    // overuse only when it lasts (> 10 ms over more than one delta) and still grows: GCC's detector
+    if (modified > this.threshold) {
+      this.overuseMs = this.overuseMs < 0 ? sendDelta / 2 : this.overuseMs + sendDelta;
+      this.overuseCount++;
+      if (this.overuseMs > OVERUSE_TIME_MS && this.overuseCount > 1 && modified >= this.prevModified) {
+        this.overuseMs = 0;
+        this.overuseCount = 0;
+        this.signal = 'overuse';
+      }
+    } else {
+      this.overuseMs = -1;
+      this.overuseCount = 0;
+      this.signal = modified < -this.threshold ? 'underuse' : 'normal';
+    }
+    this.prevModified = modified;
     this.adaptThreshold(modified, arrivalMs);
   }
 
