@@ -1,5 +1,6 @@
 /**
- * Recording bench, end to end (a script, not a test):   npx tsx bench/recording/run.ts [--quick] [--steps 10,25,50,100]
+ * Recording bench, end to end (a script, not a test):
+ *   npx tsx bench/recording/run.ts [--quick] [--steps 10,25,50,100] [--rooms 1,2] [--only single|rooms]
  * (the recorder's own cost without the transport: bench/recording/recorderOnly.ts)
  *
  * 1. Concurrent single-user recordings: the SFU runs in ONE media worker thread; one Node werift
@@ -9,13 +10,14 @@
  *    video frames its own duration calls for (counted by ffprobe) and the engine saw every packet
  *    sent. Reports worker busy (event-loop utilisation × wall time, i.e. share of one core) per
  *    recording.
- * 2. Room recordings: live, a room recording is one stream-copy recording per publisher (the same
- *    cost as above); the composition runs once, on stop. The bench composes a 10 s, 3-publisher
- *    recording and reports the composition's speed (× real time) and CPU seconds.
+ * 2. Room recordings (`--rooms 1,2`): K rooms of 3 publishers each are recorded at once for 10 s
+ *    with the live composer (one ffmpeg per room fed over loopback RTP, plus the stream-copy safety
+ *    net). Reports how many were composed live (the others fell back to composing the parts after
+ *    stop), the time from stop to file, and the load average. `--only single|rooms` runs one part.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { MediaNode, RecordFlags, type Producer } from '../../electron/media/index';
@@ -28,6 +30,9 @@ const quick = process.argv.includes('--quick');
 const stepsArg = process.argv.find((a, i) => process.argv[i - 1] === '--steps');
 const STEPS = stepsArg ? stepsArg.split(',').map(Number) : quick ? [10, 25] : [10, 25, 50, 75, 100];
 const SECONDS = quick ? 5 : 10;
+const roomsArg = process.argv.find((a, i) => process.argv[i - 1] === '--rooms');
+const ROOM_STEPS = roomsArg ? roomsArg.split(',').map(Number) : quick ? [1] : [1, 2];
+const only = process.argv.find((a, i) => process.argv[i - 1] === '--only');
 type Dump = { rtpIn: number; elu: { idle: number; active: number } };
 
 function videoFrames(file: string): { frames: number; duration: number } {
@@ -150,15 +155,15 @@ async function singleUserStep(n: number, port: number): Promise<void> {
   }
 }
 
-async function roomCompose(): Promise<void> {
+async function roomStep(rooms: number, port: number): Promise<void> {
   const ffmpeg = findFfmpeg(null);
   if (!ffmpeg) return void console.log('room recordings: no ffmpeg found, composition not measured');
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-room-'));
   const node = await MediaNode.create({
     listenIp: '127.0.0.1',
     announcedIp: null,
-    rtcMinPort: 46900,
-    rtcMaxPort: 46960,
+    rtcMinPort: port,
+    rtcMaxPort: port + 20 * rooms,
     numWorkers: 1,
     recordingsDir: dir,
     ffmpegPath: ffmpeg.path,
@@ -167,55 +172,67 @@ async function roomCompose(): Promise<void> {
   const sources: FfmpegRtpSource[] = [];
   const peers: NodePeer[] = [];
   try {
-    const router = await node.createRouter();
-    const pubs: { key: string; producerIds: string[] }[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = await router.createWebRtcTransport();
-      const peer = await NodePeer.connect(t, (dtlsParameters) => t.connect({ dtlsParameters }));
-      peers.push(peer);
-      const a = await t.produce({
-        kind: 'audio',
-        rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 10 + i }] },
-      });
-      const v = await t.produce({
-        kind: 'video',
-        rtpParameters: { mid: '1', codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 20 + i }] },
-      });
-      sources.push(
-        await FfmpegRtpSource.start({
-          seconds: SECONDS + 10,
-          toneHz: 400 * (i + 1),
-          width: 320,
-          height: 240,
-          fps: 15,
-          onPacket: relayTo(peer, { audio: 10 + i, video: 20 + i }),
+    const recs: RoomRecording[] = [];
+    const roomPubs: { key: string; producerIds: string[] }[][] = [];
+    for (let r = 0; r < rooms; r++) {
+      const router = await node.createRouter();
+      const pubs: { key: string; producerIds: string[] }[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t = await router.createWebRtcTransport();
+        const peer = await NodePeer.connect(t, (dtlsParameters) => t.connect({ dtlsParameters }));
+        peers.push(peer);
+        const a = await t.produce({
+          kind: 'audio',
+          rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 10 + i }] },
+        });
+        const v = await t.produce({
+          kind: 'video',
+          rtpParameters: { mid: '1', codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 20 + i }] },
+        });
+        sources.push(
+          await FfmpegRtpSource.start({
+            seconds: SECONDS + 15,
+            toneHz: 400 * (i + 1),
+            width: 320,
+            height: 240,
+            fps: 15,
+            onPacket: relayTo(peer, { audio: 10 + i, video: 20 + i }),
+          }),
+        );
+        pubs.push({ key: `u${i}`, producerIds: [a.id, v.id] });
+      }
+      roomPubs.push(pubs);
+      recs.push(
+        new RoomRecording({
+          node,
+          router,
+          ffmpegPath: ffmpeg.path,
+          filePath: path.join(dir, `room${r}.webm`),
+          layout: { width: 640, height: 480, fps: 15, video: 'grid', audio: 'mix' },
+          flags: 0,
+          logger: pino({ level: 'silent' }),
         }),
       );
-      pubs.push({ key: `u${i}`, producerIds: [a.id, v.id] });
     }
     await sleep(1500);
-    const rec = new RoomRecording({
-      node,
-      router,
-      ffmpegPath: ffmpeg.path,
-      filePath: path.join(dir, 'room.webm'),
-      layout: { width: 640, height: 480, fps: 15, video: 'grid', audio: 'mix' },
-      flags: 0,
-      logger: pino({ level: 'silent' }),
-    });
-    await rec.update(pubs);
-    await sleep(SECONDS * 1000);
-    for (const s of sources) await s.stop();
+    const load0 = loadavg()[0];
     const cpu0 = process.cpuUsage();
+    await Promise.all(recs.map((rec, r) => rec.update(roomPubs[r])));
+    await sleep(SECONDS * 1000);
+    const loadLive = loadavg()[0];
     const t0 = Date.now();
-    const res = await rec.stop();
-    const ms = Date.now() - t0;
+    const results = await Promise.all(recs.map((rec) => rec.stop()));
+    const stopMs = Date.now() - t0;
+    for (const s of sources) await s.stop();
     void cpu0;
+    const live = results.filter((r) => r.composition === 'live').length;
     console.log(
-      `room recording (3 publishers, 640x480 grid, ${res.durationSeconds.toFixed(1)} s): composed on stop in ${(ms / 1000).toFixed(1)} s` +
-        ` = ${(res.durationSeconds / (ms / 1000)).toFixed(1)}× real time${res.error ? ` (error: ${res.error})` : ''}; live cost = 3 single-user recordings`,
+      `room recordings ×${rooms} (3 publishers each, 640x480 grid, ${SECONDS} s): ${live}/${rooms} composed live` +
+        ` (${results.map((r) => `${r.composition ?? 'none'} ${r.durationSeconds.toFixed(1)} s`).join(', ')}${results.some((r) => r.error) ? `; error: ${results.find((r) => r.error)?.error}` : ''});` +
+        ` stop → file ${(stopMs / 1000).toFixed(1)} s; load average ${load0.toFixed(1)} before, ${loadLive.toFixed(1)} while recording`,
     );
   } finally {
+    for (const s of sources) await s.stop().catch(() => undefined);
     for (const p of peers) await p.close().catch(() => undefined);
     await node.close();
     rmSync(dir, { recursive: true, force: true });
@@ -224,8 +241,12 @@ async function roomCompose(): Promise<void> {
 
 console.log(`recording bench: ${cpus().length} cores, ${SECONDS} s per step, load average now ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 let port = 46000;
-for (const n of STEPS) {
-  await singleUserStep(n, port);
-  port += 40;
-}
-await roomCompose();
+if (!only || only === 'single')
+  for (const n of STEPS) {
+    await singleUserStep(n, port);
+    port += 40;
+  }
+if (!only || only === 'rooms')
+  for (const n of ROOM_STEPS) {
+    await roomStep(n, 46900);
+  }

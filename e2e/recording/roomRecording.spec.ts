@@ -39,6 +39,7 @@ test('record a room for 10 s from the console, play it and seek to 5 s', async (
   await consoleTab.getByTestId('record-room-start').click();
   const active = consoleTab.getByTestId(`recording-active-room-${roomId}`);
   await expect(active).toBeVisible({ timeout: 15_000 });
+  await expect(active.getByTestId(/^recording-live-size-/)).toBeVisible({ timeout: 15_000 }); // the composition's size, live
   await sleep(10_000);
   await consoleTab.getByTestId(`record-room-stop-${roomId}`).click();
   await expect(active).toHaveCount(0, { timeout: 120_000 });
@@ -82,7 +83,12 @@ test('a recorded user reloads the tab: the recording ends, is listed, and the co
   await ui.go('recordings');
   const { recordingId } = await operator.call<{ recordingId: string }>('recordings:start', { userId: 1003, flags: 0x3 });
   await expect(consoleTab.getByTestId(`recording-active-${recordingId}`)).toBeVisible({ timeout: 10_000 });
-  await sleep(3000);
+  // the size written so far is pushed live (every 2 s) and grows
+  const size = consoleTab.getByTestId(`recording-live-size-${recordingId}`);
+  await expect(size).toHaveText(/KiB|MiB/, { timeout: 10_000 });
+  const first = await size.textContent();
+  await expect.poll(() => size.textContent(), { timeout: 15_000 }).not.toBe(first);
+  await sleep(1000);
   await carol.page.reload(); // the tab goes away with its producers
   await expect(consoleTab.getByTestId(`recording-active-${recordingId}`)).toHaveCount(0, { timeout: 20_000 });
   expect(await operator.call<unknown[]>('recordings:active')).toEqual([]);

@@ -12,6 +12,7 @@ import type { EngineSettings, RecordingLiveFile } from './engine/protocol';
 import { EnhancedEmitter } from './EnhancedEmitter';
 import { RecordFlags, type AppData, type RecordingResult } from './types';
 import { finishRecording } from './recorder/finishRecording';
+import type { RtpForwardStats, RtpTarget } from './recorder/RtpForwarder';
 import type { RouterMediaCodec } from './ortc';
 
 export interface MediaNodeOptions {
@@ -228,6 +229,30 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return finishRecording(raw, { ffmpegPath: this.opts.ffmpegPath ?? null, writeError: raw.failed ? new Error('write error') : undefined });
   }
 
+  /**
+   * Live composition: send producers' RTP to loopback UDP ports (an external ffmpeg reads them
+   * through an SDP). Target port 0 only watches a producer's liveness. Returns the forward's id.
+   */
+  async startRtpForward(router: Router, targets: RtpTarget[]): Promise<string> {
+    if (router.closed) throw new Error('router closed');
+    const forwardId = randomUUID();
+    await router.ctx.request('rtpout.start', { forwardId, routerId: router.id, targets });
+    return forwardId;
+  }
+
+  requestRtpForwardKeyFrame(router: Router, forwardId: string): Promise<unknown> {
+    return router.ctx.request('rtpout.requestKeyFrame', { forwardId });
+  }
+
+  rtpForwardStats(router: Router, forwardId: string): Promise<RtpForwardStats> {
+    return router.ctx.request('rtpout.stats', { forwardId });
+  }
+
+  async stopRtpForward(router: Router, forwardId: string): Promise<RtpForwardStats> {
+    if (router.closed) return {};
+    return router.ctx.request('rtpout.stop', { forwardId });
+  }
+
   /** Snapshots and compositions need ffmpeg. */
   get hasFfmpeg(): boolean {
     return Boolean(this.opts.ffmpegPath);
@@ -239,6 +264,11 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
 
   get recordingsDir(): string {
     return this.opts.recordingsDir;
+  }
+
+  /** The file a recording in progress is writing (to show its size live). */
+  liveFileOf(recordingId: string): string | undefined {
+    return this.recordings.get(recordingId)?.live.livePath;
   }
 
   /** Recordings in progress (ids), e.g. to finish them all before a shutdown. */

@@ -98,6 +98,8 @@ export interface RecordingResult {
   format?: 'webm' | 'mp4';
   /** no frame was recorded (e.g. no keyframe arrived) */
   empty?: boolean;
+  /** composed recordings: made live, or from the recorded parts after stop (the fallback) */
+  composition?: 'live' | 'afterStop';
   /** the recording stopped on a write error */
   failed?: boolean;
   /** 0, or why the recording ended badly (shared/codes RecordingCodes) */

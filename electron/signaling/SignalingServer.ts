@@ -13,7 +13,7 @@ import { WarnThrottle } from '../http/warnThrottle';
 import { clientAddress } from '../http/httpUtil';
 import { describeClient } from '../http/userAgent';
 import { ClientConnection } from './ClientConnection';
-import type { MediaWiring } from './media/mediaWiring';
+import type { LiveRecordingSizes, MediaWiring } from './media/mediaWiring';
 import type { MediaRequests } from './media/MediaRequests';
 import type { RoomRecorder } from './media/roomRecorder';
 
@@ -53,6 +53,11 @@ export class SignalingServer {
     this.roomRecorder = opts.media?.roomRecorder ?? null;
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
+  }
+
+  /** Bytes written so far by the recordings in progress (none without a media node). */
+  recordingSizes(): Promise<LiveRecordingSizes> {
+    return this.opts.media?.liveSizes() ?? Promise.resolve({ users: {}, rooms: {} });
   }
 
   static async create(opts: SignalingOptions): Promise<SignalingServer> {

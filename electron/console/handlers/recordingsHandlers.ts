@@ -1,7 +1,8 @@
 /**
  * Recordings: start/stop a server recording for a user (SDK streamRecordCtrl), the list from the
  * store's file index, rename, delete, and signed URLs to play or download. Tracks recordings in
- * progress so the console can show their elapsed time.
+ * progress so the console can show their elapsed time and, pushed every LIVE_SIZE_MS on the
+ * existing `recordings:changed` event, the size written so far.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -26,6 +27,8 @@ export function kindOf(f: { fileType: number; userId: number; flags: number }): 
 const STOP_WAIT_MS = 20_000;
 const ROOM_FLAGS = 0x1 | 0x2 | 0x4 | 0x10 | 0x20;
 const URL_SECONDS = 3600;
+/** how often the sizes of recordings in progress are pushed to the console (only while some run) */
+const LIVE_SIZE_MS = 2000;
 
 export function recordingEntryOf(f: PlatformFile): RecordingEntry {
   return {
@@ -51,6 +54,7 @@ export class ActiveRecordings {
   /** room recordings in progress, keyed by room */
   private readonly byRoom = new Map<number, RecordingEntry>();
   private readonly roomWaiters = new Map<number, (e: RecordingEntry | null) => void>();
+  private sizeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly deps: HandlerDeps,
@@ -90,6 +94,35 @@ export class ActiveRecordings {
     return [...this.byUser.values(), ...this.byRoom.values()];
   }
 
+  /** Pushes live sizes while recordings run; stops itself when none is left. */
+  private watchSizes(): void {
+    if (this.sizeTimer) return;
+    this.sizeTimer = setInterval(() => void this.pushSizes(), LIVE_SIZE_MS);
+    this.sizeTimer.unref();
+  }
+
+  private async pushSizes(): Promise<void> {
+    if (this.byUser.size + this.byRoom.size === 0) {
+      clearInterval(this.sizeTimer);
+      this.sizeTimer = undefined;
+      return;
+    }
+    const sizes = await this.deps.core.components.signaling.recordingSizes().catch(() => null);
+    if (!sizes) return;
+    let changed = false;
+    const apply = (map: Map<number, RecordingEntry>, by: Record<number, number>) => {
+      for (const [key, entry] of map) {
+        const bytes = by[key];
+        if (bytes === undefined || bytes === entry.bytes) continue;
+        map.set(key, { ...entry, bytes });
+        changed = true;
+      }
+    };
+    apply(this.byUser, sizes.users);
+    apply(this.byRoom, sizes.rooms);
+    if (changed) this.out.emit('recordings:changed', { active: this.list() });
+  }
+
   private roomRecorder() {
     const r = this.deps.core.components.signaling.roomRecorder;
     if (!r) throw new CodedError(Codes.UNAVAILABLE, 'room recording needs the local media node');
@@ -102,6 +135,7 @@ export class ActiveRecordings {
     const entry: RecordingEntry = { ...this.blank(0), roomId, startedAt, flags: ROOM_FLAGS, kind: 'room' };
     this.byRoom.set(roomId, entry);
     this.out.emit('recordings:changed', { active: this.list() });
+    this.watchSizes();
     return entry;
   }
 
@@ -131,6 +165,7 @@ export class ActiveRecordings {
     const entry: RecordingEntry = { ...this.blank(userId), roomId: user.roomId, flags: flags | RECORD_SERVER_SIDE };
     this.byUser.set(userId, entry);
     this.out.emit('recordings:changed', { active: this.list() });
+    this.watchSizes();
     return entry;
   }
 

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Recording } from '../recorder/Recording';
+import { RtpForwarder } from '../recorder/RtpForwarder';
 import type { Consumer } from './Consumer';
 import { Producer } from './Producer';
 import type { EngineData, EngineMethod, EngineResult, EngineSettings } from './protocol';
@@ -50,6 +51,7 @@ export class Engine implements EngineScope {
   private readonly producers = new Registry<Producer>('producer');
   private readonly consumers = new Registry<Consumer>('consumer');
   private readonly recordings = new Map<string, { recording: Recording; router: Router }>();
+  private readonly forwarders = new Map<string, { forwarder: RtpForwarder; router: Router }>();
   readonly counters = { rtpIn: 0, rtpOut: 0 };
 
   constructor(
@@ -168,6 +170,30 @@ export class Engine implements EngineScope {
       this.forgetRecording(recordingId);
       return await entry.recording.stop();
     },
+    'rtpout.start': ({ forwardId, routerId, targets }) => {
+      const router = this.routers.get(routerId);
+      const forwarder = new RtpForwarder(
+        forwardId,
+        targets.map((t) => this.producers.get(t.producerId)),
+        targets,
+      );
+      forwarder.start();
+      this.forwarders.set(forwardId, { forwarder, router });
+      router.addRecording(forwardId, forwarder);
+      return {};
+    },
+    'rtpout.requestKeyFrame': ({ forwardId }) => {
+      this.forwarderOf(forwardId).requestKeyFrame();
+      return {};
+    },
+    'rtpout.stats': ({ forwardId }) => this.forwarderOf(forwardId).stats(),
+    'rtpout.stop': async ({ forwardId }) => {
+      const entry = this.forwarders.get(forwardId);
+      if (!entry) return {};
+      this.forwarders.delete(forwardId);
+      entry.router.recordings.delete(forwardId);
+      return await entry.forwarder.stop();
+    },
     'engine.dump': () => ({
       routers: this.routers.size,
       transports: this.transports.size,
@@ -189,6 +215,12 @@ export class Engine implements EngineScope {
   private routerOf(t: Transport): Router {
     for (const r of this.routers.values()) if (r.transports.get(t.id) === t) return r;
     throw new Error(`transport ${t.id} has no router`);
+  }
+
+  private forwarderOf(forwardId: string): RtpForwarder {
+    const entry = this.forwarders.get(forwardId);
+    if (!entry) throw new Error(`rtp forward ${forwardId} not found`);
+    return entry.forwarder;
   }
 
   private forgetRecording(recordingId: string) {

@@ -16,6 +16,7 @@ import type {
   TransportStats,
 } from '../types';
 import type { RtpMapping } from '../ortc';
+import type { RtpForwardStats, RtpTarget } from '../recorder/RtpForwarder';
 
 export interface EngineSettings {
   listenIp: string;
@@ -96,6 +97,11 @@ export interface EngineRequestMap {
   'consumer.requestKeyFrame': { data: { consumerId: string }; result: Empty };
   'recorder.start': { data: { recordingId: string; routerId: string; producerIds: string[]; flags: number; fileBaseName: string }; result: RecordingLiveFile };
   'recorder.stop': { data: { recordingId: string }; result: RecordingResult };
+  /** live composition: producers' RTP to loopback ports an external ffmpeg reads (RtpForwarder) */
+  'rtpout.start': { data: { forwardId: string; routerId: string; targets: RtpTarget[] }; result: Empty };
+  'rtpout.requestKeyFrame': { data: { forwardId: string }; result: Empty };
+  'rtpout.stats': { data: { forwardId: string }; result: RtpForwardStats };
+  'rtpout.stop': { data: { forwardId: string }; result: RtpForwardStats };
   'engine.dump': { data: Empty; result: EngineDump };
   'engine.crash': { data: Empty; result: Empty };
 }

@@ -1,132 +1,197 @@
 /**
- * A composed recording: a room's publishers in a grid with mixed audio ("Record room"), or one
- * user with the others mixed in / overlaid / side by side / in stereo (flags 0x10/0x20/0x100/0x200).
+ * The live composed recording (the default for "Record room" and flags 0x10/0x20/0x100/0x200):
+ * the media node forwards the sources' RTP over loopback to an external ffmpeg that decodes,
+ * composes and encodes as the recording runs (ComposeSegment). The set of streams one ffmpeg reads
+ * never changes: a join, a leave, or a source that falls silent (paused, gone quiet) starts a new
+ * segment, made before the old one is broken so no time is lost; the segments are joined with
+ * `-f concat -c copy` on stop. A source that sends nothing is left out of the next segment (an
+ * input without packets would hold ffmpeg's whole filter graph) and watched; when it sends again
+ * it is composed again.
  *
- * Each source is recorded by the stream-copy recorder (clean WebM per source, A/V on the wall
- * clock) while it publishes: a source that joins starts a part at its offset, one that leaves
- * ends its part, one that changes its producers starts a new part. On stop one external ffmpeg
- * composes the parts at their offsets (canvas, layout, mix) and encodes VP8 + Opus into the
- * final WebM. Composing after the fact keeps the live path as cheap as a single recording and
- * never stalls on a source that sends nothing.
+ * Safety net: each source is also stream-copied (AfterStopRoomRecording, cheap). If the live
+ * output covers less than LIVE_COVERAGE of the time it was fed (ffmpeg fell behind — seen on a
+ * machine whose cores are oversubscribed), the file is composed from those parts instead;
+ * otherwise the parts are deleted. `composition` in the result says which path made the file.
  */
-import { rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from 'pino';
-import type { Router } from '../api';
-import type { MediaNode, RecordingHandle } from '../MediaNode';
-import { RecordFlags, type RecordingResult } from '../types';
-import { buildFilterGraph, type CompositeLayout, type CompositePart } from './compositeGraph';
+import type { RecordingResult } from '../types';
+import { AfterStopRoomRecording } from './AfterStopRoomRecording';
+import { ComposeSegment, type SegmentEnd } from './ComposeSegment';
+import type { ComposedRecording, CompositeSource, RoomRecordingOptions } from './composedRecording';
 import { runFfmpeg } from './runFfmpeg';
 
-export interface CompositeSource {
-  /** a stable key (the user id); the first source given is the main one */
-  key: string;
-  producerIds: string[];
+export type { CompositeSource, RoomRecordingOptions } from './composedRecording';
+
+/** how often the segment is checked for a stall, a failure or a silent / returning source */
+const WATCH_MS = 2000;
+/** a source that forwarded nothing this long is left out of the composition */
+const SILENT_MS = 3000;
+/** no new composed frame this long (or no first frame) means ffmpeg is held by an input */
+const STALL_MS = 6000;
+const FIRST_FRAME_MS = 12_000;
+/** how long a new segment may take to compose its first frame before the old one is stopped anyway */
+const HANDOVER_MS = 10_000;
+const MAX_FAILED_STARTS = 5;
+/** the live file must cover this share of the time it was fed, or the parts are composed instead */
+const LIVE_COVERAGE = 0.8;
+
+interface Done extends SegmentEnd {
+  /** seconds of this segment kept (the rest overlaps the next one) */
+  keep: number;
+  /** wall-clock seconds of media it was fed (up to the next segment's start) */
+  span: number;
+  bytes: number;
+  /** segments end out of order (handovers run in the background): joined by start time */
+  order: number;
 }
 
-export interface RoomRecordingOptions {
-  node: MediaNode;
-  router: Router;
-  ffmpegPath: string;
-  /** final file (WebM) */
-  filePath: string;
-  layout: CompositeLayout;
-  flags: number;
-  logger: Logger;
-}
-
-interface ActivePart {
-  key: string;
-  producers: string;
-  handle: RecordingHandle;
-  offset: number;
-}
-
-interface DonePart {
-  key: string;
-  file: string;
-  offset: number;
-  hasVideo: boolean;
-  hasAudio: boolean;
-}
-
-/**
- * Composition of N seconds may take a while on a busy machine (several times real time when the
- * cores are shared); bound it anyway, but never so tightly that load alone loses a recording.
- */
-const COMPOSE_TIMEOUT_PER_SECOND_MS = 10_000;
-const COMPOSE_TIMEOUT_MIN_MS = 300_000;
-
-export class RoomRecording {
-  private readonly active = new Map<string, ActivePart>();
-  private readonly done: DonePart[] = [];
+export class RoomRecording implements ComposedRecording {
+  readonly startedAt = Date.now();
   /** sources in order of first appearance: their cell in the grid */
   private readonly order: string[] = [];
-  readonly startedAt = Date.now();
+  private wanted: CompositeSource[] = [];
+  /** producers left out because they sent nothing lately */
+  private readonly silent = new Set<string>();
+  private current?: { seg: ComposeSegment; signature: string };
+  private readonly done: Done[] = [];
   private chain: Promise<void> = Promise.resolve();
-  private partNo = 0;
+  private segNo = 0;
+  private readonly handovers: Promise<void>[] = [];
+  /** wall-clock seconds of media the segments were fed */
+  private fed = 0;
+  private failedStarts = 0;
   private stopped = false;
+  private readonly watchdog: NodeJS.Timeout;
+  private readonly safetyNet: AfterStopRoomRecording;
 
-  constructor(private readonly o: RoomRecordingOptions) {}
-
-  /** Sets the current sources (serialized); parts start and end accordingly. */
-  update(sources: CompositeSource[]): Promise<void> {
-    const run = this.chain.then(() => (this.stopped ? undefined : this.apply(sources)));
-    this.chain = run.catch((err) => this.o.logger.error({ err }, 'room recording update failed'));
-    return run;
-  }
-
-  private async apply(sources: CompositeSource[]): Promise<void> {
-    const wanted = new Map(sources.filter((s) => s.producerIds.length > 0).map((s) => [s.key, [...s.producerIds].sort().join(',')]));
-    for (const [key, part] of [...this.active]) if (wanted.get(key) !== part.producers) await this.endPart(key);
-    for (const s of sources) {
-      const producers = wanted.get(s.key);
-      if (!producers || this.active.has(s.key)) continue;
-      if (!this.order.includes(s.key)) this.order.push(s.key);
-      const base = path.basename(this.o.filePath, '.webm');
-      const handle = await this.o.node.startRecording({
-        router: this.o.router,
-        userId: s.key,
-        producers: s.producerIds,
-        flags: RecordFlags.AUDIO | RecordFlags.VIDEO,
-        fileBaseName: `${base}.part${this.partNo++}`,
-      });
-      this.active.set(s.key, { key: s.key, producers, handle, offset: (Date.now() - this.startedAt) / 1000 });
-    }
-  }
-
-  private async endPart(key: string): Promise<void> {
-    const part = this.active.get(key);
-    if (!part) return;
-    this.active.delete(key);
-    const stoppedAt = Date.now();
-    try {
-      const r = await this.o.node.stopRecording(part.handle);
-      if (r.empty || !r.bytes) return;
-      // the file starts at the first keyframe, not at the part's start
-      const lead = Math.max(0, (stoppedAt - part.handle.startedAt) / 1000 - r.durationSeconds);
-      this.done.push({
-        key,
-        file: r.filePath,
-        offset: part.offset + lead,
-        hasVideo: (r.flags & RecordFlags.VIDEO) !== 0,
-        hasAudio: (r.flags & RecordFlags.AUDIO) !== 0,
-      });
-    } catch (err) {
-      this.o.logger.warn({ err, key }, 'a room recording part was lost');
-    }
+  constructor(private readonly o: RoomRecordingOptions) {
+    this.safetyNet = new AfterStopRoomRecording(o);
+    this.watchdog = setInterval(() => void this.serialize(() => this.watch()), WATCH_MS);
+    this.watchdog.unref();
   }
 
   get elapsedSeconds(): number {
     return (Date.now() - this.startedAt) / 1000;
   }
 
-  /** Ends every part and composes the final file. */
+  get bytesSoFar(): number {
+    return this.done.reduce((n, d) => n + d.bytes, 0) + (this.current?.seg.bytes ?? 0);
+  }
+
+  /**
+   * Sets the current sources; the composition follows them (serialized, in the background: an
+   * ffmpeg start-up can take seconds on a busy machine). Resolves once the parts of the safety
+   * net have started, and rejects if they could not.
+   */
+  update(sources: CompositeSource[]): Promise<void> {
+    const net = this.safetyNet.update(sources);
+    void this.serialize(async () => {
+      this.wanted = sources.filter((s) => s.producerIds.length > 0);
+      for (const s of this.wanted) if (!this.order.includes(s.key)) this.order.push(s.key);
+      await this.recompose();
+    }).catch(() => undefined);
+    return net;
+  }
+
+  private serialize(fn: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(() => (this.stopped ? undefined : fn()));
+    this.chain = run.catch((err) => this.o.logger.error({ err }, 'live composition update failed'));
+    return run;
+  }
+
+  /** Starts a segment for the sources that publish and send now, unless the current one has them. */
+  private async recompose(): Promise<void> {
+    const sources = this.wanted
+      .map((s) => ({ source: this.order.indexOf(s.key), producerIds: s.producerIds.filter((id) => !this.silent.has(id)).sort() }))
+      .filter((s) => s.producerIds.length > 0);
+    const signature = JSON.stringify([this.order.length, sources]);
+    if (this.current?.signature === signature && !this.current.seg.exitedEarly) return;
+    const old = this.current;
+    this.current = undefined;
+    if (sources.length > 0) {
+      const base = path.basename(this.o.filePath, '.webm');
+      const seg = await ComposeSegment.start({
+        node: this.o.node,
+        router: this.o.router,
+        ffmpegPath: this.o.ffmpegPath,
+        file: path.join(path.dirname(this.o.filePath), `${base}.seg${this.segNo++}.webm`),
+        layout: this.o.layout,
+        cells: this.order.length,
+        sources,
+        watched: this.wanted.flatMap((s) => s.producerIds).filter((id) => this.silent.has(id)),
+        logger: this.o.logger,
+      });
+      this.current = { seg, signature };
+    }
+    if (!old) return;
+    // make before break: the old segment runs until the new one composes (in the background)
+    const next = this.current?.seg;
+    const handover = next && !old.seg.exitedEarly ? Promise.race([next.firstFrame, sleep(HANDOVER_MS)]) : Promise.resolve();
+    this.handovers.push(handover.then(() => this.finishSegment(old.seg, next)));
+  }
+
+  private async finishSegment(seg: ComposeSegment, next?: ComposeSegment): Promise<void> {
+    const order = seg.forwardStartedAt;
+    const end = await seg.stop(!next);
+    // a segment's output starts at its first forwarded packet: this one is kept up to where the next begins
+    const span = ((next?.forwardStartedAt ?? seg.forwardStoppedAt ?? Date.now()) - seg.forwardStartedAt) / 1000;
+    const keep = Math.min(end.seconds, Math.max(0, span));
+    const bytes = await stat(end.file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (end.error) this.o.logger.warn({ error: end.error, file: end.file }, 'a live composition segment failed');
+    this.o.logger.debug({ ...end, bytes, keep, frames: seg.frames }, 'live composition segment ended');
+    if (bytes > 0 && keep > 0) this.done.push({ ...end, bytes, keep, span, order });
+    else await rm(end.file, { force: true });
+    this.fed += span;
+  }
+
+  /** Stalls, failures, sources gone silent or back. */
+  private async watch(): Promise<void> {
+    const cur = this.current;
+    const now = Date.now();
+    if (cur?.seg.exitedEarly) {
+      if (++this.failedStarts > MAX_FAILED_STARTS) return;
+      this.o.logger.warn({ failedStarts: this.failedStarts }, 'live composition ffmpeg exited: restarting the segment');
+      return this.recompose();
+    }
+    if (!cur) return;
+    if (cur.seg.frames > 0) this.failedStarts = 0;
+    const stats = await cur.seg.stats();
+    let changed = false;
+    for (const [id, s] of Object.entries(stats)) {
+      const quiet = s.lastPacketAgoMs === null ? now - cur.seg.startedAt > SILENT_MS : s.lastPacketAgoMs > SILENT_MS;
+      if (this.silent.has(id) && !quiet) changed = this.silent.delete(id) || changed;
+      else if (!this.silent.has(id) && quiet) {
+        this.silent.add(id);
+        changed = true;
+      }
+    }
+    const stalled = cur.seg.frames === 0 ? now - cur.seg.startedAt > FIRST_FRAME_MS : now - cur.seg.lastProgressAt > STALL_MS;
+    if (changed) {
+      this.o.logger.info({ silent: [...this.silent] }, 'live composition: sources changed, new segment');
+      return this.recompose();
+    }
+    if (stalled) {
+      this.o.logger.warn('live composition stalled: asking for a keyframe');
+      await cur.seg.requestKeyFrame();
+    }
+  }
+
+  /** Ends the composition and joins its segments into the final file. */
   async stop(): Promise<RecordingResult> {
     this.stopped = true;
-    const total = this.elapsedSeconds;
+    const stoppedAt = Date.now();
+    // the safety net's parts end now (their offsets follow from when they end), not after the live drain
+    const partsEnded = this.safetyNet.endParts();
+    clearInterval(this.watchdog);
     await this.chain;
-    await Promise.all([...this.active.keys()].map((key) => this.endPart(key)));
+    if (this.current) this.handovers.push(this.finishSegment(this.current.seg));
+    this.current = undefined;
+    await Promise.all(this.handovers);
+    this.done.sort((a, b) => a.order - b.order);
     const result: RecordingResult = {
       filePath: this.o.filePath,
       fileName: path.basename(this.o.filePath),
@@ -135,64 +200,35 @@ export class RoomRecording {
       flags: this.o.flags,
       errorCode: 0,
     };
-    if (this.done.length === 0) return { ...result, empty: true };
-    const parts: CompositePart[] = this.done.map((d) => ({ source: this.order.indexOf(d.key), offset: d.offset, hasVideo: d.hasVideo, hasAudio: d.hasAudio }));
-    const { width, height, fps } = this.o.layout;
-    const t = total.toFixed(3);
-    const args = [
-      '-y',
-      '-f',
-      'lavfi',
-      '-t',
-      t,
-      '-i',
-      `color=c=black:s=${width}x${height}:r=${fps}`,
-      '-f',
-      'lavfi',
-      '-t',
-      t,
-      '-i',
-      'anullsrc=r=48000:cl=stereo',
-      ...this.done.flatMap((d) => ['-i', d.file]),
-      '-filter_complex',
-      buildFilterGraph(parts, this.order.length, this.o.layout),
-      '-map',
-      '[vout]',
-      '-map',
-      '[aout]',
-      '-c:v',
-      'libvpx',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '1M',
-      '-g',
-      String(fps * 2),
-      '-c:a',
-      'libopus',
-      '-b:a',
-      '64k',
-      '-ac',
-      '2',
-      '-t',
-      t,
-      '-f',
-      'webm',
-      `${this.o.filePath}.part`,
-    ];
-    this.o.logger.debug({ args }, 'composing the room recording');
+    await partsEnded;
+    const live = this.done.reduce((n, d) => n + d.keep, 0);
+    if (this.fed === 0 || live < LIVE_COVERAGE * this.fed) {
+      this.o.logger.warn({ liveSeconds: live, fedSeconds: this.fed }, 'the live composition fell behind: composing the recorded parts instead');
+      await this.removeSegments();
+      return { ...(await this.safetyNet.stop(stoppedAt)), composition: 'afterStop' };
+    }
+    await this.safetyNet.discard();
+    const list = `${this.o.filePath}.concat.txt`;
+    const quote = (f: string) => `'${f.replace(/'/g, "'\\''")}'`;
+    await writeFile(list, this.done.map((d) => `file ${quote(d.file)}\noutpoint ${d.keep.toFixed(3)}\n`).join(''));
     try {
-      await runFfmpeg(this.o.ffmpegPath, args, Math.max(COMPOSE_TIMEOUT_MIN_MS, total * COMPOSE_TIMEOUT_PER_SECOND_MS));
+      await runFfmpeg(this.o.ffmpegPath, ['-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-f', 'webm', `${this.o.filePath}.part`]);
       await rename(`${this.o.filePath}.part`, this.o.filePath);
       const bytes = (await stat(this.o.filePath)).size;
-      return { ...result, bytes, durationSeconds: Math.round(total * 100) / 100 };
+      const seconds = this.done.reduce((n, d) => n + d.keep, 0);
+      return { ...result, bytes, durationSeconds: Math.round(seconds * 100) / 100, composition: 'live' };
     } catch (e) {
       await rm(`${this.o.filePath}.part`, { force: true });
-      return { ...result, failed: true, error: `composing failed: ${(e as Error).message}` };
+      return { ...result, failed: true, error: `joining the composition failed: ${(e as Error).message}` };
     } finally {
-      if (!process.env.ANYCHAT_KEEP_PARTS) for (const d of this.done) await rm(d.file, { force: true });
+      await rm(list, { force: true });
+      await this.removeSegments();
     }
   }
+
+  private async removeSegments(): Promise<void> {
+    if (!process.env.ANYCHAT_KEEP_PARTS) for (const d of this.done) await rm(d.file, { force: true });
+  }
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

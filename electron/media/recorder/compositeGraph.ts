@@ -108,3 +108,68 @@ export function buildFilterGraph(parts: CompositePart[], sources: number, layout
   }
   return g.join(';');
 }
+
+/** A stream of a live composition's SDP input: which source it shows, its kind, its index in the SDP. */
+export interface LiveStream {
+  source: number;
+  kind: 'audio' | 'video';
+  index: number;
+}
+
+/**
+ * The graph of a live composition segment. Its only input is the SDP (input 0, streams by index):
+ * the black canvas and the silence are sources inside the graph. (As ffmpeg inputs of their own,
+ * ffmpeg 5.1 kept feeding the always-ready canvas and starved the SDP input, or, paced with -re,
+ * lagged seconds behind.) The live streams set the pace (overlay and amix wait for them); a segment
+ * without live video or audio paces the canvas or the silence with (a)realtime. Outputs [vout], [aout].
+ */
+export function buildLiveGraph(streams: LiveStream[], sources: number, layout: CompositeLayout): string {
+  const g: string[] = [];
+  const cells = layoutCells(layout.video === 'single' ? 1 : sources, layout);
+  const video = streams.filter((s) => s.kind === 'video' && (layout.video !== 'single' || s.source === 0));
+  const audio = streams.filter((s) => s.kind === 'audio' && (layout.audio !== 'main' || s.source === 0));
+  g.push(`color=c=black:s=${layout.width}x${layout.height}:r=${layout.fps}${video.length === 0 ? ',realtime' : ''}[canvas]`);
+  g.push(`anullsrc=r=48000:cl=stereo${audio.length === 0 ? ',arealtime' : ''}[silence]`);
+  let base = '[canvas]';
+  for (const s of video) {
+    const c = cells[layout.video === 'single' ? 0 : s.source];
+    const k = s.index;
+    g.push(`[0:${k}]fps=${layout.fps},scale=${c.w}:${c.h}:force_original_aspect_ratio=decrease,pad=${c.w}:${c.h}:(ow-iw)/2:(oh-ih)/2[pv${k}]`);
+    g.push(`${base}[pv${k}]overlay=${c.x}:${c.y}:eof_action=pass:repeatlast=1[cv${k}]`);
+    base = `[cv${k}]`;
+  }
+  g.push(`${base}format=yuv420p[vout]`);
+  const silence = 'silence';
+  // async resampling fills the gaps a lost packet leaves, so the mix keeps the wall clock
+  const prep = (s: LiveStream, name: string) => g.push(`[0:${s.index}]aresample=48000:async=1000,aformat=sample_fmts=fltp:channel_layouts=stereo[${name}]`);
+  const mix = (silence: string, labels: string[], out: string, extra = '') =>
+    g.push(`[${silence}]${labels.join('')}amix=inputs=${labels.length + 1}:duration=first:dropout_transition=0,volume=${labels.length + 1}${extra}[${out}]`);
+  if (layout.audio === 'stereo') {
+    const left = audio.filter((s) => s.source === 0);
+    const right = audio.filter((s) => s.source !== 0);
+    for (const s of audio) prep(s, `a${s.index}`);
+    g.push(`[${silence}]asplit=2[sl][sr]`);
+    const mono = ',pan=mono|c0=0.5*c0+0.5*c1';
+    mix(
+      'sl',
+      left.map((s) => `[a${s.index}]`),
+      'l',
+      mono,
+    );
+    mix(
+      'sr',
+      right.map((s) => `[a${s.index}]`),
+      'r',
+      mono,
+    );
+    g.push('[l][r]join=inputs=2:channel_layout=stereo:map=0.0-FL|1.0-FR[aout]');
+  } else {
+    for (const s of audio) prep(s, `a${s.index}`);
+    mix(
+      silence,
+      audio.map((s) => `[a${s.index}]`),
+      'aout',
+    );
+  }
+  return g.join(';');
+}

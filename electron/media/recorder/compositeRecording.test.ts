@@ -1,7 +1,7 @@
 /**
  * Room composition: three publishers (real VP8 + Opus from ffmpeg sources, each with its own
- * tone), the third joining mid-way, each recorded by the stream-copy recorder and composed by an
- * external ffmpeg on stop. The file has one video stream of the composed size, one audio stream
+ * tone), the third joining mid-way, composed live by an external ffmpeg fed over loopback RTP
+ * (or, where it fell behind, from the stream-copied parts after stop — the test prints which). The file has one video stream of the composed size, one audio stream
  * with energy at each publisher's tone, decodes without error and has Cues.
  */
 import { mkdtempSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MediaNode, type Producer } from '../index';
 import { FfmpegRtpSource, relayTo } from '../testing/FfmpegRtpSource';
 import { NodePeer, sleep, waitFor } from '../testing/NodePeer';
-import { buildFilterGraph, layoutCells } from './compositeGraph';
+import { buildFilterGraph, buildLiveGraph, layoutCells } from './compositeGraph';
+import { buildSdp } from './liveSdp';
 import { RoomRecording } from './RoomRecording';
 import { findFfmpeg } from './ffmpegLocator';
 import { decodeErrors, hasFfmpegTools, probe, toneLevelDb, webmHasCues } from './fileChecks';
@@ -41,6 +42,48 @@ describe('composition graph', () => {
     expect(g).toContain('adelay=2500|2500');
     expect(g).toContain('[0:v][pv0]overlay=0:0');
     expect(buildFilterGraph(parts, 2, { ...L, audio: 'stereo' })).toContain('join=inputs=2:channel_layout=stereo');
+  });
+
+  it('live segment: one SDP input, canvas and silence inside the graph, paced only without live media', () => {
+    const L = { width: 640, height: 480, fps: 15, video: 'grid', audio: 'mix' } as const;
+    const streams = [
+      { source: 0, kind: 'audio', index: 0 },
+      { source: 0, kind: 'video', index: 1 },
+      { source: 2, kind: 'video', index: 2 },
+    ] as const;
+    const g = buildLiveGraph([...streams], 3, L);
+    expect(g).toContain('color=c=black:s=640x480:r=15[canvas]');
+    expect(g).toContain('[0:1]fps=15,scale=320:240');
+    expect(g).toContain('[cv1][pv2]overlay=0:240'); // the third source keeps its cell
+    expect(g).toContain('[silence][a0]amix=inputs=2');
+    expect(g).not.toMatch(/realtime/);
+    expect(g).not.toMatch(/\[[12]:/); // no input but the SDP
+    const audioOnly = buildLiveGraph([streams[0]], 1, L);
+    expect(audioOnly).toContain('r=15,realtime[canvas]');
+    expect(buildLiveGraph([streams[1]], 1, L)).toContain('anullsrc=r=48000:cl=stereo,arealtime[silence]');
+  });
+
+  it('live segment SDP: one m= line per stream on its port, codec and fmtp', () => {
+    const sdp = buildSdp([
+      { kind: 'audio', port: 40000, payloadType: 100, mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+      {
+        kind: 'video',
+        port: 40002,
+        payloadType: 101,
+        mimeType: 'video/H264',
+        clockRate: 90000,
+        parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' },
+      },
+    ]);
+    expect(sdp.split('\r\n')).toEqual(
+      expect.arrayContaining([
+        'm=audio 40000 RTP/AVP 100',
+        'a=rtpmap:100 opus/48000/2',
+        'm=video 40002 RTP/AVP 101',
+        'a=rtpmap:101 H264/90000',
+        'a=fmtp:101 packetization-mode=1;profile-level-id=42e01f',
+      ]),
+    );
   });
 });
 
@@ -121,7 +164,7 @@ describe.skipIf(!hasFfmpegTools)('room composition (external ffmpeg)', () => {
     const levels = TONES.map((hz) => toneLevelDb(res.filePath, hz));
     const silentBand = toneLevelDb(res.filePath, 7000);
     console.log(
-      `tone levels ${TONES.map((hz, i) => `${hz} Hz ${levels[i].toFixed(1)} dB`).join(', ')}; 7000 Hz ${silentBand.toFixed(1)} dB; ${info.duration.toFixed(1)} s`,
+      `tone levels ${TONES.map((hz, i) => `${hz} Hz ${levels[i].toFixed(1)} dB`).join(', ')}; 7000 Hz ${silentBand.toFixed(1)} dB; ${info.duration.toFixed(1)} s; composed ${res.composition}`,
     );
     for (const l of levels) expect(l).toBeGreaterThan(silentBand + 15);
   }, 360_000);

@@ -9,6 +9,7 @@ import { sanitizeBaseName, uniqueBaseName } from '../../media/recorder/fileNames
 import type { CompositeLayout } from '../../media/recorder/compositeGraph';
 import { RoomRecording, type CompositeSource } from '../../media/recorder/RoomRecording';
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnyChatSdk, RecorderPort } from '../../sdk';
 import type { MediaPort, PortRouter } from './MediaPort';
@@ -159,6 +160,23 @@ export class MediaNodeRecorder implements RecorderPort {
     if (!this.active.has(req.userId) && ended !== undefined && Date.now() - ended < RECENTLY_ENDED_MS) return;
     if (!this.active.has(req.userId)) throw new CodedError(SignalingCodes.RECORDER_UNAVAILABLE, `user ${req.userId} is not being recorded`);
     await this.end(req.userId, 0);
+  }
+
+  /** Bytes written so far by each user's recording in progress (its live file, or its composition). */
+  async liveSizes(): Promise<Record<number, number>> {
+    const sizes: Record<number, number> = {};
+    for (const [userId, rec] of this.active) {
+      const live = rec.composite ? undefined : this.node.liveFileOf(rec.handle.recordingId);
+      sizes[userId] = rec.composite
+        ? rec.composite.bytesSoFar
+        : live
+          ? await stat(live).then(
+              (s) => s.size,
+              () => 0,
+            )
+          : 0;
+    }
+    return sizes;
   }
 
   /** Host shutdown: finish, index and announce every recording in progress. */

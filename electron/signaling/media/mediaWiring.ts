@@ -11,12 +11,19 @@ import type { MediaPort } from './MediaPort';
 import { MediaRequests } from './MediaRequests';
 import { RoomRecorder } from './roomRecorder';
 
+export interface LiveRecordingSizes {
+  users: Record<number, number>;
+  rooms: Record<number, number>;
+}
+
 export interface MediaWiring {
   readonly requests: MediaRequests;
   /** "Record room" (composed recordings); null without a media node. */
   readonly roomRecorder: RoomRecorder | null;
   /** Finishes, indexes and announces every recording in progress (host shutdown). */
   finishRecordings(): Promise<void>;
+  /** Bytes written so far by the recordings in progress, by recorded user and by recorded room. */
+  liveSizes(): Promise<LiveRecordingSizes>;
   /** Releases every peer and unplugs media (and the recorder) from the SDK. */
   detach(): void;
 }
@@ -29,6 +36,7 @@ export function attachMediaPort(sdk: AnyChatSdk, port: MediaPort, logger: Logger
     requests,
     roomRecorder: null,
     finishRecordings: async () => {},
+    liveSizes: () => Promise.resolve({ users: {}, rooms: {} }),
     detach() {
       requests.close();
       sdk.attachMedia(null);
@@ -48,6 +56,7 @@ export function attachMediaNode(sdk: AnyChatSdk, node: MediaNode, logger: Logger
     finishRecordings: async () => {
       await Promise.all([recorder.finishAll(), roomRecorder.finishAll()]);
     },
+    liveSizes: async () => ({ users: await recorder.liveSizes(), rooms: roomRecorder.liveSizes() }),
     detach() {
       wiring.detach();
       sdk.attachRecorder(null);

@@ -31,6 +31,11 @@ export class RoomRecorder {
     private readonly logger: Logger,
   ) {}
 
+  /** Bytes the composition of each room being recorded has written so far. */
+  liveSizes(): Record<number, number> {
+    return Object.fromEntries([...this.rooms].map(([roomId, r]) => [roomId, r.recording.bytesSoFar]));
+  }
+
   /** Rooms being recorded, with when they started. */
   list(): { roomId: number; startedAt: number }[] {
     return [...this.rooms].map(([roomId, r]) => ({ roomId, startedAt: r.startedAt }));

@@ -10,7 +10,7 @@ import { useConsoleStore } from '../../state/store';
 import { Elapsed } from '../Rooms/RoomDetailView';
 
 /**
- * Recordings in progress (live, with elapsed time) and the finished files: time-range, user and
+ * Recordings in progress (live, with elapsed time and the size written so far) and the finished files: time-range, user and
  * name filters, pagination, play in the console, download, rename, delete. The page re-queries
  * when a recording finishes (`recordings:changed`), never on a timer.
  */
@@ -70,6 +70,11 @@ function ActiveRecordings() {
                 </span>
               )}
               <Elapsed since={r.startedAt} />
+              {r.bytes !== null && (
+                <span className="muted" data-testid={`recording-live-size-${r.recordingId}`}>
+                  {formatBytes(r.bytes)}
+                </span>
+              )}
               {r.kind === 'room' ? (
                 <button
                   type="button"
