@@ -194,6 +194,12 @@ export class Transport implements RtcpSender, RtpSender {
   private startRtcp() {
     this.rtcpTimer = setInterval(() => this.sendPeriodicRtcp(), RTCP_INTERVAL_MS);
     this.rtcpTimer.unref?.();
+    this.startUplinkFeedback();
+  }
+
+  /** Only a transport whose peer stamps transport-wide sequence numbers needs the 100 ms feedback timer. */
+  private startUplinkFeedback() {
+    if (this.ccTimer || !this.cc.uplinkActive || this.state !== 'connected') return;
     this.ccTimer = setInterval(() => this.cc.sendUplinkFeedback(), TWCC_FEEDBACK_INTERVAL_MS);
     this.ccTimer.unref?.();
   }
@@ -262,6 +268,7 @@ export class Transport implements RtcpSender, RtpSender {
   addProducer(p: Producer) {
     this.producers.set(p.id, p);
     this.cc.onProducer(p.rtpParameters, p.streams[0]?.ssrc);
+    this.startUplinkFeedback();
     for (const s of p.streams) {
       if (s.ssrc !== undefined) this.ssrcTable.set(s.ssrc, { producer: p, stream: s, rtx: false });
       if (s.rtxSsrc !== undefined) this.ssrcTable.set(s.rtxSsrc, { producer: p, stream: s, rtx: true });
