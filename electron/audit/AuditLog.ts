@@ -5,7 +5,9 @@
 import type { Logger } from 'pino';
 import { isCodedError } from '../../shared/codes';
 import { TypedEmitter } from '../util/TypedEmitter';
-import type { Db, Migration } from '../store/Database';
+import type { Migration } from '../store/Database';
+import type { PgMigration } from '../store/sql/postgresMigrations';
+import type { SqlClient } from '../store/sql/SqlClient';
 
 export const auditMigrations: Migration[] = [
   {
@@ -24,6 +26,24 @@ export const auditMigrations: Migration[] = [
       );
       CREATE INDEX audit_log_at ON audit_log (at)`);
     },
+  },
+];
+
+export const auditPgMigrations: PgMigration[] = [
+  {
+    id: 'audit:001_audit_log',
+    sql: `CREATE TABLE audit_log (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at BIGINT NOT NULL,
+        operator TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        params TEXT NOT NULL,
+        result TEXT NOT NULL CHECK (result IN ('ok', 'error')),
+        error_code INTEGER,
+        message TEXT
+      );
+      CREATE INDEX audit_log_at ON audit_log (at)`,
   },
 ];
 
@@ -53,44 +73,44 @@ export interface AuditEntry {
 }
 
 export class AuditLog extends TypedEmitter<{ appended: AuditEntry }> {
-  private readonly insert;
-  private readonly select;
-  private readonly selectBefore;
-
   constructor(
-    db: Db,
+    private readonly db: SqlClient,
     private readonly logger: Logger,
   ) {
     super();
-    this.insert = db.prepare('INSERT INTO audit_log (at, operator, action, target, params, result, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.select = db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?');
-    this.selectBefore = db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?');
   }
 
   /** Runs `action`, then records its outcome; rethrows the action's error. */
   async run<T>(operator: string, action: string, target: string, params: Record<string, unknown>, fn: () => Promise<T> | T): Promise<T> {
     try {
       const value = await fn();
-      this.append({ operator, action, target, params, result: 'ok', errorCode: null, message: null });
+      await this.append({ operator, action, target, params, result: 'ok', errorCode: null, message: null });
       return value;
     } catch (err) {
       const code = isCodedError(err) ? err.code : null;
-      this.append({ operator, action, target, params, result: 'error', errorCode: code, message: (err as Error).message });
+      await this.append({ operator, action, target, params, result: 'error', errorCode: code, message: (err as Error).message }).catch((storeErr: unknown) =>
+        this.logger.error({ err: storeErr }, 'audit entry not stored'),
+      );
       throw err;
     }
   }
 
-  append(e: Omit<AuditEntry, 'id' | 'at'>): AuditEntry {
+  async append(e: Omit<AuditEntry, 'id' | 'at'>): Promise<AuditEntry> {
     const at = Date.now();
-    const info = this.insert.run(at, e.operator, e.action, e.target, JSON.stringify(e.params), e.result, e.errorCode, e.message);
-    const entry: AuditEntry = { id: Number(info.lastInsertRowid), at, ...e };
+    const row = await this.db.get<{ id: number }>(
+      'INSERT INTO audit_log (at, operator, action, target, params, result, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      [at, e.operator, e.action, e.target, JSON.stringify(e.params), e.result, e.errorCode, e.message],
+    );
+    const entry: AuditEntry = { id: Number(row!.id), at, ...e };
     this.logger.info({ audit: entry }, 'operator action');
     this.emit('appended', entry);
     return entry;
   }
 
-  list(limit = 100, beforeId?: number): AuditEntry[] {
-    const rows = (beforeId ? this.selectBefore.all(beforeId, limit) : this.select.all(limit)) as unknown as Row[];
+  async list(limit = 100, beforeId?: number): Promise<AuditEntry[]> {
+    const rows = beforeId
+      ? await this.db.all<Row>('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?', [beforeId, limit])
+      : await this.db.all<Row>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?', [limit]);
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

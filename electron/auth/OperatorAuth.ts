@@ -83,34 +83,34 @@ export class OperatorAuth extends TypedEmitter<{ signIn: SignInEvent; changed: {
     for (const op of config.operators) {
       configured.add(op.username);
       const role = op.role ?? 'admin';
-      const existing = repo.find(op.username);
+      const existing = await repo.find(op.username);
       if (op.passwordHash) {
-        repo.upsert(op.username, op.passwordHash, { role });
+        await repo.upsert(op.username, op.passwordHash, { role });
       } else if (op.password !== undefined) {
         if (!existing || existing.source !== 'config' || !(await verifyPassword(op.password, existing.passwordHash))) {
-          repo.upsert(op.username, await hashPassword(op.password), { role });
+          await repo.upsert(op.username, await hashPassword(op.password), { role });
         } else {
-          repo.setConfigured(op.username, role);
+          await repo.setConfigured(op.username, role);
         }
       }
     }
-    for (const op of repo.list()) {
+    for (const op of await repo.list()) {
       const stale = (op.source === 'config' && !configured.has(op.username)) || (op.source === 'initial' && configured.size > 0);
       if (stale && !op.disabled) {
-        repo.setDisabled(op.username, true);
-        repo.deleteSessionsOf(op.username);
+        await repo.setDisabled(op.username, true);
+        await repo.deleteSessionsOf(op.username);
         logger.warn({ operator: op.username }, 'operator disabled: no longer in the configuration');
       }
     }
     const file = path.join(opts.dataDir, INITIAL_PASSWORD_FILE);
     if (configured.size > 0) rmSync(file, { force: true });
-    if (repo.countEnabled() === 0) {
+    if ((await repo.countEnabled()) === 0) {
       const password = randomBytes(12).toString('base64url');
-      repo.upsert('admin', await hashPassword(password), { role: 'admin', source: 'initial', initialPassword: true });
+      await repo.upsert('admin', await hashPassword(password), { role: 'admin', source: 'initial', initialPassword: true });
       writeFileSync(file, `admin\n${password}\n`, { mode: 0o600 });
       logger.warn({ file }, 'no operators configured: created operator "admin" with a random password (see file)');
     }
-    repo.deleteExpiredSessions(Date.now());
+    await repo.deleteExpiredSessions(Date.now());
     return new OperatorAuth(repo, logger, config.operatorSignIn, file);
   }
 
@@ -123,7 +123,7 @@ export class OperatorAuth extends TypedEmitter<{ signIn: SignInEvent; changed: {
       this.emit('signIn', { ok: false, username: null, address, reason: 'throttled' });
       throw tooMany(wait);
     }
-    const record = this.repo.find(username);
+    const record = await this.repo.find(username);
     const ok = await verifyPassword(password, record?.passwordHash ?? DUMMY_HASH);
     if (!record || !ok || record.disabled) {
       const locked = Math.max(this.byAccount.recordFailure(accountKey), this.byAddress.recordFailure(address));
@@ -138,7 +138,7 @@ export class OperatorAuth extends TypedEmitter<{ signIn: SignInEvent; changed: {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
     const session: OperatorSession = { username, role: record.role, expiresAt: now + this.sessionMs };
-    this.repo.saveSession({ tokenHash: hashToken(token), username, address, createdAt: now, expiresAt: session.expiresAt, lastSeenAt: now });
+    await this.repo.saveSession({ tokenHash: hashToken(token), username, address, createdAt: now, expiresAt: session.expiresAt, lastSeenAt: now });
     this.logger.info({ username, address }, 'operator signed in');
     this.emit('signIn', { ok: true, username, address });
     this.emit('changed', { reason: 'session' });
@@ -146,78 +146,77 @@ export class OperatorAuth extends TypedEmitter<{ signIn: SignInEvent; changed: {
   }
 
   /** The live session for a token: unknown, expired or disabled operators get null. */
-  sessionFor(token: string | undefined): OperatorSession | null {
+  async sessionFor(token: string | undefined): Promise<OperatorSession | null> {
     if (!token) return null;
     const key = hashToken(token);
-    const s = this.repo.findSession(key);
+    const s = await this.repo.findSession(key);
     if (!s) return null;
     const now = Date.now();
-    const op = this.repo.find(s.username);
+    const op = await this.repo.find(s.username);
     if (s.expiresAt <= now || !op || op.disabled) {
-      this.repo.deleteSession(key);
+      await this.repo.deleteSession(key);
       return null;
     }
-    if (now - s.lastSeenAt > TOUCH_EVERY_MS) this.repo.touchSession(key, now);
+    if (now - s.lastSeenAt > TOUCH_EVERY_MS) await this.repo.touchSession(key, now);
     return { username: s.username, role: op.role, expiresAt: s.expiresAt };
   }
 
-  signOut(token: string | undefined): void {
+  async signOut(token: string | undefined): Promise<void> {
     if (!token) return;
-    this.repo.deleteSession(hashToken(token));
+    await this.repo.deleteSession(hashToken(token));
     this.emit('changed', { reason: 'session' });
   }
 
-  get activeSessionCount(): number {
-    return this.repo.listSessions(Date.now()).length;
+  async activeSessionCount(): Promise<number> {
+    return (await this.repo.listSessions(Date.now())).length;
   }
 
   /** Who is signed in (one row per session, newest activity first). */
-  sessions(): SessionView[] {
-    const roles = new Map(this.repo.list().map((o) => [o.username, o]));
-    return this.repo
-      .listSessions(Date.now())
+  async sessions(): Promise<SessionView[]> {
+    const roles = new Map((await this.repo.list()).map((o) => [o.username, o]));
+    return (await this.repo.listSessions(Date.now()))
       .filter((s) => roles.get(s.username) && !roles.get(s.username)!.disabled)
       .map((s) => ({ username: s.username, role: roles.get(s.username)!.role, address: s.address, signedInAt: s.createdAt, lastSeenAt: s.lastSeenAt }));
   }
 
-  operators(): OperatorView[] {
-    return this.repo.list().map((o) => ({ username: o.username, role: o.role, disabled: o.disabled, source: o.source, createdAt: o.createdAt }));
+  async operators(): Promise<OperatorView[]> {
+    return (await this.repo.list()).map((o) => ({ username: o.username, role: o.role, disabled: o.disabled, source: o.source, createdAt: o.createdAt }));
   }
 
   /** Where the first password is, while the auto-created admin still has it; else null. */
-  initialPasswordHint(): string | null {
-    const admin = this.repo.find('admin');
+  async initialPasswordHint(): Promise<string | null> {
+    const admin = await this.repo.find('admin');
     return admin && admin.source === 'initial' && admin.initialPassword && !admin.disabled ? this.initialPasswordFile : null;
   }
 
   async addOperator(username: string, password: string, role: OperatorRole): Promise<OperatorView> {
-    if (this.repo.find(username)) throw new CodedError(Codes.BAD_REQUEST, `operator ${username} already exists`);
-    this.repo.upsert(username, await hashPassword(password), { role, source: 'console' });
+    if (await this.repo.find(username)) throw new CodedError(Codes.BAD_REQUEST, `operator ${username} already exists`);
+    await this.repo.upsert(username, await hashPassword(password), { role, source: 'console' });
     this.emit('changed', { reason: 'operators' });
-    return this.operators().find((o) => o.username === username)!;
+    return (await this.operators()).find((o) => o.username === username)!;
   }
 
-  setDisabled(username: string, disabled: boolean, by: string): void {
+  async setDisabled(username: string, disabled: boolean, by: string): Promise<void> {
     if (username === by && disabled) throw new CodedError(Codes.BAD_REQUEST, 'you cannot disable your own account');
-    const op = this.requireOperator(username);
-    if (disabled && op.role === 'admin' && !op.disabled && this.repo.list().filter((o) => o.role === 'admin' && !o.disabled).length <= 1) {
+    const op = await this.requireOperator(username);
+    if (disabled && op.role === 'admin' && !op.disabled && (await this.repo.list()).filter((o) => o.role === 'admin' && !o.disabled).length <= 1) {
       throw new CodedError(Codes.BAD_REQUEST, 'the last enabled admin cannot be disabled');
     }
-    this.repo.setDisabled(username, disabled);
-    if (disabled) this.repo.deleteSessionsOf(username);
+    await this.repo.setDisabled(username, disabled);
+    if (disabled) await this.repo.deleteSessionsOf(username);
     this.emit('changed', { reason: 'operators' });
   }
 
   async resetPassword(username: string, password: string): Promise<void> {
-    this.requireOperator(username);
-    this.repo.setPassword(username, await hashPassword(password));
+    await this.requireOperator(username);
+    await this.repo.setPassword(username, await hashPassword(password));
     // The first password no longer works: the file that holds it goes too.
     if (username === 'admin') rmSync(this.initialPasswordFile, { force: true });
     this.emit('changed', { reason: 'operators' });
   }
 
-  private requireOperator(username: string): OperatorRecord {
-    const op = this.repo.find(username);
+  private async requireOperator(username: string): Promise<OperatorRecord> {
+    const op = await this.repo.find(username);
     if (!op) throw new CodedError(Codes.NOT_FOUND, `operator ${username} does not exist`);
     return op;
   }

@@ -4,10 +4,10 @@ import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/loadConfig';
-import { openDatabase, runMigrations } from '../store/Database';
+import { describeEachStore } from '../store/testing/storeMatrix';
 import { FailureThrottle } from './failureThrottle';
 import { OperatorAuth } from './OperatorAuth';
-import { OperatorRepository, operatorMigrations } from './operatorRepository';
+import { OperatorRepository, operatorMigrations, operatorPgMigrations } from './operatorRepository';
 import { hashPassword, verifyPassword } from './password';
 import { Codes } from '../../shared/codes';
 
@@ -49,24 +49,22 @@ describe('FailureThrottle', () => {
   });
 });
 
-describe('OperatorAuth on a real SQLite file', () => {
+describeEachStore('OperatorAuth on a real store', { sqlite: operatorMigrations, postgres: operatorPgMigrations }, (store) => {
   async function setup(raw: unknown) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'auth-'));
-    const db = openDatabase(dir);
-    runMigrations(db, operatorMigrations);
-    const repo = new OperatorRepository(db);
+    const repo = new OperatorRepository(store().db);
     const auth = await OperatorAuth.create({ repo, config: validateConfig(raw), dataDir: dir, logger });
-    return { dir, db, repo, auth };
+    return { dir, repo, auth };
   }
 
   it('stores only scrypt hashes and signs in with the configured password', async () => {
     const { repo, auth } = await setup({ operators: [{ username: 'op', password: 'pw-1' }] });
-    expect(repo.find('op')?.passwordHash).toMatch(/^scrypt\$/);
+    expect((await repo.find('op'))?.passwordHash).toMatch(/^scrypt\$/);
     const { token, session } = await auth.signIn('op', 'pw-1', '1.2.3.4');
     expect(session.username).toBe('op');
-    expect(auth.sessionFor(token)?.username).toBe('op');
-    auth.signOut(token);
-    expect(auth.sessionFor(token)).toBeNull();
+    expect((await auth.sessionFor(token))?.username).toBe('op');
+    await auth.signOut(token);
+    expect(await auth.sessionFor(token)).toBeNull();
   });
 
   it('answers 200 for wrong credentials and 900429 once the account is throttled, from any address', async () => {
@@ -82,7 +80,7 @@ describe('OperatorAuth on a real SQLite file', () => {
     await expect(auth.signIn('op', 'pw', 'k')).rejects.toMatchObject({ code: Codes.TOO_MANY_REQUESTS });
     // An attacker with many addresses gets no fresh guesses: the lock is on the account too.
     await expect(auth.signIn('op', 'pw', 'other')).rejects.toMatchObject({ code: Codes.TOO_MANY_REQUESTS });
-    expect(auth.activeSessionCount).toBe(0);
+    expect(await auth.activeSessionCount()).toBe(0);
     // One operator's typos do not lock the others out, even from the same address.
     await expect(auth.signIn('op2', 'pw2', 'k')).resolves.toBeTruthy();
   });
@@ -128,16 +126,16 @@ describe('OperatorAuth on a real SQLite file', () => {
       dataDir: dir,
       logger,
     });
-    expect(again.sessionFor(token)).toMatchObject({ username: 'op', role: 'admin' });
-    expect(again.sessions().map((s) => s.username)).toEqual(['op']);
-    again.setDisabled('op', true, 'boss');
-    expect(again.sessionFor(token)).toBeNull();
+    expect(await again.sessionFor(token)).toMatchObject({ username: 'op', role: 'admin' });
+    expect((await again.sessions()).map((s) => s.username)).toEqual(['op']);
+    await again.setDisabled('op', true, 'boss');
+    expect(await again.sessionFor(token)).toBeNull();
     await expect(again.signIn('op', 'pw', '1.2.3.4')).rejects.toMatchObject({ code: 200 });
   });
 
   it('disables the auto-created admin once operators are configured, and operators removed from the config', async () => {
     const { repo, dir } = await setup({});
-    expect(repo.find('admin')?.source).toBe('initial');
+    expect((await repo.find('admin'))?.source).toBe('initial');
     const { existsSync } = await import('node:fs');
     const withOps = await OperatorAuth.create({
       repo,
@@ -150,32 +148,32 @@ describe('OperatorAuth on a real SQLite file', () => {
       dataDir: dir,
       logger,
     });
-    expect(repo.find('admin')?.disabled).toBe(true);
+    expect((await repo.find('admin'))?.disabled).toBe(true);
     expect(existsSync(path.join(dir, 'initial-admin-password.txt'))).toBe(false);
-    expect(withOps.initialPasswordHint()).toBeNull();
+    expect(await withOps.initialPasswordHint()).toBeNull();
     const { session } = await withOps.signIn('op', 'pw', 'a');
     expect(session.role).toBe('viewer');
     const without = await OperatorAuth.create({ repo, config: validateConfig({ operators: [{ username: 'op', password: 'pw' }] }), dataDir: dir, logger });
-    expect(repo.find('old')?.disabled).toBe(true);
+    expect((await repo.find('old'))?.disabled).toBe(true);
     await expect(without.signIn('old', 'pw-old', 'b')).rejects.toMatchObject({ code: 200 });
     // Operators an admin added in the console are not the config's: they stay.
     await without.addOperator('added', 'pw-added-1', 'operator');
     await OperatorAuth.create({ repo, config: validateConfig({ operators: [{ username: 'op', password: 'pw' }] }), dataDir: dir, logger });
-    expect(repo.find('added')?.disabled).toBe(false);
+    expect((await repo.find('added'))?.disabled).toBe(false);
   });
 
   it('creates admin with a random password file when no operator exists', async () => {
     const { repo, dir } = await setup({});
-    expect(repo.find('admin')).toBeTruthy();
+    expect(await repo.find('admin')).toBeTruthy();
     const { readFileSync } = await import('node:fs');
     const [, password] = readFileSync(path.join(dir, 'initial-admin-password.txt'), 'utf8').split('\n');
-    expect(await verifyPassword(password, repo.find('admin')!.passwordHash)).toBe(true);
+    expect(await verifyPassword(password, (await repo.find('admin'))!.passwordHash)).toBe(true);
   });
 
   it('shows where the first password is until it is changed', async () => {
     const { auth, dir } = await setup({});
-    expect(auth.initialPasswordHint()).toBe(path.join(dir, 'initial-admin-password.txt'));
+    expect(await auth.initialPasswordHint()).toBe(path.join(dir, 'initial-admin-password.txt'));
     await auth.resetPassword('admin', 'a-new-password');
-    expect(auth.initialPasswordHint()).toBeNull();
+    expect(await auth.initialPasswordHint()).toBeNull();
   });
 });

@@ -28,6 +28,8 @@ import { guardedEvent, guardedEventAsync, loggedRequest } from './handlerGuards'
 import { systemClock, type Clock, type TimerHandle } from './clock';
 import { toMicStateWire, type MicChange, type MicQueue } from './mic/micQueue';
 import { RoomMics } from './mic/roomMics';
+import type { SqlClient } from '../store/sql/SqlClient';
+import { sqliteClientFor } from '../store/sql/SqliteClient';
 import { RoomRegistry, type CreateRoomOptions, type RoomRecord } from './rooms/roomRegistry';
 import { micView, roomMembers, roomSummary, type BusinessEvents, type BusinessRoomDetail, type MicStateView, type RoomMember, type RoomSummary } from './views';
 
@@ -35,8 +37,9 @@ export type RoomsSettings = Config['rooms'];
 
 export interface BusinessLayerOptions {
   sdk: AnyChatSdk;
-  /** The store, with `businessMigrations` already run. */
+  /** The node's own store, with `businessMigrations` run; `store`: the shared one (chat log; default `db`). */
   db: Db;
+  store?: SqlClient;
   config: { rooms: RoomsSettings };
   logger: Logger;
   /** Tests inject a manual clock; defaults to the system clock. */
@@ -80,7 +83,15 @@ export class BusinessLayer {
       maxRooms: settings.maxRooms,
       allocateRoomId: () => opts.sdk.allocateRoomId(),
     });
-    const layer = new BusinessLayer(opts.sdk, registry, new ChatLogRepository(opts.db), settings, opts.logger, clock, new PersistentRoomStore(opts.db));
+    const layer = new BusinessLayer(
+      opts.sdk,
+      registry,
+      new ChatLogRepository(opts.store ?? sqliteClientFor(opts.db)),
+      settings,
+      opts.logger,
+      clock,
+      new PersistentRoomStore(opts.db),
+    );
     layer.restorePersistentRooms();
     layer.pruneChatLog();
     layer.adoptSdkRooms();
@@ -182,7 +193,7 @@ export class BusinessLayer {
   }
 
   /** The persisted chat log, newest first. */
-  chatHistory(q: ChatLogQuery): ChatLogEntry[] {
+  chatHistory(q: ChatLogQuery): Promise<ChatLogEntry[]> {
     return this.chatLog.query(q);
   }
 
@@ -320,7 +331,7 @@ export class BusinessLayer {
   private onTextMessage(ev: SdkEvents['textMessage']): void {
     const room = this.registry.get(ev.roomId);
     if (!room?.chatLog) return;
-    this.chatLog.append({ ...ev, roomName: room.name, at: this.clock.now() });
+    this.chatLog.appendInBackground({ ...ev, roomName: room.name, at: this.clock.now() }, this.logger);
   }
 
   private async onVideoCall(ev: SdkEvents['videoCall']): Promise<void> {
@@ -483,7 +494,6 @@ export class BusinessLayer {
 
   private pruneChatLog(): void {
     this.lastPrune = this.clock.now();
-    const n = this.chatLog.prune(this.clock.now() - this.settings.chatLogRetentionDays * 86_400_000);
-    if (n > 0) this.logger.info({ rows: n }, 'chat log pruned');
+    this.chatLog.pruneInBackground(this.clock.now() - this.settings.chatLogRetentionDays * 86_400_000, this.logger);
   }
 }

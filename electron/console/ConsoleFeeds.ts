@@ -57,17 +57,26 @@ export class ConsoleFeeds {
       gateway.on('queueChanged', (e) => out.emit('queues:changed', e)),
     );
     // Bans from before a restart lapse on time too.
-    if (this.bans.nextExpiry() !== null) this.bansChanged();
+    void this.bans.nextExpiry().then((next) => {
+      if (next !== null) this.bansChanged();
+    }, this.storeFailed);
   }
 
   private expiryTimer: NodeJS.Timeout | null = null;
 
   /** Pushes the ban list, and again when the next ban lapses (so expired bans leave every console without a reload). */
   private bansChanged(): void {
-    this.out.emit('bans:changed', { bans: this.bans.list() });
+    void this.pushBans().catch(this.storeFailed);
+  }
+
+  private readonly storeFailed = (err: unknown): void => this.core.logger.warn({ err }, 'ban list not pushed: the store failed');
+
+  private async pushBans(): Promise<void> {
+    const bans = await this.bans.list();
+    this.out.emit('bans:changed', { bans });
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
-    const next = this.bans.nextExpiry();
+    const next = await this.bans.nextExpiry();
     if (next !== null) {
       // setTimeout's limit is ~24.8 days; a longer ban re-arms on the way.
       this.expiryTimer = setTimeout(() => this.bansChanged(), Math.min(Math.max(0, next - Date.now()) + 50, 2 ** 31 - 1));

@@ -7,7 +7,9 @@
  */
 import type { BanEntry as BanView } from '../../shared/ipc/types';
 import type { AnyChatSdk, BanEntry } from '../sdk';
-import type { Db, Migration } from '../store/Database';
+import type { Migration } from '../store/Database';
+import type { PgMigration } from '../store/sql/postgresMigrations';
+import type { SqlClient } from '../store/sql/SqlClient';
 import type { UserHistory } from './userHistory';
 
 export const banBookMigrations: Migration[] = [
@@ -23,6 +25,20 @@ export const banBookMigrations: Migration[] = [
         by_operator TEXT NOT NULL
       )`);
     },
+  },
+];
+
+export const banBookPgMigrations: PgMigration[] = [
+  {
+    id: 'console:002_ban_details',
+    sql: `CREATE TABLE console_bans (
+        user_id BIGINT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        guest INTEGER NOT NULL,
+        by_address INTEGER NOT NULL,
+        by_operator TEXT NOT NULL
+      )`,
   },
 ];
 
@@ -43,41 +59,40 @@ export interface LoginAttempt {
 
 export class BanBook {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqlClient,
     private readonly sdk: () => AnyChatSdk,
     private readonly history: UserHistory,
   ) {}
 
   /** Records who banned whom (call before the SDK's ban so the feed already has it). */
-  noteBan(userId: number, operator: string, opts: { byAddress: boolean }): void {
+  async noteBan(userId: number, operator: string, opts: { byAddress: boolean }): Promise<void> {
     const online = this.sdk().getOnlineUser(userId);
     const seen = this.history.get(userId);
     const userName = online?.userName ?? seen?.userName ?? '';
     const address = online?.ip ?? seen?.address ?? '';
     const guest = online?.guest ?? seen?.guest ?? false;
-    this.db
-      .prepare(
-        `INSERT INTO console_bans (user_id, user_name, address, guest, by_address, by_operator) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(user_id) DO UPDATE SET user_name = excluded.user_name, address = excluded.address, guest = excluded.guest,
-           by_address = excluded.by_address, by_operator = excluded.by_operator`,
-      )
-      .run(userId, userName, address, guest ? 1 : 0, opts.byAddress && address ? 1 : 0, operator);
+    await this.db.run(
+      `INSERT INTO console_bans (user_id, user_name, address, guest, by_address, by_operator) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(user_id) DO UPDATE SET user_name = excluded.user_name, address = excluded.address, guest = excluded.guest,
+         by_address = excluded.by_address, by_operator = excluded.by_operator`,
+      [userId, userName, address, guest ? 1 : 0, opts.byAddress && address ? 1 : 0, operator],
+    );
   }
 
-  noteLifted(userId: number): void {
-    this.db.prepare('DELETE FROM console_bans WHERE user_id = ?').run(userId);
+  async noteLifted(userId: number): Promise<void> {
+    await this.db.run('DELETE FROM console_bans WHERE user_id = ?', [userId]);
   }
 
-  nameOf(userId: number): string | undefined {
-    return this.sdk().getOnlineUser(userId)?.userName ?? this.history.get(userId)?.userName ?? this.row(userId)?.user_name ?? undefined;
+  async nameOf(userId: number): Promise<string | undefined> {
+    return this.sdk().getOnlineUser(userId)?.userName ?? this.history.get(userId)?.userName ?? (await this.row(userId))?.user_name ?? undefined;
   }
 
-  view(b: BanEntry): BanView {
-    const row = this.row(b.userId);
+  async view(b: BanEntry): Promise<BanView> {
+    const row = await this.row(b.userId);
     const seen = this.history.get(b.userId);
     return {
       userId: b.userId,
-      userName: row?.user_name || this.nameOf(b.userId) || `user ${b.userId}`,
+      userName: row?.user_name || (await this.nameOf(b.userId)) || `user ${b.userId}`,
       nickName: seen?.nickName ?? '',
       until: b.until,
       reason: b.reason,
@@ -90,15 +105,15 @@ export class BanBook {
   }
 
   /** Active bans only (the SDK drops expired ones as it lists). */
-  list(): BanView[] {
-    return this.sdk()
-      .listBans()
-      .map((b) => this.view(b));
+  async list(): Promise<BanView[]> {
+    const views: BanView[] = [];
+    for (const b of await this.sdk().listBans()) views.push(await this.view(b));
+    return views;
   }
 
   /** The earliest expiry among active bans, to tell the console when one lapses. */
-  nextExpiry(): number | null {
-    const bans = this.sdk().listBans();
+  async nextExpiry(): Promise<number | null> {
+    const bans = await this.sdk().listBans();
     return bans.length ? Math.min(...bans.map((b) => b.until)) : null;
   }
 
@@ -106,14 +121,10 @@ export class BanBook {
    * A ban that holds for this login although it names another user id: the same guest name, or
    * a banned address. Null when none does.
    */
-  banFor(login: LoginAttempt): { until: number; reason: string } | null {
-    const active = new Map(
-      this.sdk()
-        .listBans()
-        .map((b) => [b.userId, b]),
-    );
+  async banFor(login: LoginAttempt): Promise<{ until: number; reason: string } | null> {
+    const active = new Map((await this.sdk().listBans()).map((b) => [b.userId, b]));
     if (active.size === 0) return null;
-    const rows = this.db.prepare('SELECT * FROM console_bans').all() as unknown as Row[];
+    const rows = await this.db.all<Row>('SELECT * FROM console_bans');
     for (const r of rows) {
       const ban = active.get(r.user_id);
       if (!ban) continue;
@@ -123,7 +134,7 @@ export class BanBook {
     return null;
   }
 
-  private row(userId: number): Row | undefined {
-    return this.db.prepare('SELECT * FROM console_bans WHERE user_id = ?').get(userId) as Row | undefined;
+  private row(userId: number): Promise<Row | undefined> {
+    return this.db.get<Row>('SELECT * FROM console_bans WHERE user_id = ?', [userId]);
   }
 }

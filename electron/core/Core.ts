@@ -7,24 +7,25 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Codes, ServerMessages } from '../../shared/codes';
-import { AuditLog, auditMigrations } from '../audit/AuditLog';
+import { AuditLog } from '../audit/AuditLog';
 import { OperatorAuth } from '../auth/OperatorAuth';
-import { BusinessLayer, businessMigrations } from '../business';
-import { DOWNLOAD_PREFIX, Gateway, gatewayMigrations, SdkPlatform } from '../gateway';
+import { BusinessLayer } from '../business';
+import { DOWNLOAD_PREFIX, Gateway, SdkPlatform } from '../gateway';
 import { findFfmpeg } from '../media/recorder/ffmpegLocator';
 import { MediaNode } from '../media';
-import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable, sdkMigrations } from '../sdk';
+import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable } from '../sdk';
 import { SignalingServer, attachMediaNode } from '../signaling';
 import type { DemoInstall } from '../demo/DemoInstall';
-import { OperatorRepository, operatorMigrations } from '../auth/operatorRepository';
+import { OperatorRepository } from '../auth/operatorRepository';
 import { ConfigError, type LoadedConfig } from '../config/loadConfig';
 import { HttpServer } from '../http/HttpServer';
 import { clientAddress, sendJson } from '../http/httpUtil';
 import { ProxyTrust } from '../http/proxyTrust';
-import { historyMigrations } from '../observability/historyMigrations';
 import { Observability } from '../observability/Observability';
 import { staticFiles } from '../http/staticFiles';
-import { openDatabase, runMigrations, type Db, type Migration } from '../store/Database';
+import type { Db } from '../store/Database';
+import { openStore, type Store } from '../store/openStore';
+import { sharedPgMigrations, sqliteMigrations } from './storeSchema';
 import { bridgeServerMessages } from './serverMessageBridge';
 import { StatusBoard } from './StatusBoard';
 
@@ -35,6 +36,8 @@ export interface CoreOptions {
   rendererDir: string;
   /** A demo install's sample content, started last and stopped first (`--demo`). */
   demo?: DemoInstall | null;
+  /** A cluster node: its id and the shared PostgreSQL (absent: alone, on the embedded SQLite). */
+  cluster?: { nodeId: string; postgresUrl: string };
 }
 
 /** The components the core built; present once `start()` resolved. */
@@ -72,24 +75,33 @@ export class Core {
   private constructor(
     readonly config: LoadedConfig,
     readonly logger: Logger,
-    readonly db: Db,
+    readonly store: Store,
     readonly operatorAuth: OperatorAuth,
+    /** Who holds this node's outbox leases ('local' alone). */
+    readonly nodeId: string,
   ) {
     this.http = new HttpServer(logger.child({ component: 'http' }), { tls: readTls(config), trustProxy: config.trustProxy });
     this.metricsAllow = new ProxyTrust(config.metrics.allowFrom);
-    this.audit = new AuditLog(db, logger.child({ component: 'audit' }));
+    this.audit = new AuditLog(store.shared, logger.child({ component: 'audit' }));
     // Sign-ins, good and failed, go into the audit log (a failed one without its user name).
-    operatorAuth.on('signIn', (e) =>
-      this.audit.append({
-        operator: e.username ?? '',
-        action: e.ok ? 'auth:signIn' : 'auth:signInFailed',
-        target: `address ${e.address}`,
-        params: { address: e.address, ...(e.reason ? { reason: e.reason } : {}) },
-        result: e.ok ? 'ok' : 'error',
-        errorCode: e.ok ? null : e.reason === 'throttled' ? Codes.TOO_MANY_REQUESTS : Codes.WRONG_CREDENTIALS,
-        message: null,
-      }),
-    );
+    operatorAuth.on('signIn', (e) => {
+      this.audit
+        .append({
+          operator: e.username ?? '',
+          action: e.ok ? 'auth:signIn' : 'auth:signInFailed',
+          target: `address ${e.address}`,
+          params: { address: e.address, ...(e.reason ? { reason: e.reason } : {}) },
+          result: e.ok ? 'ok' : 'error',
+          errorCode: e.ok ? null : e.reason === 'throttled' ? Codes.TOO_MANY_REQUESTS : Codes.WRONG_CREDENTIALS,
+          message: null,
+        })
+        .catch((err: unknown) => logger.error({ err }, 'sign-in not audited: the store failed'));
+    });
+  }
+
+  /** The node's own SQLite. */
+  get db(): Db {
+    return this.store.local;
   }
 
   /** The running components (throws before `start()`). */
@@ -101,23 +113,20 @@ export class Core {
   static async create(opts: CoreOptions): Promise<Core> {
     const { config, logger } = opts;
     mkdirSync(config.dataDir, { recursive: true });
-    const db = openDatabase(config.dataDir, logger);
-    const migrations: Migration[] = [
-      ...operatorMigrations,
-      ...auditMigrations,
-      ...sdkMigrations,
-      ...gatewayMigrations,
-      ...businessMigrations,
-      ...historyMigrations,
-    ];
-    runMigrations(db, migrations, logger);
+    const store = await openStore({
+      dataDir: config.dataDir,
+      postgresUrl: opts.cluster?.postgresUrl,
+      logger,
+      migrations: sqliteMigrations,
+      pgMigrations: sharedPgMigrations,
+    });
     const operatorAuth = await OperatorAuth.create({
-      repo: new OperatorRepository(db),
+      repo: new OperatorRepository(store.shared),
       config,
       dataDir: config.dataDir,
       logger: logger.child({ component: 'auth' }),
     });
-    const core = new Core(config, logger, db, operatorAuth);
+    const core = new Core(config, logger, store, operatorAuth, opts.cluster?.nodeId ?? 'local');
     core.demo = opts.demo ?? null;
     core.status.set('core', 'starting', 'store open');
     core.mountBaseRoutes(opts.rendererDir);
@@ -139,6 +148,8 @@ export class Core {
       sessions: new InProcessSessionTable(),
       rooms: new InProcessRoomTable(),
       db: this.db,
+      store: this.store.shared,
+      ids: this.store.ids,
       logger: logger.child({ component: 'sdk' }),
       users: config.users.map((u) => ({ ...u, password: u.password ?? '' })),
       settings: { ...config.signaling, guestLogin: config.guestLogin },
@@ -211,16 +222,18 @@ export class Core {
       this.status.set('signaling', 'stopped', 'stopped');
     });
 
-    const business = await BusinessLayer.create({ sdk, db: this.db, config, logger: logger.child({ component: 'business' }) });
+    const business = await BusinessLayer.create({ sdk, db: this.db, store: this.store.shared, config, logger: logger.child({ component: 'business' }) });
     this.register('rooms', async () => {
       await business.close();
       this.status.set('rooms', 'stopped', 'stopped');
     });
     this.status.set('gateway', 'starting', 'loading apps and the notice outbox');
-    const platform = await SdkPlatform.create({ sdk, db: this.db, logger: logger.child({ component: 'gateway-platform' }) });
+    const platform = await SdkPlatform.create({ sdk, db: this.db, store: this.store.shared, logger: logger.child({ component: 'gateway-platform' }) });
     this.register('gateway-platform', () => platform.close());
     const gateway = await Gateway.create({
       db: this.db,
+      store: this.store.shared,
+      nodeId: this.nodeId,
       config,
       logger: logger.child({ component: 'gateway' }),
       platform,
@@ -307,8 +320,7 @@ export class Core {
     }
     await this.http.close();
     try {
-      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-      this.db.close();
+      await this.store.close();
     } catch (err) {
       this.logger.error({ err }, 'store failed to close cleanly');
     }

@@ -11,26 +11,28 @@ function nextId(store: QueueObjectStore, type: number): number {
   return Math.max(0, ...store.ofType(type).map((o) => o.objectid)) + 1;
 }
 
-export function ensureDemoQueueObjects(store: QueueObjectStore): DemoQueueObjects {
+export async function ensureDemoQueueObjects(store: QueueObjectStore): Promise<DemoQueueObjects> {
+  await store.fresh();
   const area =
     store.ofType(ObjectTypes.AREA).find((o) => o.name === DEMO_AREA) ??
-    store.create({
+    (await store.create({
       objecttype: ObjectTypes.AREA,
       objectid: nextId(store, ObjectTypes.AREA),
       name: DEMO_AREA,
       description: 'demo install: agents and customers are bots',
-    });
-  const queueGuids = DEMO_QUEUES.map((name) => {
+    }));
+  const queueGuids: string[] = [];
+  for (const name of DEMO_QUEUES) {
     const q =
       store.ofType(ObjectTypes.QUEUE).find((o) => o.name === name && o.parentobjectid === area.objectid) ??
-      store.create({
+      (await store.create({
         objecttype: ObjectTypes.QUEUE,
         objectid: nextId(store, ObjectTypes.QUEUE),
         parentobjectid: area.objectid,
         name,
         description: 'demo queue',
-      });
-    return q.objectguid;
-  });
+      }));
+    queueGuids.push(q.objectguid);
+  }
   return { areaGuid: area.objectguid, queueGuids };
 }

@@ -12,16 +12,16 @@ const FLAGS = 0x1 | 0x2 | 0x4;
 const SECONDS = 5;
 const TYPE_RECORD = 1;
 
-export function demoRecordingCount(files: FileIndex): number {
-  return DEMO_BOTS.reduce(
-    (n, b) => n + files.query({ fromMs: 0, toMs: Date.now() + 60_000, typeMask: TYPE_RECORD, userId: b.userId, exactName: false, offset: 0, limit: 1 }).total,
-    0,
-  );
+export async function demoRecordingCount(files: FileIndex): Promise<number> {
+  let n = 0;
+  for (const b of DEMO_BOTS)
+    n += (await files.query({ fromMs: 0, toMs: Date.now() + 60_000, typeMask: TYPE_RECORD, userId: b.userId, exactName: false, offset: 0, limit: 1 })).total;
+  return n;
 }
 
 export async function makeDemoRecordings(sdk: AnyChatSdk, files: FileIndex, userIds: number[], signal: AbortSignal): Promise<number> {
   let made = 0;
-  const needed = DEMO_RECORDINGS - demoRecordingCount(files);
+  const needed = DEMO_RECORDINGS - (await demoRecordingCount(files));
   // Let the bots' media settle (first key frame at the node) before recording.
   if (needed > 0) await pause(3000, signal);
   for (let i = 0; made < needed && !signal.aborted && userIds.length; i++) {

@@ -14,6 +14,8 @@ import { TypedEmitter } from '../util/TypedEmitter';
 import { BodyTooLargeError, readBody, sendJson } from '../http/httpUtil';
 import { WarnThrottle } from '../http/warnThrottle';
 import type { Db, Migration } from '../store/Database';
+import type { SqlClient } from '../store/sql/SqlClient';
+import { sqliteClientFor } from '../store/sql/SqliteClient';
 import { QueueObjectStore, queueMigrations } from '../queueing/QueueObjectStore';
 import { SmartQueue, type QueueSnapshot } from '../queueing/SmartQueue';
 import { DOWNLOAD_PREFIX, DownloadSigner, serveFile } from './downloads';
@@ -29,10 +31,18 @@ import { loadOrCreateServerKey, type ServerKey } from './serverKey';
 import { loadPublicKey, md5Signature, rsaSignature, verifyMd5, verifyRsa } from './signature';
 import { describeZone, formatTimestamp, parseTimestamp, type TimestampZone } from './timestamp';
 
+/** How often a cluster node looks for notices that no live worker is sending. */
+const OUTBOX_SWEEP_MS = 5000;
+
 export const gatewayMigrations: Migration[] = [...outboxMigrations, ...queueMigrations, ...fileIndexMigrations, ...idempotencyMigrations];
 
 export interface GatewayOptions {
+  /** The node's own SQLite (idempotency replies). */
   db: Db;
+  /** The shared store (outbox, objects): the node's SQLite when alone, PostgreSQL in a cluster. */
+  store?: SqlClient;
+  /** This node's cluster id (who holds outbox leases); 'local' when alone. */
+  nodeId?: string;
   config: Pick<Config, 'apps' | 'gateway' | 'dataDir'>;
   logger: Logger;
   platform: PlatformPort;
@@ -142,15 +152,23 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
       const signstr = type === 'MD5' ? md5Signature(method, appId, timestamp, app.md5Key ?? '') : rsaSignature(method, appId, timestamp, serverKey.privateKey);
       return { timestamp, signtype: type, signstr };
     };
+    const store = opts.store ?? sqliteClientFor(opts.db);
     const outbox = await NotifyOutbox.create({
-      db: opts.db,
+      db: store,
+      owner: opts.nodeId ?? 'local',
+      // Alone, every notice was queued here; in a cluster, look for other nodes' orphans too.
+      sweepMs: store.dialect === 'postgres' ? OUTBOX_SWEEP_MS : 0,
       apps: config.apps.filter((a) => a.callbackUrl).map((a) => ({ appId: a.appId, callbackUrl: a.callbackUrl!, retry: a.retry })),
       sign,
       logger: logger.child({ component: 'gateway-outbox' }),
       timeoutMs: config.gateway.notifyTimeoutMs,
       deliveryLogMax: config.gateway.deliveryLogMax,
     });
-    const queue = await SmartQueue.create({ store: new QueueObjectStore(opts.db), platform: opts.platform, logger: logger.child({ component: 'queueing' }) });
+    const queue = await SmartQueue.create({
+      store: await QueueObjectStore.open(store),
+      platform: opts.platform,
+      logger: logger.child({ component: 'queueing' }),
+    });
     const gw = new Gateway(opts, serverKey, queue, outbox);
     gw.unsubscribers.push(
       opts.platform.onEvent((e) => {
@@ -332,8 +350,8 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
   }
 
   /** A signed, expiring URL for a file in the index (the console plays and downloads through it). */
-  fileUrl(fileId: string, seconds: number): { url: string; expiresAt: number } | null {
-    const file = this.opts.platform.files.get(fileId);
+  async fileUrl(fileId: string, seconds: number): Promise<{ url: string; expiresAt: number } | null> {
+    const file = await this.opts.platform.files.get(fileId);
     if (!file) return null;
     const now = Date.now();
     return { url: this.downloads.url(this.baseUrl(), file, seconds, now), expiresAt: now + seconds * 1000 };
@@ -342,7 +360,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
   // ---- GET /gateway/files/{fileid}/{name}?expires=…&sign=… ----------------------------------------
 
   /** Mount on the `/gateway/files` prefix. */
-  handleDownload = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+  handleDownload = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const fail = (status: number, code: number, msg: string) => sendJson(res, status, { return_code: 'FAIL', return_msg: msg, errorcode: code });
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, Codes.GW_PROTOCOL_ERROR, 'use GET');
     const rest = url.pathname.slice(DOWNLOAD_PREFIX.length).split('/').filter(Boolean);
@@ -358,7 +376,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     const verdict = this.downloads.verify(fileId, expires, sign);
     if (verdict === 'bad') return fail(403, Codes.GW_SIGNATURE_FAILED, 'bad download signature');
     if (verdict === 'expired') return fail(403, Codes.GW_TIMESTAMP_INVALID, 'download URL expired');
-    const file = this.opts.platform.files.get(fileId);
+    const file = await this.opts.platform.files.get(fileId);
     if (!file) return fail(404, Codes.GW_FILE_MISSING, 'file does not exist');
     serveFile(req, res, file);
   };
@@ -392,20 +410,20 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     return this.serverKey.publicKeyPem;
   }
 
-  outboxDepth(): OutboxDepth[] {
+  outboxDepth(): Promise<OutboxDepth[]> {
     return this.outbox.depth();
   }
 
-  outboxEntries(filter?: { appId?: string; state?: 'pending' | 'dead'; limit?: number }): OutboxEntry[] {
+  outboxEntries(filter?: { appId?: string; state?: 'pending' | 'dead'; limit?: number }): Promise<OutboxEntry[]> {
     return this.outbox.entries(filter);
   }
 
-  deliveryLog(filter?: { appId?: string; notifyId?: string; limit?: number }): DeliveryLogEntry[] {
+  deliveryLog(filter?: { appId?: string; notifyId?: string; limit?: number }): Promise<DeliveryLogEntry[]> {
     return this.outbox.deliveryLog(filter);
   }
 
-  resendDead(sel?: { notifyId?: string; appId?: string }): number {
-    const n = this.outbox.resendDead(sel);
+  async resendDead(sel?: { notifyId?: string; appId?: string }): Promise<number> {
+    const n = await this.outbox.resendDead(sel);
     this.opts.logger.info({ ...sel, count: n }, 'gateway: dead notices re-sent');
     return n;
   }

@@ -38,7 +38,7 @@ export class MemoryPlatform implements PlatformPort {
     return true;
   }
   readonly files = {
-    query: (q: FileQuery) => {
+    query: async (q: FileQuery) => {
       const all = [...this.fileMap.values()]
         .filter((f) => f.createTime >= q.fromMs && f.createTime <= q.toMs && (f.fileType & q.typeMask) !== 0)
         .filter((f) => q.userId === undefined || f.userId === q.userId)
@@ -47,7 +47,7 @@ export class MemoryPlatform implements PlatformPort {
         .sort((a, b) => b.createTime - a.createTime);
       return { total: all.length, files: all.slice(q.offset, q.offset + q.limit) };
     },
-    get: (id: string) => this.fileMap.get(id),
+    get: async (id: string) => this.fileMap.get(id),
     delete: async (id: string) => {
       const f = this.fileMap.get(id);
       if (!f) return false;

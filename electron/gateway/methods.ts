@@ -138,14 +138,16 @@ export const methodHandlers: Handlers = {
     return { userscount: list.length, userinfolist: list };
   },
 
-  object_idlist_get(ctx, body) {
+  async object_idlist_get(ctx, body) {
     if (body.objecttype !== -1) checkObjectType(body.objecttype);
+    await ctx.queue.store.fresh();
     const objs = body.objecttype === -1 ? ctx.queue.store.all() : ctx.queue.store.ofType(body.objecttype);
     return { objectcount: objs.length, objectguids: objs.map((o) => o.objectguid) };
   },
 
-  object_list_get(ctx, body) {
+  async object_list_get(ctx, body) {
     if (body.objecttype !== -1) checkObjectType(body.objecttype);
+    await ctx.queue.store.fresh();
     const scoped = body.objectguid && body.objectguid !== ZERO_GUID ? childrenOf(ctx, findObject(ctx, body.objectguid)) : ctx.queue.store.all();
     const objs = scoped.filter((o) => body.objecttype === -1 || o.objecttype === body.objecttype);
     return {
@@ -154,7 +156,8 @@ export const methodHandlers: Handlers = {
     };
   },
 
-  object_info_get(ctx, body) {
+  async object_info_get(ctx, body) {
+    await ctx.queue.store.fresh();
     return objectInfo(findObject(ctx, body.objectguid));
   },
 
@@ -175,7 +178,7 @@ export const methodHandlers: Handlers = {
     };
   },
 
-  filelist_get(ctx, body) {
+  async filelist_get(ctx, body) {
     const now = Date.now();
     const parse = (v: string | undefined, field: string): number | undefined => {
       if (v === undefined) return undefined;
@@ -203,7 +206,7 @@ export const methodHandlers: Handlers = {
       if (u) userId = u.userId;
       else byName = body.struserid;
     }
-    const { total, files } = ctx.platform.files.query({
+    const { total, files } = await ctx.platform.files.query({
       fromMs: from,
       toMs: to,
       typeMask: body.filetype && body.filetype !== 0 ? body.filetype : 7,
@@ -223,19 +226,20 @@ export const methodHandlers: Handlers = {
     };
   },
 
-  fileinfo_get(ctx, body) {
+  async fileinfo_get(ctx, body) {
     const seconds = body.activeseconds ?? ctx.downloadUrlSeconds;
     const out: Reply[] = [];
     for (const { fileid } of body.filelist) {
-      const f = ctx.platform.files.get(fileid);
+      const f = await ctx.platform.files.get(fileid);
       if (!f) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileid} does not exist`);
       out.push(fileInfo(ctx, f, seconds));
     }
     return { filecount: out.length, filelist: out };
   },
 
-  object_info_set(ctx, body) {
+  async object_info_set(ctx, body) {
     const store = ctx.queue.store;
+    await store.fresh();
     const fields = {
       parentobjectid: body.parentobjectid,
       name: body.name,
@@ -263,7 +267,7 @@ export const methodHandlers: Handlers = {
       if (store.byId(body.objecttype, body.objectid)) throw conflict();
       let o: QueueObject;
       try {
-        o = store.create({ ...fields, objecttype: body.objecttype, objectid: body.objectid, name: body.name });
+        o = await store.create({ ...fields, objecttype: body.objecttype, objectid: body.objectid, name: body.name });
       } catch (err) {
         // Another request created the same id in between: still the real conflict.
         if (store.byId(body.objecttype, body.objectid)) throw conflict();
@@ -275,7 +279,7 @@ export const methodHandlers: Handlers = {
     if (!body.objectguid) throw invalid('field objectguid is required to delete or modify');
     const cur = findObject(ctx, body.objectguid);
     if (body.action === ObjectActions.DELETE) {
-      store.delete(cur.objectguid);
+      await store.delete(cur.objectguid);
       ctx.queue.objectDeleted(cur);
       return {};
     }
@@ -283,7 +287,7 @@ export const methodHandlers: Handlers = {
     const conflict = () => invalid(`field objectid: object ${cur.objecttype}/${body.objectid} already exists`);
     if (body.objectid !== undefined && body.objectid !== cur.objectid && store.byId(cur.objecttype, body.objectid)) throw conflict();
     try {
-      store.modify(cur.objectguid, { ...fields, objectid: body.objectid });
+      await store.modify(cur.objectguid, { ...fields, objectid: body.objectid });
     } catch (err) {
       if (body.objectid !== undefined && body.objectid !== cur.objectid && store.byId(cur.objecttype, body.objectid)) throw conflict();
       throw storeFailure(ctx, err, 'modify');

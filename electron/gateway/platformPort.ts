@@ -58,8 +58,8 @@ export interface FileQuery {
 
 export interface FileIndex {
   /** Newest first. */
-  query(q: FileQuery): { total: number; files: PlatformFile[] };
-  get(fileId: string): PlatformFile | undefined;
+  query(q: FileQuery): Promise<{ total: number; files: PlatformFile[] }>;
+  get(fileId: string): Promise<PlatformFile | undefined>;
   /** Removes the index entry and the file on disk; false when unknown. */
   delete(fileId: string): Promise<boolean>;
   /** Changes the file's display name; false when unknown. */

@@ -4,10 +4,11 @@
  * until the media component publishes its own recordings index (swap it in through
  * SdkPlatform's `files` option).
  */
-import type { SQLInputValue } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
-import type { Db, Migration } from '../store/Database';
+import type { Migration } from '../store/Database';
+import type { PgMigration } from '../store/sql/postgresMigrations';
+import type { SqlClient, SqlValue } from '../store/sql/SqlClient';
 import type { FileIndex, FileQuery, PlatformFile, PlatformFileType } from './platformPort';
 
 export const fileIndexMigrations: Migration[] = [
@@ -31,6 +32,28 @@ export const fileIndexMigrations: Migration[] = [
       );
       CREATE INDEX gateway_files_time ON gateway_files (create_time);`);
     },
+  },
+];
+
+export const fileIndexPgMigrations: PgMigration[] = [
+  {
+    id: 'gateway:002_files',
+    sql: `CREATE TABLE gateway_files (
+        file_id TEXT PRIMARY KEY,
+        file_type INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        file_length BIGINT NOT NULL,
+        create_time BIGINT NOT NULL,
+        record_seconds INTEGER NOT NULL DEFAULT 0,
+        flags BIGINT NOT NULL DEFAULT 0,
+        user_id BIGINT NOT NULL,
+        user_name TEXT NOT NULL DEFAULT '',
+        user_ip TEXT NOT NULL DEFAULT '',
+        param BIGINT NOT NULL DEFAULT 0,
+        str_param TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX gateway_files_time ON gateway_files (create_time);`,
   },
 ];
 
@@ -66,37 +89,49 @@ const toFile = (r: Row): PlatformFile => ({
   strParam: r.str_param,
 });
 
-export class SqliteFileIndex implements FileIndex {
-  constructor(private readonly db: Db) {}
+/** The file index in the shared store (a file recorded on one node is listed on every node). */
+export class SqlFileIndex implements FileIndex {
+  /** Index writes, one after another; reads wait for them (a file announced is a file listed). */
+  private writes: Promise<unknown> = Promise.resolve();
 
+  constructor(
+    private readonly db: SqlClient,
+    private readonly onWriteError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  /** Indexes a file; its id is known at once, the row is written in the background. */
   add(f: Omit<PlatformFile, 'fileId'> & { fileId?: string }): PlatformFile {
     const file: PlatformFile = { ...f, fileId: f.fileId ?? randomUUID().toUpperCase() };
-    this.db
-      .prepare(
-        `INSERT INTO gateway_files (file_id, file_type, file_name, file_path, file_length, create_time, record_seconds, flags, user_id, user_name, user_ip, param, str_param)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.writes = this.writes
+      .then(() =>
+        this.db.run(
+          `INSERT INTO gateway_files (file_id, file_type, file_name, file_path, file_length, create_time, record_seconds, flags, user_id, user_name, user_ip, param, str_param)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            file.fileId,
+            file.fileType,
+            file.fileName,
+            file.filePath,
+            file.fileLength,
+            file.createTime,
+            file.recordSeconds,
+            file.flags,
+            file.userId,
+            file.userName,
+            file.userIp,
+            file.param,
+            file.strParam,
+          ],
+        ),
       )
-      .run(
-        file.fileId,
-        file.fileType,
-        file.fileName,
-        file.filePath,
-        file.fileLength,
-        file.createTime,
-        file.recordSeconds,
-        file.flags,
-        file.userId,
-        file.userName,
-        file.userIp,
-        file.param,
-        file.strParam,
-      );
+      .catch(this.onWriteError);
     return file;
   }
 
-  query(q: FileQuery): { total: number; files: PlatformFile[] } {
+  async query(q: FileQuery): Promise<{ total: number; files: PlatformFile[] }> {
+    await this.writes;
     const where = ['create_time >= ?', 'create_time <= ?', '(file_type & ?) != 0'];
-    const args: SQLInputValue[] = [q.fromMs, q.toMs, q.typeMask];
+    const args: SqlValue[] = [q.fromMs, q.toMs, q.typeMask];
     if (q.userId !== undefined) {
       where.push('user_id = ?');
       args.push(q.userId);
@@ -115,27 +150,31 @@ export class SqliteFileIndex implements FileIndex {
       }
     }
     const w = where.join(' AND ');
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM gateway_files WHERE ${w}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM gateway_files WHERE ${w} ORDER BY create_time DESC, file_id LIMIT ? OFFSET ?`)
-      .all(...args, q.limit, q.offset) as unknown as Row[];
+    const total = Number((await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM gateway_files WHERE ${w}`, args))!.n);
+    const rows = await this.db.all<Row>(`SELECT * FROM gateway_files WHERE ${w} ORDER BY create_time DESC, file_id LIMIT ? OFFSET ?`, [
+      ...args,
+      q.limit,
+      q.offset,
+    ]);
     return { total, files: rows.map(toFile) };
   }
 
-  get(fileId: string): PlatformFile | undefined {
-    const r = this.db.prepare('SELECT * FROM gateway_files WHERE file_id = ?').get(fileId) as Row | undefined;
+  async get(fileId: string): Promise<PlatformFile | undefined> {
+    await this.writes;
+    const r = await this.db.get<Row>('SELECT * FROM gateway_files WHERE file_id = ?', [fileId]);
     return r ? toFile(r) : undefined;
   }
 
   async delete(fileId: string): Promise<boolean> {
-    const f = this.get(fileId);
+    const f = await this.get(fileId);
     if (!f) return false;
-    this.db.prepare('DELETE FROM gateway_files WHERE file_id = ?').run(fileId);
+    await this.db.run('DELETE FROM gateway_files WHERE file_id = ?', [fileId]);
     await unlink(f.filePath).catch(() => undefined);
     return true;
   }
 
   async rename(fileId: string, newName: string): Promise<boolean> {
-    return this.db.prepare('UPDATE gateway_files SET file_name = ? WHERE file_id = ?').run(newName, fileId).changes > 0;
+    await this.writes;
+    return (await this.db.run('UPDATE gateway_files SET file_name = ? WHERE file_id = ?', [newName, fileId])).changes > 0;
   }
 }

@@ -11,7 +11,9 @@ import { CodedError, Codes } from '../../shared/codes';
 import { TypedEmitter } from '../util/TypedEmitter';
 import type { AnyChatSdk, OnlineUser } from '../sdk';
 import type { ClientMethodHandler, FileIndex, PlatformEvent, PlatformPort, PlatformUser } from './platformPort';
-import { SqliteFileIndex } from './sdkFileIndex';
+import { SqlFileIndex } from './sdkFileIndex';
+import type { SqlClient } from '../store/sql/SqlClient';
+import { sqliteClientFor } from '../store/sql/SqliteClient';
 import type { Db } from '../store/Database';
 import { randomUUID } from 'node:crypto';
 import type { NotificationName, Notifications } from '../../shared/protocol/messages';
@@ -25,7 +27,9 @@ export interface SdkPlatformOptions {
   db: Db;
   logger: Logger;
   /** The recordings/files index; default: the gateway's own SQLite index fed by SDK events. */
-  files?: FileIndex & { add?: SqliteFileIndex['add'] };
+  files?: FileIndex & { add?: SqlFileIndex['add'] };
+  /** The shared store the default index lives in (default: `db`). */
+  store?: SqlClient;
   /** How long a queue-started call may ring before startVideoCall gives up (ms). */
   callStartTimeoutMs?: number;
 }
@@ -50,7 +54,7 @@ interface CallWaiter {
 
 export class SdkPlatform implements PlatformPort {
   readonly files: FileIndex;
-  private readonly index: SqliteFileIndex | null;
+  private readonly index: SqlFileIndex | null;
   private readonly events = new TypedEmitter<{ event: PlatformEvent }>();
   private readonly names = new Map<number, string>();
   private readonly ips = new Map<number, string>();
@@ -63,7 +67,9 @@ export class SdkPlatform implements PlatformPort {
   private closed = false;
 
   private constructor(private readonly opts: SdkPlatformOptions) {
-    this.index = opts.files ? null : new SqliteFileIndex(opts.db);
+    this.index = opts.files
+      ? null
+      : new SqlFileIndex(opts.store ?? sqliteClientFor(opts.db), (err) => opts.logger.error({ err }, 'file index: a file could not be indexed'));
     this.files = opts.files ?? this.index!;
   }
 

@@ -34,12 +34,19 @@ export class ConsoleSocket {
       return;
     }
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-    const session = this.auth.sessionFor(token);
-    if (!session) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws, session.username, token!));
+    this.auth.sessionFor(token).then(
+      (session) => {
+        if (!session) {
+          socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+          return;
+        }
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws, session.username, token!));
+      },
+      (err: unknown) => {
+        this.logger.error({ err }, 'console socket refused: the session could not be read');
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+      },
+    );
   };
 
   private serve(ws: WebSocket, operator: string, token: string): void {
@@ -50,7 +57,7 @@ export class ConsoleSocket {
     ws.on('message', async (data, isBinary) => {
       // A signed-out, expired or disabled session ends the socket at its next call; the role is
       // read per call so a changed role applies at once.
-      const live = this.auth.sessionFor(token);
+      const live = await this.auth.sessionFor(token).catch(() => null);
       if (!live) {
         ws.close(4401, 'session ended');
         return;

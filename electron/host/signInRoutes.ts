@@ -75,18 +75,18 @@ export function mountSignInRoutes(http: HttpServer, auth: OperatorAuth, logger: 
     }
   });
 
-  route('POST', '/console/api/signout', (req, res) => {
-    auth.signOut(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+  route('POST', '/console/api/signout', async (req, res) => {
+    await auth.signOut(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
     sendJson(res, 200, { ok: true, value: {} }, { 'Set-Cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secureAttr(req)}` });
   });
 
   // Shown on the sign-in page until the auto-created admin's random password is changed.
-  route('GET', '/console/api/first-run', (_req, res) => {
-    sendJson(res, 200, { ok: true, value: { initialPasswordFile: auth.initialPasswordHint() } });
+  route('GET', '/console/api/first-run', async (_req, res) => {
+    sendJson(res, 200, { ok: true, value: { initialPasswordFile: await auth.initialPasswordHint() } });
   });
 
-  route('GET', '/console/api/session', (req, res) => {
-    const session = auth.sessionFor(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+  route('GET', '/console/api/session', async (req, res) => {
+    const session = await auth.sessionFor(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
     if (!session) sendJson(res, 401, { ok: false, error: { code: Codes.UNAUTHORIZED, message: 'not signed in' } });
     else sendJson(res, 200, { ok: true, value: { username: session.username, role: session.role } });
   });

@@ -67,7 +67,7 @@ export class ConsoleService {
       }
       return out;
     };
-    const bans = new BanBook(core.db, () => core.components.sdk, history);
+    const bans = new BanBook(core.store.shared, () => core.components.sdk, history);
     core.components.sdk.loginBanCheck = (login) => bans.banFor(login);
     const chatName = (userId: number) => {
       const u = core.components.sdk.getOnlineUser(userId);
@@ -83,15 +83,21 @@ export class ConsoleService {
     this.previews = rooms ? new PreviewSessions(rooms, this.events) : null;
     const speakers = new SpeakerTracker();
     const roomOfRouter = (router: { id: string }) => rooms?.roomOfRouterId(router.id) ?? null;
+    let recordingsToday = 0;
     this.stats = new StatsTicker(
       {
         usersOnline: () => sdk.onlineUserCount(),
         roomCount: () => business.listRooms().length,
         activeCalls: () => sdk.listCalls().length,
+        // The index is read in the background; each tick shows the count the last read found.
         recordingsToday: () => {
           const midnight = new Date();
           midnight.setHours(0, 0, 0, 0);
-          return platform.files.query({ fromMs: midnight.getTime(), toMs: Date.now() + 60_000, typeMask: 1, exactName: false, offset: 0, limit: 1 }).total;
+          platform.files.query({ fromMs: midnight.getTime(), toMs: Date.now() + 60_000, typeMask: 1, exactName: false, offset: 0, limit: 1 }).then(
+            (r) => (recordingsToday = r.total),
+            () => undefined,
+          );
+          return recordingsToday;
         },
         media: () => mediaStats(media, roomOfRouter, speakers),
       },
@@ -118,7 +124,7 @@ export class ConsoleService {
       ...recordingsHandlers(deps, active),
       ...(this.previews ? previewHandlers(this.previews) : previewsUnavailable()),
       ...usersHandlers(deps, bans, history),
-      ...roomsHandlers(deps, roomMedia, chatName, (roomId) => core.config.rooms.chatLog || business.chatHistory({ roomId, limit: 1 }).length > 0),
+      ...roomsHandlers(deps, roomMedia, chatName, async (roomId) => core.config.rooms.chatLog || (await business.chatHistory({ roomId, limit: 1 })).length > 0),
       ...callsHandlers(deps),
       ...gatewayHandlers(deps),
       ...observabilityHandlers(deps),

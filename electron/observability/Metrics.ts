@@ -14,7 +14,7 @@ export interface MetricsSources {
   forwardedPacketsTotal(): number;
   forwardedPacketsPerSecond(): number;
   workerLoad(): { workerId: number; utilization: number }[];
-  outboxDepth(): { appId: string; pending: number; dead: number }[];
+  outboxDepth(): Promise<{ appId: string; pending: number; dead: number }[]>;
   webhookAttempts(): { delivered: number; retry: number; dead: number };
   recordingsActive(): number;
   activeCalls(): number;
@@ -81,9 +81,10 @@ export class Metrics {
       help: 'Webhook notices waiting in the outbox, by app and state',
       labelNames: ['app', 'state'],
       registers: [r],
-      collect() {
+      async collect() {
+        const depth = await src.outboxDepth();
         this.reset();
-        for (const d of src.outboxDepth()) {
+        for (const d of depth) {
           this.set({ app: d.appId, state: 'pending' }, d.pending);
           this.set({ app: d.appId, state: 'dead' }, d.dead);
         }

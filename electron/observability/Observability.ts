@@ -95,11 +95,10 @@ export class Observability extends TypedEmitter<{ alert: AlertRecord }> {
       d.sdk.on('enterRoom', () => this.metrics.roomEnters.inc()),
       // Never let a failing read throw into the gateway's emitter (its outbox worker).
       d.gateway.on('outboxChanged', () => {
-        try {
-          this.alerts.onOutboxDepth(outbox.depth());
-        } catch (err) {
-          log.warn({ err }, 'webhook dead-letter check failed');
-        }
+        outbox.depth().then(
+          (depth) => this.alerts.onOutboxDepth(depth),
+          (err: unknown) => log.warn({ err }, 'webhook dead-letter check failed'),
+        );
       }),
     );
     const onRestart = ({ workerId }: { workerId: number }) =>
@@ -109,7 +108,10 @@ export class Observability extends TypedEmitter<{ alert: AlertRecord }> {
     const onRecordingError = ({ recordingId, error }: { recordingId: string; error: Error }) => this.alerts.onRecordingFailed(recordingId, error.message);
     d.media.on('recordingerror', onRecordingError);
     this.disposers.push(() => d.media.off('recordingerror', onRecordingError));
-    this.alerts.onOutboxDepth(outbox.depth());
+    outbox.depth().then(
+      (depth) => this.alerts.onOutboxDepth(depth),
+      (err: unknown) => log.warn({ err }, 'webhook dead-letter check failed'),
+    );
     this.watcher.start();
     const disk = () => void this.alerts.checkDisk(config.dataDir);
     disk();

@@ -3,7 +3,9 @@
  * and user objects (userinfo_ctrl 11 / the client agent method: flags, priority, skills, queue groups).
  */
 import { randomUUID } from 'node:crypto';
-import type { Db, Migration } from '../store/Database';
+import type { Migration } from '../store/Database';
+import type { PgMigration } from '../store/sql/postgresMigrations';
+import type { SqlClient } from '../store/sql/SqlClient';
 
 /** A smart-queueing object (seed: service area, queue, skill, queue group); the console's QueueObjectView has this shape. */
 export interface QueueObject {
@@ -62,6 +64,36 @@ export const queueMigrations: Migration[] = [
   },
 ];
 
+export const queuePgMigrations: PgMigration[] = [
+  {
+    id: 'queueing:001_objects',
+    sql: `CREATE TABLE queue_objects (
+        objectguid TEXT PRIMARY KEY,
+        objecttype INTEGER NOT NULL,
+        objectid BIGINT NOT NULL,
+        parentobjectid BIGINT NOT NULL DEFAULT 0,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        flags BIGINT NOT NULL DEFAULT 0,
+        priority BIGINT NOT NULL DEFAULT 0,
+        skillgroups TEXT NOT NULL DEFAULT '[]',
+        queuegroups TEXT NOT NULL DEFAULT '[]',
+        param BIGINT NOT NULL DEFAULT 0,
+        strparam TEXT NOT NULL DEFAULT '',
+        created_at BIGINT NOT NULL,
+        UNIQUE (objecttype, objectid)
+      );
+      CREATE TABLE queue_user_objects (
+        user_id BIGINT PRIMARY KEY,
+        flags BIGINT NOT NULL,
+        priority BIGINT NOT NULL DEFAULT 0,
+        skillgroups TEXT NOT NULL DEFAULT '[]',
+        queuegroups TEXT NOT NULL DEFAULT '[]',
+        updated_at BIGINT NOT NULL
+      );`,
+  },
+];
+
 interface ObjectRow extends Omit<QueueObject, 'skillgroups' | 'queuegroups'> {
   skillgroups: string;
   queuegroups: string;
@@ -79,27 +111,47 @@ export class QueueObjectStore {
   /** Cached copy; the store is small and read on every routing decision. */
   private objects = new Map<string, QueueObject>();
   private users = new Map<number, UserObject>();
+  /** User-object writes, one after another (routing changes them synchronously). */
+  private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: Db) {
-    for (const r of db.prepare('SELECT * FROM queue_objects ORDER BY objecttype, objectid').all() as unknown as (ObjectRow & { created_at: number })[]) {
-      const { created_at: _c, ...row } = r;
-      this.objects.set(row.objectguid, toObject(row));
-    }
-    for (const r of db.prepare('SELECT * FROM queue_user_objects').all() as {
-      user_id: number;
-      flags: number;
-      priority: number;
-      skillgroups: string;
-      queuegroups: string;
-    }[]) {
-      this.users.set(r.user_id, {
-        userId: r.user_id,
-        flags: r.flags,
-        priority: r.priority,
-        skillgroups: JSON.parse(r.skillgroups) as number[],
-        queuegroups: JSON.parse(r.queuegroups) as number[],
-      });
-    }
+  private constructor(private readonly db: SqlClient) {}
+
+  static async open(db: SqlClient): Promise<QueueObjectStore> {
+    const store = new QueueObjectStore(db);
+    await store.reload();
+    return store;
+  }
+
+  /** Reads everything again (other nodes of a cluster write the same objects). */
+  async reload(): Promise<void> {
+    await this.writes;
+    const rows = await this.db.all<ObjectRow & { created_at: number }>('SELECT * FROM queue_objects ORDER BY objecttype, objectid');
+    const users = await this.db.all<{ user_id: number; flags: number; priority: number; skillgroups: string; queuegroups: string }>(
+      'SELECT * FROM queue_user_objects',
+    );
+    this.objects = new Map(
+      rows.map(({ created_at: _c, ...row }) => {
+        const o = toObject(row);
+        return [o.objectguid, o];
+      }),
+    );
+    this.users = new Map(
+      users.map((r) => [
+        r.user_id,
+        {
+          userId: r.user_id,
+          flags: r.flags,
+          priority: r.priority,
+          skillgroups: JSON.parse(r.skillgroups) as number[],
+          queuegroups: JSON.parse(r.queuegroups) as number[],
+        },
+      ]),
+    );
+  }
+
+  /** Up to date before a read that must see other nodes' writes: reloads when the store is shared. */
+  async fresh(): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.reload();
   }
 
   all(): QueueObject[] {
@@ -120,7 +172,7 @@ export class QueueObjectStore {
   }
 
   /** Throws 'duplicate' when (type, id) exists. */
-  create(input: NewQueueObject): QueueObject {
+  async create(input: NewQueueObject): Promise<QueueObject> {
     if (this.byId(input.objecttype, input.objectid)) throw new Error('duplicate');
     const o: QueueObject = {
       objectguid: randomUUID().toUpperCase(),
@@ -136,39 +188,63 @@ export class QueueObjectStore {
       param: input.param ?? 0,
       strparam: input.strparam ?? '',
     };
-    this.db
-      .prepare(
-        `INSERT INTO queue_objects (objectguid, objecttype, objectid, parentobjectid, name, description, flags, priority, skillgroups, queuegroups, param, strparam, created_at)
-         VALUES (@objectguid, @objecttype, @objectid, @parentobjectid, @name, @description, @flags, @priority, @skillgroups, @queuegroups, @param, @strparam, @created_at)`,
-      )
-      .run({ ...o, skillgroups: JSON.stringify(o.skillgroups), queuegroups: JSON.stringify(o.queuegroups), created_at: Date.now() });
+    // ON CONFLICT DO NOTHING: another node may hold (type, id) already — still a duplicate.
+    const { changes } = await this.db.run(
+      `INSERT INTO queue_objects (objectguid, objecttype, objectid, parentobjectid, name, description, flags, priority, skillgroups, queuegroups, param, strparam, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [
+        o.objectguid,
+        o.objecttype,
+        o.objectid,
+        o.parentobjectid,
+        o.name,
+        o.description,
+        o.flags,
+        o.priority,
+        JSON.stringify(o.skillgroups),
+        JSON.stringify(o.queuegroups),
+        o.param,
+        o.strparam,
+        Date.now(),
+      ],
+    );
+    if (changes === 0) throw new Error('duplicate');
     this.objects.set(o.objectguid, o);
     return o;
   }
 
   /** Changes the given fields (type and guid never change). Throws 'duplicate' on an objectid clash. */
-  modify(guid: string, patch: Partial<Omit<QueueObject, 'objectguid' | 'objecttype'>>): QueueObject | undefined {
+  async modify(guid: string, patch: Partial<Omit<QueueObject, 'objectguid' | 'objecttype'>>): Promise<QueueObject | undefined> {
     const cur = this.get(guid);
     if (!cur) return undefined;
     const next: QueueObject = { ...cur };
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
     if (next.objectid !== cur.objectid && this.byId(cur.objecttype, next.objectid)) throw new Error('duplicate');
-    // node:sqlite refuses named parameters the statement does not use; the type never changes.
-    const { objecttype: _type, ...updatable } = next;
-    this.db
-      .prepare(
-        `UPDATE queue_objects SET objectid=@objectid, parentobjectid=@parentobjectid, name=@name, description=@description, flags=@flags,
-         priority=@priority, skillgroups=@skillgroups, queuegroups=@queuegroups, param=@param, strparam=@strparam WHERE objectguid=@objectguid`,
-      )
-      .run({ ...updatable, skillgroups: JSON.stringify(next.skillgroups), queuegroups: JSON.stringify(next.queuegroups) });
+    await this.db.run(
+      `UPDATE queue_objects SET objectid = ?, parentobjectid = ?, name = ?, description = ?, flags = ?, priority = ?, skillgroups = ?, queuegroups = ?,
+         param = ?, strparam = ? WHERE objectguid = ?`,
+      [
+        next.objectid,
+        next.parentobjectid,
+        next.name,
+        next.description,
+        next.flags,
+        next.priority,
+        JSON.stringify(next.skillgroups),
+        JSON.stringify(next.queuegroups),
+        next.param,
+        next.strparam,
+        next.objectguid,
+      ],
+    );
     this.objects.set(next.objectguid, next);
     return next;
   }
 
-  delete(guid: string): QueueObject | undefined {
+  async delete(guid: string): Promise<QueueObject | undefined> {
     const cur = this.get(guid);
     if (!cur) return undefined;
-    this.db.prepare('DELETE FROM queue_objects WHERE objectguid = ?').run(cur.objectguid);
+    await this.db.run('DELETE FROM queue_objects WHERE objectguid = ?', [cur.objectguid]);
     this.objects.delete(cur.objectguid);
     return cur;
   }
@@ -181,14 +257,18 @@ export class QueueObjectStore {
     return [...this.users.values()];
   }
 
-  setUserObject(u: UserObject): void {
-    this.db
-      .prepare(
+  /** Takes effect at once (routing reads it synchronously); the row is written in the background, in order. */
+  setUserObject(u: UserObject): Promise<void> {
+    this.users.set(u.userId, { ...u });
+    const write = this.writes.then(() =>
+      this.db.run(
         `INSERT INTO queue_user_objects (user_id, flags, priority, skillgroups, queuegroups, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(user_id) DO UPDATE SET flags=excluded.flags, priority=excluded.priority, skillgroups=excluded.skillgroups,
          queuegroups=excluded.queuegroups, updated_at=excluded.updated_at`,
-      )
-      .run(u.userId, u.flags, u.priority, JSON.stringify(u.skillgroups), JSON.stringify(u.queuegroups), Date.now());
-    this.users.set(u.userId, { ...u });
+        [u.userId, u.flags, u.priority, JSON.stringify(u.skillgroups), JSON.stringify(u.queuegroups), Date.now()],
+      ),
+    );
+    this.writes = write.catch(() => undefined);
+    return write.then(() => undefined);
   }
 }

@@ -127,7 +127,7 @@ export class SmartQueue extends TypedEmitter<SmartQueueEvents> {
   }
 
   private saveUserObject(u: UserObject): void {
-    this.store.setUserObject(u);
+    this.store.setUserObject(u).catch((err: unknown) => this.logger.warn({ err, userId: u.userId }, 'user object not stored; it holds for this run'));
     this.platform.setUserFlags?.(u.userId, u.flags);
   }
 

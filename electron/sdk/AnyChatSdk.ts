@@ -3,7 +3,9 @@
  * decide, events that inform (ordered, one at a time), calls that act. It owns sessions, rooms,
  * calls and transfers; the signaling server drives it through `sdk.client` (ClientSide).
  */
-import { AccountLockStore, IdCounter } from './PersistentCounters';
+import { AccountLockStore, openSdkCounters, type SdkCounters } from './PersistentCounters';
+import { SqlIdAllocator } from '../store/idAllocator';
+import { sqliteClientFor } from '../store/sql/SqliteClient';
 import { UploadBudget, uploadLimitsOf } from './UploadBudget';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,17 +48,11 @@ import type {
   TransferTaskInfo,
 } from './types';
 
-/** Guest user ids start here (above any configured id a directory is likely to use). */
-const FIRST_GUEST_ID = 1_900_000_000;
-
-const FIRST_ALLOCATED_ROOM = 1_000_000;
-
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
   private readonly events: EventQueue;
   private readonly delivery: Delivery;
-  private readonly store: SdkStore;
   private readonly calls: CallManager;
   private readonly transfers: TransferManager;
   private readonly hooks: Partial<SdkHooks> = {};
@@ -73,9 +69,9 @@ export class AnyChatSdk {
   private readonly lifecycle: SessionLifecycle;
   private closed = false;
 
-  private readonly roomIds: IdCounter;
-  private readonly guestIds: IdCounter;
   private constructor(
+    private readonly store: SdkStore,
+    private readonly ids: SdkCounters,
     private readonly directory: UserDirectory,
     private readonly settings: SdkSettings,
     private readonly logger: Logger,
@@ -87,9 +83,6 @@ export class AnyChatSdk {
   ) {
     this.delivery = new Delivery(sessions, rooms);
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
-    this.store = new SdkStore(db);
-    this.roomIds = new IdCounter(db, 'roomId', FIRST_ALLOCATED_ROOM);
-    this.guestIds = new IdCounter(db, 'guestId', FIRST_GUEST_ID);
     this.recording = new RecordingControl(recorder ?? null, { sessions, events: this.events, pushToUser: (id, n, d) => this.pushToUser(id, n, d) });
     this.calls = new CallManager(
       {
@@ -107,6 +100,7 @@ export class AnyChatSdk {
         emitBufferEx: (ev) => this.events.emit('transBufferEx', ev),
         emitFile: (ev) => this.events.emit('fileReceived', ev),
         emitFinished: (ev) => this.events.emit('transferFinished', ev),
+        allocateTaskId: () => ids.taskIds.allocate(),
       },
       tempDir,
       settings.maxFileBytes,
@@ -165,15 +159,28 @@ export class AnyChatSdk {
 
   /** Builds the SDK. Run `sdkMigrations` on the database first. */
   static async create(opts: SdkOptions): Promise<AnyChatSdk> {
+    const shared = opts.store ?? sqliteClientFor(opts.db);
+    const ids = opts.ids ?? new SqlIdAllocator(shared);
     const directory = await UserDirectory.create(opts.users, {
       failuresBeforeLock: opts.settings.loginFailuresBeforeLock,
       lockSeconds: opts.settings.accountLockSeconds,
-      locks: new AccountLockStore(opts.db),
+      locks: await AccountLockStore.open(shared, opts.logger),
     });
     const tempDir = opts.tempDir ?? path.join(os.tmpdir(), 'anychat-transfers');
     const sessions = opts.sessions ?? new InProcessSessionTable();
     const rooms = opts.rooms ?? new InProcessRoomTable();
-    return new AnyChatSdk(directory, opts.settings, opts.logger, opts.db, tempDir, opts.recorder, sessions, rooms);
+    return new AnyChatSdk(
+      new SdkStore(shared),
+      await openSdkCounters(ids),
+      directory,
+      opts.settings,
+      opts.logger,
+      opts.db,
+      tempDir,
+      opts.recorder,
+      sessions,
+      rooms,
+    );
   }
 
   // ================================================================ hooks and events
@@ -254,15 +261,15 @@ export class AnyChatSdk {
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
     // Persisted: an id handed out before a restart is never handed out again.
-    let id = this.roomIds.allocate();
-    while (this.rooms.has(id)) id = this.roomIds.allocate();
+    let id = this.ids.roomIds.allocate();
+    while (this.rooms.has(id)) id = this.ids.roomIds.allocate();
     return id;
   }
 
   /** A guest's user id: never one handed out before, even across restarts. */
   allocateGuestId(): number {
-    let id = this.guestIds.allocate();
-    while (this.sessions.has(id)) id = this.guestIds.allocate();
+    let id = this.ids.guestIds.allocate();
+    while (this.sessions.has(id)) id = this.ids.guestIds.allocate();
     return id;
   }
 
@@ -382,12 +389,12 @@ export class AnyChatSdk {
   }
 
   /** BRAS_SetUserInfo. */
-  setUserInfo(userId: number, infoId: number, value: string, flags = 0): void {
-    this.store.setUserInfo(userId, infoId, value, flags);
+  async setUserInfo(userId: number, infoId: number, value: string, flags = 0): Promise<void> {
+    await this.store.setUserInfo(userId, infoId, value, flags);
   }
 
   /** BRAS_GetUserInfo (null when not set). */
-  getUserInfo(userId: number, infoId: number): string | null {
+  getUserInfo(userId: number, infoId: number): Promise<string | null> {
     return this.store.getUserInfo(userId, infoId);
   }
 
@@ -404,7 +411,7 @@ export class AnyChatSdk {
   async kickUser(userId: number, opts: KickOptions = {}): Promise<boolean> {
     if (opts.banSeconds !== undefined && opts.banSeconds > 0) {
       const until = Date.now() + opts.banSeconds * 1000;
-      this.store.ban(userId, until, opts.reason ?? '');
+      await this.store.ban(userId, until, opts.reason ?? '');
       this.events.emit('banChanged', { userId, banned: true, until });
     }
     const s = this.sessions.get(userId);
@@ -419,12 +426,12 @@ export class AnyChatSdk {
     return true;
   }
 
-  listBans(): BanEntry[] {
+  listBans(): Promise<BanEntry[]> {
     return this.store.listBans();
   }
 
-  liftBan(userId: number): boolean {
-    const lifted = this.store.liftBan(userId);
+  async liftBan(userId: number): Promise<boolean> {
+    const lifted = await this.store.liftBan(userId);
     if (lifted) this.events.emit('banChanged', { userId, banned: false, until: null });
     return lifted;
   }
@@ -480,7 +487,7 @@ export class AnyChatSdk {
   }
 
   /** A user's friends (online or not) and friend groups. */
-  friendListOf(userId: number): { friends: FriendEntry[]; groups: { groupId: number; name: string }[] } {
+  friendListOf(userId: number): Promise<{ friends: FriendEntry[]; groups: { groupId: number; name: string }[] }> {
     return this.userControls.friendListOf(userId);
   }
 }

@@ -21,7 +21,12 @@ import type { ClientMethodHandler, HookName, RoomInfo, RoomRole, SdkHooks } from
 
 /** The SDK as ClientSide sees it: its parts and the session/room lifecycle (AnyChatSdk builds it). */
 /** A ban beyond the user id (guest name, address), asked at login; set by the console. */
-export type LoginBanCheck = (login: { userId: number; userName: string; guest: boolean; ip: string }) => { until: number; reason: string } | null;
+export type LoginBanCheck = (login: {
+  userId: number;
+  userName: string;
+  guest: boolean;
+  ip: string;
+}) => { until: number; reason: string } | null | Promise<{ until: number; reason: string } | null>;
 
 export interface SdkInternals {
   readonly settings: SdkSettings;
@@ -37,7 +42,7 @@ export interface SdkInternals {
   joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo;
   leaveRoomOf(s: Session, reason: number, tellSelf: boolean): Promise<void>;
   applyUserInfoControl(srcUserId: number, userId: number, ctrlCode: number, wParam: number, lParam: number, strValue: string): Promise<void>;
-  friendListOf(userId: number): Result<'getOnlineFriends'>;
+  friendListOf(userId: number): Promise<Result<'getOnlineFriends'>>;
   kickUser(userId: number): Promise<boolean>;
   pushToRoom<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number;
   pushToUser<N extends NotificationName>(userId: number, notification: N, data: Notifications[N]): boolean;
@@ -99,7 +104,7 @@ export class ClientSide {
         userLevel = r.userLevel ?? 0;
         if (r.nickName) nickName = r.nickName;
       }
-      const ban = this.sdk.store.activeBan(userId) ?? this.sdk.loginBanCheck({ userId, userName: d.userName, guest, ip: st.link.ip }) ?? null;
+      const ban = (await this.sdk.store.activeBan(userId)) ?? (await this.sdk.loginBanCheck({ userId, userName: d.userName, guest, ip: st.link.ip })) ?? null;
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
       // Loop: while the old session is being kicked (async), another login may have won the race.
       while (this.sessions.has(userId)) {
@@ -281,12 +286,12 @@ export class ClientSide {
     return {};
   }
 
-  getUserInfo(st: ClientState, d: Data<'getUserInfo'>): Result<'getUserInfo'> {
+  async getUserInfo(st: ClientState, d: Data<'getUserInfo'>): Promise<Result<'getUserInfo'>> {
     this.need(st);
-    return { value: this.sdk.store.getUserInfo(d.userId, d.infoId) };
+    return { value: await this.sdk.store.getUserInfo(d.userId, d.infoId) };
   }
 
-  getOnlineFriends(st: ClientState): Result<'getOnlineFriends'> {
+  getOnlineFriends(st: ClientState): Promise<Result<'getOnlineFriends'>> {
     return this.sdk.friendListOf(this.need(st).userId);
   }
 

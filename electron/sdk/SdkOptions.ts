@@ -1,6 +1,8 @@
 /** How the SDK is built: its settings and what the composition root hands it. */
 import type { Logger } from 'pino';
 import type { Db } from '../store/Database';
+import type { IdAllocator } from '../store/idAllocator';
+import type { SqlClient } from '../store/sql/SqlClient';
 import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
 import type { RecorderPort } from './types';
@@ -24,7 +26,12 @@ export interface SdkSettings {
 }
 
 export interface SdkOptions {
+  /** The node's own SQLite (the session journal). */
   db: Db;
+  /** The shared store (bans, friends, user info, account locks; default: `db`). */
+  store?: SqlClient;
+  /** Where room and guest ids come from (default: counters in `store`). */
+  ids?: IdAllocator;
   logger: Logger;
   /** The configured user directory (config.users). */
   users: readonly DirectoryUser[];

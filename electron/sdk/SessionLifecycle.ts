@@ -55,9 +55,14 @@ export class SessionLifecycle {
     if (d.defaultFriends()) {
       // After the login response has gone out (seed §8.1).
       setImmediate(() => {
-        if (d.sessions.get(s.userId) !== s) return;
-        s.link.push('friendList', d.friendListOf(s.userId));
-        for (const fid of d.store.whoHasFriend(s.userId)) d.pushToUser(fid, 'friendStatus', { userId: s.userId, online: true });
+        void (async () => {
+          if (d.sessions.get(s.userId) !== s) return;
+          const friends = await d.friendListOf(s.userId);
+          const watchers = await d.store.whoHasFriend(s.userId);
+          if (d.sessions.get(s.userId) !== s) return;
+          s.link.push('friendList', friends);
+          for (const fid of watchers) d.pushToUser(fid, 'friendStatus', { userId: s.userId, online: true });
+        })().catch((err: unknown) => d.logger.warn({ err, userId: s.userId }, 'friend list not sent'));
       });
     }
   }
@@ -71,7 +76,7 @@ export class SessionLifecycle {
     d.calls.userGone(s.userId, reason);
     await d.transfers.userGone(s.userId);
     d.events.emit('logout', { userId: s.userId, reason });
-    if (d.defaultFriends()) for (const fid of d.store.whoHasFriend(s.userId)) d.pushToUser(fid, 'friendStatus', { userId: s.userId, online: false });
+    if (d.defaultFriends()) for (const fid of await d.store.whoHasFriend(s.userId)) d.pushToUser(fid, 'friendStatus', { userId: s.userId, online: false });
   }
 
   joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo {

@@ -61,6 +61,8 @@ export interface TransferContext {
   emitBufferEx(ev: SdkEvents['transBufferEx']): void;
   emitFile(ev: SdkEvents['fileReceived']): void;
   emitFinished(ev: SdkEvents['transferFinished']): void;
+  /** Task ids unique across restarts and cluster nodes (default: 1, 2, … per run). */
+  allocateTaskId?(): number;
 }
 
 export class TransferManager {
@@ -68,6 +70,10 @@ export class TransferManager {
   private readonly uploads = new Map<number, Upload>();
   private readonly downloads = new Map<number, Download>();
   private readonly done = new Map<number, TransferTaskInfo>();
+
+  private newTaskId(): number {
+    return this.ctx.allocateTaskId?.() ?? this.nextTaskId++;
+  }
 
   constructor(
     private readonly ctx: TransferContext,
@@ -105,7 +111,7 @@ export class TransferManager {
     const fileName = req.kind === 'file' ? safeFileName(req.fileName ?? 'file') : '';
     this.budget?.reserve(userId, req.size, req.kind === 'file', req.kind === 'file' && req.targetUserId === 0);
     const u: Upload = {
-      taskId: this.nextTaskId++,
+      taskId: this.newTaskId(),
       kind: req.kind,
       userId,
       targetUserId: req.targetUserId,
@@ -313,7 +319,7 @@ export class TransferManager {
   }
 
   private startDownload(init: Omit<Download, 'taskId' | 'sent' | 'state' | 'generation'>): number {
-    const d: Download = { ...init, taskId: this.nextTaskId++, sent: 0, state: 'running', generation: 0 };
+    const d: Download = { ...init, taskId: this.newTaskId(), sent: 0, state: 'running', generation: 0 };
     this.downloads.set(d.taskId, d);
     void this.pump(d, true);
     return d.taskId;

@@ -31,23 +31,23 @@ export class UserControls {
         return;
       case UserInfoCtrl.SYNCDATA:
         if (!this.d.sessions.has(userId)) throw offline(userId);
-        for (const info of store.allUserInfo(userId)) this.d.pushToUser(userId, 'userInfo', { userId, ...info });
-        if (this.d.defaultFriends()) this.d.pushToUser(userId, 'friendList', this.friendListOf(userId));
+        for (const info of await store.allUserInfo(userId)) this.d.pushToUser(userId, 'userInfo', { userId, ...info });
+        if (this.d.defaultFriends()) this.d.pushToUser(userId, 'friendList', await this.friendListOf(userId));
         return;
       case UserInfoCtrl.ADDGROUP:
-        store.addGroup(userId, wParam, strValue);
+        await store.addGroup(userId, wParam, strValue);
         return;
       case UserInfoCtrl.DELGROUP:
-        store.deleteGroup(userId, wParam);
+        await store.deleteGroup(userId, wParam);
         return;
       case UserInfoCtrl.ADDFRIEND:
-        store.addFriend(userId, wParam);
+        await store.addFriend(userId, wParam);
         return;
       case UserInfoCtrl.DELFRIEND:
-        store.deleteFriend(userId, wParam);
+        await store.deleteFriend(userId, wParam);
         return;
       case UserInfoCtrl.SETGROUPRELATION:
-        store.setFriendGroup(userId, wParam, lParam);
+        await store.setFriendGroup(userId, wParam, lParam);
         return;
       default:
         if (ctrlCode < UserInfoCtrl.APPDEFINE) throw new CodedError(Codes.BAD_REQUEST, `control code ${ctrlCode} is reserved`);
@@ -56,12 +56,12 @@ export class UserControls {
   }
 
   /** A user's friends (online or not) and friend groups. */
-  friendListOf(userId: number): { friends: FriendEntry[]; groups: { groupId: number; name: string }[] } {
-    const friends = this.d.store.friendsOf(userId).map(({ friendId, groupId }) => {
+  async friendListOf(userId: number): Promise<{ friends: FriendEntry[]; groups: { groupId: number; name: string }[] }> {
+    const friends = (await this.d.store.friendsOf(userId)).map(({ friendId, groupId }) => {
       const online = this.d.sessions.get(friendId);
       return { userId: friendId, nickName: online?.nickName ?? this.d.directory.nickNameOf(friendId) ?? '', online: !!online, groupId };
     });
-    return { friends, groups: this.d.store.groupsOf(userId) };
+    return { friends, groups: await this.d.store.groupsOf(userId) };
   }
 }
 

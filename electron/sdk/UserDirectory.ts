@@ -69,6 +69,12 @@ export class UserDirectory {
   }
 
   async verify(req: VerifyUserRequest): Promise<VerifyUserResult> {
+    // Another node may have locked (or cleared) the account meanwhile: the store has the last word.
+    if (this.locks && this.byName.has(req.userName)) {
+      const stored = await this.locks.get(req.userName).catch(() => null);
+      if (stored) this.failures.set(req.userName, stored);
+      else if (stored === undefined) this.failures.delete(req.userName);
+    }
     const f = this.failures.get(req.userName);
     if (f && f.lockedUntil > Date.now()) return { code: Codes.ACCOUNT_LOCKED };
     const e = this.byName.get(req.userName);

@@ -138,15 +138,15 @@ describe('rooms (real sockets)', () => {
     await b.enterRoom({ roomId });
     await a.sendTextMessage(-1, 'hello everyone');
     await b.sendTextMessage(uid(1), 'psst', true);
-    await eventually(() => expect(h!.business.chatHistory({ roomName: 'talk' }).map((e) => e.text)).toEqual(['psst', 'hello everyone']));
-    const [psst] = h.business.chatHistory({ roomId });
+    await eventually(async () => expect((await h!.business.chatHistory({ roomName: 'talk' })).map((e) => e.text)).toEqual(['psst', 'hello everyone']));
+    const [psst] = await h.business.chatHistory({ roomId });
     expect(psst).toMatchObject({ roomId, roomName: 'talk', srcUserId: uid(2), targetUserId: uid(1), secret: true });
     // Operator-created room with the log off: nothing is kept.
     h.business.createRoom({ name: 'quiet', chatLog: false });
     await a.enterRoom({ roomName: 'quiet' });
     await a.sendTextMessage(-1, 'not kept');
     await h.sdk.idle();
-    expect(h.business.chatHistory({ roomName: 'quiet' })).toEqual([]);
+    expect(await h.business.chatHistory({ roomName: 'quiet' })).toEqual([]);
   });
 
   it('a call room admits only its parties and is torn down for both when the server finishes the call', async () => {

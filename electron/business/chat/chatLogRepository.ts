@@ -3,7 +3,10 @@
  * database"). Only rooms with the chat log switched on are written; rows older than the
  * retention are pruned.
  */
-import type { Db, Migration } from '../../store/Database';
+import type { Logger } from 'pino';
+import type { Migration } from '../../store/Database';
+import type { PgMigration } from '../../store/sql/postgresMigrations';
+import type { SqlClient } from '../../store/sql/SqlClient';
 
 export interface ChatLogEntry {
   id: number;
@@ -38,6 +41,25 @@ export const chatLogMigrations: Migration[] = [
   },
 ];
 
+export const chatLogPgMigrations: PgMigration[] = [
+  {
+    id: 'business:001_chat_log',
+    sql: `CREATE TABLE business_chat_log (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        room_id BIGINT NOT NULL,
+        room_name TEXT,
+        src_user_id BIGINT NOT NULL,
+        target_user_id BIGINT NOT NULL,
+        secret INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX business_chat_log_room ON business_chat_log (room_id, id);
+      CREATE INDEX business_chat_log_name ON business_chat_log (room_name, id);
+      CREATE INDEX business_chat_log_at ON business_chat_log (at);`,
+  },
+];
+
 interface Row {
   id: number;
   room_id: number;
@@ -59,24 +81,26 @@ export interface ChatLogQuery {
 }
 
 export class ChatLogRepository {
-  private readonly insertStmt;
-  private readonly pruneStmt;
+  /** Appends are written one after another (a room's lines keep their order); reads wait for them. */
+  private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO business_chat_log (room_id, room_name, src_user_id, target_user_id, secret, text, at)
-       VALUES (@roomId, @roomName, @srcUserId, @targetUserId, @secret, @text, @at)`,
-    );
-    this.pruneStmt = db.prepare('DELETE FROM business_chat_log WHERE at < ?');
-  }
+  constructor(private readonly db: SqlClient) {}
 
-  append(e: Omit<ChatLogEntry, 'id'>): number {
-    const r = this.insertStmt.run({ ...e, secret: e.secret ? 1 : 0 });
-    return Number(r.lastInsertRowid);
+  append(e: Omit<ChatLogEntry, 'id'>): Promise<number> {
+    const write = this.writes.then(async () => {
+      const row = await this.db.get<{ id: number }>(
+        `INSERT INTO business_chat_log (room_id, room_name, src_user_id, target_user_id, secret, text, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [e.roomId, e.roomName, e.srcUserId, e.targetUserId, e.secret ? 1 : 0, e.text, e.at],
+      );
+      return Number(row!.id);
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
   }
 
   /** Newest first. */
-  query(q: ChatLogQuery): ChatLogEntry[] {
+  async query(q: ChatLogQuery): Promise<ChatLogEntry[]> {
+    await this.writes;
     const where: string[] = [];
     const args: (number | string)[] = [];
     if (q.roomId !== undefined) {
@@ -93,12 +117,23 @@ export class ChatLogRepository {
     }
     const limit = Math.min(500, Math.max(1, Math.floor(q.limit ?? 100)));
     const sql = `SELECT * FROM business_chat_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`;
-    return (this.db.prepare(sql).all(...args) as unknown as Row[]).map(toEntry);
+    return (await this.db.all<Row>(sql, args)).map(toEntry);
+  }
+
+  appendInBackground(e: Omit<ChatLogEntry, 'id'>, logger: Logger): void {
+    this.append(e).catch((err: unknown) => logger.warn({ err }, 'chat line not logged'));
+  }
+
+  pruneInBackground(before: number, logger: Logger): void {
+    this.prune(before).then(
+      (n) => n > 0 && logger.info({ rows: n }, 'chat log pruned'),
+      (err: unknown) => logger.warn({ err }, 'chat log prune failed'),
+    );
   }
 
   /** Deletes entries older than `before` (epoch ms); returns how many. */
-  prune(before: number): number {
-    return Number(this.pruneStmt.run(before).changes);
+  async prune(before: number): Promise<number> {
+    return (await this.db.run('DELETE FROM business_chat_log WHERE at < ?', [before])).changes;
   }
 }
 
@@ -109,7 +144,7 @@ function toEntry(r: Row): ChatLogEntry {
     roomName: r.room_name,
     srcUserId: r.src_user_id,
     targetUserId: r.target_user_id,
-    secret: r.secret === 1,
+    secret: Number(r.secret) === 1,
     text: r.text,
     at: r.at,
   };

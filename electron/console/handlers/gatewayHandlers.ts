@@ -4,18 +4,24 @@ import type { HandlerDeps, HandlerMap } from './types';
 export function gatewayHandlers({ core, audited }: HandlerDeps) {
   const gw = () => core.components.gateway;
   return {
-    'gateway:overview': () => ({
+    'gateway:overview': async () => ({
       apps: gw().appsInfo(),
       serverPublicKeyPem: gw().serverPublicKeyPem,
-      outbox: gw().outboxDepth(),
+      outbox: await gw().outboxDepth(),
       requests: gw().requestStats(),
     }),
     'gateway:outbox': (filter) => gw().outboxEntries(filter),
     'gateway:deliveryLog': (filter) => gw().deliveryLog(filter),
     'gateway:resendDead': (sel, caller) =>
-      audited(caller, 'gateway:resendDead', sel.notifyId ? `notice ${sel.notifyId}` : sel.appId ? `app ${sel.appId}` : 'all dead notices', { ...sel }, () => ({
-        resent: gw().resendDead(sel),
-      })),
+      audited(
+        caller,
+        'gateway:resendDead',
+        sel.notifyId ? `notice ${sel.notifyId}` : sel.appId ? `app ${sel.appId}` : 'all dead notices',
+        { ...sel },
+        async () => ({
+          resent: await gw().resendDead(sel),
+        }),
+      ),
     'queues:snapshot': () => gw().queueSnapshot(),
   } satisfies HandlerMap;
 }

@@ -9,8 +9,8 @@ export function operatorsHandlers({ audited }: HandlerDeps, auth: OperatorAuth) 
     'operators:add': ({ username, password, role }, caller) =>
       audited(caller, 'operators:add', `operator ${username}`, { username, role }, () => auth.addOperator(username, password, role)),
     'operators:setDisabled': ({ username, disabled }, caller) =>
-      audited(caller, 'operators:setDisabled', `operator ${username}`, { username, disabled }, () => {
-        auth.setDisabled(username, disabled, caller.operator);
+      audited(caller, 'operators:setDisabled', `operator ${username}`, { username, disabled }, async () => {
+        await auth.setDisabled(username, disabled, caller.operator);
         return {};
       }),
     // The password itself never goes into the audit entry.

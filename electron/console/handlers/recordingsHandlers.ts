@@ -11,6 +11,7 @@ import type { ConsoleEvents } from '../../../shared/ipc/contract';
 import type { RecordingEntry } from '../../../shared/ipc/types';
 import type { TypedEmitter } from '../../util/TypedEmitter';
 import type { PlatformFile } from '../../gateway';
+import type { SdkEvents } from '../../sdk';
 import type { HandlerDeps, HandlerMap } from './types';
 
 const RECORD_SERVER_SIDE = 0x4;
@@ -60,15 +61,22 @@ export class ActiveRecordings {
     private readonly deps: HandlerDeps,
     private readonly out: TypedEmitter<ConsoleEvents>,
   ) {
-    const { sdk, platform } = deps.core.components;
+    const { sdk } = deps.core.components;
     sdk.on('recordingFinished', (ev) => {
       const room = ev.kind === 'room';
       const key = room ? ev.param : ev.userId;
       const map = room ? this.byRoom : this.byUser;
       const active = map.get(key);
       map.delete(key);
-      // The platform indexed the file on this same event, before us (subscription order).
-      const file = platform.files.query({
+      void this.finished(ev, room, key, active).catch((err: unknown) => deps.core.logger.warn({ err }, 'finished recording not reported'));
+    });
+  }
+
+  private async finished(ev: SdkEvents['recordingFinished'], room: boolean, key: number, active: RecordingEntry | undefined): Promise<void> {
+    const { platform } = this.deps.core.components;
+    // The platform indexed the file on this same event, before us (subscription order).
+    const file = (
+      await platform.files.query({
         fromMs: 0,
         toMs: Date.now() + 1000,
         typeMask: FILE_TYPE_RECORDING | FILE_TYPE_SNAPSHOT,
@@ -77,17 +85,17 @@ export class ActiveRecordings {
         fileName: path.basename(ev.fileName),
         offset: 0,
         limit: 1,
-      }).files[0];
-      const errorCode = ev.errorCode ?? 0;
-      const error = errorCode ? `ended with code ${errorCode}` : undefined;
-      const finished: RecordingEntry = file
-        ? { ...recordingEntryOf(file), roomId: room ? ev.param : (active?.roomId ?? null), ...(errorCode ? { errorCode, error } : {}) }
-        : { ...(active ?? this.blank(ev.userId)), state: 'failed', errorCode, error: error ?? 'no file was indexed' };
-      this.out.emit('recordings:changed', { active: this.list(), finished });
-      const waiters = room ? this.roomWaiters : this.waiters;
-      waiters.get(key)?.(finished);
-      waiters.delete(key);
-    });
+      })
+    ).files[0];
+    const errorCode = ev.errorCode ?? 0;
+    const error = errorCode ? `ended with code ${errorCode}` : undefined;
+    const finished: RecordingEntry = file
+      ? { ...recordingEntryOf(file), roomId: room ? ev.param : (active?.roomId ?? null), ...(errorCode ? { errorCode, error } : {}) }
+      : { ...(active ?? this.blank(ev.userId)), state: 'failed', errorCode, error: error ?? 'no file was indexed' };
+    this.out.emit('recordings:changed', { active: this.list(), finished });
+    const waiters = room ? this.roomWaiters : this.waiters;
+    waiters.get(key)?.(finished);
+    waiters.delete(key);
   }
 
   list(): RecordingEntry[] {
@@ -210,8 +218,8 @@ export class ActiveRecordings {
 export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings) {
   const { core, audited } = deps;
   const files = () => core.components.platform.files;
-  const requireFile = (fileId: string) => {
-    const f = files().get(fileId);
+  const requireFile = async (fileId: string) => {
+    const f = await files().get(fileId);
     if (!f) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileId} does not exist`);
     return f;
   };
@@ -223,8 +231,8 @@ export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings) 
       audited(caller, 'recordings:startRoom', `room ${roomId}`, { roomId }, async () => ({ recordingId: (await active.startRoom(roomId)).recordingId })),
     'recordings:stopRoom': ({ roomId }, caller) => audited(caller, 'recordings:stopRoom', `room ${roomId}`, { roomId }, () => active.stopRoom(roomId)),
     'recordings:active': () => active.list(),
-    'recordings:list': ({ from, to, userId, name, page = 1, pageSize = 20 }) => {
-      const r = files().query({
+    'recordings:list': async ({ from, to, userId, name, page = 1, pageSize = 20 }) => {
+      const r = await files().query({
         fromMs: from ?? 0,
         toMs: to ?? Date.now() + 60_000,
         typeMask: FILE_TYPE_RECORDING | FILE_TYPE_SNAPSHOT,
@@ -238,19 +246,19 @@ export function recordingsHandlers(deps: HandlerDeps, active: ActiveRecordings) 
     },
     'recordings:rename': ({ fileId, fileName }, caller) =>
       audited(caller, 'recordings:rename', `file ${fileId}`, { fileId, fileName }, async () => {
-        requireFile(fileId);
+        await requireFile(fileId);
         await files().rename(fileId, fileName);
-        return recordingEntryOf(requireFile(fileId));
+        return recordingEntryOf(await requireFile(fileId));
       }),
     'recordings:delete': ({ fileId }, caller) =>
       audited(caller, 'recordings:delete', `file ${fileId}`, { fileId }, async () => {
-        requireFile(fileId);
+        await requireFile(fileId);
         await files().delete(fileId);
         return {};
       }),
     // The same signed URL plays (HTTP Range) and downloads (the page's <a download> saves it).
-    'recordings:url': ({ fileId }) => {
-      const signed = core.components.gateway.fileUrl(fileId, URL_SECONDS);
+    'recordings:url': async ({ fileId }) => {
+      const signed = await core.components.gateway.fileUrl(fileId, URL_SECONDS);
       if (!signed) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileId} does not exist`);
       return signed;
     },

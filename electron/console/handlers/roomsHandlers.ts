@@ -11,7 +11,7 @@ export function roomsHandlers(
   { core, audited }: HandlerDeps,
   media: RoomMediaView,
   nameOf: (userId: number) => string,
-  chatLogged: (roomId: number) => boolean,
+  chatLogged: (roomId: number) => Promise<boolean>,
 ) {
   const business = () => core.components.business;
   return {
@@ -21,12 +21,11 @@ export function roomsHandlers(
       return { ...d, producers: media.producersOf(roomId), recordings: media.recordingsOf(roomId) };
     },
     // Public lines only: whispers stay between their two users.
-    'rooms:chat': ({ roomId, beforeId, limit }) => {
-      const lines = business()
-        .chatHistory({ roomId, beforeId, limit: limit ?? 100 })
+    'rooms:chat': async ({ roomId, beforeId, limit }) => {
+      const lines = (await business().chatHistory({ roomId, beforeId, limit: limit ?? 100 }))
         .filter((e) => !e.secret)
         .map((e) => ({ id: e.id, roomId: e.roomId, srcUserId: e.srcUserId, srcName: nameOf(e.srcUserId), text: e.text, at: e.at }));
-      return { lines, logged: chatLogged(roomId) };
+      return { lines, logged: await chatLogged(roomId) };
     },
     'rooms:close': ({ roomId, reason }, caller) =>
       audited(caller, 'rooms:close', `room ${roomId}`, { roomId, reason: reason ?? '' }, async () => {

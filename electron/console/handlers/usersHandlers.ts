@@ -15,17 +15,15 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, his
   };
   return {
     'users:list': () => sdk().getOnlineUsers().map(userView),
-    'users:detail': ({ userId }) => {
+    'users:detail': async ({ userId }) => {
       const online = sdk().getOnlineUser(userId);
-      const ban = sdk()
-        .listBans()
-        .find((b) => b.userId === userId);
+      const ban = (await sdk().listBans()).find((b) => b.userId === userId);
       const seen = history.get(userId);
       if (!online && !ban && !seen) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has never been online here`);
-      const { friends, groups } = sdk().friendListOf(userId);
+      const { friends, groups } = await sdk().friendListOf(userId);
       const detail: UserDetail = {
         user: online ? userView(online) : null,
-        userName: bans.nameOf(userId) ?? `user ${userId}`,
+        userName: (await bans.nameOf(userId)) ?? `user ${userId}`,
         nickName: online?.nickName ?? seen?.nickName ?? '',
         level: online?.userLevel ?? 0,
         address: online?.ip ?? seen?.address ?? '',
@@ -34,7 +32,7 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, his
         info: {},
         friends: friends.map((f) => ({ userId: f.userId, nickName: f.nickName, online: f.online, groupId: f.groupId ?? null })),
         groups,
-        ban: ban ? bans.view(ban) : null,
+        ban: ban ? await bans.view(ban) : null,
       };
       return detail;
     },
@@ -47,7 +45,7 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, his
         async () => {
           const online = sdk().getOnlineUser(userId);
           if (!online && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
-          if (banSeconds) bans.noteBan(userId, caller.operator, { byAddress: !!banAddress });
+          if (banSeconds) await bans.noteBan(userId, caller.operator, { byAddress: !!banAddress });
           // The user may leave between the look-up and the kick: report what really happened.
           const kicked = await sdk().kickUser(userId, { banSeconds, reason });
           if (!kicked && !banSeconds) throw new CodedError(Codes.NOT_FOUND, `user ${userId} has already left`);
@@ -65,9 +63,9 @@ export function usersHandlers({ core, audited }: HandlerDeps, bans: BanBook, his
     'bans:list': () => bans.list(),
     'users:lookup': ({ query }) => history.search(query).map((u) => ({ ...u, online: !!sdk().getOnlineUser(u.userId) })),
     'bans:lift': ({ userId }, caller) =>
-      audited(caller, 'bans:lift', `user ${userId}`, { userId }, () => {
-        if (!sdk().liftBan(userId)) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not banned`);
-        bans.noteLifted(userId);
+      audited(caller, 'bans:lift', `user ${userId}`, { userId }, async () => {
+        if (!(await sdk().liftBan(userId))) throw new CodedError(Codes.NOT_FOUND, `user ${userId} is not banned`);
+        await bans.noteLifted(userId);
         return {};
       }),
     'users:sendMessage': ({ userId, text }, caller) =>

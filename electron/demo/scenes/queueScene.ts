@@ -20,10 +20,10 @@ export class QueueScene implements Scene {
   detail = 'starting';
   served = 0;
 
-  constructor(private readonly ensureObjects: () => DemoQueueObjects) {}
+  constructor(private readonly ensureObjects: () => Promise<DemoQueueObjects>) {}
 
   async run(ctx: SceneContext): Promise<void> {
-    const objects = this.ensureObjects();
+    const objects = await this.ensureObjects();
     const agents = await loginBots(ctx, botsWithRole('agent'));
     const lost = untilStoppedOrLost(ctx, agents);
     let over = false;

@@ -14,9 +14,9 @@ afterEach(async () => {
   rx = null;
 });
 
-const until = async (cond: () => boolean, ms = 5000) => {
+const until = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -136,15 +136,15 @@ describe('webhook notices', () => {
     ]);
     const ids = rx.received.slice(0, 3).map((r) => r.body.notifyid);
     expect(new Set(ids).size).toBe(1);
-    await until(() => h!.gateway.outboxDepth()[0]!.pending === 0);
-    const log = h.gateway.deliveryLog({ notifyId: ids[0] as string });
+    await until(async () => (await h!.gateway.outboxDepth())[0]!.pending === 0);
+    const log = await h.gateway.deliveryLog({ notifyId: ids[0] as string });
     expect(log.map((l) => [l.attempt, l.outcome, l.httpStatus])).toEqual([
       [3, 'delivered', 200],
       [2, 'retry', 500],
       [1, 'retry', 500],
     ]);
-    await until(() => h!.gateway.outboxDepth()[0]!.pending === 0);
-    expect(h.gateway.outboxDepth()).toEqual([{ appId: TEST_APP_ID, pending: 0, dead: 0, oldestPendingMs: 0 }]);
+    await until(async () => (await h!.gateway.outboxDepth())[0]!.pending === 0);
+    expect(await h.gateway.outboxDepth()).toEqual([{ appId: TEST_APP_ID, pending: 0, dead: 0, oldestPendingMs: 0 }]);
   });
 
   it('a slow or down receiver only grows the outbox; dead notices are kept and re-sent from the console', async () => {
@@ -154,15 +154,17 @@ describe('webhook notices', () => {
       apps: [{ appId: TEST_APP_ID, md5Key: 'anychat', callbackUrl: rx.url, retry: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 3 } }],
     });
     for (let i = 1; i <= 5; i++) h.platform.login(i, `u${i}`);
-    expect(h.gateway.outboxDepth()[0]).toMatchObject({ pending: 5, dead: 0 });
-    await until(() => h!.gateway.outboxDepth()[0]!.dead === 5, 10_000);
-    expect(h.gateway.outboxEntries({ state: 'dead' }).map((e) => [e.body.userid, e.attempts, e.lastStatus])).toEqual([1, 2, 3, 4, 5].map((id) => [id, 3, 503]));
+    expect((await h.gateway.outboxDepth())[0]).toMatchObject({ pending: 5, dead: 0 });
+    await until(async () => (await h!.gateway.outboxDepth())[0]!.dead === 5, 10_000);
+    expect((await h.gateway.outboxEntries({ state: 'dead' })).map((e) => [e.body.userid, e.attempts, e.lastStatus])).toEqual(
+      [1, 2, 3, 4, 5].map((id) => [id, 3, 503]),
+    );
     rx.defaultStatus = 200;
-    expect(h.gateway.resendDead({ appId: TEST_APP_ID })).toBe(5);
+    expect(await h.gateway.resendDead({ appId: TEST_APP_ID })).toBe(5);
     await rx.waitForDelivered(5);
     expect(rx.delivered.map((r) => r.body.userid)).toEqual([1, 2, 3, 4, 5]);
-    await until(() => h!.gateway.outboxDepth()[0]!.pending === 0);
-    expect(h.gateway.outboxDepth()[0]).toMatchObject({ pending: 0, dead: 0 });
+    await until(async () => (await h!.gateway.outboxDepth())[0]!.pending === 0);
+    expect((await h.gateway.outboxDepth())[0]).toMatchObject({ pending: 0, dead: 0 });
   });
 
   it('a receiver that never answers times out and is retried', async () => {
@@ -173,10 +175,10 @@ describe('webhook notices', () => {
       gateway: { notifyTimeoutMs: 150 },
     });
     h.platform.login(1, 'slow');
-    await until(() => h!.gateway.deliveryLog().some((l) => l.outcome === 'retry' && /no response/.test(l.error ?? '')));
+    await until(async () => (await h!.gateway.deliveryLog()).some((l) => l.outcome === 'retry' && /no response/.test(l.error ?? '')));
     rx.delayMs = 0;
     await rx.waitForDelivered(1);
-    await until(() => h!.gateway.outboxDepth()[0]!.pending === 0);
+    await until(async () => (await h!.gateway.outboxDepth())[0]!.pending === 0);
   });
 
   it("one app's dead receiver does not hold up another app's notices", async () => {
@@ -193,8 +195,11 @@ describe('webhook notices', () => {
     expect(rx.delivered.map((n) => [n.query.appid, n.method, n.body.userid, n.body.appguid])).toEqual(
       [1, 2, 3].map((id) => ['UP', 'userlogin_notify', id, 'UP']),
     );
-    await until(() => h!.gateway.outboxDepth().find((d) => d.appId === 'UP')!.pending === 0);
-    expect(h.gateway.outboxDepth().find((d) => d.appId === 'DOWN')).toMatchObject({ pending: 4, dead: 0 });
-    expect(h.gateway.outboxEntries({ appId: 'DOWN' })[0]).toMatchObject({ attempts: expect.any(Number), lastError: expect.stringContaining('ECONNREFUSED') });
+    await until(async () => (await h!.gateway.outboxDepth()).find((d) => d.appId === 'UP')!.pending === 0);
+    expect((await h.gateway.outboxDepth()).find((d) => d.appId === 'DOWN')).toMatchObject({ pending: 4, dead: 0 });
+    expect((await h.gateway.outboxEntries({ appId: 'DOWN' }))[0]).toMatchObject({
+      attempts: expect.any(Number),
+      lastError: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 });

@@ -10,42 +10,10 @@ import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { TypedEmitter } from '../../util/TypedEmitter';
-import type { SQLInputValue } from 'node:sqlite';
-import { column, type Db, type Migration } from '../../store/Database';
+import type { SqlClient } from '../../store/sql/SqlClient';
+import { OutboxRepository, type OutboxRow } from './outboxRepository';
 
-export const outboxMigrations: Migration[] = [
-  {
-    id: 'gateway:001_outbox',
-    up(db) {
-      db.exec(`CREATE TABLE gateway_outbox (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        notify_id TEXT NOT NULL UNIQUE,
-        app_id TEXT NOT NULL,
-        method TEXT NOT NULL,
-        body TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        state TEXT NOT NULL DEFAULT 'pending',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at INTEGER NOT NULL,
-        last_attempt_at INTEGER,
-        last_status INTEGER,
-        last_error TEXT
-      );
-      CREATE INDEX gateway_outbox_app ON gateway_outbox (app_id, state, id);
-      CREATE TABLE gateway_delivery_log (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        notify_id TEXT NOT NULL,
-        app_id TEXT NOT NULL,
-        method TEXT NOT NULL,
-        attempt INTEGER NOT NULL,
-        at INTEGER NOT NULL,
-        http_status INTEGER,
-        error TEXT,
-        outcome TEXT NOT NULL
-      );`);
-    },
-  },
-];
+export { outboxMigrations, outboxPgMigrations } from './outboxRepository';
 
 export interface RetryPolicy {
   initialDelayMs: number;
@@ -100,22 +68,7 @@ export interface OutboxDepth {
   oldestPendingMs: number;
 }
 
-interface Row {
-  id: number;
-  notify_id: string;
-  app_id: string;
-  method: string;
-  body: string;
-  created_at: number;
-  state: 'pending' | 'dead';
-  attempts: number;
-  next_attempt_at: number;
-  last_attempt_at: number | null;
-  last_status: number | null;
-  last_error: string | null;
-}
-
-const toEntry = (r: Row): OutboxEntry => ({
+const toEntry = (r: OutboxRow): OutboxEntry => ({
   id: r.id,
   notifyId: r.notify_id,
   appId: r.app_id,
@@ -135,19 +88,32 @@ export function backoffDelay(policy: RetryPolicy, attempts: number): number {
 }
 
 export interface OutboxOptions {
-  db: Db;
+  /** The shared store: every node of a cluster pumps the same outbox. */
+  db: SqlClient;
   apps: readonly OutboxApp[];
   sign(appId: string, method: string): NoticeSignature;
   logger: Logger;
   timeoutMs: number;
   deliveryLogMax: number;
+  /** Who holds a lease (the cluster node id; one process alone is 'local'). */
+  owner?: string;
+  /**
+   * How often to look for notices other nodes queued or left behind (0: never — alone, this
+   * process queued every notice and its workers already know).
+   */
+  sweepMs?: number;
 }
 
 interface Worker {
   running: boolean;
+  /** Kicked while running: take another look before stopping. */
+  again: boolean;
   timer: NodeJS.Timeout | null;
   inFlight: http.ClientRequest | null;
 }
+
+/** A lease outlives the longest attempt by this much (a dead node's notices wait this long). */
+const LEASE_MARGIN_MS = 15_000;
 
 export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
   private readonly apps = new Map<string, OutboxApp>();
@@ -156,45 +122,60 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 4 });
   private closed = false;
   private logInserts = 0;
-  private readonly stmts;
+  private readonly repo: OutboxRepository;
+  private readonly owner: string;
+  /** Enqueues are written one after another, so a node's notices keep their order. */
+  private writes: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly opts: OutboxOptions) {
     super();
     for (const a of opts.apps) this.apps.set(a.appId, a);
-    const db = opts.db;
-    this.stmts = {
-      insert: db.prepare('INSERT INTO gateway_outbox (notify_id, app_id, method, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      head: db.prepare("SELECT * FROM gateway_outbox WHERE app_id = ? AND state = 'pending' ORDER BY id LIMIT 1"),
-      delete: db.prepare('DELETE FROM gateway_outbox WHERE id = ?'),
-      fail: db.prepare(
-        'UPDATE gateway_outbox SET attempts = ?, state = ?, next_attempt_at = ?, last_attempt_at = ?, last_status = ?, last_error = ? WHERE id = ?',
-      ),
-      log: db.prepare('INSERT INTO gateway_delivery_log (notify_id, app_id, method, attempt, at, http_status, error, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      trimLog: db.prepare('DELETE FROM gateway_delivery_log WHERE id <= (SELECT MAX(id) FROM gateway_delivery_log) - ?'),
-      appsWithPending: db.prepare("SELECT DISTINCT app_id FROM gateway_outbox WHERE state = 'pending'"),
-    };
+    this.repo = new OutboxRepository(opts.db);
+    this.owner = opts.owner ?? 'local';
   }
 
   static async create(opts: OutboxOptions): Promise<NotifyOutbox> {
     const o = new NotifyOutbox(opts);
-    for (const { app_id } of o.stmts.appsWithPending.all() as { app_id: string }[]) o.kick(app_id);
+    await o.repo.releaseLeasesOf(o.owner);
+    await o.sweep();
+    if (opts.sweepMs) {
+      o.sweepTimer = setInterval(() => void o.sweep().catch((err: unknown) => o.opts.logger.warn({ err }, 'outbox sweep failed')), opts.sweepMs);
+      o.sweepTimer.unref?.();
+    }
     return o;
   }
 
-  /** Stores a notice (durably, before any attempt) and wakes the app's worker. Returns its notifyid. */
+  private async sweep(): Promise<void> {
+    for (const appId of await this.repo.appsWithPending()) this.kick(appId);
+  }
+
+  /** Stores a notice (durably, before any attempt), then wakes the app's worker. Returns its notifyid at once. */
   enqueue(appId: string, method: string, body: Record<string, unknown>): string {
     const notifyId = randomUUID().toUpperCase();
     const now = Date.now();
-    this.stmts.insert.run(notifyId, appId, method, JSON.stringify({ ...body, notifyid: notifyId }), now, now);
-    this.emit('changed', { appId });
-    this.kick(appId);
+    // Started at once (on SQLite the row is written before enqueue returns), chained after the
+    // writes still in flight (on PostgreSQL a node's notices keep their order).
+    const insert = () => this.repo.insert(notifyId, appId, method, JSON.stringify({ ...body, notifyid: notifyId }), now);
+    const written = this.pendingWrites === 0 ? insert() : this.writes.then(insert);
+    this.pendingWrites++;
+    this.writes = written
+      .then(
+        () => {
+          this.emit('changed', { appId });
+          this.kick(appId);
+        },
+        (err: unknown) => this.opts.logger.error({ err, appId, method, notifyId }, 'outbox: notice could not be stored'),
+      )
+      .finally(() => this.pendingWrites--);
     return notifyId;
   }
 
   private worker(appId: string): Worker {
     let w = this.workers.get(appId);
     if (!w) {
-      w = { running: false, timer: null, inFlight: null };
+      w = { running: false, again: false, timer: null, inFlight: null };
       this.workers.set(appId, w);
     }
     return w;
@@ -203,63 +184,77 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
   private kick(appId: string): void {
     if (this.closed || !this.apps.has(appId)) return;
     const w = this.worker(appId);
-    if (w.running) return;
+    if (w.running) {
+      w.again = true;
+      return;
+    }
     if (w.timer) {
       clearTimeout(w.timer);
       w.timer = null;
     }
     w.running = true;
+    w.again = false;
     void this.run(appId, w)
       .catch((err: unknown) => {
         this.opts.logger.error({ err, appId }, 'outbox worker failed; restarting in 1 s');
         if (this.closed) return;
-        w.timer = setTimeout(() => {
-          w.timer = null;
-          this.kick(appId);
-        }, 1000);
-        w.timer.unref?.();
+        this.wakeAt(appId, w, Date.now() + 1000);
       })
       .finally(() => {
         w.running = false;
+        // Kicked while it was between its last look and stopping: look again.
+        if (w.again && !w.timer) this.kick(appId);
       });
+  }
+
+  private wakeAt(appId: string, w: Worker, at: number): void {
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = setTimeout(
+      () => {
+        w.timer = null;
+        this.kick(appId);
+      },
+      Math.max(0, at - Date.now()),
+    );
+    w.timer.unref?.();
   }
 
   private async run(appId: string, w: Worker): Promise<void> {
     const app = this.apps.get(appId)!;
     while (!this.closed) {
-      const row = this.stmts.head.get(appId) as Row | undefined;
-      if (!row) return;
-      const wait = row.next_attempt_at - Date.now();
-      if (wait > 0) {
-        w.timer = setTimeout(() => {
-          w.timer = null;
-          this.kick(appId);
-        }, wait);
-        w.timer.unref?.();
+      w.again = false;
+      const now = Date.now();
+      const claim = await this.repo.claimHead(appId, this.owner, now, now + this.opts.timeoutMs + LEASE_MARGIN_MS);
+      if (this.closed || !claim) return;
+      if ('retryAt' in claim) {
+        // Not due yet, or another node is sending it (and will go on down the line): look again when
+        // it is due or that node's lease lapses (the node died).
+        this.wakeAt(appId, w, claim.retryAt);
         return;
       }
+      const row = claim.row;
       const attempt = row.attempts + 1;
       const result = await this.attempt(app, row, w);
       // Closed meanwhile: record nothing (the store may be closing); the notice stays pending and is sent again.
       if (this.closed) return;
-      const now = Date.now();
+      const at = Date.now();
       if (result.ok) {
-        this.stmts.delete.run(row.id);
-        this.log(row, attempt, now, result.status, null, 'delivered');
+        await this.repo.delivered(row.id);
+        await this.log(row, attempt, at, result.status, null, 'delivered');
         this.opts.logger.debug({ appId, method: row.method, notifyId: row.notify_id, attempt }, 'notice delivered');
       } else if (attempt >= app.retry.maxAttempts) {
-        this.stmts.fail.run(attempt, 'dead', now, now, result.status, result.error, row.id);
-        this.log(row, attempt, now, result.status, result.error, 'dead');
+        await this.repo.failed(row.id, { attempts: attempt, state: 'dead', nextAttemptAt: at, at, status: result.status, error: result.error });
+        await this.log(row, attempt, at, result.status, result.error, 'dead');
         this.opts.logger.warn(
           { appId, method: row.method, notifyId: row.notify_id, attempt, status: result.status, error: result.error },
           'notice dead: attempts exhausted',
         );
       } else {
-        const next = now + backoffDelay(app.retry, attempt);
-        this.stmts.fail.run(attempt, 'pending', next, now, result.status, result.error, row.id);
-        this.log(row, attempt, now, result.status, result.error, 'retry');
+        const next = at + backoffDelay(app.retry, attempt);
+        await this.repo.failed(row.id, { attempts: attempt, state: 'pending', nextAttemptAt: next, at, status: result.status, error: result.error });
+        await this.log(row, attempt, at, result.status, result.error, 'retry');
         this.opts.logger.info(
-          { appId, method: row.method, notifyId: row.notify_id, attempt, status: result.status, error: result.error, retryInMs: next - now },
+          { appId, method: row.method, notifyId: row.notify_id, attempt, status: result.status, error: result.error, retryInMs: next - at },
           'notice delivery failed, will retry',
         );
       }
@@ -270,13 +265,20 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
   /** Delivery attempts by outcome since start (metrics). */
   readonly attempts: Record<DeliveryLogEntry['outcome'], number> = { delivered: 0, retry: 0, dead: 0 };
 
-  private log(row: Row, attempt: number, at: number, status: number | null, error: string | null, outcome: DeliveryLogEntry['outcome']): void {
+  private async log(
+    row: OutboxRow,
+    attempt: number,
+    at: number,
+    status: number | null,
+    error: string | null,
+    outcome: DeliveryLogEntry['outcome'],
+  ): Promise<void> {
     this.attempts[outcome]++;
-    this.stmts.log.run(row.notify_id, row.app_id, row.method, attempt, at, status, error, outcome);
-    if (++this.logInserts % 100 === 0) this.stmts.trimLog.run(this.opts.deliveryLogMax);
+    await this.repo.log({ notifyId: row.notify_id, appId: row.app_id, method: row.method, attempt, at, httpStatus: status, error, outcome });
+    if (++this.logInserts % 100 === 0) await this.repo.trimLog(this.opts.deliveryLogMax);
   }
 
-  private attempt(app: OutboxApp, row: Row, w: Worker): Promise<{ ok: boolean; status: number | null; error: string | null; aborted?: boolean }> {
+  private attempt(app: OutboxApp, row: OutboxRow, w: Worker): Promise<{ ok: boolean; status: number | null; error: string | null; aborted?: boolean }> {
     return new Promise((resolve) => {
       let url: URL;
       try {
@@ -324,15 +326,9 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
 
   // ---- console ------------------------------------------------------------------------------
 
-  depth(): OutboxDepth[] {
-    const rows = this.opts.db
-      .prepare(
-        `SELECT app_id, SUM(state = 'pending') AS pending, SUM(state = 'dead') AS dead,
-                MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest
-         FROM gateway_outbox GROUP BY app_id`,
-      )
-      .all() as { app_id: string; pending: number; dead: number; oldest: number | null }[];
-    const byApp = new Map(rows.map((r) => [r.app_id, r]));
+  async depth(): Promise<OutboxDepth[]> {
+    await this.writes;
+    const byApp = new Map((await this.repo.depth()).map((r) => [r.app_id, r]));
     const ids = new Set([...this.apps.keys(), ...byApp.keys()]);
     const now = Date.now();
     return [...ids].map((appId) => {
@@ -341,66 +337,35 @@ export class NotifyOutbox extends TypedEmitter<{ changed: { appId: string } }> {
     });
   }
 
-  entries(filter: { appId?: string; state?: 'pending' | 'dead'; limit?: number } = {}): OutboxEntry[] {
-    const where: string[] = [];
-    const args: SQLInputValue[] = [];
-    if (filter.appId) {
-      where.push('app_id = ?');
-      args.push(filter.appId);
-    }
-    if (filter.state) {
-      where.push('state = ?');
-      args.push(filter.state);
-    }
-    const sql = `SELECT * FROM gateway_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
-    return (this.opts.db.prepare(sql).all(...args, Math.min(filter.limit ?? 200, 5000)) as unknown as Row[]).map(toEntry);
+  async entries(filter: { appId?: string; state?: 'pending' | 'dead'; limit?: number } = {}): Promise<OutboxEntry[]> {
+    await this.writes;
+    return (await this.repo.entries({ ...filter, limit: Math.min(filter.limit ?? 200, 5000) })).map(toEntry);
   }
 
-  deliveryLog(filter: { appId?: string; notifyId?: string; limit?: number } = {}): DeliveryLogEntry[] {
-    const where: string[] = [];
-    const args: SQLInputValue[] = [];
-    if (filter.appId) {
-      where.push('app_id = ?');
-      args.push(filter.appId);
-    }
-    if (filter.notifyId) {
-      where.push('notify_id = ?');
-      args.push(filter.notifyId);
-    }
-    const sql = `SELECT id, notify_id AS notifyId, app_id AS appId, method, attempt, at, http_status AS httpStatus, error, outcome
-                 FROM gateway_delivery_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return this.opts.db.prepare(sql).all(...args, Math.min(filter.limit ?? 200, 5000)) as unknown as DeliveryLogEntry[];
+  deliveryLog(filter: { appId?: string; notifyId?: string; limit?: number } = {}): Promise<DeliveryLogEntry[]> {
+    return this.repo.deliveryLog({ ...filter, limit: Math.min(filter.limit ?? 200, 5000) });
   }
 
   /** Puts dead notices back in line (one by notifyid, or every dead one of an app / of all apps). Returns how many. */
-  resendDead(sel: { notifyId?: string; appId?: string } = {}): number {
-    const where = ["state = 'dead'"];
-    const args: SQLInputValue[] = [];
-    if (sel.notifyId) {
-      where.push('notify_id = ?');
-      args.push(sel.notifyId);
-    }
-    if (sel.appId) {
-      where.push('app_id = ?');
-      args.push(sel.appId);
-    }
-    const apps = column<string>(this.opts.db, `SELECT DISTINCT app_id FROM gateway_outbox WHERE ${where.join(' AND ')}`, ...args);
-    const n = Number(
-      this.opts.db
-        .prepare(`UPDATE gateway_outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE ${where.join(' AND ')}`)
-        .run(Date.now(), ...args).changes,
-    );
+  async resendDead(sel: { notifyId?: string; appId?: string } = {}): Promise<number> {
+    const { count, apps } = await this.repo.resendDead(sel, Date.now());
     for (const appId of apps) {
       this.emit('changed', { appId });
       this.kick(appId);
     }
-    return n;
+    return count;
+  }
+
+  /** Resolves once every notice enqueued so far is in the store. */
+  flushWrites(): Promise<void> {
+    return this.writes;
   }
 
   /** Stops sending; whatever is pending stays in the store for the next start. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const w of this.workers.values()) {
       if (w.timer) clearTimeout(w.timer);
       w.timer = null;

@@ -168,9 +168,9 @@ describe('rooms and messages', () => {
   it('user info set/get/sync; userInfoControl hook, app-defined codes, kick via code 1', async () => {
     h = await startHarness();
     const [a, b] = [await h.login('alice'), await h.login('bob')];
-    h.sdk.setUserInfo(1001, 5, 'likes tea');
-    expect(h.sdk.getUserInfo(1001, 5)).toBe('likes tea');
-    expect(h.sdk.getUserInfo(1001, 6)).toBeNull();
+    await h.sdk.setUserInfo(1001, 5, 'likes tea');
+    expect(await h.sdk.getUserInfo(1001, 5)).toBe('likes tea');
+    expect(await h.sdk.getUserInfo(1001, 6)).toBeNull();
     expect(await b.request('getUserInfo', { userId: 1001, infoId: 5 })).toEqual({ value: 'likes tea' });
     const sync = a.next('userInfo');
     await h.sdk.userInfoControl(1001, 2);

@@ -108,11 +108,11 @@ describe('login / logout', () => {
     expect(await h.sdk.kickUser(1002, { banSeconds: 60, reason: 'spam' })).toBe(true);
     expect(await kicked).toEqual({ errorCode: 211, banSeconds: 60, reason: 'spam' }); // the kicked user is told the reason
     await closed;
-    expect(h.sdk.listBans().map((x) => [x.userId, x.reason])).toEqual([[1002, 'spam']]);
+    expect((await h.sdk.listBans()).map((x) => [x.userId, x.reason])).toEqual([[1002, 'spam']]);
     const again = await h.connect();
     await expectCode(again.login('bob', 'bob-pw'), SignalingCodes.USER_BANNED);
-    expect(h.sdk.liftBan(1002)).toBe(true);
-    expect(h.sdk.listBans()).toEqual([]);
+    expect(await h.sdk.liftBan(1002)).toBe(true);
+    expect(await h.sdk.listBans()).toEqual([]);
     expect((await again.login('bob', 'bob-pw')).userId).toBe(1002);
   });
 });

@@ -56,7 +56,7 @@ describe('recording lifecycle', () => {
     ).toEqual(['audio', 'video']);
     expect(finished[0].elapseSeconds).toBeGreaterThanOrEqual(1);
     // indexed (file type 1) and announced with its code
-    const indexed = s.platform.files.query({
+    const indexed = await s.platform.files.query({
       fromMs: 0,
       toMs: Date.now() + 1000,
       typeMask: 1,
@@ -100,7 +100,9 @@ describe('recording lifecycle', () => {
     expect(existsSync(finished[0].fileName)).toBe(true);
     expect(existsSync(`${finished[0].fileName}.part`)).toBe(false);
     await waitFor(() => s.notices('recordsnapshot_notify').length === 1, 10_000, 'recordsnapshot_notify');
-    expect(s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1002, exactName: false, offset: 0, limit: 5 }).total).toBe(1);
+    expect((await s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1002, exactName: false, offset: 0, limit: 5 })).total).toBe(
+      1,
+    );
   }, 30_000);
 
   it.skipIf(!hasFfmpegTools)(
@@ -133,9 +135,11 @@ describe('recording lifecycle', () => {
       );
       expect(info.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 320, height: 240 });
       expect(spawnSync('ffmpeg', ['-v', 'error', '-i', snap.fileName, '-f', 'null', '-'], { encoding: 'utf8' }).stderr.trim()).toBe('');
-      const listed = s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 2, userId: 1003, exactName: false, offset: 0, limit: 5 });
+      const listed = await s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 2, userId: 1003, exactName: false, offset: 0, limit: 5 });
       expect(listed.files.map((f) => f.fileName)).toEqual(['face-check.jpg']);
-      expect(s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1003, exactName: false, offset: 0, limit: 5 }).total).toBe(0);
+      expect(
+        (await s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1003, exactName: false, offset: 0, limit: 5 })).total,
+      ).toBe(0);
     },
     30_000,
   );
@@ -219,7 +223,7 @@ describe('disk full', () => {
       // the store is intact
       expect(s.db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
       expect(
-        s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1004, exactName: false, offset: 0, limit: 5 }).total,
+        (await s.platform.files.query({ fromMs: 0, toMs: Date.now() + 1000, typeMask: 1, userId: 1004, exactName: false, offset: 0, limit: 5 })).total,
       ).toBeLessThanOrEqual(1);
     },
     60_000,
