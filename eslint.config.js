@@ -12,7 +12,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Domain layers: they serve the composition root and the console, never the other way round. */
-const DOMAIN = ['sdk', 'business', 'gateway', 'queueing', 'media', 'audit'];
+const DOMAIN = ['sdk', 'business', 'gateway', 'queueing', 'media', 'audit', 'cluster'];
 /** What a domain layer must not import: the layers above it, and the console's DTOs. */
 const ABOVE_DOMAIN = ['./electron/core', './electron/ipc', './electron/console', './electron/host', './shared/ipc'];
 

@@ -57,8 +57,6 @@ export const Codes = {
   PRODUCE_NEEDS_SEAT: 900920,
 } as const;
 
-export type Code = (typeof Codes)[keyof typeof Codes];
-
 /** Server application messages (seed §2.1): wParam = error code, lParam = server id. */
 export const ServerMessages = {
   CORE_SERVER_CONN: 10,

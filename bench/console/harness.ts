@@ -7,9 +7,10 @@
  *
  * This function is serialised into the page: it must be self-contained (no imports, no closures).
  */
-import { Codes } from '../../shared/codes';
 export interface HarnessOptions {
   callNames: readonly string[];
+  /** The code a call outside the harness answers with (passed in: the serialised function cannot import shared/codes). */
+  unavailableCode: number;
   users: number;
   rooms: number;
   eventsPerSecond: number;
@@ -158,7 +159,7 @@ export function installConsoleHarness(opts: HarnessOptions): void {
   for (const name of opts.callNames) {
     api[name] = async (args: Record<string, unknown>) => {
       const answer = answers[name];
-      if (!answer) return { ok: false, error: { code: Codes.UNAVAILABLE, message: `${name}: not in the bench harness` } };
+      if (!answer) return { ok: false, error: { code: opts.unavailableCode, message: `${name}: not in the bench harness` } };
       return { ok: true, value: answer(args ?? {}) };
     };
   }

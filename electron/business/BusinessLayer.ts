@@ -222,6 +222,7 @@ export class BusinessLayer {
       sdk.registerClientMethod('getMicState', (userId, data) => this.logged('getMicState', userId, () => this.clientGetMicState(userId, data))),
       sdk.on('enterRoom', (ev) => this.guard('enterRoom', () => this.onEnterRoom(ev))),
       sdk.on('leaveRoom', (ev) => this.guard('leaveRoom', () => this.handleLeave(ev.roomId, ev.userId))),
+      sdk.on('remoteMemberLeft', (ev) => this.guard('leaveRoom', () => this.handleLeave(ev.roomId, ev.userId))),
       sdk.on('logout', (ev) => this.guard('logout', () => this.onLogout(ev))),
       sdk.on('textMessage', (ev) => this.guard('textMessage', () => this.onTextMessage(ev))),
       sdk.on('videoCall', (ev) => this.guardAsync('videoCall', () => this.onVideoCall(ev))),

@@ -297,10 +297,31 @@ export const configSchema = z
       .prefault({}),
     /** Load sample content (demo users, rooms) for a demo install. */
     demo: z.boolean().default(false),
+    /**
+     * Several hosts as one platform (docs/cluster.md, protocol.md §5): shared durable state in
+     * PostgreSQL, live state and cross-node delivery over Redis. Absent: one host on its own SQLite store.
+     */
+    cluster: z
+      .object({
+        /** This node's name, unique in the cluster (shown in the console's node column). */
+        nodeId: z
+          .string()
+          .min(1)
+          .max(32)
+          .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only'),
+        postgresUrl: z
+          .string()
+          .min(1)
+          .regex(/^postgres(ql)?:\/\//, 'expected postgres://…'),
+        redisUrl: z
+          .string()
+          .min(1)
+          .regex(/^rediss?:\/\//, 'expected redis://…'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type AppConfig = Config['apps'][number];
-export type OperatorConfig = Config['operators'][number];
-export type GatewayConfig = Config['gateway'];

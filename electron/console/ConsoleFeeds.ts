@@ -8,6 +8,7 @@ import type { Core } from '../core/Core';
 import type { TypedEmitter } from '../util/TypedEmitter';
 import type { BanBook } from './banBook';
 import { callView, userView } from './toView';
+import { clusterRoomSummary, removedRoom, withClusterMembers } from './handlers/clusterHandlers';
 import type { UserHistory } from './userHistory';
 
 const USER_BATCH_MS = 100;
@@ -24,8 +25,14 @@ export class ConsoleFeeds {
     history: UserHistory,
     chatName: (userId: number) => string,
   ) {
-    const { sdk, business, gateway } = core.components;
+    const { sdk, business, gateway, cluster } = core.components;
     const touch = (userId: number) => this.markUser(userId);
+    // Other nodes' users come and go, and enter and leave rooms, without events here (a cluster).
+    if (cluster)
+      this.disposers.push(
+        cluster.onRemoteUser(touch),
+        cluster.onRemoteRoom((roomId) => out.emit('rooms:changed', clusterRoomSummary(core, roomId) ?? { ...removedRoom(roomId), removed: true })),
+      );
     this.disposers.push(
       core.status.on('changed', (s) => out.emit('status:changed', s)),
       core.audit.on('appended', (e) => out.emit('audit:appended', e)),
@@ -47,7 +54,8 @@ export class ConsoleFeeds {
         if (m.secret || m.roomId <= 0) return;
         out.emit('rooms:chat', { id: null, roomId: m.roomId, srcUserId: m.srcUserId, srcName: chatName(m.srcUserId), text: m.text, at: Date.now() });
       }),
-      business.on('roomChanged', (r) => out.emit('rooms:changed', r)),
+      // In a cluster the count and the nodes are the whole cluster's.
+      business.on('roomChanged', (r) => out.emit('rooms:changed', r.removed ? r : withClusterMembers(core, r))),
       business.on('roomMembers', (m) => {
         out.emit('rooms:members', m);
         for (const u of m.users) touch(u.userId);

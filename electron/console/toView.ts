@@ -14,6 +14,7 @@ export function userView(u: OnlineUser): UserView {
     address: u.ip,
     flags: u.flags,
     guest: u.guest,
+    ...(u.node ? { node: u.node } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { DOWNLOAD_PREFIX, Gateway, SdkPlatform } from '../gateway';
 import { findFfmpeg } from '../media/recorder/ffmpegLocator';
 import { MediaNode } from '../media';
 import { AnyChatSdk, InProcessRoomTable, InProcessSessionTable } from '../sdk';
+import { ClusterNode } from '../cluster';
 import { SignalingServer, attachMediaNode } from '../signaling';
 import type { DemoInstall } from '../demo/DemoInstall';
 import { OperatorRepository } from '../auth/operatorRepository';
@@ -49,6 +50,8 @@ export interface CoreComponents {
   platform: SdkPlatform;
   gateway: Gateway;
   observability: Observability;
+  /** This host's node of a cluster (config `cluster`); null on a single host. */
+  cluster: ClusterNode | null;
 }
 
 /** Something the core started and must stop, in reverse order. */
@@ -112,10 +115,12 @@ export class Core {
 
   static async create(opts: CoreOptions): Promise<Core> {
     const { config, logger } = opts;
+    // The config key `cluster` (docs/cluster.md) makes this host a node on the shared PostgreSQL.
+    const cluster = opts.cluster ?? config.cluster;
     mkdirSync(config.dataDir, { recursive: true });
     const store = await openStore({
       dataDir: config.dataDir,
-      postgresUrl: opts.cluster?.postgresUrl,
+      postgresUrl: cluster?.postgresUrl,
       logger,
       migrations: sqliteMigrations,
       pgMigrations: sharedPgMigrations,
@@ -126,7 +131,7 @@ export class Core {
       dataDir: config.dataDir,
       logger: logger.child({ component: 'auth' }),
     });
-    const core = new Core(config, logger, store, operatorAuth, opts.cluster?.nodeId ?? 'local');
+    const core = new Core(config, logger, store, operatorAuth, cluster?.nodeId ?? 'local');
     core.demo = opts.demo ?? null;
     core.status.set('core', 'starting', 'store open');
     core.mountBaseRoutes(opts.rendererDir);
@@ -143,10 +148,22 @@ export class Core {
     // Listen first so /healthz and /readyz answer 503 while the components start.
     const addr = await this.http.listen(config.listen.host, config.listen.port);
     const wsScheme = this.http.secure ? 'wss' : 'ws';
-    // Live state tables: in-process here; a cluster would pass shared (e.g. Redis) tables instead.
+    // Live state tables: in-process on a single host; in a cluster, this node's plus a replica of the others' (docs/cluster.md).
+    const cluster = config.cluster
+      ? await ClusterNode.start({
+          nodeId: config.cluster.nodeId,
+          redisUrl: config.cluster.redisUrl,
+          logger: logger.child({ component: 'cluster' }),
+          url: () => this.http.url,
+          mediaLoad: () => this.producerCount(),
+        })
+      : null;
+    // Stops after the SDK: the sessions' logouts are announced to the other nodes first.
+    if (cluster) this.register('cluster', () => cluster.stop());
     const sdk = await AnyChatSdk.create({
-      sessions: new InProcessSessionTable(),
-      rooms: new InProcessRoomTable(),
+      sessions: cluster?.sessions ?? new InProcessSessionTable(),
+      rooms: cluster?.rooms ?? new InProcessRoomTable(),
+      ...(cluster ? { cluster: cluster.port } : {}),
       db: this.db,
       store: this.store.shared,
       ids: this.store.ids,
@@ -155,6 +172,7 @@ export class Core {
       settings: { ...config.signaling, guestLogin: config.guestLogin },
       tempDir: path.join(config.dataDir, 'transfers'),
     });
+    cluster?.attachSdk(sdk);
     this.register('sdk', () => sdk.close());
     // Messages 10–14 follow the components' real states (the signaling reports 10 itself when it
     // starts; media workers and the recorder report their own failures and recoveries).
@@ -210,7 +228,15 @@ export class Core {
 
     // Media rows and the recorder plug into the SDK here; unplugged before the media node stops.
     const mediaWiring = attachMediaNode(sdk, media, logger.child({ component: 'signaling' }));
-    this.register('media-wiring', () => mediaWiring.detach());
+    this.register('media-wiring', () => {
+      cluster?.attachMedia(null);
+      mediaWiring.detach();
+    });
+    if (cluster) {
+      // Media rows for rooms another node owns go there; this node serves the rooms it owns.
+      mediaWiring.requests.forwarder = cluster.mediaForwarder;
+      cluster.attachMedia(mediaWiring.requests);
+    }
     const signaling = await SignalingServer.create({
       sdk,
       media: mediaWiring,
@@ -222,6 +248,8 @@ export class Core {
       this.status.set('signaling', 'stopped', 'stopped');
     });
 
+    // Mic seats and the queue of a room are decided by the node that owns the room (docs/cluster.md).
+    if (cluster) sdk.remote.runAtRoomOwner(['micRequest', 'micRelease', 'getMicState']);
     const business = await BusinessLayer.create({ sdk, db: this.db, store: this.store.shared, config, logger: logger.child({ component: 'business' }) });
     this.register('rooms', async () => {
       await business.close();
@@ -252,7 +280,7 @@ export class Core {
     });
     // Sessions a crash left open: logged out (reason 100) now that the gateway listens; clients
     // reach /ws only after this, so no new login can be mistaken for one left open.
-    await sdk.closeSessionsLeftOpen();
+    await sdk.closeSessionsLeftOpen(cluster?.alreadyClosed);
     this.http.upgrade('/ws', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
     const observability = new Observability({
       db: this.db,
@@ -268,7 +296,7 @@ export class Core {
     this.register('observability', () => observability.close());
     // Registered last so it runs first on stop: recordings are indexed and announced while the gateway still runs.
     this.register('recordings', () => signaling.finishRecordings());
-    this.built = { sdk, media, signaling, business, platform, gateway, observability };
+    this.built = { sdk, media, signaling, business, platform, gateway, observability, cluster };
 
     this.status.set('signaling', 'up', `clients on ${wsScheme}://${addr.address}:${addr.port}/ws`);
     this.status.set('rooms', 'up', 'rooms, mic seats and queues');
@@ -282,6 +310,15 @@ export class Core {
       demo.start(this.built, this.http.url);
     }
     return this.http.url;
+  }
+
+  /** Media producers on this host's media node (a cluster node's media load). */
+  private producerCount(): number {
+    const media = this.built?.signaling.roomMedia;
+    if (!media) return 0;
+    let n = 0;
+    for (const r of this.built!.sdk.listRooms()) n += media.producersOfRoom(r.roomId).length;
+    return n;
   }
 
   /** Graceful shutdown: stop accepting, flush, close components in reverse order. Idempotent. */

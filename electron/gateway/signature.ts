@@ -5,9 +5,7 @@
  *   `method&appid&timestamp`). Requests are verified with the app's public key; notices are signed
  *   with the server's private key. `signstr` is the signature in hex (either case) or base64.
  */
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-
-export type SignType = 'MD5' | 'RSA';
+import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 export function signingText(method: string, appId: string, timestamp: string): string {
   return `${method}&${appId}&${timestamp}`;
@@ -50,8 +48,4 @@ export function verifyRsa(method: string, appId: string, timestamp: string, publ
 
 export function loadPublicKey(pem: string): KeyObject {
   return createPublicKey(pem);
-}
-
-export function loadPrivateKey(pem: string): KeyObject {
-  return createPrivateKey(pem);
 }

@@ -13,6 +13,7 @@ import { ConsoleFeeds } from '../console/ConsoleFeeds';
 import { BanBook, banBookMigrations } from '../console/banBook';
 import { UserHistory, userHistoryMigrations } from '../console/userHistory';
 import { runMigrations } from '../store/Database';
+import { clusterHandlers } from '../console/handlers/clusterHandlers';
 import { callsHandlers } from '../console/handlers/callsHandlers';
 import { gatewayHandlers } from '../console/handlers/gatewayHandlers';
 import { observabilityHandlers } from '../console/handlers/observabilityHandlers';
@@ -126,6 +127,7 @@ export class ConsoleService {
       ...usersHandlers(deps, bans, history),
       ...roomsHandlers(deps, roomMedia, chatName, async (roomId) => core.config.rooms.chatLog || (await business.chatHistory({ roomId, limit: 1 })).length > 0),
       ...callsHandlers(deps),
+      ...clusterHandlers(deps),
       ...gatewayHandlers(deps),
       ...observabilityHandlers(deps),
       ...operatorsHandlers(deps, core.operatorAuth),

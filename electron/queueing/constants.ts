@@ -1,6 +1,5 @@
 /** Smart-queue constants (seed: business HTTP API §5.2–5.6). */
 export const ObjectTypes = { AREA: 4, QUEUE: 5, SKILL: 9, QUEUE_GROUP: 10 } as const;
-export type ObjectType = (typeof ObjectTypes)[keyof typeof ObjectTypes];
 export const objectTypeValues: readonly number[] = Object.values(ObjectTypes);
 
 export const ObjectActions = { CREATE: 1, DELETE: 2, MODIFY: 3 } as const;

@@ -16,6 +16,8 @@ import { SDK_BUILD_TIME, SDK_VERSION } from '../util/version';
 import type { Db } from '../store/Database';
 import { CallManager } from './CallManager';
 import { ClientSide, type LoginBanCheck, type SdkInternals } from './ClientSide';
+import { ClusterSide } from './ClusterSide';
+import { Moderation } from './Moderation';
 import { Delivery } from './Delivery';
 import { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
@@ -32,6 +34,7 @@ import type { SdkOptions, SdkSettings } from './SdkOptions';
 import type {
   ActiveCall,
   BanEntry,
+  ClusterPort,
   ClientMethodHandler,
   HookName,
   KickOptions,
@@ -51,6 +54,9 @@ import type {
 export class AnyChatSdk {
   /** The client-facing half, driven by the signaling server. */
   readonly client: ClientSide;
+  /** What the SDK does for and hands to other cluster nodes. */
+  readonly remote: ClusterSide;
+  private readonly moderation: Moderation;
   private readonly events: EventQueue;
   private readonly delivery: Delivery;
   private readonly calls: CallManager;
@@ -80,6 +86,7 @@ export class AnyChatSdk {
     recorder: RecorderPort | undefined,
     private readonly sessions: SessionTable,
     private readonly rooms: RoomTable,
+    private readonly cluster: ClusterPort | null,
   ) {
     this.delivery = new Delivery(sessions, rooms);
     this.events = new EventQueue(logger, Math.max(settings.hookTimeoutMs * 6, 30_000));
@@ -130,6 +137,8 @@ export class AnyChatSdk {
       pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
       pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
     });
+    this.remote = new ClusterSide({ cluster, sessions, calls: this.calls, events: this.events, methods: this.clientMethods, settings });
+    this.moderation = new Moderation({ store, sessions, events: this.events, cluster, endSession: (s, reason) => this.lifecycle.endSession(s, reason) });
     // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
     const internals: SdkInternals = {
       settings,
@@ -153,6 +162,9 @@ export class AnyChatSdk {
       allocateRoomId: () => this.allocateRoomId(),
       allocateGuestId: () => this.allocateGuestId(),
       loginBanCheck: (login) => this.loginBanCheck?.(login) ?? null,
+      forwardCall: (call) => this.remote.forward(call),
+      claimLogin: (userId) => this.remote.claimLogin(userId),
+      forwardMethod: (s, method, data) => this.remote.forwardMethod(s, method, data),
     };
     this.client = new ClientSide(internals, sessions, rooms);
   }
@@ -180,6 +192,7 @@ export class AnyChatSdk {
       opts.recorder,
       sessions,
       rooms,
+      opts.cluster ?? null,
     );
   }
 
@@ -244,6 +257,7 @@ export class AnyChatSdk {
   async removeFromRoom(userId: number, reason: number): Promise<boolean> {
     const s = this.sessions.get(userId);
     if (!s || s.roomId === null) return false;
+    if (s.link.remoteNode !== undefined && this.cluster) return this.cluster.removeFromRoomRemote(s.link.remoteNode, userId, reason);
     await this.lifecycle.leaveRoomOf(s, reason, true);
     return true;
   }
@@ -260,7 +274,7 @@ export class AnyChatSdk {
 
   /** Allocates a room id no room uses (calls, rooms by name). */
   allocateRoomId(): number {
-    // Persisted: an id handed out before a restart is never handed out again.
+    // Persisted: an id handed out before a restart is never handed out again (in a cluster: by any node).
     let id = this.ids.roomIds.allocate();
     while (this.rooms.has(id)) id = this.ids.roomIds.allocate();
     return id;
@@ -306,7 +320,7 @@ export class AnyChatSdk {
   // ================================================================ views
 
   getOnlineUsers(): OnlineUser[] {
-    return [...this.sessions.values()].map(onlineUserView);
+    return [...this.sessions.values()].map((s) => onlineUserView(s, this.cluster?.nodeId));
   }
 
   /** How many users are logged in (cheap: no views built). */
@@ -316,7 +330,7 @@ export class AnyChatSdk {
 
   getOnlineUser(userId: number): OnlineUser | null {
     const s = this.sessions.get(userId);
-    return s ? onlineUserView(s) : null;
+    return s ? onlineUserView(s, this.cluster?.nodeId) : null;
   }
 
   isOnline(userId: number): boolean {
@@ -408,32 +422,16 @@ export class AnyChatSdk {
   }
 
   /** Kicks a user (they get `kicked` 211, then the socket closes); optionally bans them. */
-  async kickUser(userId: number, opts: KickOptions = {}): Promise<boolean> {
-    if (opts.banSeconds !== undefined && opts.banSeconds > 0) {
-      const until = Date.now() + opts.banSeconds * 1000;
-      await this.store.ban(userId, until, opts.reason ?? '');
-      this.events.emit('banChanged', { userId, banned: true, until });
-    }
-    const s = this.sessions.get(userId);
-    if (!s) return false;
-    s.link.push('kicked', {
-      errorCode: Codes.LOGOUT_KICKED,
-      ...(opts.banSeconds ? { banSeconds: opts.banSeconds } : {}),
-      ...(opts.reason ? { reason: opts.reason } : {}),
-    });
-    await this.lifecycle.endSession(s, Codes.LOGOUT_KICKED);
-    s.link.close(4211, 'kicked');
-    return true;
+  kickUser(userId: number, opts: KickOptions = {}): Promise<boolean> {
+    return this.moderation.kick(userId, opts);
   }
 
   listBans(): Promise<BanEntry[]> {
-    return this.store.listBans();
+    return this.moderation.listBans();
   }
 
-  async liftBan(userId: number): Promise<boolean> {
-    const lifted = await this.store.liftBan(userId);
-    if (lifted) this.events.emit('banChanged', { userId, banned: false, until: null });
-    return lifted;
+  liftBan(userId: number): Promise<boolean> {
+    return this.moderation.liftBan(userId);
   }
 
   /**
@@ -441,7 +439,8 @@ export class AnyChatSdk {
    * events have been delivered (so the gateway queues their notices before it stops).
    */
   async endAllSessions(reason: number = Codes.LOGOUT_NORMAL): Promise<number> {
-    const all = [...this.sessions.values()];
+    // This host's sessions (in a cluster, not the replicas of other nodes' users).
+    const all = [...this.sessions.values()].filter((s) => s.link.remoteNode === undefined);
     for (const s of all) {
       await this.lifecycle.endSession(s, reason);
       s.link.close(1001, 'server shutting down');
@@ -453,9 +452,10 @@ export class AnyChatSdk {
   /**
    * At start, after every subscriber is attached and before clients can log in: the sessions the
    * previous run left open (it crashed) are logged out with reason 100. Returns how many.
+   * `alreadyClosed`: users another cluster node logged out for this one while it was down.
    */
-  closeSessionsLeftOpen(): Promise<number> {
-    return this.lifecycle.closeSessionsLeftOpen();
+  closeSessionsLeftOpen(alreadyClosed: ReadonlySet<number> = new Set()): Promise<number> {
+    return this.lifecycle.closeSessionsLeftOpen(alreadyClosed);
   }
 
   /** Logs everyone out, stops timers and transfers. Idempotent. */
@@ -463,10 +463,7 @@ export class AnyChatSdk {
     if (this.closed) return;
     this.closed = true;
     this.setTimer(0);
-    for (const s of [...this.sessions.values()]) {
-      await this.lifecycle.endSession(s, Codes.LOGOUT_NORMAL);
-      s.link.close(1001, 'server shutting down');
-    }
+    await this.endAllSessions(Codes.LOGOUT_NORMAL);
     this.calls.close();
     await this.transfers.close();
     await this.events.idle();

@@ -17,7 +17,7 @@ import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
-import type { ClientMethodHandler, HookName, RoomInfo, RoomRole, SdkHooks } from './types';
+import type { ClientMethodHandler, ForwardedCall, HookName, RoomInfo, RoomRole, SdkHooks } from './types';
 
 /** The SDK as ClientSide sees it: its parts and the session/room lifecycle (AnyChatSdk builds it). */
 /** A ban beyond the user id (guest name, address), asked at login; set by the console. */
@@ -50,6 +50,12 @@ export interface SdkInternals {
   allocateRoomId(): number;
   allocateGuestId(): number;
   loginBanCheck: LoginBanCheck;
+  /** In a cluster: hands a reply or hang-up to the node running the call; false when this node runs it. */
+  forwardCall(call: ForwardedCall): Promise<boolean>;
+  /** In a cluster: true once this node may log the user in (no login of the user on another node is under way). */
+  claimLogin(userId: number): Promise<boolean>;
+  /** In a cluster: runs a room-owner method on the node owning the caller's room; null when it runs here. */
+  forwardMethod(s: Session, method: string, data: Record<string, unknown>): Promise<Record<string, unknown> | null>;
 }
 
 /** Per-connection state the signaling server keeps and hands back on every call. */
@@ -106,11 +112,16 @@ export class ClientSide {
       }
       const ban = (await this.sdk.store.activeBan(userId)) ?? (await this.sdk.loginBanCheck({ userId, userName: d.userName, guest, ip: st.link.ip })) ?? null;
       if (ban) throw new CodedError(SignalingCodes.USER_BANNED, `banned until ${new Date(ban.until).toISOString()}`, { until: ban.until });
-      // Loop: while the old session is being kicked (async), another login may have won the race.
-      while (this.sessions.has(userId)) {
-        if (this.sdk.settings.duplicateLogin === 'refuseNew')
-          throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
-        await this.sdk.kickUser(userId);
+      // Loop: while the old session is being kicked (async), another login may have won the race
+      // (in a cluster, also one on another node at the same instant: only one claims the login).
+      for (;;) {
+        while (this.sessions.has(userId)) {
+          if (this.sdk.settings.duplicateLogin === 'refuseNew')
+            throw new CodedError(SignalingCodes.ALREADY_LOGGED_IN, 'this user is already logged in elsewhere');
+          await this.sdk.kickUser(userId);
+        }
+        // Checked again after the (async) claim, in the same tick as the session starts.
+        if ((await this.sdk.claimLogin(userId)) && !this.sessions.has(userId)) break;
       }
       if (!st.link.open) throw new CodedError(Codes.LOGOUT_NETWORK_ERROR, 'connection closed during login');
       const s = new Session(st.link, userId, d.userName, nickName, userLevel, guest);
@@ -254,11 +265,14 @@ export class ClientSide {
         await this.sdk.calls.request(s.userId, d.userId, flags, param, userStr);
         return {};
       case VideoCallEvent.REPLY:
-        this.sdk.calls.reply(s.userId, d.userId, d.errorCode ?? 0, flags, param, userStr);
+      case VideoCallEvent.FINISH: {
+        const op = d.eventType === VideoCallEvent.REPLY ? 'reply' : 'finish';
+        const call = { op, userId: s.userId, otherUserId: d.userId, errorCode: d.errorCode ?? 0, flags, param, userStr } as const;
+        if (await this.sdk.forwardCall(call)) return {};
+        if (op === 'reply') this.sdk.calls.reply(s.userId, d.userId, call.errorCode, flags, param, userStr);
+        else this.sdk.calls.finish(s.userId, call.errorCode, d.userId);
         return {};
-      case VideoCallEvent.FINISH:
-        this.sdk.calls.finish(s.userId, d.errorCode ?? 0, d.userId);
-        return {};
+      }
       default:
         throw new CodedError(Codes.BAD_REQUEST, 'eventType must be 1 (request), 2 (reply) or 4 (finish); 3 (start) is sent by the server');
     }
@@ -300,6 +314,8 @@ export class ClientSide {
     const handler = this.sdk.clientMethods.get(method);
     if (!handler) throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown method "${method}"`);
     const s = this.need(st);
+    const forwarded = await this.sdk.forwardMethod(s, method, data);
+    if (forwarded) return forwarded;
     return (await runHook(method, (d: Record<string, unknown>) => handler(s.userId, d), data, this.sdk.settings.hookTimeoutMs)) ?? {};
   }
 

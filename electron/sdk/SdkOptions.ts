@@ -5,7 +5,7 @@ import type { IdAllocator } from '../store/idAllocator';
 import type { SqlClient } from '../store/sql/SqlClient';
 import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
-import type { RecorderPort } from './types';
+import type { ClusterPort, RecorderPort } from './types';
 import type { DirectoryUser } from './UserDirectory';
 
 export interface SdkSettings {
@@ -43,4 +43,6 @@ export interface SdkOptions {
   sessions?: SessionTable;
   /** Rooms, names and members (default: in-process). */
   rooms?: RoomTable;
+  /** The cluster this host is a node of (absent: a single host). */
+  cluster?: ClusterPort;
 }

@@ -7,6 +7,8 @@ export interface ClientLink {
   readonly ip: string;
   /** What the client connected with (e.g. "Chrome 140 / Linux"); '' when unknown. */
   readonly userAgent?: string;
+  /** Set when another cluster node holds the client (the link forwards over the cluster bus). */
+  readonly remoteNode?: string;
   /** False once the socket is gone. */
   readonly open: boolean;
   push<N extends NotificationName>(notification: N, data: Notifications[N]): void;

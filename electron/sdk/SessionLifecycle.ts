@@ -111,9 +111,9 @@ export class SessionLifecycle {
   }
 
   /** The sessions the previous run left open (it crashed) are logged out with reason 100. Returns how many. */
-  async closeSessionsLeftOpen(): Promise<number> {
+  async closeSessionsLeftOpen(alreadyClosed: ReadonlySet<number>): Promise<number> {
     const d = this.d;
-    const rows = this.journal.takeLeftOpen();
+    const rows = this.journal.takeLeftOpen().filter((r) => !alreadyClosed.has(r.userId));
     for (const r of rows) d.events.emit('logout', { userId: r.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT, userName: r.userName, strUserId: r.strUserId });
     await d.events.idle();
     if (rows.length > 0) d.logger.warn({ count: rows.length }, 'sessions left open by a crash were logged out (reason 100)');

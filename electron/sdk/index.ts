@@ -2,7 +2,7 @@
 export { AnyChatSdk } from './AnyChatSdk';
 export type { SdkOptions, SdkSettings } from './SdkOptions';
 export { sdkMigrations } from './SdkStore';
-export type { ClientLink, Session } from './Session';
+export { Session, type ClientLink } from './Session';
 export type { ClientSide, ClientState } from './ClientSide';
 export type { DirectoryUser } from './UserDirectory';
 export * from './types';

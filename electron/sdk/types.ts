@@ -89,6 +89,8 @@ export interface SdkEvents {
   logout: { userId: number; reason: number; userName?: string; strUserId?: string };
   enterRoom: { userId: number; roomId: number; role: RoomRole };
   leaveRoom: { userId: number; roomId: number; reason: number };
+  /** A cluster: another node's user left a room (this node may run its mic seats). */
+  remoteMemberLeft: { userId: number; roomId: number };
   /** sendSDKFilterData from a client. */
   filterData: { userId: number; data: Uint8Array };
   textMessage: { roomId: number; srcUserId: number; targetUserId: number; secret: boolean; text: string };
@@ -157,6 +159,36 @@ export interface OnlineUser {
   strUserId: string;
   /** What the client sent at login as `strParam`. */
   strParam: string;
+  /** The cluster node holding the user's connection (absent on a single host). */
+  node?: string;
+}
+
+/** What the SDK needs from a cluster (electron/cluster implements it); absent on a single host. */
+export interface ClusterPort {
+  readonly nodeId: string;
+  /** Kicks a user another node holds; resolves once that node has ended the session. */
+  kickRemote(nodeId: string, userId: number, opts: KickOptions): Promise<boolean>;
+  /** Takes a user another node holds out of their room (reason as for removeFromRoom). */
+  removeFromRoomRemote(nodeId: string, userId: number, reason: number): Promise<boolean>;
+  /** Hands a call reply or hang-up to the node that runs the call. */
+  callRemote(nodeId: string, call: ForwardedCall): Promise<void>;
+  /** Claims a user's login for this node for a moment (two nodes logging the same user in at once: one wins). */
+  claimLogin(userId: number): Promise<boolean>;
+  /** The node that owns a room (its media and mic seats); null when it is this one. */
+  ownerOf(roomId: number): Promise<string | null>;
+  /** Runs a registered client method for `userId` on another node. */
+  invokeRemote(nodeId: string, method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/** A call reply (2) or hang-up (4) by `userId` for a call another node runs (seed §6). */
+export interface ForwardedCall {
+  op: 'reply' | 'finish';
+  userId: number;
+  otherUserId: number;
+  errorCode: number;
+  flags: number;
+  param: number;
+  userStr: string;
 }
 
 export interface RoomInfo {

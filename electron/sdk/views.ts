@@ -4,8 +4,10 @@ import type { Session } from './Session';
 import type { SessionTable } from './SessionTable';
 import type { OnlineUser, RoomInfo } from './types';
 
-export function onlineUserView(s: Session): OnlineUser {
+/** `localNode`: this host's cluster node id (a cluster only; the view then names every user's node). */
+export function onlineUserView(s: Session, localNode?: string): OnlineUser {
   return {
+    ...(localNode ? { node: s.link.remoteNode ?? localNode } : {}),
     userId: s.userId,
     userName: s.userName,
     nickName: s.nickName,

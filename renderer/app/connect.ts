@@ -10,14 +10,13 @@ import type { ConsoleEvents, EventName } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/result';
 import { hasPreload, preloadClient, webSocketClient, type ConsoleClient } from '../api/consoleClient';
 import { currentSession } from '../api/webSession';
+import { AUDIT_PAGE } from '../state/auditSlice';
 import { readGatewaySnapshot } from '../state/gatewaySlice';
 import { useConsoleStore, type ConsoleState } from '../state/store';
 import { createEventBatcher, type EventBatcher } from './eventBatcher';
 
 let unsubscribe: (() => void)[] = [];
 let batcher: EventBatcher | null = null;
-
-export const AUDIT_PAGE = 100;
 
 /** Which store action applies which event stream (actions are named after their events). */
 // 'alerts:raised' is followed by the bell itself (screens/Alerts), not the store.
@@ -58,7 +57,7 @@ const eventDomain: Record<keyof typeof eventActions, SnapshotDomain> = {
 
 type SnapshotDomain = 'status' | 'dashboard' | 'rooms' | 'users' | 'calls' | 'bans' | 'audit' | 'gateway' | 'queues';
 
-export async function attachClient(client: ConsoleClient, operator: string): Promise<void> {
+async function attachClient(client: ConsoleClient, operator: string): Promise<void> {
   unsubscribe.forEach((u) => u());
   batcher?.close();
   const events = createEventBatcher();
@@ -89,7 +88,7 @@ export async function attachClient(client: ConsoleClient, operator: string): Pro
 let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Backoff between reconnect attempts: 1 s, 2 s, 4 s, 8 s, then every 10 s, each ±20 %. */
-export function reconnectDelayMs(attempt: number): number {
+function reconnectDelayMs(attempt: number): number {
   const base = Math.min(10_000, 1000 * 2 ** attempt);
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
@@ -142,7 +141,7 @@ export function reconnectNow(): void {
  * Every slice's snapshot, in parallel; each domain's held events are released as soon as its
  * snapshot is applied. A failed snapshot leaves its slice to its events.
  */
-export async function loadSnapshots(client: ConsoleClient, loaded: (domain: SnapshotDomain) => void = () => undefined): Promise<void> {
+async function loadSnapshots(client: ConsoleClient, loaded: (domain: SnapshotDomain) => void = () => undefined): Promise<void> {
   const s = () => useConsoleStore.getState();
   const load = async <T>(domain: SnapshotDomain, call: Promise<Result<T>>, apply: (v: T) => void) => {
     const r = await call;

@@ -6,8 +6,8 @@ import { coalescedRead } from './coalescedRead';
 import type { ConsoleState } from './store';
 
 /** How many dead notices / delivery-log rows the screen reads. */
-export const DEAD_LIMIT = 200;
-export const DELIVERY_LOG_LIMIT = 200;
+const DEAD_LIMIT = 200;
+const DELIVERY_LOG_LIMIT = 200;
 
 /** What the Gateway screen shows, read in one go (`gateway:changed` says only "re-read"). */
 export interface GatewaySnapshot {

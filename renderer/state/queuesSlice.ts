@@ -36,7 +36,7 @@ export interface QueuesSlice {
 }
 
 /** Structural equality of two plain JSON values (small objects: rows of the snapshot). */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

@@ -6,7 +6,7 @@ export type HistoryPoint = DashboardSnapshot['history'][number];
 
 /** 15 minutes at one tick a second. */
 export const HISTORY_WINDOW_MS = 15 * 60 * 1000;
-export const HISTORY_MAX_POINTS = 900;
+const HISTORY_MAX_POINTS = 900;
 
 /**
  * Dashboard counters and the live charts: a snapshot (`dashboard:snapshot`) then `stats:tick`

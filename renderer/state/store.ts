@@ -9,19 +9,19 @@
  *   status      components: {[component]: ComponentStatus}
  *   session     operator, connection, connectionError, client
  *   ui          page, language, roomId (open room detail), notice
- *   users       users: Map<userId, OnlineUser>, usersVersion
+ *   users       users: Map<userId, OnlineUser>, userIds (ascending), usersVersion, userDetailRead, userDetail
  *   rooms       rooms: Map<roomId, RoomSummary>, roomsVersion,
  *               members: Map<roomId, RoomMember[]>, membersVersion,
- *               producers: Map<roomId, RoomProducer[]>, producersVersion
+ *               producers: Map<roomId, RoomProducer[]>, producersVersion, roomDetailRead
  *   mics        mics: Map<roomId, MicStateView>, micsVersion
  *   stats       usersOnline, roomCount, activeCalls, recordingsToday, totalBitrate,
  *               history: {at, usersOnline, bitrate}[] (≤ 15 min), quality: Map<producerId, ProducerQuality>,
  *               activeSpeakers: {[roomId]: userId}, lastTickAt
  *   recordings  activeRecordings: Map<recordingId, RecordingEntry>, activeRecordingsVersion,
- *               recordingQuery, recordingPage, recordingsListVersion
+ *               recordingQuery, recordingPage, recordingPageError, recordingsListVersion
  *   calls       calls: Map<callId, ActiveCall>, callsVersion
  *   bans        bans: Map<userId, BanEntry>, bansVersion
- *   audit       audit: Map<id, AuditEntry>, auditIds (newest first), auditHasMore
+ *   audit       audit: Map<id, AuditEntry>, auditIds (newest first), auditHasMore, auditOlderLoading
  *   gateway     gateway: GatewaySnapshot | null (overview, dead notices, delivery log), deliveryLogAppId
  *   operators   operatorSessions (who is signed in), operatorAccounts (admins only)
  *   queues      queueAreas, queueList: Map<objectguid, queue + waiting>, queueAgents: Map<userId, agent>,
@@ -30,12 +30,14 @@
  * `gateway:changed` / `queues:changed` carry no data: their actions re-read the snapshot calls,
  * coalesced (one read in flight plus one pending — state/coalescedRead.ts).
  *
- * Components select the smallest piece they need: a row selects its own entity
- * (`s.users.get(id)`, same object until that user changes). Derived lists: small sets (calls,
- * bans, active recordings, a user's producer quality) are derived in the selector with
- * `useShallow`; the big tables (users, rooms) select their version number and derive ids in a
- * memo, so a store change elsewhere never rescans 10,000 users. Events reach the store in batches
- * of one animation frame (app/eventBatcher.ts).
+ * Components read the store through the selector hooks of state/selectors.ts (`useUser(id)`,
+ * `useRoomMembers(roomId)`, `useFilteredUserIds(filter)`…), never a version counter or a Map: a
+ * row selects its own entity (same object until it changes); small derived sets (calls, bans,
+ * active recordings) are derived in the selector with `useShallow`; the big tables (users, rooms)
+ * derive their lists in a memo keyed on the table's version, so a store change elsewhere never
+ * rescans 10,000 users. Detail reads are slice actions (`fetchUserDetail`, `fetchRoomDetail`,
+ * `fetchRecordingPage`, `fetchOlderAudit`) that keep their outcome in the store (state/detailRead.ts).
+ * Events reach the store in batches of one animation frame (app/eventBatcher.ts).
  */
 import { create } from 'zustand';
 import { createAuditSlice, type AuditSlice } from './auditSlice';
@@ -89,4 +91,3 @@ export function createConsoleStore() {
 }
 
 export const useConsoleStore = createConsoleStore();
-export type ConsoleStore = typeof useConsoleStore;

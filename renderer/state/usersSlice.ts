@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { OnlineUser, UsersDelta } from '../../shared/ipc/contract';
+import type { OnlineUser, UserDetail, UsersDelta } from '../../shared/ipc/contract';
+import { readTickets, type DetailRead } from './detailRead';
 import type { ConsoleState } from './store';
 
 /**
@@ -12,32 +13,55 @@ export interface UsersSlice {
   /** Every user id, ascending, kept in order as users come and go (so a render never sorts 5,000 ids). */
   userIds: number[];
   usersVersion: number;
+  /** The user detail dialog's read (`users:detail`) and what it gave. */
+  userDetailRead: DetailRead<number> | null;
+  userDetail: UserDetail | null;
   usersSnapshotLoaded(list: OnlineUser[]): void;
   usersChanged(delta: UsersDelta): void;
+  fetchUserDetail(userId: number): Promise<void>;
 }
 
-export const createUsersSlice: StateCreator<ConsoleState, [], [], UsersSlice> = (set) => ({
-  users: new Map(),
-  userIds: [],
-  usersVersion: 0,
-  usersSnapshotLoaded: (list) =>
-    set((s) => {
-      const users = new Map(list.map((u) => [u.userId, u]));
-      return { users, userIds: [...users.keys()].sort((a, b) => a - b), usersVersion: s.usersVersion + 1 };
-    }),
-  usersChanged: (delta) =>
-    set((s) => {
-      if (delta.upserted.length === 0 && delta.removed.length === 0) return {};
-      for (const id of delta.removed) {
-        if (s.users.delete(id)) removeSorted(s.userIds, id);
-      }
-      for (const u of delta.upserted) {
-        if (!s.users.has(u.userId)) insertSorted(s.userIds, u.userId);
-        s.users.set(u.userId, u);
-      }
-      return { usersVersion: s.usersVersion + 1 };
-    }),
-});
+export const createUsersSlice: StateCreator<ConsoleState, [], [], UsersSlice> = (set, get) => {
+  // Per store (tests build several).
+  const userDetailTickets = readTickets();
+  return {
+    users: new Map(),
+    userIds: [],
+    usersVersion: 0,
+    userDetailRead: null,
+    userDetail: null,
+    usersSnapshotLoaded: (list) =>
+      set((s) => {
+        const users = new Map(list.map((u) => [u.userId, u]));
+        return { users, userIds: [...users.keys()].sort((a, b) => a - b), usersVersion: s.usersVersion + 1 };
+      }),
+    usersChanged: (delta) =>
+      set((s) => {
+        if (delta.upserted.length === 0 && delta.removed.length === 0) return {};
+        for (const id of delta.removed) {
+          if (s.users.delete(id)) removeSorted(s.userIds, id);
+        }
+        for (const u of delta.upserted) {
+          if (!s.users.has(u.userId)) insertSorted(s.userIds, u.userId);
+          s.users.set(u.userId, u);
+        }
+        return { usersVersion: s.usersVersion + 1 };
+      }),
+    fetchUserDetail: async (userId) => {
+      const client = get().client;
+      if (!client) return;
+      const ticket = userDetailTickets.take();
+      set({ userDetailRead: { key: userId, loading: true, error: null }, userDetail: null });
+      const r = await client.call('users:detail', { userId });
+      if (!userDetailTickets.isLatest(ticket)) return;
+      set(
+        r.ok
+          ? { userDetailRead: { key: userId, loading: false, error: null }, userDetail: r.value }
+          : { userDetailRead: { key: userId, loading: false, error: r.error } },
+      );
+    },
+  };
+};
 
 /** Index of the first element ≥ id in an ascending array. */
 function lowerBound(ids: number[], id: number): number {

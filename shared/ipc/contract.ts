@@ -11,6 +11,7 @@ import type {
   ActiveCall,
   AuditEntry,
   BanEntry,
+  ClusterNodeView,
   DashboardSnapshot,
   DemoInfo,
   DeliveryLogView,
@@ -61,6 +62,8 @@ export interface ConsoleCalls extends ObservabilityCalls {
   'dashboard:snapshot': { args: NoArgs; result: DashboardSnapshot };
   /** The demo install's sample content; null without `--demo`. */
   'demo:info': { args: NoArgs; result: DemoInfo | null };
+  /** The cluster's nodes; empty on a single host. */
+  'cluster:nodes': { args: NoArgs; result: ClusterNodeView[] };
 
   'rooms:list': { args: NoArgs; result: RoomSummary[] };
   'rooms:detail': { args: { roomId: number }; result: RoomDetail };
@@ -176,6 +179,7 @@ const callNameList = [
   'status:snapshot',
   'dashboard:snapshot',
   'demo:info',
+  'cluster:nodes',
   'rooms:list',
   'rooms:detail',
   'rooms:close',

@@ -45,7 +45,3 @@ export function requiredRole(call: CallName): OperatorRole {
 export function mayCall(role: OperatorRole, call: CallName): boolean {
   return rank[role] >= rank[requiredRole(call)];
 }
-
-export function isRole(v: unknown): v is OperatorRole {
-  return typeof v === 'string' && (roles as readonly string[]).includes(v);
-}

@@ -15,6 +15,8 @@ export interface OnlineUser {
   /** User-object flags (0x02 agent …). */
   flags: number;
   guest: boolean;
+  /** The cluster node the user is connected to (a cluster only). */
+  node?: string;
 }
 
 export interface UsersDelta {
@@ -66,6 +68,8 @@ export interface RoomSummary {
   createdAt: number;
   /** A room allocated for a 1:1 video call. */
   isCallRoom: boolean;
+  /** The cluster nodes its members are connected to (a cluster only). */
+  nodes?: string[];
 }
 
 export interface MicSeatView {
@@ -141,6 +145,22 @@ export interface ActiveCall {
   roomId: number | null;
   startedAt: number;
   answeredAt: number | null;
+  /** The cluster node that runs the call (a cluster only). */
+  node?: string;
+}
+
+/** One node of a cluster (Dashboard, Nodes panel). */
+export interface ClusterNodeView {
+  nodeId: string;
+  status: 'up' | 'down' | 'stopped';
+  url: string;
+  users: number;
+  rooms: number;
+  /** Producers on the node's media node. */
+  mediaLoad: number;
+  lastSeen: number;
+  /** The node this console is served by. */
+  self: boolean;
 }
 
 export interface AuditEntry {

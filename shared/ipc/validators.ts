@@ -23,6 +23,7 @@ export const callArgSchemas: { [K in CallName]: z.ZodType<ConsoleCalls[K]['args'
   'status:snapshot': empty as z.ZodType<Record<string, never>>,
   'dashboard:snapshot': empty as z.ZodType<Record<string, never>>,
   'demo:info': empty as z.ZodType<Record<string, never>>,
+  'cluster:nodes': empty as z.ZodType<Record<string, never>>,
   'rooms:list': empty as z.ZodType<Record<string, never>>,
   'rooms:detail': z.object({ roomId }).strict(),
   'rooms:close': z.object({ roomId, reason: z.string().max(200).optional() }).strict(),

@@ -24,12 +24,6 @@ export function base64ToBytes(b64: string): Uint8Array | null {
   return out;
 }
 
-/** Decoded size of a base64 string without decoding it (for cheap limit checks). */
-export function base64DecodedLength(b64: string): number {
-  const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
-  return Math.floor((b64.length * 3) / 4) - pad;
-}
-
 export function textToBytes(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }

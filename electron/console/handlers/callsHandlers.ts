@@ -1,13 +1,14 @@
 /** Calls: the active list and the server's hang-up (videoCallControl finish, seed §6). */
 import { Codes, CodedError } from '../../../shared/codes';
 import { VideoCallEvent } from '../../sdk';
-import { callIdOf, callView } from '../toView';
+import { callIdOf } from '../toView';
+import { clusterCallList } from './clusterHandlers';
 import type { HandlerDeps, HandlerMap } from './types';
 
 export function callsHandlers({ core, audited }: HandlerDeps) {
   const sdk = () => core.components.sdk;
   return {
-    'calls:list': () => sdk().listCalls().map(callView),
+    'calls:list': () => clusterCallList(core),
     'calls:hangup': ({ callId }, caller) =>
       audited(caller, 'calls:hangup', `call ${callId}`, { callId }, () => {
         const call = sdk()

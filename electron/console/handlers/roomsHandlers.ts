@@ -1,6 +1,7 @@
 /** Rooms and mic queues: list, detail (with producers and recordings), close, mic controls. */
 import type { RoomDetail } from '../../../shared/ipc/types';
 import type { HandlerDeps, HandlerMap } from './types';
+import { clusterRoomList } from './clusterHandlers';
 
 export interface RoomMediaView {
   producersOf(roomId: number): RoomDetail['producers'];
@@ -15,7 +16,7 @@ export function roomsHandlers(
 ) {
   const business = () => core.components.business;
   return {
-    'rooms:list': () => business().listRooms(),
+    'rooms:list': () => clusterRoomList(core),
     'rooms:detail': ({ roomId }) => {
       const d = business().roomDetail(roomId);
       return { ...d, producers: media.producersOf(roomId), recordings: media.recordingsOf(roomId) };

@@ -124,8 +124,6 @@ export type EngineNotification =
   /** a recording stopped on its own (write error) */
   | { targetId: string; event: 'recordingerror'; data: { message: string } };
 
-export type EngineEvent = EngineNotification['event'];
-
 /** An error as it crosses the thread boundary: name and stack survive. */
 export interface WireError {
   name: string;

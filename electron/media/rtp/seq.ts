@@ -5,5 +5,3 @@ export const seqDiff = (a: number, b: number): number => {
   const d = (a - b) & 0xffff;
   return d >= 0x8000 ? d - 0x10000 : d;
 };
-export const isSeqNewer = (a: number, b: number): boolean => seqDiff(a, b) > 0;
-export const tsAdd = (a: number, b: number): number => (a + b) >>> 0;

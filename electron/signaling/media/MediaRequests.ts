@@ -21,7 +21,31 @@ interface Peer {
   mutedByOperator: Set<'audio' | 'video'>;
 }
 
+/** The media rows a cluster node forwards to the node that owns the caller's room. */
+export type MediaRowName =
+  | 'getRouterRtpCapabilities'
+  | 'createWebRtcTransport'
+  | 'connectWebRtcTransport'
+  | 'produce'
+  | 'consume'
+  | 'resumeConsumer'
+  | 'pauseProducer'
+  | 'resumeProducer'
+  | 'closeProducer';
+
+/**
+ * A cluster's way to the node that owns a room's media (docs/cluster.md): the client keeps its
+ * socket to its own node, and its transports are the owning node's (with that node's address).
+ */
+export interface MediaForwarder {
+  /** The node owning the room's media; null when it is this one. */
+  ownerOf(roomId: number): Promise<string | null>;
+  forward(node: string, row: MediaRowName | 'announceExisting', userId: number, data: unknown): Promise<unknown>;
+}
+
 export class MediaRequests implements MediaControl {
+  /** Set on a cluster node: rows for a room another node owns run there. */
+  forwarder: MediaForwarder | null = null;
   private readonly routers = new Map<number, Promise<PortRouter>>();
   private readonly peers = new Map<number, Peer>();
   /** Settled routers by room, and rooms by router id (console views, stats). */
@@ -73,6 +97,21 @@ export class MediaRequests implements MediaControl {
         rttMs: rtt || null,
       });
     }
+  }
+
+  /** Runs a media row here or, in a cluster, on the node that owns the caller's room. */
+  async run(st: ClientState, row: MediaRowName, data: unknown): Promise<unknown> {
+    const s = this.sdk.client.need(st);
+    if (this.forwarder && s.roomId !== null) {
+      const owner = await this.forwarder.ownerOf(s.roomId);
+      if (owner !== null) return this.forwarder.forward(owner, row, s.userId, data);
+    }
+    return this.runHere(st, row, data);
+  }
+
+  /** Runs a media row on this node's media (also for a user of another node: `st` holds its replica session). */
+  runHere(st: ClientState, row: MediaRowName, data: unknown): Promise<unknown> {
+    return (this[row] as (st: ClientState, d: unknown) => Promise<unknown>).call(this, st, data);
   }
 
   /** The caller's session, peer and room router (every media row needs a room). */
@@ -172,8 +211,19 @@ export class MediaRequests implements MediaControl {
     return {};
   }
 
-  /** Right after enterRoom: `newProducer` for every producer already in the room. */
+  /** Right after enterRoom: `newProducer` for every producer already in the room (wherever its media is). */
   announceExisting(st: ClientState, roomId: number): void {
+    const fwd = this.forwarder;
+    const userId = st.session?.userId;
+    if (!fwd || userId === undefined) return this.announceHere(st, roomId);
+    fwd
+      .ownerOf(roomId)
+      .then((owner) => (owner === null ? this.announceHere(st, roomId) : fwd.forward(owner, 'announceExisting', userId, { roomId })))
+      .catch((err: Error) => this.logger.warn({ err: err.message, roomId, userId }, 'existing producers could not be announced'));
+  }
+
+  /** `newProducer` for every producer this node's media has in the room. */
+  announceHere(st: ClientState, roomId: number): void {
     const s = st.session;
     if (!s) return;
     for (const peer of this.peers.values()) {

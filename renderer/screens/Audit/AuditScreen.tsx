@@ -1,9 +1,10 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useCallback, useState } from 'react';
 import type { AuditEntry } from '../../../shared/ipc/contract';
-import { AUDIT_PAGE } from '../../app/connect';
 import { formatTime } from '../../components/format';
+import { TitledTable } from '../../components/TitledTable';
 import { codeMeaning } from '../../components/meaning';
 import { useT } from '../../i18n/useT';
+import { auditEntries, useAuditEntry, useAuditIdsMatching } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 import { auditCsv, auditSentence } from './auditSentence';
 
@@ -16,35 +17,23 @@ type ResultFilter = 'all' | 'ok' | 'error';
  */
 export function AuditScreen() {
   const t = useT();
-  const ids = useConsoleStore((s) => s.auditIds);
+  const total = useConsoleStore((s) => s.auditIds.length);
   const hasMore = useConsoleStore((s) => s.auditHasMore);
-  const [busy, setBusy] = useState(false);
+  const busy = useConsoleStore((s) => s.auditOlderLoading);
+  const loadOlder = useConsoleStore((s) => s.fetchOlderAudit);
   const [text, setText] = useState('');
   const [result, setResult] = useState<ResultFilter>('all');
   const language = useConsoleStore((s) => s.language);
-  const shown = useMemo(() => {
-    const q = text.trim().toLowerCase();
-    if (!q && result === 'all') return ids;
-    const { audit } = useConsoleStore.getState();
-    return ids.filter((id) => {
-      const e = audit.get(id);
-      if (!e) return false;
-      if (result !== 'all' && e.result !== result) return false;
-      return !q || `${auditSentence(e, t)} ${e.operator} ${e.action} ${e.target} ${e.message ?? ''}`.toLowerCase().includes(q);
-    });
-  }, [ids, text, result, t]);
-  const loadOlder = async () => {
-    const { client, auditIds } = useConsoleStore.getState();
-    const beforeId = auditIds.at(-1);
-    if (!client || beforeId === undefined) return;
-    setBusy(true);
-    const r = await client.call('audit:list', { limit: AUDIT_PAGE, beforeId });
-    setBusy(false);
-    if (r.ok) useConsoleStore.getState().auditLoaded(r.value, true, AUDIT_PAGE);
-  };
+  const q = text.trim().toLowerCase();
+  const match = useCallback(
+    (e: AuditEntry) =>
+      (result === 'all' || e.result === result) &&
+      (!q || `${auditSentence(e, t)} ${e.operator} ${e.action} ${e.target} ${e.message ?? ''}`.toLowerCase().includes(q)),
+    [q, result, t],
+  );
+  const shown = useAuditIdsMatching(!q && result === 'all' ? null : match);
   const exportCsv = () => {
-    const { audit } = useConsoleStore.getState();
-    const entries = shown.map((id) => audit.get(id)).filter((e): e is AuditEntry => !!e);
+    const entries = auditEntries(shown);
     const blob = new Blob([auditCsv(entries, (e) => auditSentence(e, t), codeMeaning)], { type: 'text/csv;charset=utf-8' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
@@ -52,7 +41,7 @@ export function AuditScreen() {
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   };
-  if (ids.length === 0) return <p className="muted">{t('audit.empty')}</p>;
+  if (total === 0) return <p className="muted">{t('audit.empty')}</p>;
   return (
     <section className="stack">
       <div className="toolbar wrap">
@@ -70,27 +59,18 @@ export function AuditScreen() {
           <option value="error">{t('audit.filterError')}</option>
         </select>
         <span className="muted small" data-testid="audit-count">
-          {t('audit.shown', { shown: shown.length, total: ids.length })}
+          {t('audit.shown', { shown: shown.length, total })}
         </span>
         <span className="spacer" />
         <button type="button" onClick={exportCsv} data-testid="audit-export">
           {t('audit.export')}
         </button>
       </div>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>{t('audit.at')}</th>
-            <th>{t('audit.sentence')}</th>
-            <th>{t('audit.result')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((id) => (
-            <AuditRow key={id} id={id} language={language} />
-          ))}
-        </tbody>
-      </table>
+      <TitledTable headers={[t('audit.at'), t('audit.sentence'), t('audit.result')]}>
+        {shown.map((id) => (
+          <AuditRow key={id} id={id} language={language} />
+        ))}
+      </TitledTable>
       {hasMore && (
         <button type="button" disabled={busy} onClick={() => void loadOlder()} data-testid="audit-more">
           {t('common.loadMore')}
@@ -102,7 +82,7 @@ export function AuditScreen() {
 
 const AuditRow = memo(function AuditRow({ id, language }: { id: number; language: string }) {
   const t = useT();
-  const e = useConsoleStore((s) => s.audit.get(id));
+  const e = useAuditEntry(id);
   if (!e) return null;
   const meaning = codeMeaning(e.errorCode);
   return (

@@ -1,59 +1,49 @@
 import { Icon } from '../../components/Icon';
 import { useMay } from '../../components/useMay';
 import { memo, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { ConfirmDialog } from '../../components/Dialog';
 import { formatDuration } from '../../components/format';
+import { TitledTable } from '../../components/TitledTable';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useNow } from '../../components/useNow';
 import { useT } from '../../i18n/useT';
-import { useConsoleStore } from '../../state/store';
+import { useCall, useCallIds, useCallsClustered, useNameWithId } from '../../state/selectors';
 
 /** Active 1:1 calls (`calls:changed`) with parties and duration; hang up with confirmation. */
 export function CallsScreen() {
   const t = useT();
-  // A small set: derive the ids in the selector; useShallow keeps the array while they are equal.
-  const ids = useConsoleStore(useShallow((s) => [...s.calls.values()].sort((a, b) => a.startedAt - b.startedAt).map((c) => c.callId)));
+  const ids = useCallIds();
   const [hangup, setHangup] = useState<string | null>(null);
-  if (ids.length === 0) return <p className="muted">{t('calls.empty')}</p>;
+  const clustered = useCallsClustered();
   return (
-    <section>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>{t('calls.id')}</th>
-            <th>{t('calls.caller')}</th>
-            <th>{t('calls.callee')}</th>
-            <th>{t('calls.state')}</th>
-            <th>{t('calls.room')}</th>
-            <th>{t('calls.duration')}</th>
-            <th>{t('users.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ids.map((id) => (
-            <CallRow key={id} callId={id} onHangup={setHangup} />
-          ))}
-        </tbody>
-      </table>
-      {hangup && <HangupDialog callId={hangup} onClose={() => setHangup(null)} />}
-    </section>
+    <TitledTable
+      headers={[
+        t('calls.id'),
+        t('calls.caller'),
+        t('calls.callee'),
+        t('calls.state'),
+        t('calls.room'),
+        t('calls.duration'),
+        ...(clustered ? [t('nodes.node')] : []),
+        t('users.actions'),
+      ]}
+      empty={ids.length === 0}
+      emptyText={t('calls.empty')}
+      after={hangup && <HangupDialog callId={hangup} onClose={() => setHangup(null)} />}
+    >
+      {ids.map((id) => (
+        <CallRow key={id} callId={id} onHangup={setHangup} />
+      ))}
+    </TitledTable>
   );
-}
-
-function useUserName(userId: number): string {
-  return useConsoleStore((s) => {
-    const u = s.users.get(userId);
-    return u ? `${u.nickName || u.userName} (${userId})` : String(userId);
-  });
 }
 
 const CallRow = memo(function CallRow({ callId, onHangup }: { callId: string; onHangup: (id: string) => void }) {
   const t = useT();
   const mayHangup = useMay('calls:hangup');
-  const call = useConsoleStore((s) => s.calls.get(callId));
-  const caller = useUserName(call?.callerId ?? 0);
-  const callee = useUserName(call?.calleeId ?? 0);
+  const call = useCall(callId);
+  const caller = useNameWithId(call?.callerId ?? 0);
+  const callee = useNameWithId(call?.calleeId ?? 0);
   const now = useNow();
   if (!call) return null;
   const since = call.answeredAt ?? call.startedAt;
@@ -65,6 +55,7 @@ const CallRow = memo(function CallRow({ callId, onHangup }: { callId: string; on
       <td>{t(`calls.state.${call.state}`)}</td>
       <td>{call.roomId ?? '—'}</td>
       <td data-testid={`call-duration-${callId}`}>{formatDuration((now - since) / 1000)}</td>
+      {call.node !== undefined && <td data-testid={`call-node-${callId}`}>{call.node}</td>}
       <td>
         <button
           type="button"
@@ -83,9 +74,9 @@ const CallRow = memo(function CallRow({ callId, onHangup }: { callId: string; on
 
 function HangupDialog({ callId, onClose }: { callId: string; onClose: () => void }) {
   const t = useT();
-  const call = useConsoleStore((s) => s.calls.get(callId));
-  const caller = useUserName(call?.callerId ?? 0);
-  const callee = useUserName(call?.calleeId ?? 0);
+  const call = useCall(callId);
+  const caller = useNameWithId(call?.callerId ?? 0);
+  const callee = useNameWithId(call?.calleeId ?? 0);
   const { run, busy, error } = useConsoleCall();
   return (
     <ConfirmDialog

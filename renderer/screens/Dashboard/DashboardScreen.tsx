@@ -4,9 +4,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { componentNames } from '../../../shared/status';
 import { formatBitrate } from '../../components/format';
 import { TimeChart } from '../../components/TimeChart';
+import { TitledTable } from '../../components/TitledTable';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
 import { DemoBanner } from './DemoBanner';
+import { NodesPanel } from './NodesPanel';
 
 /** Component status (server messages 10–14), live counters and 15-minute charts from `stats:tick`. */
 export function DashboardScreen() {
@@ -16,6 +18,7 @@ export function DashboardScreen() {
       <EmptyHint />
       <Counters />
       <Charts />
+      <NodesPanel />
       <ComponentTable />
     </section>
   );
@@ -102,31 +105,22 @@ function ComponentTable() {
   const t = useT();
   const components = useConsoleStore((s) => s.components);
   return (
-    <div>
-      <h2>{t('dashboard.components')}</h2>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>{t('status.title')}</th>
-            <th>{t('dashboard.serverMessage')}</th>
-            <th>{t('dashboard.state')}</th>
-            <th>{t('dashboard.detail')}</th>
+    <TitledTable
+      title={t('dashboard.components')}
+      heading="h2"
+      headers={[t('status.title'), t('dashboard.serverMessage'), t('dashboard.state'), t('dashboard.detail')]}
+    >
+      {componentNames.map((name) => {
+        const s = components[name];
+        return (
+          <tr key={name} data-testid={`dashboard-status-${name}`}>
+            <td>{t(`status.${name}`)}</td>
+            <td>{s?.serverMessage ?? '—'}</td>
+            <td className={`state-${s?.state ?? 'stopped'}`}>{t(`state.${s?.state ?? 'stopped'}`)}</td>
+            <td>{s?.detail ?? ''}</td>
           </tr>
-        </thead>
-        <tbody>
-          {componentNames.map((name) => {
-            const s = components[name];
-            return (
-              <tr key={name} data-testid={`dashboard-status-${name}`}>
-                <td>{t(`status.${name}`)}</td>
-                <td>{s?.serverMessage ?? '—'}</td>
-                <td className={`state-${s?.state ?? 'stopped'}`}>{t(`state.${s?.state ?? 'stopped'}`)}</td>
-                <td>{s?.detail ?? ''}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </TitledTable>
   );
 }

@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { ConfirmDialog } from '../../components/Dialog';
 import { formatDuration, formatShortTime } from '../../components/format';
 import { Icon } from '../../components/Icon';
+import { TitledTable } from '../../components/TitledTable';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useNow } from '../../components/useNow';
 import { useT } from '../../i18n/useT';
@@ -35,31 +36,25 @@ function AppsTable() {
   const t = useT();
   const apps = useConsoleStore((s) => s.gateway!.overview.apps);
   return (
-    <section aria-labelledby="gw-apps">
-      <h3 id="gw-apps">{t('gateway.apps')}</h3>
-      {apps.length === 0 ? (
-        <p className="muted">{t('gateway.noApps')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('gateway.appId')}</th>
-              <th>{t('gateway.callbackUrl')}</th>
-              <th>{t('gateway.md5Key')}</th>
-              <th>{t('gateway.rsaKey')}</th>
-              <th>{t('gateway.window')}</th>
-              <th>{t('gateway.retry')}</th>
-              <th>{t('gateway.signType')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {apps.map((a) => (
-              <AppRow key={a.appId} app={a} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <TitledTable
+      id="gw-apps"
+      title={t('gateway.apps')}
+      headers={[
+        t('gateway.appId'),
+        t('gateway.callbackUrl'),
+        t('gateway.md5Key'),
+        t('gateway.rsaKey'),
+        t('gateway.window'),
+        t('gateway.retry'),
+        t('gateway.signType'),
+      ]}
+      empty={apps.length === 0}
+      emptyText={t('gateway.noApps')}
+    >
+      {apps.map((a) => (
+        <AppRow key={a.appId} app={a} />
+      ))}
+    </TitledTable>
   );
 }
 
@@ -122,30 +117,17 @@ function OutboxDepth() {
   const readAt = useConsoleStore((s) => s.gateway!.readAt);
   const now = useNow();
   return (
-    <section aria-labelledby="gw-outbox">
-      <h3 id="gw-outbox">{t('gateway.outbox')}</h3>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>{t('gateway.appId')}</th>
-            <th>{t('gateway.pending')}</th>
-            <th>{t('gateway.dead')}</th>
-            <th>{t('gateway.oldest')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {outbox.map((o) => (
-            <tr key={o.appId} data-testid={`outbox-depth-${o.appId}`} data-pending={o.pending} data-dead={o.dead}>
-              <td className="mono">{o.appId}</td>
-              <td data-testid={`outbox-pending-${o.appId}`}>{o.pending}</td>
-              <td data-testid={`outbox-dead-${o.appId}`}>{o.dead}</td>
-              {/* The age was measured at read time; it keeps growing until the next change. */}
-              <td>{o.pending > 0 ? formatDuration((o.oldestPendingMs + now - readAt) / 1000) : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <TitledTable id="gw-outbox" title={t('gateway.outbox')} headers={[t('gateway.appId'), t('gateway.pending'), t('gateway.dead'), t('gateway.oldest')]}>
+      {outbox.map((o) => (
+        <tr key={o.appId} data-testid={`outbox-depth-${o.appId}`} data-pending={o.pending} data-dead={o.dead}>
+          <td className="mono">{o.appId}</td>
+          <td data-testid={`outbox-pending-${o.appId}`}>{o.pending}</td>
+          <td data-testid={`outbox-dead-${o.appId}`}>{o.dead}</td>
+          {/* The age was measured at read time; it keeps growing until the next change. */}
+          <td>{o.pending > 0 ? formatDuration((o.oldestPendingMs + now - readAt) / 1000) : '—'}</td>
+        </tr>
+      ))}
+    </TitledTable>
   );
 }
 
@@ -161,48 +143,47 @@ function DeadNotices() {
     if (r) useConsoleStore.getState().noticeShown('ok', t('gateway.resent', { count: r.resent }));
   };
   return (
-    <section aria-labelledby="gw-dead">
-      <div className="toolbar">
-        <h3 id="gw-dead">
+    <TitledTable
+      id="gw-dead"
+      title={
+        <>
           {t('gateway.deadTitle')}{' '}
           <span className="tag" data-testid="dead-count">
             {dead.length}
           </span>
-        </h3>
-        <span className="spacer" />
+        </>
+      }
+      tools={
         <button type="button" className="danger" disabled={deadTotal === 0 || busy} data-testid="resend-all" onClick={() => setConfirmAll(true)}>
           <Icon name="resend" /> {t('gateway.resendAll')}
         </button>
-      </div>
-      {dead.length === 0 ? (
-        <p className="muted">{t('gateway.deadEmpty')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('gateway.notifyId')}</th>
-              <th>{t('gateway.appId')}</th>
-              <th>{t('gateway.method')}</th>
-              <th>{t('gateway.created')}</th>
-              <th>{t('gateway.attempts')}</th>
-              <th>{t('gateway.lastError')}</th>
-              <th>{t('users.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {dead.map((n) => (
-              <DeadRow key={n.notifyId} notice={n} busy={busy} onResend={resendOne} />
-            ))}
-          </tbody>
-        </table>
-      )}
-      {confirmAll && <ResendAllDialog count={deadTotal} onClose={() => setConfirmAll(false)} />}
-      {error && !confirmAll && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-    </section>
+      }
+      headers={[
+        t('gateway.notifyId'),
+        t('gateway.appId'),
+        t('gateway.method'),
+        t('gateway.created'),
+        t('gateway.attempts'),
+        t('gateway.lastError'),
+        t('users.actions'),
+      ]}
+      empty={dead.length === 0}
+      emptyText={t('gateway.deadEmpty')}
+      after={
+        <>
+          {confirmAll && <ResendAllDialog count={deadTotal} onClose={() => setConfirmAll(false)} />}
+          {error && !confirmAll && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+        </>
+      }
+    >
+      {dead.map((n) => (
+        <DeadRow key={n.notifyId} notice={n} busy={busy} onResend={resendOne} />
+      ))}
+    </TitledTable>
   );
 }
 
@@ -264,10 +245,10 @@ function DeliveryLog() {
   const appId = useConsoleStore((s) => s.deliveryLogAppId);
   const filtered = useConsoleStore((s) => s.deliveryLogFiltered);
   return (
-    <section aria-labelledby="gw-log">
-      <div className="toolbar">
-        <h3 id="gw-log">{t('gateway.log')}</h3>
-        <span className="spacer" />
+    <TitledTable
+      id="gw-log"
+      title={t('gateway.log')}
+      tools={
         <label>
           {t('gateway.logApp')}{' '}
           <select data-testid="delivery-filter-app" value={appId ?? ''} onChange={(e) => void filtered(e.target.value === '' ? null : e.target.value)}>
@@ -279,31 +260,24 @@ function DeliveryLog() {
             ))}
           </select>
         </label>
-      </div>
-      {log.length === 0 ? (
-        <p className="muted">{t('gateway.logEmpty')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('gateway.at')}</th>
-              <th>{t('gateway.appId')}</th>
-              <th>{t('gateway.method')}</th>
-              <th>{t('gateway.notifyId')}</th>
-              <th>{t('gateway.attempt')}</th>
-              <th>{t('gateway.httpStatus')}</th>
-              <th>{t('gateway.error')}</th>
-              <th>{t('gateway.outcome')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.map((e) => (
-              <DeliveryRow key={e.id} entry={e} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+      }
+      headers={[
+        t('gateway.at'),
+        t('gateway.appId'),
+        t('gateway.method'),
+        t('gateway.notifyId'),
+        t('gateway.attempt'),
+        t('gateway.httpStatus'),
+        t('gateway.error'),
+        t('gateway.outcome'),
+      ]}
+      empty={log.length === 0}
+      emptyText={t('gateway.logEmpty')}
+    >
+      {log.map((e) => (
+        <DeliveryRow key={e.id} entry={e} />
+      ))}
+    </TitledTable>
   );
 }
 
@@ -349,56 +323,37 @@ function RequestCounters() {
         </div>
       </div>
       <div className="two-col">
-        <table className="grid">
-          <caption className="muted">{t('gateway.byMethod')}</caption>
-          <thead>
+        <TitledTable caption={t('gateway.byMethod')} headers={[t('gateway.method'), t('gateway.success'), t('gateway.failed')]}>
+          {methods.length === 0 && (
             <tr>
-              <th>{t('gateway.method')}</th>
-              <th>{t('gateway.success')}</th>
-              <th>{t('gateway.failed')}</th>
+              <td colSpan={3} className="muted">
+                {t('common.none')}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {methods.length === 0 && (
-              <tr>
-                <td colSpan={3} className="muted">
-                  {t('common.none')}
-                </td>
-              </tr>
-            )}
-            {methods.map(([m, c]) => (
-              <tr key={m} data-testid={`requests-method-${m}`}>
-                <td>{m}</td>
-                <td>{c.success}</td>
-                <td>{c.fail}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <table className="grid">
-          <caption className="muted">{t('gateway.byError')}</caption>
-          <thead>
+          )}
+          {methods.map(([m, c]) => (
+            <tr key={m} data-testid={`requests-method-${m}`}>
+              <td>{m}</td>
+              <td>{c.success}</td>
+              <td>{c.fail}</td>
+            </tr>
+          ))}
+        </TitledTable>
+        <TitledTable caption={t('gateway.byError')} headers={[t('gateway.code'), t('gateway.count')]}>
+          {codes.length === 0 && (
             <tr>
-              <th>{t('gateway.code')}</th>
-              <th>{t('gateway.count')}</th>
+              <td colSpan={2} className="muted">
+                {t('common.none')}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {codes.length === 0 && (
-              <tr>
-                <td colSpan={2} className="muted">
-                  {t('common.none')}
-                </td>
-              </tr>
-            )}
-            {codes.map(([code, n]) => (
-              <tr key={code} data-testid={`requests-error-${code}`}>
-                <td>{code}</td>
-                <td>{n}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+          {codes.map(([code, n]) => (
+            <tr key={code} data-testid={`requests-error-${code}`}>
+              <td>{code}</td>
+              <td>{n}</td>
+            </tr>
+          ))}
+        </TitledTable>
       </div>
     </section>
   );

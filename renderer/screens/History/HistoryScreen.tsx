@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import type { CallRecord, HistoryKind, HistoryQuery, RoomRecord, SessionRecord } from '../../../shared/ipc/observability';
 import { formatDuration, formatTime, fromLocalInput } from '../../components/format';
+import { TitledTable } from '../../components/TitledTable';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
 import { RoomTimeline } from './RoomTimeline';
@@ -153,102 +154,89 @@ function ResultTable({ result }: { result: Rows }) {
   const dur = (ms: number) => formatDuration(Math.round(ms / 1000));
   if (result.kind === 'sessions') {
     return (
-      <table className="grid" data-testid="history-results">
-        <thead>
-          <tr>
-            <th>{t('users.userName')}</th>
-            <th>{t('history.login')}</th>
-            <th>{t('history.logout')}</th>
-            <th>{t('history.duration')}</th>
-            <th>{t('history.reason')}</th>
-            <th>{t('history.address')}</th>
-            <th>{t('history.client')}</th>
+      <TitledTable
+        testId="history-results"
+        headers={[
+          t('users.userName'),
+          t('history.login'),
+          t('history.logout'),
+          t('history.duration'),
+          t('history.reason'),
+          t('history.address'),
+          t('history.client'),
+        ]}
+      >
+        {result.rows.map((r) => (
+          <tr key={`${r.id}-${r.userId}-${r.loginAt}`} data-testid="history-row" data-user={r.userId}>
+            <td>
+              {r.nickName || r.userName} <span className="muted">({r.userId})</span>
+            </td>
+            <td>{time(r.loginAt, '')}</td>
+            <td>{time(r.logoutAt, t('history.online'))}</td>
+            <td>{dur(r.durationMs)}</td>
+            <td>{r.reason ?? ''}</td>
+            <td>{r.address}</td>
+            <td>{r.client}</td>
           </tr>
-        </thead>
-        <tbody>
-          {result.rows.map((r) => (
-            <tr key={`${r.id}-${r.userId}-${r.loginAt}`} data-testid="history-row" data-user={r.userId}>
-              <td>
-                {r.nickName || r.userName} <span className="muted">({r.userId})</span>
-              </td>
-              <td>{time(r.loginAt, '')}</td>
-              <td>{time(r.logoutAt, t('history.online'))}</td>
-              <td>{dur(r.durationMs)}</td>
-              <td>{r.reason ?? ''}</td>
-              <td>{r.address}</td>
-              <td>{r.client}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </TitledTable>
     );
   }
   if (result.kind === 'rooms') {
     return (
       <>
-        <table className="grid" data-testid="history-results">
-          <thead>
-            <tr>
-              <th>{t('history.room')}</th>
-              <th>{t('history.started')}</th>
-              <th>{t('history.ended')}</th>
-              <th>{t('history.duration')}</th>
-              <th>{t('history.peak')}</th>
-              <th>{t('history.members')}</th>
+        <TitledTable
+          testId="history-results"
+          headers={[t('history.room'), t('history.started'), t('history.ended'), t('history.duration'), t('history.peak'), t('history.members')]}
+        >
+          {result.rows.map((r) => (
+            <tr
+              key={`${r.id}-${r.roomId}-${r.startedAt}`}
+              data-testid="history-row"
+              data-room={r.roomId}
+              className="clickable"
+              aria-selected={timelineOf === r.roomId}
+              onClick={() => setTimelineOf((v) => (v === r.roomId ? null : r.roomId))}
+            >
+              <td>
+                {r.name} <span className="muted">({r.roomId})</span>
+              </td>
+              <td>{time(r.startedAt, '')}</td>
+              <td>{time(r.endedAt, t('history.open'))}</td>
+              <td>{dur(r.durationMs)}</td>
+              <td>{r.peakUsers}</td>
+              <td>{r.members.join(', ')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {result.rows.map((r) => (
-              <tr
-                key={`${r.id}-${r.roomId}-${r.startedAt}`}
-                data-testid="history-row"
-                data-room={r.roomId}
-                className="clickable"
-                aria-selected={timelineOf === r.roomId}
-                onClick={() => setTimelineOf((v) => (v === r.roomId ? null : r.roomId))}
-              >
-                <td>
-                  {r.name} <span className="muted">({r.roomId})</span>
-                </td>
-                <td>{time(r.startedAt, '')}</td>
-                <td>{time(r.endedAt, t('history.open'))}</td>
-                <td>{dur(r.durationMs)}</td>
-                <td>{r.peakUsers}</td>
-                <td>{r.members.join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </TitledTable>
         {timelineOf !== null && <RoomTimeline roomId={timelineOf} />}
       </>
     );
   }
   return (
-    <table className="grid" data-testid="history-results">
-      <thead>
-        <tr>
-          <th>{t('history.caller')}</th>
-          <th>{t('history.callee')}</th>
-          <th>{t('history.requested')}</th>
-          <th>{t('history.ringing')}</th>
-          <th>{t('history.talking')}</th>
-          <th>{t('history.outcome')}</th>
-          <th>{t('history.endedBy')}</th>
+    <TitledTable
+      testId="history-results"
+      headers={[
+        t('history.caller'),
+        t('history.callee'),
+        t('history.requested'),
+        t('history.ringing'),
+        t('history.talking'),
+        t('history.outcome'),
+        t('history.endedBy'),
+      ]}
+    >
+      {result.rows.map((r) => (
+        <tr key={r.id} data-testid="history-row">
+          <td>{r.callerId}</td>
+          <td>{r.calleeId}</td>
+          <td>{time(r.requestedAt, '')}</td>
+          <td>{dur(r.ringingMs)}</td>
+          <td>{dur(r.talkingMs)}</td>
+          <td>{r.outcome}</td>
+          <td>{r.endedBy || t('history.server')}</td>
         </tr>
-      </thead>
-      <tbody>
-        {result.rows.map((r) => (
-          <tr key={r.id} data-testid="history-row">
-            <td>{r.callerId}</td>
-            <td>{r.calleeId}</td>
-            <td>{time(r.requestedAt, '')}</td>
-            <td>{dur(r.ringingMs)}</td>
-            <td>{dur(r.talkingMs)}</td>
-            <td>{r.outcome}</td>
-            <td>{r.endedBy || t('history.server')}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </TitledTable>
   );
 }

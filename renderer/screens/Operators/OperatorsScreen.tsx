@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { OperatorView } from '../../../shared/ipc/contract';
 import { roles, type OperatorRole } from '../../../shared/ipc/roles';
 import { formatShortTime } from '../../components/format';
+import { TitledTable } from '../../components/TitledTable';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
@@ -24,31 +25,22 @@ function SignedIn() {
   const sessions = useConsoleStore((s) => s.operatorSessions);
   const language = useConsoleStore((s) => s.language);
   return (
-    <section aria-labelledby="ops-signed-in">
-      <h3 id="ops-signed-in">{t('operators.signedIn')}</h3>
-      <table className="grid" data-testid="operator-sessions">
-        <thead>
-          <tr>
-            <th>{t('operators.username')}</th>
-            <th>{t('operators.role')}</th>
-            <th>{t('operators.address')}</th>
-            <th>{t('operators.since')}</th>
-            <th>{t('operators.lastSeen')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s, i) => (
-            <tr key={i} data-testid={`operator-session-${s.username}`}>
-              <td>{s.username}</td>
-              <td>{t(`role.${s.role}`)}</td>
-              <td className="mono">{s.address}</td>
-              <td>{formatShortTime(s.signedInAt, language)}</td>
-              <td>{formatShortTime(s.lastSeenAt, language)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <TitledTable
+      id="ops-signed-in"
+      title={t('operators.signedIn')}
+      testId="operator-sessions"
+      headers={[t('operators.username'), t('operators.role'), t('operators.address'), t('operators.since'), t('operators.lastSeen')]}
+    >
+      {sessions.map((s, i) => (
+        <tr key={i} data-testid={`operator-session-${s.username}`}>
+          <td>{s.username}</td>
+          <td>{t(`role.${s.role}`)}</td>
+          <td className="mono">{s.address}</td>
+          <td>{formatShortTime(s.signedInAt, language)}</td>
+          <td>{formatShortTime(s.lastSeenAt, language)}</td>
+        </tr>
+      ))}
+    </TitledTable>
   );
 }
 
@@ -56,25 +48,16 @@ function Accounts() {
   const t = useT();
   const accounts = useConsoleStore((s) => s.operatorAccounts);
   return (
-    <section aria-labelledby="ops-accounts">
-      <h3 id="ops-accounts">{t('operators.title')}</h3>
-      <table className="grid" data-testid="operator-accounts">
-        <thead>
-          <tr>
-            <th>{t('operators.username')}</th>
-            <th>{t('operators.role')}</th>
-            <th>{t('operators.state')}</th>
-            <th>{t('operators.source')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {accounts.map((a) => (
-            <AccountRow key={a.username} account={a} />
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <TitledTable
+      id="ops-accounts"
+      title={t('operators.title')}
+      testId="operator-accounts"
+      headers={[t('operators.username'), t('operators.role'), t('operators.state'), t('operators.source'), '']}
+    >
+      {accounts.map((a) => (
+        <AccountRow key={a.username} account={a} />
+      ))}
+    </TitledTable>
   );
 }
 

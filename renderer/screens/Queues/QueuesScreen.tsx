@@ -1,9 +1,10 @@
-import { memo, useMemo, type ReactNode } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { memo, useMemo } from 'react';
 import { formatDuration } from '../../components/format';
+import { TitledTable } from '../../components/TitledTable';
 import { useNow } from '../../components/useNow';
 import { useT } from '../../i18n/useT';
 import { agentStatusName, type QueueArea } from '../../state/queuesSlice';
+import { useAgentServing, useQueue, useQueueAgent, useQueueAgentIds, useQueueGuids, useQueueNames, useQueuesEmpty } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 import type { QueueObjectView } from '../../../shared/ipc/contract';
 
@@ -15,7 +16,7 @@ import type { QueueObjectView } from '../../../shared/ipc/contract';
 export function QueuesScreen() {
   const t = useT();
   const loaded = useConsoleStore((s) => s.queuesLoaded);
-  const empty = useConsoleStore((s) => s.queueAreas.length === 0 && s.queueList.size === 0 && s.queueAgents.size === 0);
+  const empty = useQueuesEmpty();
   if (!loaded) return <p className="muted">{t('common.loading')}</p>;
   return (
     <section className="stack">
@@ -35,30 +36,6 @@ export function QueuesScreen() {
 function useAreaName(): (match: (a: QueueArea) => boolean) => string {
   const areas = useConsoleStore((s) => s.queueAreas);
   return useMemo(() => (match) => areas.find(match)?.name ?? '—', [areas]);
-}
-
-/** A titled section holding a table, or "none" when it has no rows. */
-function TitledTable({ id, title, headers, empty, children }: { id?: string; title: string; headers: string[]; empty: boolean; children: ReactNode }) {
-  const t = useT();
-  return (
-    <section aria-labelledby={id}>
-      <h3 id={id}>{title}</h3>
-      {empty ? (
-        <p className="muted">{t('common.none')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              {headers.map((h) => (
-                <th key={h}>{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>{children}</tbody>
-        </table>
-      )}
-    </section>
-  );
 }
 
 function Areas() {
@@ -87,9 +64,7 @@ function Areas() {
 
 function Queues() {
   const t = useT();
-  const guids = useConsoleStore(
-    useShallow((s) => [...s.queueList.values()].sort((a, b) => b.priority - a.priority || a.objectid - b.objectid).map((q) => q.objectguid)),
-  );
+  const guids = useQueueGuids();
   return (
     <TitledTable
       id="q-queues"
@@ -106,7 +81,7 @@ function Queues() {
 
 const QueueRow = memo(function QueueRow({ guid }: { guid: string }) {
   const t = useT();
-  const q = useConsoleStore((s) => s.queueList.get(guid));
+  const q = useQueue(guid);
   const areaName = useAreaName();
   const now = useNow();
   if (!q) return null;
@@ -139,7 +114,7 @@ const QueueRow = memo(function QueueRow({ guid }: { guid: string }) {
 
 function Agents() {
   const t = useT();
-  const ids = useConsoleStore(useShallow((s) => [...s.queueAgents.keys()].sort((a, b) => a - b)));
+  const ids = useQueueAgentIds();
   return (
     <TitledTable
       id="q-agents"
@@ -156,13 +131,8 @@ function Agents() {
 
 const AgentRow = memo(function AgentRow({ userId }: { userId: number }) {
   const t = useT();
-  const a = useConsoleStore((s) => s.queueAgents.get(userId));
-  const serving = useConsoleStore((s) => {
-    const id = s.queueAgents.get(userId)?.servingUserId;
-    if (id == null) return null;
-    const u = s.users.get(id);
-    return u ? `${u.nickName || u.userName} (${id})` : String(id);
-  });
+  const a = useQueueAgent(userId);
+  const serving = useAgentServing(userId);
   const areaName = useAreaName();
   const now = useNow();
   if (!a) return null;
@@ -198,7 +168,7 @@ function ObjectList({
 }) {
   const t = useT();
   const list = useConsoleStore(select);
-  const queueName = useConsoleStore(useShallow((s) => Object.fromEntries([...s.queueList.values()].map((q) => [q.objectid, q.name]))));
+  const queueName = useQueueNames();
   return (
     <TitledTable
       title={t(titleKey)}

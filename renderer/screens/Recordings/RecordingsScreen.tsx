@@ -1,11 +1,12 @@
 import { Icon } from '../../components/Icon';
 import { memo, useEffect, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { RecordingEntry, RecordingQuery } from '../../../shared/ipc/contract';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { formatBytes, formatDuration, formatTime, fromLocalInput } from '../../components/format';
+import { TitledTable } from '../../components/TitledTable';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
+import { useActiveRecordings, useRecordingPage } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 import { Elapsed } from '../Rooms/RoomDetailView';
 
@@ -25,7 +26,7 @@ export function RecordingsScreen() {
 
 function ActiveRecordings() {
   const t = useT();
-  const active = useConsoleStore(useShallow((s) => [...s.activeRecordings.values()].filter((r) => r.state === 'recording')));
+  const active = useActiveRecordings();
   const { run, busy, error } = useConsoleCall();
   const [roomId, setRoomId] = useState('');
   return (
@@ -128,27 +129,11 @@ type Action = { kind: 'play' | 'rename' | 'delete'; entry: RecordingEntry } | nu
 function RecordingList() {
   const t = useT();
   const query = useConsoleStore((s) => s.recordingQuery);
-  const page = useConsoleStore((s) => s.recordingPage);
-  const listVersion = useConsoleStore((s) => s.recordingsListVersion);
+  const page = useRecordingPage();
+  const readError = useConsoleStore((s) => s.recordingPageError);
   const [form, setForm] = useState<FilterForm>({ from: '', to: '', userId: '', name: '' });
-  const [error, setError] = useState<string | null>(null);
   const [action, setAction] = useState<Action>(null);
-
-  useEffect(() => {
-    const client = useConsoleStore.getState().client;
-    let live = true;
-    void client?.call('recordings:list', query).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setError(null);
-        useConsoleStore.getState().recordingPageLoaded(r.value);
-      } else setError(t('common.error', { code: r.error.code, message: r.error.message }));
-    });
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query, listVersion]);
+  const error = readError ? t('common.error', { code: readError.code, message: readError.message }) : null;
 
   const pageSize = query.pageSize ?? 20;
   const pages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1;
@@ -195,29 +180,24 @@ function RecordingList() {
           {error}
         </p>
       )}
-      {page && page.items.length === 0 ? (
-        <p className="muted">{t('recordings.empty')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('recordings.file')}</th>
-              <th>{t('recordings.user')}</th>
-              <th>{t('recordings.kind')}</th>
-              <th>{t('recordings.started')}</th>
-              <th>{t('recordings.duration')}</th>
-              <th>{t('recordings.size')}</th>
-              <th>{t('recordings.state')}</th>
-              <th>{t('users.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page?.items.map((r) => (
-              <RecordingRow key={r.fileId ?? r.recordingId} entry={r} onAction={setAction} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <TitledTable
+        headers={[
+          t('recordings.file'),
+          t('recordings.user'),
+          t('recordings.kind'),
+          t('recordings.started'),
+          t('recordings.duration'),
+          t('recordings.size'),
+          t('recordings.state'),
+          t('users.actions'),
+        ]}
+        empty={page !== null && page.items.length === 0}
+        emptyText={t('recordings.empty')}
+      >
+        {page?.items.map((r) => (
+          <RecordingRow key={r.fileId ?? r.recordingId} entry={r} onAction={setAction} />
+        ))}
+      </TitledTable>
       <nav className="toolbar" aria-label="pagination">
         <button type="button" disabled={current <= 1} onClick={() => setPage(current - 1)} data-testid="recordings-prev">
           ← {t('common.previous')}

@@ -6,12 +6,13 @@ import { useConsoleCall } from '../../components/useConsoleCall';
 import { useMay } from '../../components/useMay';
 import { useT } from '../../i18n/useT';
 import { moveInQueue } from '../../state/micsSlice';
+import { useMic, useNickName } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 
 /** Mic seats (force off, lock, seat count) and the queue (drag or arrow buttons to reorder, remove). */
 export function MicPanel({ roomId }: { roomId: number }) {
   const t = useT();
-  const mic = useConsoleStore((s) => s.mics.get(roomId));
+  const mic = useMic(roomId);
   const { run, busy } = useConsoleCall();
   const may = useMay('mic:lockSeat');
   const [asking, setAsking] = useState<Ask | null>(null);
@@ -57,10 +58,6 @@ function SeatConfirm({ roomId, ask, onClose }: { roomId: number; ask: Ask; onClo
   );
 }
 
-function useName(userId: number | null): string {
-  return useConsoleStore((s) => (userId === null ? '' : (s.users.get(userId)?.nickName ?? String(userId))));
-}
-
 function Seats({ mic, run, busy, ask }: { mic: MicStateView; run: Run; busy: boolean; ask: (a: Ask) => void }) {
   return (
     <ol className="seats">
@@ -88,7 +85,7 @@ const Seat = memo(function Seat({
   ask: (a: Ask) => void;
 }) {
   const t = useT();
-  const name = useName(seat.userId);
+  const name = useNickName(seat.userId);
   const speaking = useConsoleStore((s) => seat.userId !== null && s.activeSpeakers[roomId] === seat.userId);
   return (
     <li
@@ -228,7 +225,7 @@ function QueueItem(props: {
   onRemove: () => void;
 }) {
   const t = useT();
-  const name = useName(props.userId);
+  const name = useNickName(props.userId);
   return (
     <li
       draggable

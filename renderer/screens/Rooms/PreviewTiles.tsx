@@ -3,6 +3,7 @@ import { memo, useEffect, useRef } from 'react';
 import { usePreview } from '../../media/usePreview';
 import type { PreviewTrack } from '../../media/RoomPreview';
 import { useT } from '../../i18n/useT';
+import { useNickName } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 
 /** Live video/audio tiles of the room's producers, consumed by the console (renderer/media/). */
@@ -35,7 +36,7 @@ export function PreviewTiles({ roomId }: { roomId: number }) {
 
 const Tile = memo(function Tile({ roomId, track }: { roomId: number; track: PreviewTrack }) {
   const ref = useRef<HTMLVideoElement & HTMLAudioElement>(null);
-  const name = useConsoleStore((s) => s.users.get(track.userId)?.nickName ?? String(track.userId));
+  const name = useNickName(track.userId);
   const speaking = useConsoleStore((s) => s.activeSpeakers[roomId] === track.userId);
   useEffect(() => {
     const el = ref.current;

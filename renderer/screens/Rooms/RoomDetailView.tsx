@@ -2,14 +2,15 @@ import { Icon } from '../../components/Icon';
 import { RoomChat } from './RoomChat';
 import { useMay } from '../../components/useMay';
 import { memo, useEffect, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { RoomMember } from '../../../shared/ipc/contract';
 import { ConfirmDialog } from '../../components/Dialog';
 import { formatBitrate, formatDuration } from '../../components/format';
+import { TitledTable } from '../../components/TitledTable';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useNow } from '../../components/useNow';
 import { useT } from '../../i18n/useT';
 import { RecordFlags } from '../../state/recordingsSlice';
+import { useOperatorMuted, useRoom, useRoomMembers, useUserDownlink, useUserQuality, useUserRecording } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 import { BroadcastDialog } from '../Users/BroadcastDialog';
 import { KickDialog } from '../Users/KickDialog';
@@ -18,35 +19,22 @@ import { PreviewTiles } from './PreviewTiles';
 import { QualityChart } from '../History/QualityChart';
 import { RoomTimeline } from '../History/RoomTimeline';
 
-const EMPTY_MEMBERS: RoomMember[] = [];
-
 /** One room: users and roles with network quality and recording, mic seats and queue, live preview. */
 export function RoomDetailView({ roomId }: { roomId: number }) {
   const t = useT();
   const mayAct = useMay('rooms:close');
-  const room = useConsoleStore((s) => s.rooms.get(roomId));
+  const room = useRoom(roomId);
   const roomOpened = useConsoleStore((s) => s.roomOpened);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
   const [broadcast, setBroadcast] = useState(false);
   const close = useConsoleCall();
-
+  const fetchRoomDetail = useConsoleStore((s) => s.fetchRoomDetail);
+  const read = useConsoleStore((s) => (s.roomDetailRead?.key === roomId ? s.roomDetailRead : null));
   useEffect(() => {
-    const { client } = useConsoleStore.getState();
-    if (!client) return;
-    let live = true;
-    void client.call('rooms:detail', { roomId }).then((r) => {
-      if (!live) return;
-      if (r.ok) useConsoleStore.getState().roomDetailLoaded(r.value);
-      else setLoadError(t('common.error', { code: r.error.code, message: r.error.message }));
-      setLoaded(true);
-    });
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [roomId]);
+    void fetchRoomDetail(roomId);
+  }, [fetchRoomDetail, roomId]);
+  const loaded = read !== null && !read.loading;
+  const loadError = read?.error ? t('common.error', { code: read.error.code, message: read.error.message }) : null;
 
   const back = (
     <button type="button" onClick={() => roomOpened(null)} data-testid="room-back">
@@ -124,13 +112,14 @@ export function RoomDetailView({ roomId }: { roomId: number }) {
 
 function Members({ roomId }: { roomId: number }) {
   const t = useT();
-  const members = useConsoleStore((s) => s.members.get(roomId) ?? EMPTY_MEMBERS);
+  const members = useRoomMembers(roomId);
   const [flags, setFlags] = useState<number>(RecordFlags.both);
   return (
-    <section className="card" aria-labelledby="members-title">
-      <div className="toolbar">
-        <h3 id="members-title">{t('room.members')}</h3>
-        <span className="spacer" />
+    <TitledTable
+      id="members-title"
+      title={t('room.members')}
+      className="card"
+      tools={
         <label>
           {t('room.recordFlags')}{' '}
           <select value={flags} onChange={(e) => setFlags(Number(e.target.value))} data-testid="record-flags">
@@ -139,25 +128,13 @@ function Members({ roomId }: { roomId: number }) {
             <option value={RecordFlags.video}>{t('room.flags.video')}</option>
           </select>
         </label>
-      </div>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>{t('users.id')}</th>
-            <th>{t('users.nickName')}</th>
-            <th>{t('users.role')}</th>
-            <th>{t('room.quality')}</th>
-            <th>{t('room.record')}</th>
-            <th>{t('users.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((m) => (
-            <MemberRow key={m.userId} roomId={roomId} member={m} flags={flags} />
-          ))}
-        </tbody>
-      </table>
-    </section>
+      }
+      headers={[t('users.id'), t('users.nickName'), t('users.role'), t('room.quality'), t('room.record'), t('users.actions')]}
+    >
+      {members.map((m) => (
+        <MemberRow key={m.userId} roomId={roomId} member={m} flags={flags} />
+      ))}
+    </TitledTable>
   );
 }
 
@@ -206,26 +183,12 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
  */
 function Quality({ userId }: { userId: number }) {
   const t = useT();
-  const q = useConsoleStore(
-    useShallow((s) => {
-      let bitrate = 0;
-      let loss = 0;
-      let rtt: number | null = null;
-      let n = 0;
-      for (const p of s.quality.values()) {
-        if (p.userId !== userId) continue;
-        n++;
-        bitrate += p.bitrate;
-        loss = Math.max(loss, p.lossRate);
-        if (p.rttMs !== null) rtt = Math.max(rtt ?? 0, p.rttMs);
-      }
-      return { n, bitrate, loss: Math.round(loss * 1000) / 10, rtt, downlink: s.downlinks.get(userId) };
-    }),
-  );
+  const q = useUserQuality(userId);
+  const downlink = useUserDownlink(userId);
   const down =
-    q.downlink === undefined ? null : (
+    downlink === undefined ? null : (
       <span className="downlink" data-testid={`downlink-${userId}`} title={t('room.downlinkHint')}>
-        ↓ {formatBitrate(q.downlink)}
+        ↓ {formatBitrate(downlink)}
       </span>
     );
   if (q.n === 0) return down ?? <span className="muted">—</span>;
@@ -240,10 +203,7 @@ function Quality({ userId }: { userId: number }) {
 
 function RecordControl({ userId, flags }: { userId: number; flags: number }) {
   const t = useT();
-  const active = useConsoleStore((s) => {
-    for (const r of s.activeRecordings.values()) if (r.userId === userId && r.state === 'recording') return r;
-    return undefined;
-  });
+  const active = useUserRecording(userId);
   const { run, busy } = useConsoleCall();
   if (active) {
     return (
@@ -278,12 +238,7 @@ export function Elapsed({ since }: { since: number }) {
  */
 function MuteControl({ roomId, userId, name }: { roomId: number; userId: number; name: string }) {
   const t = useT();
-  const initial = useConsoleStore(
-    useShallow((s) => {
-      const mine = (s.producers.get(roomId) ?? []).filter((p) => p.userId === userId);
-      return { audio: mine.some((p) => p.kind === 'audio' && p.operatorMuted), video: mine.some((p) => p.kind === 'video' && p.operatorMuted) };
-    }),
-  );
+  const initial = useOperatorMuted(roomId, userId);
   const [muted, setMuted] = useState(initial);
   const { run, busy } = useConsoleCall();
   const toggle = async (kind: 'audio' | 'video') => {

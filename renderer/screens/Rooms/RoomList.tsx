@@ -1,6 +1,7 @@
-import { memo, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useState } from 'react';
+import { TitledTable } from '../../components/TitledTable';
 import { useT } from '../../i18n/useT';
-import { filterRooms } from '../../state/roomsSlice';
+import { useFilteredRooms, useRoom } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 
 /** All rooms with user counts, searchable by id or name; a row opens the room. */
@@ -8,51 +9,48 @@ export function RoomList() {
   const t = useT();
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
-  const version = useConsoleStore((s) => s.roomsVersion);
-  const rooms = useMemo(() => filterRooms(useConsoleStore.getState().rooms, deferredQuery), [version, deferredQuery]);
+  const rooms = useFilteredRooms(deferredQuery);
   return (
-    <section className="stack">
-      <div className="toolbar">
-        <input
-          type="search"
-          aria-label={t('rooms.search')}
-          placeholder={t('rooms.search')}
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          data-testid="rooms-search"
-        />
-        <span className="muted" data-testid="rooms-count">
-          {t('rooms.count', { count: rooms.length })}
-        </span>
-      </div>
-      {rooms.length === 0 ? (
-        <p className="muted">{t('rooms.empty')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('rooms.id')}</th>
-              <th>{t('rooms.name')}</th>
-              <th>{t('rooms.users')}</th>
-              <th>{t('rooms.capacity')}</th>
-              <th>{t('rooms.seats')}</th>
-              <th>{t('rooms.queue')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rooms.slice(0, 500).map((r) => (
-              <RoomRow key={r.roomId} roomId={r.roomId} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <TitledTable
+      className="stack"
+      tools={
+        <>
+          <input
+            type="search"
+            aria-label={t('rooms.search')}
+            placeholder={t('rooms.search')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-testid="rooms-search"
+          />
+          <span className="muted" data-testid="rooms-count">
+            {t('rooms.count', { count: rooms.length })}
+          </span>
+        </>
+      }
+      headers={[
+        t('rooms.id'),
+        t('rooms.name'),
+        t('rooms.users'),
+        t('rooms.capacity'),
+        t('rooms.seats'),
+        t('rooms.queue'),
+        // A cluster names the nodes each room's members are on.
+        ...(rooms[0]?.nodes !== undefined ? [t('nodes.title')] : []),
+      ]}
+      empty={rooms.length === 0}
+      emptyText={t('rooms.empty')}
+    >
+      {rooms.slice(0, 500).map((r) => (
+        <RoomRow key={r.roomId} roomId={r.roomId} />
+      ))}
+    </TitledTable>
   );
 }
 
 const RoomRow = memo(function RoomRow({ roomId }: { roomId: number }) {
   const t = useT();
-  const room = useConsoleStore((s) => s.rooms.get(roomId));
+  const room = useRoom(roomId);
   const roomOpened = useConsoleStore((s) => s.roomOpened);
   if (!room) return null;
   return (
@@ -69,6 +67,7 @@ const RoomRow = memo(function RoomRow({ roomId }: { roomId: number }) {
       <td>{room.capacity ?? '∞'}</td>
       <td>{room.seatCount}</td>
       <td>{room.queueLength}</td>
+      {room.nodes !== undefined && <td data-testid={`room-nodes-${roomId}`}>{room.nodes.join(', ')}</td>}
     </tr>
   );
 });

@@ -1,9 +1,9 @@
-import { useShallow } from 'zustand/react/shallow';
 import { useNow } from '../../components/useNow';
 import { useMay } from '../../components/useMay';
 import { formatTime } from '../../components/format';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
+import { useBans } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 
 /** Active bans (`bans:changed`), each liftable. */
@@ -11,7 +11,7 @@ export function BansPanel() {
   const t = useT();
   // A ban that lapses leaves the list on its own (the server also pushes the list when one lapses).
   const now = useNow(1000);
-  const bans = useConsoleStore(useShallow((s) => [...s.bans.values()].sort((a, b) => a.until - b.until))).filter((b) => b.until > now);
+  const bans = useBans().filter((b) => b.until > now);
   const language = useConsoleStore((s) => s.language);
   const { run, busy } = useConsoleCall();
   const mayLift = useMay('bans:lift');

@@ -1,8 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Dialog, DialogFooter } from '../../components/Dialog';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
-import { useConsoleStore } from '../../state/store';
+import { useRoomIds } from '../../state/selectors';
 
 /** Broadcast a text to one room or to everyone online (roomId -1). */
 export function BroadcastDialog({ onClose, roomId: initialRoom = -1 }: { onClose: () => void; roomId?: number }) {
@@ -10,8 +10,7 @@ export function BroadcastDialog({ onClose, roomId: initialRoom = -1 }: { onClose
   const [roomId, setRoomId] = useState(initialRoom);
   const [text, setText] = useState('');
   const { run, busy, error } = useConsoleCall();
-  const roomsVersion = useConsoleStore((s) => s.roomsVersion);
-  const roomIds = useMemo(() => [...useConsoleStore.getState().rooms.keys()].sort((a, b) => a - b), [roomsVersion]);
+  const roomIds = useRoomIds();
   return (
     <Dialog title={t('broadcast.title')} onClose={onClose} testId="broadcast-dialog">
       <form

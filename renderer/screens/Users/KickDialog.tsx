@@ -2,20 +2,19 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../../components/Dialog';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
+import { useDisplayName, useUser } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 
 /** Ban lengths offered with a kick, in seconds (0 = no ban). */
-export const banChoices = [0, 10 * 60, 60 * 60, 24 * 60 * 60, 7 * 24 * 60 * 60] as const;
+const banChoices = [0, 10 * 60, 60 * 60, 24 * 60 * 60, 7 * 24 * 60 * 60] as const;
 
 /** Kick with confirmation; optionally ban for a chosen time and give a reason. */
 export function KickDialog({ userId, onClose }: { userId: number; onClose: () => void }) {
   const t = useT();
-  const name = useConsoleStore((s) => {
-    const u = s.users.get(userId);
-    return u ? u.nickName || u.userName : String(userId);
-  });
-  const address = useConsoleStore((s) => s.users.get(userId)?.address ?? '');
-  const guest = useConsoleStore((s) => s.users.get(userId)?.guest ?? false);
+  const user = useUser(userId);
+  const name = useDisplayName(userId);
+  const address = user?.address ?? '';
+  const guest = user?.guest ?? false;
   const [banSeconds, setBanSeconds] = useState(0);
   const [banAddress, setBanAddress] = useState(false);
   const [reason, setReason] = useState('');

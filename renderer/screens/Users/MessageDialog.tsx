@@ -3,14 +3,14 @@ import { Dialog, DialogFooter } from '../../components/Dialog';
 import { textToBase64, utf8Bytes } from '../../components/format';
 import { useConsoleCall } from '../../components/useConsoleCall';
 import { useT } from '../../i18n/useT';
-import { useConsoleStore } from '../../state/store';
+import { useNickName } from '../../state/selectors';
 
-export const BUFFER_LIMIT = 1024;
+const BUFFER_LIMIT = 1024;
 
 /** Send one user a text message or a custom buffer (SendBufToUser, ≤ 1024 bytes). */
 export function MessageDialog({ userId, onClose }: { userId: number; onClose: () => void }) {
   const t = useT();
-  const name = useConsoleStore((s) => s.users.get(userId)?.nickName ?? String(userId));
+  const name = useNickName(userId);
   const [kind, setKind] = useState<'text' | 'buffer'>('text');
   const [text, setText] = useState('');
   const { run, busy, error } = useConsoleCall();

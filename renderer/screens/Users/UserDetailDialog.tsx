@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
-import type { UserDetail } from '../../../shared/ipc/contract';
+import { useEffect } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { formatTime } from '../../components/format';
 import { useT } from '../../i18n/useT';
+import { useBan } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 import { QualityChart } from '../History/QualityChart';
 
@@ -10,23 +10,14 @@ import { QualityChart } from '../History/QualityChart';
 export function UserDetailDialog({ userId, onClose }: { userId: number; onClose: () => void }) {
   const t = useT();
   const language = useConsoleStore((s) => s.language);
-  const liveBan = useConsoleStore((s) => s.bans.get(userId) ?? null);
-  const [detail, setDetail] = useState<UserDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const ban = useBan(userId);
+  const fetchUserDetail = useConsoleStore((s) => s.fetchUserDetail);
+  const read = useConsoleStore((s) => (s.userDetailRead?.key === userId ? s.userDetailRead : null));
+  const detail = useConsoleStore((s) => (s.userDetailRead?.key === userId ? s.userDetail : null));
   useEffect(() => {
-    const client = useConsoleStore.getState().client;
-    let live = true;
-    void client?.call('users:detail', { userId }).then((r) => {
-      if (!live) return;
-      if (r.ok) setDetail(r.value);
-      else setError(t('common.error', { code: r.error.code, message: r.error.message }));
-    });
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [userId]);
-  const ban = liveBan;
+    void fetchUserDetail(userId);
+  }, [fetchUserDetail, userId]);
+  const error = read?.error ? t('common.error', { code: read.error.code, message: read.error.message }) : null;
   return (
     <Dialog title={t('detail.title', { userId })} onClose={onClose} testId="user-detail">
       <div className="dialog-body">

@@ -2,11 +2,12 @@ import { Icon } from '../../components/Icon';
 import { decodeUserFlags } from '../../components/meaning';
 import { useMay } from '../../components/useMay';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { memo, useDeferredValue, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useDeferredValue, useRef, useState, type ReactNode } from 'react';
 import { formatShortTime, formatTime } from '../../components/format';
 import { useT } from '../../i18n/useT';
 import { useConsoleStore } from '../../state/store';
-import { AGENT_FLAG, emptyUserFilter, filterUserIds, type UserFilter } from '../../state/usersSlice';
+import { useFilteredUserIds, useRoomOptions, useUser, useUsersClustered } from '../../state/selectors';
+import { AGENT_FLAG, emptyUserFilter, type UserFilter } from '../../state/usersSlice';
 import { KickDialog } from './KickDialog';
 import { MessageDialog } from './MessageDialog';
 import { UserDetailDialog } from './UserDetailDialog';
@@ -19,18 +20,11 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
   const t = useT();
   const [filter, setFilter] = useState<UserFilter>(emptyUserFilter);
   const [action, setAction] = useState<Action>(null);
-  const version = useDeferredValue(useConsoleStore((s) => s.usersVersion));
-  const deferredFilter = useDeferredValue(filter);
-  const ids = useMemo(() => {
-    const { users, userIds } = useConsoleStore.getState();
-    return filterUserIds(users, deferredFilter, userIds);
-  }, [version, deferredFilter]);
-  const total = useConsoleStore((s) => s.users.size);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
+  const { ids, total } = useFilteredUserIds(useDeferredValue(filter));
+  const clustered = useUsersClustered();
 
   return (
-    <section className="stack users-main">
+    <section className={clustered ? 'stack users-main clustered' : 'stack users-main'}>
       <Filters filter={filter} onChange={setFilter}>
         <span className="muted" data-testid="users-count">
           {t('users.count', { shown: ids.length, total })}
@@ -50,6 +44,7 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
               'users.loginAt',
               'users.address',
               'users.flags',
+              ...(clustered ? (['nodes.node'] as const) : []),
               'users.actions',
             ] as const
           ).map((k) => (
@@ -58,11 +53,7 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
             </span>
           ))}
         </div>
-        <div ref={scrollRef} className="vbody" data-testid="users-scroll">
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            <RowWindow items={virtualizer.getVirtualItems()} ids={ids} onAction={setAction} />
-          </div>
-        </div>
+        <UserRows ids={ids} onAction={setAction} />
       </div>
       {action?.kind === 'kick' && <KickDialog userId={action.userId} onClose={() => setAction(null)} />}
       {action?.kind === 'message' && <MessageDialog userId={action.userId} onClose={() => setAction(null)} />}
@@ -73,15 +64,7 @@ export function UsersTable({ extraTools }: { extraTools?: ReactNode }) {
 
 function Filters({ filter, onChange, children }: { filter: UserFilter; onChange: (f: UserFilter) => void; children?: ReactNode }) {
   const t = useT();
-  const roomSetVersion = useConsoleStore((s) => s.roomSetVersion);
-  // Rooms by name (id when unnamed); rebuilt only when a room appears or ends, not on every count change.
-  const roomOptions = useMemo(
-    () =>
-      [...useConsoleStore.getState().rooms.values()]
-        .sort((a, b) => a.roomId - b.roomId)
-        .map((r) => ({ id: r.roomId, label: r.name ? `${r.name} (${r.roomId})` : String(r.roomId) })),
-    [roomSetVersion],
-  );
+  const roomOptions = useRoomOptions();
   return (
     <div className="toolbar wrap">
       <input
@@ -125,6 +108,22 @@ function Filters({ filter, onChange, children }: { filter: UserFilter; onChange:
   );
 }
 
+/**
+ * The scroller and its rows. Its own component, so a scroll (which re-renders the virtualizer
+ * synchronously) renders only the rows, not the filters and headers above them.
+ */
+const UserRows = memo(function UserRows({ ids, onAction }: { ids: number[]; onAction: (a: Action) => void }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 2 });
+  return (
+    <div ref={scrollRef} className="vbody" data-testid="users-scroll">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <RowWindow items={virtualizer.getVirtualItems()} ids={ids} onAction={onAction} />
+      </div>
+    </div>
+  );
+});
+
 /** More than the rows ever rendered at once (visible + overscan), so slot keys never collide. */
 const ROW_POOL = 128;
 
@@ -159,7 +158,7 @@ const RoomOptions = memo(function RoomOptions({ options }: { options: { id: numb
 
 const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: number; index: number; onAction: (a: Action) => void }) {
   const t = useT();
-  const user = useConsoleStore((s) => s.users.get(userId));
+  const user = useUser(userId);
   const language = useConsoleStore((s) => s.language);
   const roomOpened = useConsoleStore((s) => s.roomOpened);
   const mayAct = useMay('users:kick');
@@ -193,6 +192,11 @@ const UserRow = memo(function UserRow({ userId, index, onAction }: { userId: num
       <span role="cell" title={t('users.flags.title', { hex: user.flags.toString(16) })}>
         {(user.flags & AGENT_FLAG) !== 0 ? <span className="tag">{t('users.agent')}</span> : decodeUserFlags(user.flags).join(', ')}
       </span>
+      {user.node !== undefined && (
+        <span role="cell" data-testid={`user-node-${userId}`}>
+          {user.node}
+        </span>
+      )}
       <span role="cell" className="row-actions">
         <button
           type="button"

@@ -1,0 +1,371 @@
+/**
+ * This host as one node of a cluster (docs/cluster.md): the session and room tables the SDK
+ * reads (local state authoritative, other nodes' replicated), the Redis registry other nodes
+ * bootstrap from, the bus that carries notifications to users on other nodes, kicks and room
+ * removals as requests to the node holding the user, ids no two nodes share, heartbeats, and the
+ * logout (reason 100) of a dead node's users by the one survivor that wins the report.
+ */
+import type { Logger } from 'pino';
+import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
+import type { ActiveCall, AnyChatSdk, ClientState, ClusterPort, ForwardedCall, KickOptions, Session } from '../sdk';
+import type { MediaForwarder, MediaRowName } from '../signaling/media/MediaRequests';
+import { RemoteProducers } from './RemoteProducers';
+import { ClusterBus, type BusMessage } from './ClusterBus';
+import { ClusterRoomTable, type RoomChange } from './ClusterRoomTable';
+import { ClusterSessionTable, snapshotOf, type SessionSnapshot } from './ClusterSessionTable';
+import { NodeRegistry, type NodeFigures, type NodeInfo } from './NodeRegistry';
+import { FrameBatcher } from './FrameBatcher';
+
+export const SESSIONS_KEY = 'anychat:sessions';
+const ROOM_OWNER_KEY = 'anychat:roomowner';
+const reapingKey = (node: string) => `anychat:reaping:${node}`;
+const reapedKey = (node: string) => `anychat:reaped:${node}`;
+
+/** Deletes a user's registry entry only while it is still this node's, then announces the logout. */
+const DROP_SESSION_SCRIPT = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and cjson.decode(v).node == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('PUBLISH', KEYS[2], ARGV[3])
+return 1`;
+
+/**
+ * A node may log a user in unless another node holds the user (its registry entry; the replica
+ * here shows it within moments) or is logging it in right now (the claim, dropped when the
+ * session is announced, else gone after 2 s).
+ */
+const CLAIM_LOGIN_SCRIPT = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and cjson.decode(v).node ~= ARGV[2] then return 0 end
+if redis.call('SET', KEYS[2], ARGV[2], 'PX', 2000, 'NX') then return 1 end
+return 0`;
+const loginClaimKey = (userId: number) => `anychat:login:${userId}`;
+
+export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'listCalls' | 'remote'>;
+
+/** This node's media rows, as the cluster serves them to users of other nodes in rooms it owns. */
+export interface ClusterMedia {
+  runHere(st: ClientState, row: MediaRowName, data: unknown): Promise<unknown>;
+  announceHere(st: ClientState, roomId: number): void;
+  releaseUser(userId: number): void;
+}
+
+export interface ClusterNodeOptions {
+  nodeId: string;
+  redisUrl: string;
+  logger: Logger;
+  /** The node's public URL, read at each heartbeat. */
+  url(): string;
+  /** Producers on this node's media node, read at each heartbeat. */
+  mediaLoad(): number;
+}
+
+export class ClusterNode {
+  readonly sessions: ClusterSessionTable;
+  readonly rooms: ClusterRoomTable;
+  readonly port: ClusterPort;
+  /** Users another node logged out for this one while it was down (the journal skips them). */
+  readonly alreadyClosed = new Set<number>();
+  private readonly frames: FrameBatcher;
+  private registry!: NodeRegistry;
+  private sdk: ClusterSdk | null = null;
+  private media: ClusterMedia | null = null;
+  /** Which node owns each room's media (Redis is the truth; this caches it while the room lives). */
+  private readonly owners = new Map<number, string>();
+  private readonly remoteProducers = new RemoteProducers();
+  private readonly userListeners = new Set<(userId: number) => void>();
+  private readonly roomListeners = new Set<(roomId: number) => void>();
+  /** Media rows of this node's users in rooms another node owns go there. */
+  readonly mediaForwarder: MediaForwarder;
+
+  private constructor(
+    private readonly o: ClusterNodeOptions,
+    private readonly bus: ClusterBus,
+  ) {
+    const { nodeId } = o;
+    this.frames = new FrameBatcher((node, items) => this.bus.background(this.bus.send(node, 'frames', { items }), 'frames'));
+    bus.beforePublish = () => this.frames.flush();
+    this.sessions = new ClusterSessionTable({ added: (s) => this.announceUp(s), removed: (s) => this.announceDown(s) }, (node, userId, frame) =>
+      this.frames.add(node, userId, frame),
+    );
+    this.rooms = new ClusterRoomTable((c) => this.announceRoomChange(c));
+    this.port = {
+      nodeId,
+      kickRemote: (node, userId, opts) => this.kickRemote(node, userId, opts),
+      removeFromRoomRemote: async (node, userId, reason) => (await this.bus.request(node, 'removeFromRoom', { userId, reason })) === true,
+      callRemote: async (node, call) => void (await this.bus.request(node, 'call', { call })),
+      ownerOf: (roomId) => this.ownerOf(roomId),
+      claimLogin: async (userId) => (await this.bus.redis.eval(CLAIM_LOGIN_SCRIPT, 2, SESSIONS_KEY, loginClaimKey(userId), String(userId), nodeId)) === 1,
+      invokeRemote: async (node, method, userId, data) => (await this.bus.request(node, 'method', { method, userId, data })) as Record<string, unknown>,
+    };
+    bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
+    bus.on('down', (m) => {
+      if (this.sessions.dropRemote(m.userId as number, m.from)) this.sdk?.remote.userGone(m.userId as number, Codes.LOGOUT_NORMAL);
+      this.touched(m.userId as number);
+    });
+    bus.on('room', (m) => this.onRoomChange(m.change as RoomChange));
+    bus.on('frames', (m) => this.deliver(m.from, m.items as [number[], string][]));
+    bus.on('kick', (m) => this.need().kickUser(m.userId as number, m.reason ? { reason: m.reason as string } : {}));
+    bus.on('removeFromRoom', (m) => this.need().removeFromRoom(m.userId as number, m.reason as number));
+    bus.on('nodeDown', (m: BusMessage) => this.dropNode(m.node as string));
+    bus.on('calls', () => this.need().listCalls());
+    bus.on('call', (m) => this.need().remote.serve(m.call as ForwardedCall));
+    bus.on('method', (m) => this.need().remote.serveMethod(m.method as string, m.userId as number, m.data as Record<string, unknown>));
+    bus.on('media', (m) => this.serveMedia(m.row as MediaRowName | 'announceExisting', m.userId as number, m.data));
+    this.mediaForwarder = {
+      ownerOf: (roomId) => this.ownerOf(roomId),
+      forward: (node, row, userId, data) => this.bus.request(node, 'media', { row, userId, data }),
+    };
+  }
+
+  /** Connects, rejoins (a restarted node takes back its name) and loads the other nodes' users. */
+  static async start(o: ClusterNodeOptions): Promise<ClusterNode> {
+    const bus = await ClusterBus.connect(o.redisUrl, o.nodeId, o.logger);
+    const node = new ClusterNode(o, bus);
+    try {
+      await node.rejoin();
+    } catch (err) {
+      await bus.close();
+      throw err;
+    }
+    return node;
+  }
+
+  /** This node's media serves the rows other nodes forward for rooms it owns. */
+  attachMedia(media: ClusterMedia | null): void {
+    this.media = media;
+  }
+
+  /** The SDK serves kicks and room removals other nodes ask for. */
+  attachSdk(sdk: ClusterSdk): void {
+    this.sdk = sdk;
+  }
+
+  nodes(): Promise<NodeInfo[]> {
+    return this.registry.list();
+  }
+
+  get nodeId(): string {
+    return this.o.nodeId;
+  }
+
+  /** Calls `fn(userId)` when a user of another node logs in or out, or enters or leaves a room. */
+  onRemoteUser(fn: (userId: number) => void): () => void {
+    this.userListeners.add(fn);
+    return () => this.userListeners.delete(fn);
+  }
+
+  /** Calls `fn(roomId)` when a user of another node enters or leaves a room (its member list changed). */
+  onRemoteRoom(fn: (roomId: number) => void): () => void {
+    this.roomListeners.add(fn);
+    return () => this.roomListeners.delete(fn);
+  }
+
+  /** The calls the other nodes that are up run now (a node that does not answer in 2 s is left out). */
+  async otherNodesCalls(): Promise<{ node: string; calls: ActiveCall[] }[]> {
+    const others = (await this.registry.list()).filter((n) => n.status === 'up' && n.nodeId !== this.o.nodeId);
+    const answers = await Promise.allSettled(others.map((n) => this.bus.request(n.nodeId, 'calls', {}, 2000)));
+    return answers.flatMap((a, i) => (a.status === 'fulfilled' ? [{ node: others[i]!.nodeId, calls: a.value as ActiveCall[] }] : []));
+  }
+
+  private touched(userId: number): void {
+    for (const fn of this.userListeners) fn(userId);
+  }
+
+  async stop(): Promise<void> {
+    this.frames.flush();
+    await this.registry.stop();
+    await this.bus.close();
+  }
+
+  private async rejoin(): Promise<void> {
+    const { redis } = this.bus;
+    const me = this.o.nodeId;
+    for (const id of await redis.smembers(reapedKey(me))) this.alreadyClosed.add(Number(id));
+    await redis.del(reapedKey(me), reapingKey(me));
+    const all = Object.values(await redis.hgetall(SESSIONS_KEY)).map((v) => JSON.parse(v) as SessionSnapshot);
+    const stale = all.filter((s) => s.node === me);
+    if (stale.length > 0) {
+      // Left by this node's previous run (it crashed and came back before anyone reported it): the
+      // journal logs them out here; the others forget them.
+      await redis.hdel(SESSIONS_KEY, ...stale.map((s) => String(s.userId)));
+      await this.bus.broadcast('nodeDown', { node: me });
+    }
+    for (const s of all) if (s.node !== me) this.onUp(s);
+    this.registry = new NodeRegistry(
+      redis,
+      me,
+      () => this.figures(),
+      (n) => this.reap(n),
+      this.o.logger,
+    );
+    await this.registry.start();
+    this.o.logger.info({ node: me, remoteUsers: all.length - stale.length, reportedWhileDown: this.alreadyClosed.size }, 'cluster node joined');
+  }
+
+  private figures(): NodeFigures {
+    let rooms = 0;
+    for (const r of this.rooms.values()) if ([...r.members.keys()].some((u) => this.sessions.isLocal(u))) rooms++;
+    return { url: this.o.url(), users: this.sessions.localCount, rooms, mediaLoad: this.o.mediaLoad() };
+  }
+
+  private need(): ClusterSdk {
+    if (!this.sdk) throw new Error('cluster node has no SDK yet');
+    return this.sdk;
+  }
+
+  // ------------------------------------------------------------------ this node's changes
+
+  private announceUp(s: Session): void {
+    this.frames.flush();
+    const snap = snapshotOf(s, this.o.nodeId, '');
+    this.bus.background(
+      this.bus.redis
+        .multi()
+        .hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap))
+        .publish(...this.broadcastArgs('up', { snap }))
+        .del(loginClaimKey(s.userId))
+        .exec(),
+      'up',
+    );
+  }
+
+  private announceDown(s: Session): void {
+    this.frames.flush();
+    const [channel, msg] = this.broadcastArgs('down', { userId: s.userId });
+    this.bus.background(this.bus.redis.eval(DROP_SESSION_SCRIPT, 2, SESSIONS_KEY, channel, String(s.userId), this.o.nodeId, msg), 'down');
+  }
+
+  private announceRoomChange(change: RoomChange): void {
+    this.frames.flush();
+    const s = this.sessions.localSession(change.userId);
+    const tx = this.bus.redis.multi();
+    if (s) {
+      const snap = snapshotOf(s, this.o.nodeId, '');
+      if (change.kind === 'join') Object.assign(snap, { roomId: change.roomId, roomName: change.roomName, role: change.role });
+      else if (change.kind === 'role') Object.assign(snap, { roomName: this.rooms.get(change.roomId)?.roomName ?? '', role: change.role });
+      else Object.assign(snap, { roomId: null, roomName: '', role: null });
+      tx.hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap));
+    }
+    // The first node to host a room owns its media (docs/cluster.md); the last to leave ends that.
+    if (change.kind === 'join') tx.hsetnx(ROOM_OWNER_KEY, String(change.roomId), this.o.nodeId);
+    if (change.kind === 'leave' && !this.rooms.has(change.roomId)) {
+      tx.hdel(ROOM_OWNER_KEY, String(change.roomId));
+      this.owners.delete(change.roomId);
+    }
+    this.bus.background(tx.publish(...this.broadcastArgs('room', { change })).exec(), 'room');
+  }
+
+  private broadcastArgs(type: string, body: Record<string, unknown>): [string, string] {
+    return ['anychat:bcast', JSON.stringify({ ...body, t: type, from: this.o.nodeId })];
+  }
+
+  // ------------------------------------------------------------------ other nodes' changes
+
+  private onUp(snap: SessionSnapshot): void {
+    const s = this.sessions.putRemote(snap);
+    this.touched(snap.userId);
+    if (s && snap.roomId !== null && snap.role !== null)
+      this.rooms.apply({ kind: 'join', roomId: snap.roomId, roomName: snap.roomName, userId: snap.userId, role: snap.role });
+  }
+
+  private onRoomChange(change: RoomChange): void {
+    this.rooms.apply(change);
+    for (const fn of this.roomListeners) fn(change.roomId);
+    if (change.kind === 'leave') {
+      if (!this.rooms.has(change.roomId)) this.owners.delete(change.roomId);
+      // A user of another node leaves a room whose media (or call) may be here.
+      if (!this.sessions.isLocal(change.userId)) {
+        this.media?.releaseUser(change.userId);
+        this.sdk?.remote.leftRoom(change.userId, change.roomId, Codes.LOGOUT_NORMAL);
+      }
+    }
+    const s = this.sessions.get(change.userId);
+    if (!s) return;
+    this.touched(change.userId);
+    if (change.kind === 'role') s.role = change.role;
+    else if (s.link.remoteNode !== undefined) {
+      s.roomId = change.kind === 'join' ? change.roomId : null;
+      s.role = change.kind === 'join' ? change.role : null;
+    }
+  }
+
+  private deliver(from: string, items: [number[], string][]): void {
+    for (const [userIds, frame] of items) {
+      this.remoteProducers.seen(from, frame, userIds);
+      for (const id of userIds) this.sessions.localSession(id)?.link.sendFrame(frame);
+    }
+  }
+
+  private async ownerOf(roomId: number): Promise<string | null> {
+    let owner = this.owners.get(roomId);
+    if (owner === undefined) {
+      const { redis } = this.bus;
+      await redis.hsetnx(ROOM_OWNER_KEY, String(roomId), this.o.nodeId);
+      owner = (await redis.hget(ROOM_OWNER_KEY, String(roomId))) ?? this.o.nodeId;
+      if (this.rooms.has(roomId)) this.owners.set(roomId, owner);
+    }
+    return owner === this.o.nodeId ? null : owner;
+  }
+
+  /** A media row another node forwards for its user (in a room this node owns). */
+  private async serveMedia(row: MediaRowName | 'announceExisting', userId: number, data: unknown): Promise<unknown> {
+    const s = this.sessions.remoteSession(userId);
+    if (!this.media) throw new CodedError(SignalingCodes.MEDIA_UNAVAILABLE, 'no media node on the owning node');
+    if (!s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, `user ${userId} is not known on the owning node`);
+    const st: ClientState = { link: s.link, session: s, loggingIn: false };
+    if (row === 'announceExisting') return this.media.announceHere(st, (data as { roomId: number }).roomId);
+    return this.media.runHere(st, row, data);
+  }
+
+  private async kickRemote(node: string, userId: number, opts: KickOptions): Promise<boolean> {
+    try {
+      return (await this.bus.request(node, 'kick', { userId, reason: opts.reason ?? '' })) === true;
+    } catch (err) {
+      this.o.logger.warn({ err: (err as Error).message, node, userId }, 'remote kick failed; the user is forgotten here');
+      return false;
+    } finally {
+      // Whatever the answer, this replica entry is gone (a login waiting on it must not spin).
+      this.sessions.dropRemote(userId, node);
+    }
+  }
+
+  /** A node went away: its media ends (`producerClosed`), its users leave their rooms here (this node's members are told). */
+  private dropNode(node: string): void {
+    for (const [roomId, owner] of this.owners) if (owner === node) this.owners.delete(roomId);
+    for (const { frame, userIds } of this.remoteProducers.dropNode(node)) {
+      for (const id of userIds) this.sessions.localSession(id)?.link.sendFrame(frame);
+    }
+    for (const s of this.sessions.remoteOf(node)) {
+      this.sessions.dropRemote(s.userId, node);
+      this.sdk?.remote.userGone(s.userId, Codes.LOGOUT_NETWORK_TIMEOUT);
+      this.touched(s.userId);
+      this.media?.releaseUser(s.userId);
+      if (s.roomId === null) continue;
+      const roomId = s.roomId;
+      this.rooms.apply({ kind: 'leave', roomId, userId: s.userId });
+      const frame = JSON.stringify({ notification: 'userLeft', data: { roomId, userId: s.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT } });
+      for (const uid of this.rooms.get(roomId)?.members.keys() ?? []) this.sessions.localSession(uid)?.link.sendFrame(frame);
+    }
+  }
+
+  /** A node stopped beating: the first survivor to claim it logs its users out (reason 100) for everyone. */
+  private async reap(node: string): Promise<void> {
+    const { redis } = this.bus;
+    if ((await redis.set(reapingKey(node), this.o.nodeId, 'PX', 30_000, 'NX')) !== 'OK') return;
+    const theirs = Object.values(await redis.hgetall(SESSIONS_KEY))
+      .map((v) => JSON.parse(v) as SessionSnapshot)
+      .filter((s) => s.node === node);
+    const tx = redis.multi();
+    const rooms = Object.entries(await redis.hgetall(ROOM_OWNER_KEY)).filter(([, owner]) => owner === node);
+    if (rooms.length > 0) tx.hdel(ROOM_OWNER_KEY, ...rooms.map(([roomId]) => roomId));
+    if (theirs.length > 0) {
+      tx.hdel(SESSIONS_KEY, ...theirs.map((s) => String(s.userId)));
+      tx.sadd(reapedKey(node), ...theirs.map((s) => String(s.userId)));
+    }
+    await tx.publish(...this.broadcastArgs('nodeDown', { node })).exec();
+    await this.registry.markDown(node);
+    this.dropNode(node);
+    this.sdk?.remote.reportLogouts(theirs, Codes.LOGOUT_NETWORK_TIMEOUT);
+    this.o.logger.warn({ node, users: theirs.length }, 'cluster node stopped beating: its users were logged out (reason 100)');
+  }
+}
