@@ -3,7 +3,8 @@
  * in Debian Chromium against the real headless host: within 20 s of `listening …` the console
  * lists demo-lobby and demo-stage; the lobby's preview tiles decode two bots; demo-stage shows a
  * seated user and a queue; Calls shows the bots' call; Queues shows the agents; the demo page
- * joins demo-lobby as a guest in one click and decodes both bots' video and receives their audio.
+ * joins demo-lobby as a guest in one click and decodes both bots' video and receives their audio,
+ * and the console shows the guest's estimated downlink.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { audioPacketsFrom, framesFrom } from '../fixtures/demoPage';
@@ -91,7 +92,9 @@ test('the console of a demo install: rooms within 20 s, lobby tiles decode two b
   await expect(page.locator('[data-testid^="queue-"][data-object-id]')).toHaveCount(2);
 });
 
-test('the demo page joins demo-lobby as a guest in one click and decodes both bots, with audio', async ({ browser }) => {
+test('the demo page joins demo-lobby as a guest in one click and decodes both bots, with audio; the console shows the guest’s downlink', async ({
+  browser,
+}) => {
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${baseUrl()}/demo/`);
   await page.getByTestId('joinDemoLobby').click();
@@ -101,5 +104,13 @@ test('the demo page joins demo-lobby as a guest in one click and decodes both bo
     await expect.poll(() => framesFrom(page, bot), { timeout: 30_000 }).toBeGreaterThan(30);
     await expect.poll(() => audioPacketsFrom(page, bot), { timeout: 10_000 }).toBeGreaterThan(50);
   }
+  // The guest's Chrome answers the node's video with transport-cc feedback: the console's room view
+  // shows the node's estimate of the guest's downlink in the Network column.
+  const consolePage = await (await browser.newContext()).newPage();
+  const console = await ConsolePage.signIn(consolePage, baseUrl());
+  await console.go('rooms');
+  await roomRow(consolePage, 'demo-lobby').click();
+  await expect(consolePage.locator('[data-testid^="downlink-"]').first()).toHaveText(/^↓ \d/, { timeout: 15_000 });
+  await consolePage.context().close();
   await page.context().close();
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import pino from 'pino';
 import { MediaNode } from '../../electron/media/index';
+import { EXT } from '../../electron/media/ortc';
 import { chromiumArgs as CHROMIUM_ARGS, chromiumPath } from '../fixtures/chromium';
 import { buildPage, startHarness, type Harness } from './harness';
 
@@ -73,6 +74,14 @@ test.describe('media node with real Chromium', () => {
     const vc = [...harness.consumers.values()].find((c) => c.kind === 'video')!;
     const [cs] = await vc.getStats();
     expect(cs.packetCount).toBeGreaterThan(30);
+    // transport-wide congestion control: Chrome stamps its video with transport-wide sequence numbers,
+    // and B's Chrome answers our stamped packets with transport-cc feedback, from which the node estimates B's downlink
+    expect(vp.rtpParameters.headerExtensions?.map((e) => e.uri)).toContain(EXT.TRANSPORT_CC);
+    expect(vc.rtpParameters.headerExtensions?.map((e) => e.uri)).toContain(EXT.TRANSPORT_CC);
+    expect(vc.rtpParameters.codecs[0].rtcpFeedback?.map((f) => f.type)).not.toContain('goog-remb');
+    await expect
+      .poll(async () => (await vc.transport.getStats())[0].availableOutgoingBitrate ?? 0, { timeout: 10_000, intervals: [500] })
+      .toBeGreaterThan(100_000);
   });
 
   test('server recording: 5 s of A → WebM with one audio and one video stream', async () => {

@@ -13,7 +13,7 @@ export interface StatsSources {
   activeCalls(): number;
   recordingsToday(): number;
   /** Media-node figures; may be slow (worker round trips), so it is awaited with a bound. */
-  media(): Promise<Pick<StatsTick, 'bitrate' | 'producers' | 'activeSpeakers'>>;
+  media(): Promise<Pick<StatsTick, 'bitrate' | 'producers' | 'activeSpeakers' | 'downlinks'>>;
 }
 
 const HISTORY_MS = 15 * 60_000;

@@ -1,9 +1,9 @@
 /**
  * One sample of the media node for the console: total bitrate through the SFU, per-producer
- * quality (bitrate, loss, RTT) and each room's loudest speaker. Producers carry their user in
+ * quality (bitrate, loss, RTT), each viewer's estimated downlink and each room's loudest speaker. Producers carry their user in
  * appData (set by the signaling's produce), their room via the router.
  */
-import type { ProducerQuality, StatsTick } from '../../shared/ipc/types';
+import type { DownlinkEstimate, ProducerQuality, StatsTick } from '../../shared/ipc/types';
 import type { MediaNode, Router } from '../media';
 
 /** roomId of each router (the signaling keeps one router per room). */
@@ -42,8 +42,9 @@ export async function mediaStats(
   media: MediaNode,
   roomOf: RouterRooms = () => null,
   speakers: SpeakerTracker = new SpeakerTracker(),
-): Promise<Pick<StatsTick, 'bitrate' | 'producers' | 'activeSpeakers'>> {
+): Promise<Pick<StatsTick, 'bitrate' | 'producers' | 'activeSpeakers' | 'downlinks'>> {
   const producers: ProducerQuality[] = [];
+  const downlinks: DownlinkEstimate[] = [];
   const activeSpeakers: Record<number, number> = {};
   let bitrate = 0;
   const jobs: Promise<void>[] = [];
@@ -68,6 +69,21 @@ export async function mediaStats(
       );
     }
   }
+  for (const router of media.routers.values()) {
+    const roomId = roomOf(router) ?? 0;
+    for (const t of router.transports.values()) {
+      const userId = Number((t.appData as { userId?: unknown }).userId ?? 0);
+      if (!userId || t.closed) continue;
+      jobs.push(
+        t.getStats().then(
+          ([s]) => {
+            if (s?.availableOutgoingBitrate !== undefined) downlinks.push({ transportId: t.id, userId, roomId, estimatedBitrate: s.availableOutgoingBitrate });
+          },
+          () => undefined,
+        ),
+      );
+    }
+  }
   // Bound the sample: a stuck worker must not stall the console's ticks.
   await Promise.race([Promise.all(jobs), new Promise((r) => setTimeout(r, 800))]);
   for (const router of media.routers.values()) {
@@ -75,5 +91,5 @@ export async function mediaStats(
     const speaker = speakers.of(router, (id) => rates.get(id) ?? 0);
     if (roomId && speaker) activeSpeakers[roomId] = speaker;
   }
-  return { bitrate, producers, activeSpeakers };
+  return { bitrate, producers, activeSpeakers, downlinks };
 }

@@ -49,7 +49,8 @@ export class Consumer extends EnhancedEmitter<ConsumerEvents> {
 
   private onNotification(n: EngineNotification) {
     if (n.event !== 'layerschange') return;
-    this.currentLayers = n.data;
+    // undefined (as mediasoup): no layer is sent, the downlink cannot carry even the lowest one
+    this.currentLayers = n.data ?? undefined;
     this.emit('layerschange', this.currentLayers);
     this.observer.emit('layerschange', this.currentLayers);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Device, FakeHandler, testFakeParameters } from 'mediasoup-client';
-import { canConsume, generateRouterRtpCapabilities, getConsumableRtpParameters, getConsumerRtpParameters, getProducerRtpParametersMapping } from './ortc';
+import { EXT, canConsume, generateRouterRtpCapabilities, getConsumableRtpParameters, getConsumerRtpParameters, getProducerRtpParametersMapping } from './ortc';
 import type { RtpParameters } from './types';
 
 const caps = generateRouterRtpCapabilities();
@@ -32,6 +32,37 @@ describe('router rtp capabilities', () => {
       'urn:ietf:params:rtp-hdrext:ssrc-audio-level',
     ])
       expect(uris.has(u as never)).toBe(true);
+  });
+
+  it('offers transport-wide-cc (video both ways, audio towards the router) and transport-cc feedback', () => {
+    const twcc = caps.headerExtensions!.filter((e) => e.uri === EXT.TRANSPORT_CC);
+    expect(twcc).toEqual([
+      expect.objectContaining({ kind: 'audio', preferredId: 5, direction: 'recvonly' }),
+      expect.objectContaining({ kind: 'video', preferredId: 5, direction: 'sendrecv' }),
+    ]);
+    for (const c of caps.codecs!.filter((x) => !x.mimeType.endsWith('/rtx'))) expect(c.rtcpFeedback).toContainEqual({ type: 'transport-cc', parameter: '' });
+  });
+
+  it('consumers get one estimation: transport-cc (not REMB) on video, REMB when the viewer lacks transport-cc, none on audio', () => {
+    const mapping = getProducerRtpParametersMapping(producerVp8, caps);
+    const consumable = getConsumableRtpParameters('video', producerVp8, caps, mapping);
+    const withTwcc = getConsumerRtpParameters(consumable, caps);
+    expect(withTwcc.headerExtensions!.map((e) => e.uri)).toContain(EXT.TRANSPORT_CC);
+    expect(withTwcc.codecs[0].rtcpFeedback!.map((f) => f.type)).toContain('transport-cc');
+    expect(withTwcc.codecs[0].rtcpFeedback!.map((f) => f.type)).not.toContain('goog-remb');
+    const noTwccCaps = { ...caps, headerExtensions: caps.headerExtensions!.filter((e) => e.uri !== EXT.TRANSPORT_CC) };
+    const remb = getConsumerRtpParameters(consumable, noTwccCaps);
+    expect(remb.codecs[0].rtcpFeedback!.map((f) => f.type)).toContain('goog-remb');
+    expect(remb.codecs[0].rtcpFeedback!.map((f) => f.type)).not.toContain('transport-cc');
+    const opusProducer: RtpParameters = {
+      codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+      headerExtensions: [{ uri: EXT.TRANSPORT_CC, id: 5 }],
+      encodings: [{ ssrc: 5 }],
+    };
+    const audio = getConsumableRtpParameters('audio', opusProducer, caps, getProducerRtpParametersMapping(opusProducer, caps));
+    const audioConsumer = getConsumerRtpParameters(audio, caps);
+    expect(audioConsumer.headerExtensions!.map((e) => e.uri)).not.toContain(EXT.TRANSPORT_CC);
+    expect(audioConsumer.codecs[0].rtcpFeedback).toEqual([]);
   });
 
   it('mediasoup-client Device.load accepts them (FakeHandler)', async () => {

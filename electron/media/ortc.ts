@@ -33,6 +33,7 @@ export const EXT = {
   RRID: 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id',
   ABS_SEND_TIME: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
   AUDIO_LEVEL: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level',
+  TRANSPORT_CC: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
 } as const;
 
 const HEADER_EXTENSIONS: RtpHeaderExtension[] = [
@@ -42,6 +43,9 @@ const HEADER_EXTENSIONS: RtpHeaderExtension[] = [
   { kind: 'video', uri: EXT.RRID, preferredId: 3, preferredEncrypt: false, direction: 'recvonly' },
   { kind: 'audio', uri: EXT.ABS_SEND_TIME, preferredId: 4, preferredEncrypt: false, direction: 'sendrecv' },
   { kind: 'video', uri: EXT.ABS_SEND_TIME, preferredId: 4, preferredEncrypt: false, direction: 'sendrecv' },
+  // as mediasoup: audio senders stamp it (their feedback drives their own estimation); consumers get it on video only
+  { kind: 'audio', uri: EXT.TRANSPORT_CC, preferredId: 5, preferredEncrypt: false, direction: 'recvonly' },
+  { kind: 'video', uri: EXT.TRANSPORT_CC, preferredId: 5, preferredEncrypt: false, direction: 'sendrecv' },
   { kind: 'audio', uri: EXT.AUDIO_LEVEL, preferredId: 10, preferredEncrypt: false, direction: 'sendrecv' },
 ];
 
@@ -50,7 +54,10 @@ const VIDEO_FEEDBACK: RtcpFeedback[] = [
   { type: 'nack', parameter: 'pli' },
   { type: 'ccm', parameter: 'fir' },
   { type: 'goog-remb', parameter: '' },
+  { type: 'transport-cc', parameter: '' },
 ];
+
+const AUDIO_FEEDBACK: RtcpFeedback[] = [{ type: 'transport-cc', parameter: '' }];
 
 export function isRtxMime(mimeType: string): boolean {
   return /\/rtx$/i.test(mimeType);
@@ -69,7 +76,7 @@ export function generateRouterRtpCapabilities(mediaCodecs: RouterMediaCodec[] = 
       clockRate: mc.clockRate,
       ...(mc.channels !== undefined ? { channels: mc.channels } : mc.kind === 'audio' ? { channels: 1 } : {}),
       parameters: { ...(mc.parameters ?? {}) },
-      rtcpFeedback: mc.kind === 'video' ? VIDEO_FEEDBACK.map((f) => ({ ...f })) : [],
+      rtcpFeedback: (mc.kind === 'video' ? VIDEO_FEEDBACK : AUDIO_FEEDBACK).map((f) => ({ ...f })),
     };
     codecs.push(codec);
     if (mc.kind === 'video') {
@@ -201,7 +208,8 @@ export function getConsumableRtpParameters(kind: MediaKind, params: RtpParameter
     }
   }
   const headerExtensions = (caps.headerExtensions ?? [])
-    .filter((e) => e.kind === kind && e.uri !== EXT.MID && e.uri !== EXT.RID && e.uri !== EXT.RRID)
+    // what the router may send (mid is numbered per transport, so consumers add it themselves)
+    .filter((e) => e.kind === kind && e.uri !== EXT.MID && (e.direction === 'sendrecv' || e.direction === 'sendonly'))
     .map((e) => ({ uri: e.uri, id: e.preferredId, encrypt: e.preferredEncrypt ?? false, parameters: {} }));
   const encodings: RtpEncodingParameters[] = mapping.encodings.map((m, i) => {
     const src = params.encodings![i];
@@ -250,6 +258,13 @@ export function getConsumerRtpParameters(consumable: RtpParameters, caps: RtpCap
   // mid is added by the transport (per-transport numbering)
   const midCap = (caps.headerExtensions ?? []).find((ce) => ce.uri === EXT.MID && ce.kind === (media.mimeType.startsWith('audio') ? 'audio' : 'video'));
   if (midCap) headerExtensions.unshift({ uri: EXT.MID, id: midCap.preferredId, encrypt: false, parameters: {} });
+  // one bandwidth estimation per consumer, as mediasoup: transport-cc if its extension is there, else REMB
+  const keepFeedback = headerExtensions.some((e) => e.uri === EXT.TRANSPORT_CC)
+    ? (f: RtcpFeedback) => f.type !== 'goog-remb'
+    : headerExtensions.some((e) => e.uri === EXT.ABS_SEND_TIME)
+      ? (f: RtcpFeedback) => f.type !== 'transport-cc'
+      : (f: RtcpFeedback) => f.type !== 'transport-cc' && f.type !== 'goog-remb';
+  for (const c of codecs) c.rtcpFeedback = (c.rtcpFeedback ?? []).filter(keepFeedback);
   const src = consumable.encodings ?? [];
   const encoding: RtpEncodingParameters = { ssrc: randomSsrc() };
   if (codecs.some((c) => isRtxMime(c.mimeType))) encoding.rtx = { ssrc: randomSsrc() };

@@ -83,6 +83,8 @@ export interface TransportStats {
   packetsSent: number;
   recvBitrate: number;
   sendBitrate: number;
+  /** the downlink estimate from the peer's transport-cc feedback (bits/s); absent until feedback arrives (mediasoup's name) */
+  availableOutgoingBitrate?: number;
 }
 
 export interface RecordingResult {

@@ -150,6 +150,9 @@ export const useUserQuality = (userId: number) =>
     }),
   );
 
+/** The media node's estimate of the user's downlink (bits/s, transport-cc) from the last `stats:tick`; undefined when it has none. */
+export const useUserDownlink = (userId: number) => useConsoleStore((s) => s.downlinks.get(userId));
+
 // Recordings
 
 /** Recordings in progress. */

@@ -208,6 +208,15 @@ describe('stats slice', () => {
     expect(s.totalBitrate).toBe(5000);
     expect(s.quality.get('p')?.rttMs).toBe(20);
     expect(s.activeSpeakers[1]).toBe(1);
+    expect(s.downlinks.size).toBe(0); // a tick without downlink estimates
+    store.getState().statsTick({
+      ...tick(t0 + 2000, 5),
+      downlinks: [
+        { transportId: 't1', userId: 2, roomId: 1, estimatedBitrate: 300_000 },
+        { transportId: 't2', userId: 2, roomId: 1, estimatedBitrate: 900_000 },
+      ],
+    });
+    expect(store.getState().downlinks.get(2)).toBe(900_000);
   });
 
   it('never holds more than 900 points', () => {

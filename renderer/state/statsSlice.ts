@@ -20,6 +20,8 @@ export interface StatsSlice {
   totalBitrate: number;
   history: HistoryPoint[];
   quality: Map<string, ProducerQuality>;
+  /** userId → the media node's estimate of that user's downlink (bits/s), from the last tick */
+  downlinks: Map<number, number>;
   activeSpeakers: Record<number, number>;
   lastTickAt: number | null;
   dashboardSnapshotLoaded(snapshot: DashboardSnapshot): void;
@@ -34,6 +36,7 @@ export const createStatsSlice: StateCreator<ConsoleState, [], [], StatsSlice> = 
   totalBitrate: 0,
   history: [],
   quality: new Map(),
+  downlinks: new Map(),
   activeSpeakers: {},
   lastTickAt: null,
   dashboardSnapshotLoaded: (snap) =>
@@ -54,10 +57,18 @@ export const createStatsSlice: StateCreator<ConsoleState, [], [], StatsSlice> = 
       totalBitrate: tick.bitrate,
       history: trimHistory([...s.history, { at: tick.at, usersOnline: tick.usersOnline, bitrate: tick.bitrate }], tick.at),
       quality: new Map(tick.producers.map((p) => [p.producerId, p])),
+      downlinks: downlinksByUser(tick),
       activeSpeakers: tick.activeSpeakers,
       lastTickAt: tick.at,
     })),
 });
+
+/** One figure per user: the best of its receive transports (normally it has one). */
+function downlinksByUser(tick: StatsTick): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const d of tick.downlinks ?? []) out.set(d.userId, Math.max(out.get(d.userId) ?? 0, d.estimatedBitrate));
+  return out;
+}
 
 function trimHistory(points: HistoryPoint[], now: number): HistoryPoint[] {
   let start = 0;

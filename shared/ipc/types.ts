@@ -186,6 +186,14 @@ export interface ProducerQuality {
   audioLevel: number | null;
 }
 
+/** A user's receive transport: the media node's estimate of its downlink (transport-cc), bits/s. */
+export interface DownlinkEstimate {
+  transportId: string;
+  userId: number;
+  roomId: number;
+  estimatedBitrate: number;
+}
+
 export interface StatsTick {
   at: number;
   usersOnline: number;
@@ -196,6 +204,8 @@ export interface StatsTick {
   /** Total media bitrate through the media node, bits/s. */
   bitrate: number;
   producers: ProducerQuality[];
+  /** Per receive transport whose viewer sends transport-cc feedback (absent from older sources). */
+  downlinks?: DownlinkEstimate[];
   /** roomId → userId of the loudest speaker, where one speaks. */
   activeSpeakers: Record<number, number>;
 }

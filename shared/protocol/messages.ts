@@ -123,6 +123,12 @@ export interface Notifications {
   /** A member paused (muted) / resumed one of its producers; not sent to that member. */
   producerPaused: { producerId: string; userId: number; kind: string };
   producerResumed: { producerId: string; userId: number; kind: string };
+  /**
+   * The simulcast layer a consumer now receives (mediasoup's consumer `layerschange`); `spatialLayer`
+   * null with reason `bandwidth`: its video is paused because the viewer's downlink cannot carry even
+   * the lowest layer (it resumes on its own, with a new `consumerLayersChanged`).
+   */
+  consumerLayersChanged: { consumerId: string; producerId: string; spatialLayer: number | null; temporalLayer: number | null; reason?: 'bandwidth' };
   /** Every few seconds per publishing member (NIM NetStatus): 0 very good … 4 very bad. */
   networkQuality: { roomId: number; userId: number; quality: 0 | 1 | 2 | 3 | 4; lossRate: number; rttMs: number | null };
   recordingStarted: { userId: number; fileId?: string; fileName?: string; recordSeconds?: number };

@@ -15,8 +15,9 @@ import { absSendTime } from './rtcpFields';
 import { RTX_BUFFER_AUDIO, RTX_BUFFER_VIDEO } from './tuning';
 import type { EngineScope, ForwardPacket, ProducerListener, ProducerStream, RtpSender } from './types';
 import { CloseSignal } from './CloseSignal';
+import { transportCcExtId, type CcConsumer, type CcShare } from './cc/TransportCc';
 
-export abstract class Consumer implements ProducerListener {
+export abstract class Consumer implements ProducerListener, CcConsumer {
   /** tells the parents (transport, producer, router, engine) that this closed */
   private readonly closing: CloseSignal;
   readonly ssrc: number;
@@ -33,6 +34,8 @@ export abstract class Consumer implements ProducerListener {
   private rtxSeq = Math.floor(Math.random() * 0xffff);
   private readonly extIds: { mid?: number; abs?: number; level?: number };
   private readonly midBuf?: Buffer;
+  /** header-extension id under which the transport stamps its transport-wide sequence number */
+  protected readonly transportCcExtId?: number;
   // stats
   packetCount = 0;
   byteCount = 0;
@@ -65,6 +68,7 @@ export abstract class Consumer implements ProducerListener {
     this.rtxPayloadType = rtpParameters.codecs.find((c) => isRtxMime(c.mimeType) && Number(c.parameters?.apt) === media.payloadType)?.payloadType;
     const ext = (uri: string) => rtpParameters.headerExtensions?.find((e) => e.uri === uri)?.id;
     this.extIds = { mid: ext(EXT.MID), abs: ext(EXT.ABS_SEND_TIME), level: ext(EXT.AUDIO_LEVEL) };
+    this.transportCcExtId = transportCcExtId(rtpParameters);
     if (rtpParameters.mid !== undefined) this.midBuf = Buffer.from(rtpParameters.mid, 'ascii');
     this.rewriter = new RtpRewriter(this.clockRate);
     const hasNack = media.rtcpFeedback?.some((f) => f.type === 'nack' && !f.parameter);
@@ -100,6 +104,11 @@ export abstract class Consumer implements ProducerListener {
     if (this.extIds.mid !== undefined && this.midBuf) extensions.push({ id: this.extIds.mid, payload: this.midBuf });
     if (this.extIds.abs !== undefined) extensions.push({ id: this.extIds.abs, payload: absSendTime(now) });
     if (this.extIds.level !== undefined && fp.audioLevel) extensions.push({ id: this.extIds.level, payload: fp.audioLevel });
+    let transportCc: Buffer | undefined;
+    if (this.transportCcExtId !== undefined) {
+      transportCc = Buffer.allocUnsafe(2);
+      extensions.push({ id: this.transportCcExtId, payload: transportCc });
+    }
     const header = new RtpHeader({
       payloadType: this.payloadType,
       sequenceNumber: out.seq,
@@ -108,12 +117,20 @@ export abstract class Consumer implements ProducerListener {
       marker: fp.marker,
       extensions,
     });
-    this.transport.sendRtp(header, fp.payload);
+    this.transport.sendRtp(header, fp.payload, transportCc);
     this.packetCount++;
     this.byteCount += fp.payload.length + 12;
     this.rate.add(fp.payload.length + 12, now);
-    this.rtxBuffer?.store({ seq: out.seq, timestamp: out.ts, marker: fp.marker, payload: fp.payload, extensions, sentAt: now, resentAt: 0 });
+    this.rtxBuffer?.store({ seq: out.seq, timestamp: out.ts, marker: fp.marker, payload: fp.payload, extensions, transportCc, sentAt: now, resentAt: 0 });
   }
+
+  /** A video consumer on a transport-cc downlink takes its current rate from the estimate (simulcast ones take part in the split). */
+  ccShare(_now: number): CcShare | null {
+    if (!this.active || this.transportCcExtId === undefined || this.producer.kind !== 'video') return null;
+    return { kind: 'fixed', bps: this.rate.bps };
+  }
+
+  applyAllowedLayer(_layer: number, _now: number): void {}
 
   onNack(lost: number[]) {
     this.nackCount++;
@@ -136,7 +153,7 @@ export abstract class Consumer implements ProducerListener {
           marker: p.marker,
           extensions: p.extensions,
         });
-        this.transport.sendRtp(header, Buffer.concat([osn, p.payload]));
+        this.transport.sendRtp(header, Buffer.concat([osn, p.payload]), p.transportCc);
       } else {
         const header = new RtpHeader({
           payloadType: this.payloadType,
@@ -146,7 +163,7 @@ export abstract class Consumer implements ProducerListener {
           marker: p.marker,
           extensions: p.extensions,
         });
-        this.transport.sendRtp(header, p.payload);
+        this.transport.sendRtp(header, p.payload, p.transportCc);
       }
     }
   }

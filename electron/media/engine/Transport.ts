@@ -15,6 +15,7 @@ import {
   RtcpRrPacket,
   RtcpSrPacket,
   RtcpTransportLayerFeedback,
+  TransportWideCC,
   type RtcpPacket,
   type RtpHeader,
   type RtpPacket,
@@ -34,9 +35,11 @@ import {
   RR_MAX_REPORTS,
   RTCP_INTERVAL_MS,
   SERVER_SSRC,
+  TWCC_FEEDBACK_INTERVAL_MS,
 } from './tuning';
 import type { EngineScope, ProducerStream, RtcpSender, RtpSender } from './types';
 import { CloseSignal } from './CloseSignal';
+import { TransportCc } from './cc/TransportCc';
 import { TransportIce } from './ice/TransportIce';
 
 const SRTP_PROFILES: (0x0007 | 0x0001)[] = [0x0007 /* AEAD_AES_128_GCM */, 0x0001 /* AES_CM_128_HMAC_SHA1_80 */];
@@ -58,6 +61,12 @@ export class Transport implements RtcpSender, RtpSender {
   state: TransportState = 'new';
   closed = false;
   private rtcpTimer?: NodeJS.Timeout;
+  private ccTimer?: NodeJS.Timeout;
+  /** transport-cc both ways: feedback to the peer's sender, estimation and layer allocation for our sends */
+  readonly cc = new TransportCc(
+    (packets) => this.sendRtcp(packets),
+    () => this.consumers.values(),
+  );
   private consentTimer?: NodeJS.Timeout;
   private lastActivity = Date.now();
   private lastActivityCounter = -1;
@@ -160,6 +169,14 @@ export class Transport implements RtcpSender, RtpSender {
   private startRtcp() {
     this.rtcpTimer = setInterval(() => this.sendPeriodicRtcp(), RTCP_INTERVAL_MS);
     this.rtcpTimer.unref?.();
+    this.startUplinkFeedback();
+  }
+
+  /** Only a transport whose peer stamps transport-wide sequence numbers needs the 100 ms feedback timer. */
+  private startUplinkFeedback() {
+    if (this.ccTimer || !this.cc.uplinkActive || this.state !== 'connected') return;
+    this.ccTimer = setInterval(() => this.cc.sendUplinkFeedback(), TWCC_FEEDBACK_INTERVAL_MS);
+    this.ccTimer.unref?.();
   }
 
   private sendPeriodicRtcp() {
@@ -167,6 +184,7 @@ export class Transport implements RtcpSender, RtpSender {
     this.recvRate.roll(now);
     this.sendRate.roll(now);
     const packets: RtcpPacket[] = [];
+    this.cc.allocate(now);
     for (const c of this.consumers.values()) {
       c.maybeSwitchLayer(now);
       const sr = c.senderReport(now);
@@ -188,7 +206,8 @@ export class Transport implements RtcpSender, RtpSender {
     }
     for (let i = 0; i < reports.length; i += RR_MAX_REPORTS)
       packets.push(new RtcpRrPacket({ ssrc: SERVER_SSRC, reports: reports.slice(i, i + RR_MAX_REPORTS) }));
-    if (video) {
+    // with transport-cc the sender estimates its own rate; REMB only for senders without it
+    if (video && !this.cc.uplinkActive) {
       packets.push(
         new RtcpPayloadSpecificFeedback({
           feedback: new ReceiverEstimatedMaxBitrate({
@@ -209,11 +228,12 @@ export class Transport implements RtcpSender, RtpSender {
     this.dtls.sendRtcp(packets).catch(() => {});
   }
 
-  sendRtp(header: RtpHeader, payload: Buffer) {
+  sendRtp(header: RtpHeader, payload: Buffer, transportCc?: Buffer) {
     if (this.state !== 'connected') return;
     this.rtpPacketsSent++;
     this.scope.counters.rtpOut++;
     const n = payload.length + 12;
+    if (transportCc) this.cc.stamp(transportCc, n);
     this.rtpBytesSent += n;
     this.sendRate.add(n, Date.now());
     this.dtls.sendRtp(payload, header).catch(() => {});
@@ -222,6 +242,8 @@ export class Transport implements RtcpSender, RtpSender {
   /** A producer on this transport: its SSRCs are demuxed to it until it closes. */
   addProducer(p: Producer) {
     this.producers.set(p.id, p);
+    this.cc.onProducer(p.rtpParameters, p.streams[0]?.ssrc);
+    this.startUplinkFeedback();
     for (const s of p.streams) {
       if (s.ssrc !== undefined) this.ssrcTable.set(s.ssrc, { producer: p, stream: s, rtx: false });
       if (s.rtxSsrc !== undefined) this.ssrcTable.set(s.rtxSsrc, { producer: p, stream: s, rtx: true });
@@ -251,6 +273,7 @@ export class Transport implements RtcpSender, RtpSender {
     const size = packet.payload.length + 12;
     this.rtpBytesReceived += size;
     this.recvRate.add(size, now);
+    this.cc.onRtp(packet);
     const h = packet.header;
     let entry = this.ssrcTable.get(h.ssrc);
     if (!entry) entry = this.learnSsrc(packet);
@@ -294,6 +317,7 @@ export class Transport implements RtcpSender, RtpSender {
       case RtcpTransportLayerFeedback.type: {
         const fb = (packet as RtcpTransportLayerFeedback).feedback;
         if (fb instanceof GenericNack) this.consumerBySsrc.get(fb.mediaSourceSsrc)?.onNack(fb.lost);
+        else if (fb instanceof TransportWideCC) this.cc.onFeedback(fb);
         break;
       }
       case RtcpPayloadSpecificFeedback.type: {
@@ -326,6 +350,7 @@ export class Transport implements RtcpSender, RtpSender {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.rtcpTimer);
+    clearInterval(this.ccTimer);
     clearInterval(this.consentTimer);
     for (const c of [...this.consumers.values()]) c.close();
     for (const p of [...this.producers.values()]) p.close();
@@ -367,6 +392,7 @@ export class Transport implements RtcpSender, RtpSender {
       packetsSent: this.rtpPacketsSent,
       recvBitrate: this.recvRate.bps,
       sendBitrate: this.sendRate.bps,
+      availableOutgoingBitrate: this.cc.estimatedBps,
     };
   }
 }

@@ -124,7 +124,8 @@ export type EngineNotification =
   | { targetId: string; event: 'dtlsstatechange'; data: TransportState }
   /** the transport closed itself (ICE consent timeout, DTLS failure) */
   | { targetId: string; event: 'died'; data: { reason: string } }
-  | { targetId: string; event: 'layerschange'; data: ConsumerLayers }
+  /** null: the consumer's video paused because not even its lowest layer fits the downlink */
+  | { targetId: string; event: 'layerschange'; data: ConsumerLayers | null }
   /** a recording stopped on its own (write error) */
   | { targetId: string; event: 'recordingerror'; data: { message: string } };
 

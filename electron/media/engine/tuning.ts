@@ -2,8 +2,10 @@
 
 /** Sender SSRC of the RTCP feedback the engine generates (RR, NACK, PLI, REMB). */
 export const SERVER_SSRC = 0x4d53;
-/** Bitrate announced to video senders in REMB: high enough never to throttle a LAN call. */
+/** Bitrate announced in REMB to video senders without transport-cc: high enough never to throttle a LAN call. */
 export const REMB_BPS = 3_000_000;
+/** transport-cc feedback to senders that stamp transport-wide sequence numbers (Chrome expects ~every 50–100 ms). */
+export const TWCC_FEEDBACK_INTERVAL_MS = 100;
 /** Receiver/sender reports and simulcast layer re-evaluation. */
 export const RTCP_INTERVAL_MS = 1000;
 /** RTCP RR packets carry at most 31 report blocks (5-bit count). */

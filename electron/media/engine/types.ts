@@ -81,5 +81,6 @@ export interface RtcpSender {
 /** What a consumer needs of its transport. */
 export interface RtpSender {
   readonly state: string;
-  sendRtp(header: RtpHeader, payload: Buffer): void;
+  /** `transportCc`: the 2-byte payload of the header's transport-wide-cc extension, which the transport stamps with its next sequence number */
+  sendRtp(header: RtpHeader, payload: Buffer, transportCc?: Buffer): void;
 }

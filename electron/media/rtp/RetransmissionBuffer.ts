@@ -6,6 +6,8 @@ export interface StoredPacket {
   payload: Buffer;
   /** header extensions as sent */
   extensions: { id: number; payload: Buffer }[];
+  /** the transport-wide sequence number's payload among `extensions` (re-stamped on each resend) */
+  transportCc?: Buffer;
   sentAt: number;
   resentAt: number;
 }

@@ -70,6 +70,16 @@ describe('media rows', () => {
     const cons = (await b.request('consume', { transportId: rt.id, producerId: p.id, rtpCapabilities: caps })) as { id: string };
     expect(cons).toMatchObject({ producerId: p.id, kind: 'audio', rtpParameters: { codecs: [expect.objectContaining({ mimeType: 'audio/opus' })] } });
     expect(await b.request('resumeConsumer', { consumerId: cons.id })).toEqual({});
+    // The consumer's layer changes reach its owner (the engine side is covered by the congestion scenario):
+    // a layer, and null when the downlink cannot carry even the lowest one.
+    const nodeConsumer = [...node.routers.values()][0].transports.get(rt.id)!.consumers.get(cons.id)!;
+    const layerNotes = [b.next('consumerLayersChanged'), b.next('consumerLayersChanged', (n) => n.spatialLayer === null)];
+    nodeConsumer.emit('layerschange', { spatialLayer: 1, temporalLayer: 0 });
+    nodeConsumer.emit('layerschange', undefined);
+    expect(await Promise.all(layerNotes)).toEqual([
+      { consumerId: cons.id, producerId: p.id, spatialLayer: 1, temporalLayer: 0 },
+      { consumerId: cons.id, producerId: p.id, spatialLayer: null, temporalLayer: null, reason: 'bandwidth' },
+    ]);
     await expectCode(b.request('consume', { transportId: rt.id, producerId: 'nope', rtpCapabilities: caps }), Codes.BAD_REQUEST);
     await expectCode(b.request('produce', { transportId: 'nope', kind: 'audio', rtpParameters: opus }), Codes.NOT_FOUND);
 

@@ -27,6 +27,8 @@ export interface PortConsumer {
   readonly kind: 'audio' | 'video';
   readonly rtpParameters: RtpParameters;
   resume(): Promise<void> | void;
+  /** Optional: the simulcast layer it sends changed; undefined = no layer (video paused: the downlink is too weak). */
+  on?(event: 'layerschange', listener: (layers?: { spatialLayer: number; temporalLayer?: number }) => void): unknown;
   close(): void;
 }
 

@@ -168,12 +168,21 @@ export class MediaRequests implements MediaControl {
   }
 
   async consume(st: ClientState, d: MediaData<'consume'>) {
-    const { peer, router } = await this.scope(st);
+    const { s, peer, router } = await this.scope(st);
     const t = this.transport(peer, d.transportId);
     const { producerId, rtpCapabilities } = d;
     if (!router.canConsume({ producerId, rtpCapabilities })) throw new CodedError(Codes.BAD_REQUEST, 'cannot consume this producer with these capabilities');
     const c = await refusedAsBadRequest(t.consume({ producerId, rtpCapabilities, paused: true }));
     peer.consumers.set(c.id, c);
+    c.on?.('layerschange', (layers) =>
+      s.link.push('consumerLayersChanged', {
+        consumerId: c.id,
+        producerId,
+        spatialLayer: layers?.spatialLayer ?? null,
+        temporalLayer: layers ? (layers.temporalLayer ?? 0) : null,
+        ...(layers ? {} : { reason: 'bandwidth' as const }),
+      }),
+    );
     return { id: c.id, producerId, kind: c.kind, rtpParameters: c.rtpParameters };
   }
 

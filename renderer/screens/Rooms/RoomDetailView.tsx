@@ -10,7 +10,7 @@ import { useConsoleCall } from '../../components/useConsoleCall';
 import { useNow } from '../../components/useNow';
 import { useT } from '../../i18n/useT';
 import { RecordFlags } from '../../state/recordingsSlice';
-import { useOperatorMuted, useRoom, useRoomMembers, useUserQuality, useUserRecording } from '../../state/selectors';
+import { useOperatorMuted, useRoom, useRoomMembers, useUserDownlink, useUserQuality, useUserRecording } from '../../state/selectors';
 import { useConsoleStore } from '../../state/store';
 import { BroadcastDialog } from '../Users/BroadcastDialog';
 import { KickDialog } from '../Users/KickDialog';
@@ -177,14 +177,26 @@ const MemberRow = memo(function MemberRow({ roomId, member, flags }: { roomId: n
   );
 });
 
-/** Bitrate, loss and RTT summed/maxed over the user's producers from the last `stats:tick`. */
+/**
+ * Bitrate, loss and RTT summed/maxed over the user's producers from the last `stats:tick`, and the
+ * media node's estimate of the user's downlink (transport-cc) when it receives.
+ */
 function Quality({ userId }: { userId: number }) {
+  const t = useT();
   const q = useUserQuality(userId);
-  if (q.n === 0) return <span className="muted">—</span>;
+  const downlink = useUserDownlink(userId);
+  const down =
+    downlink === undefined ? null : (
+      <span className="downlink" data-testid={`downlink-${userId}`} title={t('room.downlinkHint')}>
+        ↓ {formatBitrate(downlink)}
+      </span>
+    );
+  if (q.n === 0) return down ?? <span className="muted">—</span>;
   const level = q.loss > 5 || (q.rtt ?? 0) > 300 ? 'bad' : q.loss > 1 || (q.rtt ?? 0) > 150 ? 'warn' : 'ok';
   return (
     <span className={`quality q-${level}`} data-testid={`quality-${userId}`}>
       {formatBitrate(q.bitrate)} · {q.loss}% · {q.rtt === null ? '—' : `${q.rtt} ms`}
+      {down && <> · {down}</>}
     </span>
   );
 }
