@@ -51,6 +51,9 @@ export async function startHarness(node: MediaNode, page: { html: string; js: st
           case 'connect':
             await transports.get(data.transportId)!.connect({ dtlsParameters: data.dtlsParameters });
             break;
+          case 'restartIce':
+            result = { iceParameters: await transports.get(data.transportId)!.restartIce() };
+            break;
           case 'produce': {
             const p = await transports.get(data.transportId)!.produce({ kind: data.kind, rtpParameters: data.rtpParameters, appData: data.appData });
             producers.set(p.id, p);

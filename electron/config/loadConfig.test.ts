@@ -10,6 +10,7 @@ describe('config', () => {
     expect(c.listen).toMatchObject({ host: '127.0.0.1', port: 8600, tls: null });
     expect(c.guestLogin).toBe(true);
     expect(c.media.rtcMinPort).toBe(40000);
+    expect(c.media).toMatchObject({ enableUdp: true, enableTcp: true, preferUdp: true });
     expect(c.signaling.duplicateLogin).toBe('kickOld');
     expect(c.operatorSignIn.maxFailures).toBe(5);
   });
@@ -41,6 +42,8 @@ describe('config', () => {
     [{ lisen: {} }, /"lisen".*unknown key/],
     [{ users: [{ userName: 'a', userId: 'x' }] }, /"users\.0\.userId"/],
     [{ media: { rtcMinPort: 5000, rtcMaxPort: 4000 } }, /"media".*rtcMinPort must not exceed/],
+    [{ media: { enableUdp: false, enableTcp: false } }, /"media".*enableUdp and enableTcp cannot both be false/],
+    [{ media: { preferUdp: 'yes' } }, /"media\.preferUdp"/],
     [{ operators: [{ username: 'x' }] }, /"operators\.0".*password/],
   ])('a bad value names its key: %j', (raw, expected) => {
     expect(() => validateConfig(raw)).toThrow(ConfigError);

@@ -175,10 +175,15 @@ export const configSchema = z
         announcedIp: z.string().min(1).nullable().default(null),
         rtcMinPort: port.default(40000),
         rtcMaxPort: port.default(40999),
+        /** ICE candidates (mediasoup's names): UDP host, passive TCP host on a port of the same range, UDP ranked first */
+        enableUdp: z.boolean().default(true),
+        enableTcp: z.boolean().default(true),
+        preferUdp: z.boolean().default(true),
         numWorkers: z.number().int().min(1).max(64).optional(),
       })
       .strict()
       .refine((m) => m.rtcMinPort <= m.rtcMaxPort, { message: 'rtcMinPort must not exceed rtcMaxPort' })
+      .refine((m) => m.enableUdp || m.enableTcp, { message: 'enableUdp and enableTcp cannot both be false (no way to reach the media node)' })
       .prefault({}),
     recording: z
       .object({

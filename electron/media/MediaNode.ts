@@ -20,6 +20,12 @@ export interface MediaNodeOptions {
   announcedIp: string | null;
   rtcMinPort: number;
   rtcMaxPort: number;
+  /** offer a UDP host candidate (default true) */
+  enableUdp?: boolean;
+  /** offer a passive ICE-TCP host candidate on a port of the same range (default true) */
+  enableTcp?: boolean;
+  /** rank the UDP candidate above the TCP one (default true) */
+  preferUdp?: boolean;
   /** media workers; default one per core. 0 = run the engine in-process (tests, benches). */
   numWorkers?: number;
   recordingsDir: string;
@@ -71,6 +77,9 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
       announcedIp: opts.announcedIp,
       rtcMinPort: opts.rtcMinPort,
       rtcMaxPort: opts.rtcMaxPort,
+      enableUdp: opts.enableUdp ?? true,
+      enableTcp: opts.enableTcp ?? true,
+      preferUdp: opts.preferUdp ?? true,
       recordingsDir: opts.recordingsDir,
       iceConsentTimeoutMs: opts.iceConsentTimeoutMs,
       iceConnectTimeoutMs: opts.iceConnectTimeoutMs,
@@ -79,6 +88,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
 
   static async create(opts: MediaNodeOptions): Promise<MediaNode> {
     if (!(opts.rtcMinPort > 0 && opts.rtcMaxPort >= opts.rtcMinPort && opts.rtcMaxPort <= 65535)) throw new RangeError('invalid rtc port range');
+    if (opts.enableUdp === false && opts.enableTcp === false) throw new RangeError('enableUdp and enableTcp cannot both be false');
     const node = new MediaNode(opts);
     const n = opts.numWorkers ?? availableParallelism();
     if (n === 0) {

@@ -167,7 +167,8 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
   constructor(
     readonly router: Router,
     readonly id: string,
-    readonly iceParameters: IceParameters,
+    /** replaced by restartIce() */
+    public iceParameters: IceParameters,
     readonly iceCandidates: IceCandidate[],
     readonly dtlsParameters: DtlsParameters,
     readonly appData: AppData,
@@ -203,6 +204,14 @@ export class WebRtcTransport extends EnhancedEmitter<TransportEvents> {
     if (!dtlsParameters?.fingerprints?.length) throw new TypeError('missing dtlsParameters.fingerprints');
     this.connected = true;
     await this.router.ctx.request('transport.connect', { transportId: this.id, dtlsParameters });
+  }
+
+  /** mediasoup's restartIce(): new local ICE credentials for the client's `transport.restartIce({ iceParameters })`. */
+  async restartIce(): Promise<IceParameters> {
+    if (this.closed) throw new Error('transport closed');
+    const { iceParameters } = await this.router.ctx.request('transport.restartIce', { transportId: this.id });
+    this.iceParameters = iceParameters;
+    return iceParameters;
   }
 
   async produce({

@@ -76,7 +76,7 @@ export interface TransportStats {
   timestamp: number;
   iceState: string;
   dtlsState: TransportState;
-  iceSelectedTuple?: { localIp: string; localPort: number; remoteIp: string; remotePort: number; protocol: 'udp' };
+  iceSelectedTuple?: { localIp: string; localPort: number; remoteIp: string; remotePort: number; protocol: 'udp' | 'tcp' };
   bytesReceived: number;
   bytesSent: number;
   packetsReceived: number;

@@ -63,6 +63,7 @@ export const clientMethods: { readonly [M in BuiltInMethodName]: MethodRow } = {
   getRouterRtpCapabilities: row(m.getRouterRtpCapabilities, (c) => media(c).run(c.st, 'getRouterRtpCapabilities', {})),
   createWebRtcTransport: row(m.createWebRtcTransport, (c, d) => media(c).run(c.st, 'createWebRtcTransport', d)),
   connectWebRtcTransport: row(m.connectWebRtcTransport, (c, d) => media(c).run(c.st, 'connectWebRtcTransport', d)),
+  restartIce: row(m.restartIce, (c, d) => media(c).run(c.st, 'restartIce', d)),
   produce: row(m.produce, (c, d) => media(c).run(c.st, 'produce', d)),
   consume: row(m.consume, (c, d) => media(c).run(c.st, 'consume', d)),
   resumeConsumer: row(m.resumeConsumer, (c, d) => media(c).run(c.st, 'resumeConsumer', d)),

@@ -10,7 +10,7 @@
  * arrive during set-up are applied in order once the device is ready.
  */
 import { Device } from 'mediasoup-client';
-import type { Consumer, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
+import type { Consumer, IceParameters, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
 import type { AnyChatClient, MicState, RoomRole, RoomUser } from '../../shared/client';
 import { seatedUsers } from './micView';
 
@@ -303,7 +303,26 @@ export class DemoMedia {
         this.client.request('produce', { transportId: t.id, kind, rtpParameters, appData }).then((r) => ok(r as { id: string }), fail);
       });
     }
+    // The path broke (network change, NAT rebinding): new ICE credentials from the node, same transport.
+    t.on('connectionstatechange', (state) => {
+      if ((state === 'disconnected' || state === 'failed') && !this.closed) void this.restartIce(t);
+    });
     return t;
+  }
+
+  private readonly restarting = new Set<string>();
+
+  private async restartIce(t: Transport): Promise<void> {
+    if (this.restarting.has(t.id)) return;
+    this.restarting.add(t.id);
+    try {
+      const { iceParameters } = (await this.client.request('restartIce', { transportId: t.id })) as { iceParameters: IceParameters };
+      if (!t.closed) await t.restartIce({ iceParameters });
+    } catch {
+      // the transport or the session is gone; leaving and re-entering the room starts over
+    } finally {
+      this.restarting.delete(t.id);
+    }
   }
 
   /** Consumes what is wanted and not consumed yet; drops what is consumed and no longer wanted. */

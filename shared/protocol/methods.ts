@@ -25,6 +25,7 @@ export const BUILT_IN_METHODS = [
   'getRouterRtpCapabilities',
   'createWebRtcTransport',
   'connectWebRtcTransport',
+  'restartIce',
   'produce',
   'consume',
   'resumeConsumer',

@@ -123,6 +123,37 @@ const app = {
     return r;
   },
 
+  transportOf(direction) {
+    return direction === 'send' ? this.sendTransport : this.recvTransport;
+  },
+
+  /** The selected ICE candidate pair of a transport as Chromium reports it (getStats). */
+  async selectedPair(direction) {
+    const report = await this.transportOf(direction).getStats();
+    const all = [...report.values()];
+    const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+    const pair = transport
+      ? report.get(transport.selectedCandidatePairId)
+      : all.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+    if (!pair) return null;
+    const local = report.get(pair.localCandidateId);
+    const remote = report.get(pair.remoteCandidateId);
+    return {
+      state: pair.state,
+      nominated: pair.nominated,
+      local: { protocol: local?.protocol, port: local?.port, tcpType: local?.tcpType ?? null },
+      remote: { protocol: remote?.protocol, port: remote?.port, tcpType: remote?.tcpType ?? null, usernameFragment: remote?.usernameFragment ?? null },
+    };
+  },
+
+  /** mediasoup-client's ICE restart: new server credentials, then transport.restartIce(). */
+  async restartIce(direction) {
+    const t = this.transportOf(direction);
+    const { iceParameters } = await this.request('restartIce', { transportId: t.id });
+    await t.restartIce({ iceParameters });
+    return iceParameters;
+  },
+
   async pauseProducer(kind) {
     const p = this.producers[kind];
     p.pause();

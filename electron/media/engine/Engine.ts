@@ -91,6 +91,7 @@ export class Engine implements EngineScope {
       this.transports.get(transportId).connect(dtlsParameters);
       return {};
     },
+    'transport.restartIce': ({ transportId }) => ({ iceParameters: this.transports.get(transportId).restartIce() }),
     'transport.close': ({ transportId }) => {
       this.transports.find(transportId)?.close();
       return {};

@@ -10,9 +10,6 @@ import {
   RTCDtlsParameters,
   RTCDtlsFingerprint,
   RTCDtlsTransport,
-  RTCIceGatherer,
-  RTCIceParameters,
-  RTCIceTransport,
   RtcpPayloadSpecificFeedback,
   RtcpReceiverInfo,
   RtcpRrPacket,
@@ -43,6 +40,7 @@ import {
 import type { EngineScope, ProducerStream, RtcpSender, RtpSender } from './types';
 import { CloseSignal } from './CloseSignal';
 import { TransportCc } from './cc/TransportCc';
+import { TransportIce } from './ice/TransportIce';
 
 const SRTP_PROFILES: (0x0007 | 0x0001)[] = [0x0007 /* AEAD_AES_128_GCM */, 0x0001 /* AES_CM_128_HMAC_SHA1_80 */];
 
@@ -58,8 +56,7 @@ export class Transport implements RtcpSender, RtpSender {
   private readonly ssrcTable = new Map<number, { producer: Producer; stream: ProducerStream; rtx: boolean }>();
   /** outgoing SSRC → consumer (for RTCP feedback demux) */
   readonly consumerBySsrc = new Map<number, Consumer>();
-  private gatherer!: RTCIceGatherer;
-  private ice!: RTCIceTransport;
+  private ice!: TransportIce;
   dtls!: RTCDtlsTransport;
   state: TransportState = 'new';
   closed = false;
@@ -75,8 +72,12 @@ export class Transport implements RtcpSender, RtpSender {
   private lastActivityCounter = -1;
   readonly recvRate = new Rate();
   readonly sendRate = new Rate();
-  iceParameters!: IceParameters;
-  iceCandidates!: IceCandidate[];
+  get iceParameters(): IceParameters {
+    return this.ice.iceParameters;
+  }
+  get iceCandidates(): IceCandidate[] {
+    return this.ice.iceCandidates;
+  }
   dtlsParameters!: DtlsParameters;
   /** stats counters (plain RTP, pre-SRTP) */
   rtpBytesReceived = 0;
@@ -94,36 +95,13 @@ export class Transport implements RtcpSender, RtpSender {
   async init(settings: EngineSettings): Promise<void> {
     certificatePromise ??= RTCDtlsTransport.SetupCertificate();
     const cert = await certificatePromise;
-    this.gatherer = new RTCIceGatherer({
-      iceLite: true,
-      useIpv4: true,
-      useIpv6: false,
-      useTcp: false,
-      stunServer: undefined,
-      turnServer: undefined,
-      interfaceAddresses: { udp4: settings.listenIp },
-      portRange: [settings.rtcMinPort, settings.rtcMaxPort],
-    });
-    await this.gatherer.gather();
-    const local = this.gatherer.localCandidates.find((c) => c.protocol === 'udp') ?? this.gatherer.localCandidates[0];
-    if (!local) throw new Error('no local ICE candidate (port range exhausted?)');
-    this.ice = new RTCIceTransport(this.gatherer);
-    this.dtls = new RTCDtlsTransport({}, this.ice, cert, SRTP_PROFILES);
-    const lp = this.gatherer.localParameters;
-    this.iceParameters = { usernameFragment: lp.usernameFragment, password: lp.password, iceLite: true };
-    // announcedIp wins; a wildcard listenIp without one falls back to the gatherer's interface address
-    const ip = settings.announcedIp ?? (settings.listenIp === '0.0.0.0' ? local.ip : settings.listenIp);
-    this.iceCandidates = [
-      { foundation: 'udpcandidate', priority: 1076302079, ip, address: ip, protocol: 'udp', port: local.port, type: 'host' } as IceCandidate,
-    ];
+    this.ice = await TransportIce.create(settings, (level, msg) => this.scope.log(level, `transport ${this.id}: ${msg}`));
+    this.dtls = new RTCDtlsTransport({}, this.ice.dtlsIceTransport, cert, SRTP_PROFILES);
     this.dtlsParameters = {
       role: 'auto',
       fingerprints: cert.getFingerprints().map((f) => ({ algorithm: f.algorithm as never, value: f.value })),
     };
-    this.ice.onStateChange.subscribe((s) => {
-      this.scope.notify({ targetId: this.id, event: 'icestatechange', data: s });
-      if ((s === 'failed' || s === 'closed') && !this.closed) this.die(`ice ${s}`);
-    });
+    this.ice.server.onStateChange.subscribe((s) => this.scope.notify({ targetId: this.id, event: 'icestatechange', data: s }));
     this.dtls.onRtp.subscribe((p) => this.onRtp(p));
     this.dtls.onRtcp.subscribe((p) => this.onRtcp(p));
     const connectTimeout = settings.iceConnectTimeoutMs ?? DEFAULT_ICE_CONNECT_TIMEOUT_MS;
@@ -133,8 +111,7 @@ export class Transport implements RtcpSender, RtpSender {
   }
 
   private activityCounter(): number {
-    const pair = this.ice?.connection?.nominated;
-    return (pair?.requestsReceived ?? 0) + (pair?.packetsReceived ?? 0) + this.rtpPacketsReceived;
+    return this.ice.server.requestsReceived + this.ice.server.packetsReceived;
   }
 
   private checkConsent(connectTimeout: number, consentTimeout: number) {
@@ -165,13 +142,11 @@ export class Transport implements RtcpSender, RtpSender {
         remoteRole === 'auto' ? 'server' : remoteRole,
       ),
     );
-    // mediasoup-client never sends its ICE credentials; as the lite side we only answer checks,
-    // so placeholder remote parameters are enough for start() to run.
-    this.ice.setRemoteParams(new RTCIceParameters({ usernameFragment: 'remote', password: 'remotepasswordplaceholder00', iceLite: false }));
+    // ICE-lite: the browser's checks select a tuple; DTLS starts once one is there
     this.setState('connecting');
     void (async () => {
       try {
-        await this.ice.start();
+        await this.ice.connected();
         if (this.closed) return;
         await this.dtls.start();
         if (this.closed) return;
@@ -381,12 +356,18 @@ export class Transport implements RtcpSender, RtpSender {
     for (const p of [...this.producers.values()]) p.close();
     this.state = 'closed';
     this.dtls?.stop().catch(() => {});
-    this.ice?.stop().catch(() => {});
+    this.ice?.close();
     this.closing.emit();
   }
 
+  /** New local ICE credentials; the peer's checks with them select a tuple again, DTLS and SRTP are kept. */
+  restartIce(): IceParameters {
+    if (this.closed) throw new Error('transport closed');
+    return this.ice.restart();
+  }
+
   stats(): TransportStats {
-    const pair = this.ice?.connection?.nominated;
+    const tuple = this.ice?.selectedTuple;
     const now = Date.now();
     this.recvRate.roll(now);
     this.sendRate.roll(now);
@@ -396,13 +377,13 @@ export class Transport implements RtcpSender, RtpSender {
       timestamp: now,
       iceState: this.ice?.state ?? 'new',
       dtlsState: this.state,
-      iceSelectedTuple: pair
+      iceSelectedTuple: tuple
         ? {
-            localIp: this.iceCandidates[0].ip,
-            localPort: this.iceCandidates[0].port,
-            remoteIp: pair.remoteCandidate.host,
-            remotePort: pair.remoteCandidate.port,
-            protocol: 'udp',
+            localIp: this.iceCandidates.find((c) => c.protocol === tuple.protocol)?.ip ?? tuple.localIp,
+            localPort: tuple.localPort,
+            remoteIp: tuple.remoteIp,
+            remotePort: tuple.remotePort,
+            protocol: tuple.protocol,
           }
         : undefined,
       bytesReceived: this.rtpBytesReceived,

@@ -23,6 +23,10 @@ export interface EngineSettings {
   announcedIp: string | null;
   rtcMinPort: number;
   rtcMaxPort: number;
+  /** ICE candidates offered (mediasoup's names): UDP host, passive TCP host, UDP ranked first; all default true */
+  enableUdp?: boolean;
+  enableTcp?: boolean;
+  preferUdp?: boolean;
   recordingsDir: string;
   /** close a connected transport after this long without any packet/ICE check from the peer */
   iceConsentTimeoutMs?: number;
@@ -62,6 +66,7 @@ export interface EngineRequestMap {
   };
   'transport.connect': { data: { transportId: string; dtlsParameters: DtlsParameters }; result: Empty };
   'transport.close': { data: { transportId: string }; result: Empty };
+  'transport.restartIce': { data: { transportId: string }; result: { iceParameters: IceParameters } };
   'transport.getStats': { data: { transportId: string }; result: TransportStats[] };
   'transport.produce': {
     data: {

@@ -148,6 +148,37 @@ describe('media rows', () => {
     expect(lines.some((l) => l.msg === 'request refused')).toBe(true);
   });
 
+  it("restartIce: new credentials for the caller's own transport; unknown or foreign transport 900404, bad data 900400 at warn", async () => {
+    const { logger, lines } = capturingLogger();
+    const { h, node } = await start({ logger });
+    const [a, b] = [await h.login('alice'), await h.login('bob')];
+    await expectCode(a.request('restartIce', { transportId: 'nope' }), SignalingCodes.NOT_IN_ROOM);
+    await a.enterRoom({ roomId: 3 });
+    await b.enterRoom({ roomId: 3 });
+    const t = (await a.request('createWebRtcTransport', { direction: 'send' })) as {
+      id: string;
+      iceParameters: { usernameFragment: string; password: string };
+      iceCandidates: { protocol: string; tcpType?: string }[];
+    };
+    // both candidates by default (protocol §6), TCP passive
+    expect(t.iceCandidates.map((c) => [c.protocol, c.tcpType ?? null])).toEqual([
+      ['udp', null],
+      ['tcp', 'passive'],
+    ]);
+    const r = (await a.request('restartIce', { transportId: t.id })) as { iceParameters: { usernameFragment: string; password: string; iceLite: boolean } };
+    expect(r.iceParameters).toMatchObject({ iceLite: true, usernameFragment: expect.stringMatching(/^[a-z0-9]{16}$/) });
+    expect(r.iceParameters.usernameFragment).not.toBe(t.iceParameters.usernameFragment);
+    expect(r.iceParameters.password).not.toBe(t.iceParameters.password);
+    await expectCode(a.request('restartIce', { transportId: 'nope' }), Codes.NOT_FOUND);
+    // the node closed it (as an ICE consent timeout does): gone for the client, not a server error
+    for (const r of node.routers.values()) r.transports.get(t.id)?.close();
+    await expectCode(a.request('restartIce', { transportId: t.id }), Codes.NOT_FOUND);
+    await expectCode(b.request('restartIce', { transportId: t.id }), Codes.NOT_FOUND); // not bob's transport
+    await expectCode(a.request('restartIce', {}), Codes.BAD_REQUEST);
+    await expectCode(a.request('restartIce', { transportId: 7 }), Codes.BAD_REQUEST);
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
   it('without a media node the media rows answer 900801', async () => {
     h = await startHarness();
     const a = await h.login('alice');

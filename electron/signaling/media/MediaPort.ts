@@ -37,7 +37,11 @@ export interface PortTransport {
   readonly iceParameters: IceParameters;
   readonly iceCandidates: IceCandidate[];
   readonly dtlsParameters: DtlsParameters;
+  /** Optional: true once the media node closed it (ICE consent timeout, DTLS failure) or it was closed. */
+  readonly closed?: boolean;
   connect(opts: { dtlsParameters: DtlsParameters }): Promise<void>;
+  /** New local ICE credentials (mediasoup's restartIce); the client passes them to `transport.restartIce()`. */
+  restartIce(): Promise<IceParameters>;
   produce(opts: { kind: 'audio' | 'video'; rtpParameters: RtpParameters; appData?: Json }): Promise<PortProducer>;
   consume(opts: { producerId: string; rtpCapabilities: RtpCapabilities; paused?: boolean }): Promise<PortConsumer>;
   close(): void;

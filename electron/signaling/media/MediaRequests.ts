@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../../shared/codes';
 import type { AnyChatSdk, ClientState, MediaControl, Session } from '../../sdk';
 import { OrtcError } from '../../media/ortc';
-import type { RtpCapabilities } from '../../media/types';
+import type { IceParameters, RtpCapabilities } from '../../media/types';
 import type { MediaData } from './mediaSchemas';
 import type { MediaPort, PortConsumer, PortProducer, PortRouter, PortTransport } from './MediaPort';
 
@@ -26,6 +26,7 @@ export type MediaRowName =
   | 'getRouterRtpCapabilities'
   | 'createWebRtcTransport'
   | 'connectWebRtcTransport'
+  | 'restartIce'
   | 'produce'
   | 'consume'
   | 'resumeConsumer'
@@ -137,6 +138,15 @@ export class MediaRequests implements MediaControl {
     const { peer } = await this.scope(st);
     await this.transport(peer, d.transportId).connect({ dtlsParameters: d.dtlsParameters });
     return {};
+  }
+
+  async restartIce(st: ClientState, d: MediaData<'restartIce'>): Promise<{ iceParameters: IceParameters }> {
+    const { peer } = await this.scope(st);
+    const t = this.transport(peer, d.transportId);
+    // A client restarts ICE because its path broke; by then the node may have closed the transport
+    // (consent timeout): that is a gone transport for the client, not a server error.
+    if (t.closed) throw new CodedError(Codes.NOT_FOUND, 'transport closed by the media node: create a new one');
+    return { iceParameters: await t.restartIce() };
   }
 
   async produce(st: ClientState, d: MediaData<'produce'>): Promise<{ id: string }> {

@@ -87,6 +87,7 @@ export const mediaRequestSchemas = {
   getRouterRtpCapabilities: z.object({}).passthrough(),
   createWebRtcTransport: z.object({ direction: z.enum(['send', 'recv']) }),
   connectWebRtcTransport: z.object({ transportId: id, dtlsParameters }),
+  restartIce: z.object({ transportId: id }),
   produce: z.object({ transportId: id, kind, rtpParameters, appData: z.record(z.string(), z.unknown()).optional() }),
   consume: z.object({ transportId: id, producerId: id, rtpCapabilities }),
   resumeConsumer: z.object({ consumerId: id }),
