@@ -99,7 +99,7 @@ export interface RecordingResult {
   /** no frame was recorded (e.g. no keyframe arrived) */
   empty?: boolean;
   /** composed recordings: made live, or from the recorded parts after stop (the fallback) */
-  composition?: 'live' | 'afterStop';
+  composition?: CompositionMode;
   /** the recording stopped on a write error */
   failed?: boolean;
   /** 0, or why the recording ended badly (shared/codes RecordingCodes) */
@@ -121,3 +121,6 @@ export const RecordFlags = {
   STREAM: 0x1000,
   USER_FILE_NAME: 0x2000,
 } as const;
+
+/** live: composed while recording (ffmpeg fed over loopback RTP); afterStop: parts composed on stop */
+export type CompositionMode = 'live' | 'afterStop';

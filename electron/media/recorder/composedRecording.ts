@@ -27,9 +27,6 @@ export interface RoomRecordingOptions {
   logger: Logger;
 }
 
-/** live: composed while recording (ffmpeg fed over loopback RTP); afterStop: parts composed on stop */
-export type CompositionMode = 'live' | 'afterStop';
-
 export interface ComposedRecording {
   readonly startedAt: number;
   readonly elapsedSeconds: number;

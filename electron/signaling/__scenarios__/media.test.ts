@@ -172,6 +172,7 @@ describe('media rows', () => {
     await expectCode(a.request('restartIce', { transportId: 'nope' }), Codes.NOT_FOUND);
     // the node closed it (as an ICE consent timeout does): gone for the client, not a server error
     for (const r of node.routers.values()) r.transports.get(t.id)?.close();
+    await expectCode(a.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters: dtls }), Codes.NOT_FOUND);
     await expectCode(a.request('restartIce', { transportId: t.id }), Codes.NOT_FOUND);
     await expectCode(b.request('restartIce', { transportId: t.id }), Codes.NOT_FOUND); // not bob's transport
     await expectCode(a.request('restartIce', {}), Codes.BAD_REQUEST);

@@ -143,9 +143,6 @@ export class MediaRequests implements MediaControl {
   async restartIce(st: ClientState, d: MediaData<'restartIce'>): Promise<{ iceParameters: IceParameters }> {
     const { peer } = await this.scope(st);
     const t = this.transport(peer, d.transportId);
-    // A client restarts ICE because its path broke; by then the node may have closed the transport
-    // (consent timeout): that is a gone transport for the client, not a server error.
-    if (t.closed) throw new CodedError(Codes.NOT_FOUND, 'transport closed by the media node: create a new one');
     return { iceParameters: await t.restartIce() };
   }
 
@@ -387,6 +384,12 @@ export class MediaRequests implements MediaControl {
   private transport(peer: Peer, id: string): PortTransport {
     const t = peer.transports.get(id);
     if (!t) throw new CodedError(Codes.NOT_FOUND, 'no such transport');
+    // The node closes a transport on its own (ICE consent timeout, DTLS failure): for the client that
+    // is a gone transport (restart or produce on it → 900404), not a server error.
+    if (t.closed) {
+      peer.transports.delete(id);
+      throw new CodedError(Codes.NOT_FOUND, 'transport closed by the media node: create a new one');
+    }
     return t;
   }
 
