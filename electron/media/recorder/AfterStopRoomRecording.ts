@@ -13,7 +13,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordingHandle } from '../MediaNode';
 import { RecordFlags, type RecordingResult } from '../types';
-import { buildFilterGraph, type CompositePart } from './compositeGraph';
+import { buildFilterGraph, composedEncoderArgs, type CompositePart } from './compositeGraph';
 import type { ComposedRecording, CompositeSource, RoomRecordingOptions } from './composedRecording';
 import { runFfmpeg } from './runFfmpeg';
 
@@ -156,26 +156,7 @@ export class AfterStopRoomRecording implements ComposedRecording {
       ...this.done.flatMap((d) => ['-i', d.file]),
       '-filter_complex',
       buildFilterGraph(parts, this.order.length, this.o.layout),
-      '-map',
-      '[vout]',
-      '-map',
-      '[aout]',
-      '-c:v',
-      'libvpx',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '1M',
-      '-g',
-      String(fps * 2),
-      '-c:a',
-      'libopus',
-      '-b:a',
-      '64k',
-      '-ac',
-      '2',
+      ...composedEncoderArgs(fps, { live: false }),
       '-t',
       t,
       '-f',

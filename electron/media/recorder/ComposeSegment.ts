@@ -12,7 +12,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Router } from '../api';
 import type { MediaNode } from '../MediaNode';
-import { buildLiveGraph, type CompositeLayout, type LiveStream } from './compositeGraph';
+import { buildLiveGraph, composedEncoderArgs, type CompositeLayout, type LiveStream } from './compositeGraph';
 import { buildSdp, type SdpStream } from './liveSdp';
 import type { RtpForwardStats, RtpTarget } from './RtpForwarder';
 
@@ -216,28 +216,7 @@ export class ComposeSegment {
       sdpFile,
       '-filter_complex',
       buildLiveGraph(live, o.cells, o.layout),
-      '-map',
-      '[vout]',
-      '-map',
-      '[aout]',
-      '-c:v',
-      'libvpx',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '1M',
-      '-g',
-      String(fps * 2),
-      '-lag-in-frames',
-      '0',
-      '-c:a',
-      'libopus',
-      '-b:a',
-      '64k',
-      '-ac',
-      '2',
+      ...composedEncoderArgs(fps, { live: true }),
       '-progress',
       'pipe:1',
       '-y',

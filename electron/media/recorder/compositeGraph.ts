@@ -173,3 +173,17 @@ export function buildLiveGraph(streams: LiveStream[], sources: number, layout: C
   }
   return g.join(';');
 }
+
+/**
+ * The composed output's encoders, one for both composers: the graph's [vout]/[aout] as VP8
+ * (realtime, a keyframe every 2 s) and stereo Opus. Live adds `-lag-in-frames 0`, so the encoder
+ * emits each frame as it arrives instead of holding a look-ahead window.
+ */
+export function composedEncoderArgs(fps: number, o: { live: boolean }): string[] {
+  return [
+    ...['-map', '[vout]', '-map', '[aout]'],
+    ...['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-g', String(fps * 2)],
+    ...(o.live ? ['-lag-in-frames', '0'] : []),
+    ...['-c:a', 'libopus', '-b:a', '64k', '-ac', '2'],
+  ];
+}
