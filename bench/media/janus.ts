@@ -3,7 +3,7 @@
  * only, HTTP on loopback, ICE on the host's own address, no STUN/TURN, no 1:1 NAT, a private RTP port range), starts `janus` on a free
  * port, and speaks its HTTP API (session → handle → plugin messages, events by long poll).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -12,7 +12,16 @@ import path from 'node:path';
 export const JANUS_BIN = process.env.JANUS_BIN ?? '/usr/bin/janus';
 const LIB = '/usr/lib/x86_64-linux-gnu/janus';
 
+/**
+ * Why Janus cannot run, or null. Where it is missing and the bench runs as root on Debian, the bench
+ * installs Debian's `janus` itself (the peer is part of the measurement, not a test dependency).
+ */
 export function janusMissing(): string | null {
+  if (!existsSync(JANUS_BIN) && JANUS_BIN === '/usr/bin/janus' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.log('janus is not installed: apt-get install -y janus …');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'janus'], { stdio: 'inherit', env, timeout: 300_000 });
+  }
   if (!existsSync(JANUS_BIN)) return `${JANUS_BIN} not found (apt-get install janus)`;
   if (!existsSync(`${LIB}/plugins/libjanus_videoroom.so`)) return `${LIB}/plugins/libjanus_videoroom.so not found`;
   if (!existsSync(`${LIB}/transports/libjanus_http.so`)) return `${LIB}/transports/libjanus_http.so not found`;
