@@ -192,21 +192,7 @@ export class QueueObjectStore {
     const { changes } = await this.db.run(
       `INSERT INTO queue_objects (objectguid, objecttype, objectid, parentobjectid, name, description, flags, priority, skillgroups, queuegroups, param, strparam, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [
-        o.objectguid,
-        o.objecttype,
-        o.objectid,
-        o.parentobjectid,
-        o.name,
-        o.description,
-        o.flags,
-        o.priority,
-        JSON.stringify(o.skillgroups),
-        JSON.stringify(o.queuegroups),
-        o.param,
-        o.strparam,
-        Date.now(),
-      ],
+      [o.objectguid, o.objecttype, ...editableColumns(o), Date.now()],
     );
     if (changes === 0) throw new Error('duplicate');
     this.objects.set(o.objectguid, o);
@@ -223,19 +209,7 @@ export class QueueObjectStore {
     await this.db.run(
       `UPDATE queue_objects SET objectid = ?, parentobjectid = ?, name = ?, description = ?, flags = ?, priority = ?, skillgroups = ?, queuegroups = ?,
          param = ?, strparam = ? WHERE objectguid = ?`,
-      [
-        next.objectid,
-        next.parentobjectid,
-        next.name,
-        next.description,
-        next.flags,
-        next.priority,
-        JSON.stringify(next.skillgroups),
-        JSON.stringify(next.queuegroups),
-        next.param,
-        next.strparam,
-        next.objectguid,
-      ],
+      [...editableColumns(next), next.objectguid],
     );
     this.objects.set(next.objectguid, next);
     return next;
@@ -271,4 +245,20 @@ export class QueueObjectStore {
     this.writes = write.catch(() => undefined);
     return write.then(() => undefined);
   }
+}
+
+/** The columns an object's owner may change, in the order the INSERT and the UPDATE both list them. */
+function editableColumns(o: QueueObject): Array<string | number> {
+  return [
+    o.objectid,
+    o.parentobjectid,
+    o.name,
+    o.description,
+    o.flags,
+    o.priority,
+    JSON.stringify(o.skillgroups),
+    JSON.stringify(o.queuegroups),
+    o.param,
+    o.strparam,
+  ];
 }

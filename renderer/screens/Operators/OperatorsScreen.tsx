@@ -97,17 +97,7 @@ function AccountRow({ account: a }: { account: OperatorView }) {
             void run('operators:resetPassword', { username: name, password }, t('operators.resetDone', { name })).then((r) => r && setPassword(''));
           }}
         >
-          <input
-            type="password"
-            autoComplete="new-password"
-            minLength={8}
-            required
-            aria-label={t('operators.password')}
-            placeholder={t('operators.password')}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            data-testid={`operator-password-${name}`}
-          />
+          <NewPasswordInput value={password} onChange={setPassword} testId={`operator-password-${name}`} />
           <button type="submit" disabled={busy} data-testid={`operator-reset-${name}`}>
             {t('operators.reset', { name })}
           </button>
@@ -143,17 +133,7 @@ function AddOperator() {
         onChange={(e) => setUsername(e.target.value)}
         data-testid="operator-add-username"
       />
-      <input
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        required
-        aria-label={t('operators.password')}
-        placeholder={t('operators.password')}
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        data-testid="operator-add-password"
-      />
+      <NewPasswordInput value={password} onChange={setPassword} testId="operator-add-password" />
       <select aria-label={t('operators.role')} value={role} onChange={(e) => setRole(e.target.value as OperatorRole)} data-testid="operator-add-role">
         {roles.map((r) => (
           <option key={r} value={r}>
@@ -166,5 +146,23 @@ function AddOperator() {
       </button>
       {error && <span className="error">{error}</span>}
     </form>
+  );
+}
+
+/** A new operator password (at least 8 characters), for adding an operator and for a reset. */
+function NewPasswordInput({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
+  const t = useT();
+  return (
+    <input
+      type="password"
+      autoComplete="new-password"
+      minLength={8}
+      required
+      aria-label={t('operators.password')}
+      placeholder={t('operators.password')}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      data-testid={testId}
+    />
   );
 }
