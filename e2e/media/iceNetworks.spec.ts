@@ -117,8 +117,10 @@ test.describe('ICE-TCP only (enableUdp: false)', () => {
       [s.a, 'send'],
       [s.b, 'recv'],
     ] as const) {
-      const pair = await pairOf(page, direction);
-      expect(pair).toMatchObject({ state: 'succeeded', nominated: true, local: { protocol: 'tcp' }, remote: { protocol: 'tcp', tcpType: 'passive' } });
+      // Chromium may send on a pair before its nomination check has been answered (a busy machine): wait for it.
+      await expect
+        .poll(() => pairOf(page, direction), { timeout: 10_000 })
+        .toMatchObject({ state: 'succeeded', nominated: true, local: { protocol: 'tcp' }, remote: { protocol: 'tcp', tcpType: 'passive' } });
     }
     const transports = [...s.harness.router.transports.values()];
     for (const t of transports) {

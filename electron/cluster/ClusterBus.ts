@@ -33,6 +33,9 @@ export class ClusterBus {
   beforePublish: () => void = () => {};
   private nextRequestId = 1;
   private closed = false;
+  /** `caughtUp` markers on their way back to this node. */
+  private readonly markers = new Map<number, Pending>();
+  private nextMarker = 1;
 
   private constructor(
     readonly nodeId: string,
@@ -94,6 +97,27 @@ export class ClusterBus {
     });
   }
 
+  /**
+   * Resolves once every message published (by any node) before this call has been handled here:
+   * Redis delivers a subscriber's messages in the order it executed the publishes, so a marker
+   * this node publishes to itself comes back after all of them.
+   */
+  caughtUp(timeoutMs = 5000): Promise<void> {
+    const marker = this.nextMarker++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.markers.delete(marker);
+        reject(new Error(`the cluster bus did not catch up within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.markers.set(marker, { resolve, reject, timer });
+      this.redis.publish(nodeChannel(this.nodeId), JSON.stringify({ t: 'caughtUp', from: this.nodeId, marker })).catch((err: Error) => {
+        clearTimeout(timer);
+        this.markers.delete(marker);
+        reject(err);
+      });
+    });
+  }
+
   /** A publish nobody waits for: a failure (Redis away) is logged, never an unhandled rejection. */
   background(p: Promise<unknown>, what: string): void {
     p.catch((err: Error) => this.logger.warn({ err: err.message, what }, 'cluster bus: publish failed'));
@@ -102,11 +126,12 @@ export class ClusterBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.pending.values()) {
+    for (const p of [...this.pending.values(), ...this.markers.values()]) {
       clearTimeout(p.timer);
       p.reject(new Error('cluster bus closed'));
     }
     this.pending.clear();
+    this.markers.clear();
     await Promise.allSettled([this.sub.quit(), this.redis.quit()]);
   }
 
@@ -118,7 +143,10 @@ export class ClusterBus {
       this.logger.warn({ raw: raw.slice(0, 200) }, 'cluster bus: unreadable message dropped');
       return;
     }
-    if (msg.from === this.nodeId) return;
+    if (msg.from === this.nodeId) {
+      if (msg.t === 'caughtUp') this.reachedMarker(msg.marker as number);
+      return;
+    }
     if (msg.t === 'reply') return this.settle(msg);
     const handler = this.handlers.get(msg.t);
     if (!handler) {
@@ -138,6 +166,15 @@ export class ClusterBus {
           if (rid !== null) this.background(this.send(msg.from, 'reply', { rid, ok: false, code, error: err.message }), 'reply');
         },
       );
+  }
+
+  private reachedMarker(marker: number): void {
+    const p = this.markers.get(marker);
+    if (!p) return;
+    this.markers.delete(marker);
+    clearTimeout(p.timer);
+    // After the handlers of the messages before it, which run a microtask after their dispatch.
+    void Promise.resolve().then(() => p.resolve(undefined));
   }
 
   private settle(msg: BusMessage): void {

@@ -5,8 +5,10 @@
  * removals as requests to the node holding the user, ids no two nodes share, heartbeats, and the
  * logout (reason 100) of a dead node's users by the one survivor that wins the report.
  */
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
+import type { NotificationName, Notifications } from '../../shared/protocol/messages';
 import type { ActiveCall, AnyChatSdk, ClientState, ClusterPort, ForwardedCall, KickOptions, Session } from '../sdk';
 import type { MediaForwarder, MediaRowName } from '../signaling/media/MediaRequests';
 import { RemoteProducers } from './RemoteProducers';
@@ -39,6 +41,35 @@ if v and cjson.decode(v).node ~= ARGV[2] then return 0 end
 if redis.call('SET', KEYS[2], ARGV[2], 'PX', 2000, 'NX') then return 1 end
 return 0`;
 const loginClaimKey = (userId: number) => `anychat:login:${userId}`;
+
+/** Room name → room id, for rooms with members or entries under way. */
+const ROOM_NAMES_KEY = 'anychat:roomnames';
+/** Prefix of each room's member set: members, and users entering (docs/cluster.md). */
+const ROOM_MEMBERS_PREFIX = 'anychat:roommembers:';
+
+/**
+ * Entering by name: the room holding the name, or (with a proposed id) the new room the name now
+ * names; the user is one of its members from here on, so the room cannot end before it joins.
+ * With proposed id 0 a free name is left free and 0 returned.
+ */
+const CLAIM_NAME_SCRIPT = `
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then
+  if ARGV[2] == '0' then return 0 end
+  id = ARGV[2]
+  redis.call('HSET', KEYS[1], ARGV[1], id)
+end
+redis.call('SADD', ARGV[4] .. id, ARGV[3])
+return tonumber(id)`;
+
+/** A member leaves (or gives up an entry); the last one out frees the room's name and media owner. */
+const LEAVE_ROOM_SCRIPT = `
+local k = ARGV[4] .. ARGV[1]
+redis.call('SREM', k, ARGV[2])
+if redis.call('SCARD', k) > 0 then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+if ARGV[3] ~= '' and redis.call('HGET', KEYS[1], ARGV[3]) == ARGV[1] then redis.call('HDEL', KEYS[1], ARGV[3]) end
+return 1`;
 
 export type ClusterSdk = Pick<AnyChatSdk, 'kickUser' | 'removeFromRoom' | 'listCalls' | 'remote'>;
 
@@ -87,7 +118,16 @@ export class ClusterNode {
     this.sessions = new ClusterSessionTable({ added: (s) => this.announceUp(s), removed: (s) => this.announceDown(s) }, (node, userId, frame) =>
       this.frames.add(node, userId, frame),
     );
-    this.rooms = new ClusterRoomTable((c) => this.announceRoomChange(c));
+    this.rooms = new ClusterRoomTable(
+      {
+        claimName: async (roomName, userId, proposedId) =>
+          Number(await this.bus.redis.eval(CLAIM_NAME_SCRIPT, 1, ROOM_NAMES_KEY, roomName, String(proposedId), String(userId), ROOM_MEMBERS_PREFIX)),
+        claimId: async (roomId, userId) => void (await this.bus.redis.sadd(ROOM_MEMBERS_PREFIX + roomId, String(userId))),
+        release: (roomId, roomName, userId) => this.bus.background(this.bus.redis.eval(...this.leaveRoomArgs(roomId, roomName, userId)), 'release room'),
+        caughtUp: () => this.bus.caughtUp(),
+      },
+      (c) => this.announceRoomChange(c),
+    );
     this.port = {
       nodeId,
       kickRemote: (node, userId, opts) => this.kickRemote(node, userId, opts),
@@ -187,7 +227,9 @@ export class ClusterNode {
     if (stale.length > 0) {
       // Left by this node's previous run (it crashed and came back before anyone reported it): the
       // journal logs them out here; the others forget them.
-      await redis.hdel(SESSIONS_KEY, ...stale.map((s) => String(s.userId)));
+      const tx = redis.multi().hdel(SESSIONS_KEY, ...stale.map((s) => String(s.userId)));
+      this.leaveRoomsOf(tx, stale);
+      await tx.exec();
       await this.bus.broadcast('nodeDown', { node: me });
     }
     for (const s of all) if (s.node !== me) this.onUp(s);
@@ -247,12 +289,26 @@ export class ClusterNode {
       tx.hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snap));
     }
     // The first node to host a room owns its media (docs/cluster.md); the last to leave ends that.
-    if (change.kind === 'join') tx.hsetnx(ROOM_OWNER_KEY, String(change.roomId), this.o.nodeId);
-    if (change.kind === 'leave' && !this.rooms.has(change.roomId)) {
-      tx.hdel(ROOM_OWNER_KEY, String(change.roomId));
-      this.owners.delete(change.roomId);
+    if (change.kind === 'join') {
+      tx.sadd(ROOM_MEMBERS_PREFIX + change.roomId, String(change.userId));
+      if (change.roomName) tx.hsetnx(ROOM_NAMES_KEY, change.roomName, String(change.roomId));
+      tx.hsetnx(ROOM_OWNER_KEY, String(change.roomId), this.o.nodeId);
+    }
+    if (change.kind === 'leave') {
+      tx.eval(...this.leaveRoomArgs(change.roomId, change.roomName ?? '', change.userId));
+      if (!this.rooms.has(change.roomId)) this.owners.delete(change.roomId);
     }
     this.bus.background(tx.publish(...this.broadcastArgs('room', { change })).exec(), 'room');
+  }
+
+  /** Takes users of a node that is gone out of their rooms' member sets. */
+  private leaveRoomsOf(tx: ChainableCommander, snaps: SessionSnapshot[]): void {
+    for (const s of snaps) if (s.roomId !== null) tx.eval(...this.leaveRoomArgs(s.roomId, s.roomName, s.userId));
+  }
+
+  /** LEAVE_ROOM_SCRIPT's arguments to `eval`, on the connection or in a transaction. */
+  private leaveRoomArgs(roomId: number, roomName: string, userId: number): [string, number, ...string[]] {
+    return [LEAVE_ROOM_SCRIPT, 2, ROOM_NAMES_KEY, ROOM_OWNER_KEY, String(roomId), String(userId), roomName, ROOM_MEMBERS_PREFIX];
   }
 
   private broadcastArgs(type: string, body: Record<string, unknown>): [string, string] {
@@ -270,6 +326,14 @@ export class ClusterNode {
 
   private onRoomChange(change: RoomChange): void {
     this.rooms.apply(change);
+    // Each node tells its own members of the others' entries and leaves (Delivery.pushToMembersHere).
+    const { roomId, userId } = change;
+    if (change.kind === 'join') {
+      const nickName = this.sessions.get(userId)?.nickName ?? '';
+      this.tellMembersHere(roomId, 'userEntered', { roomId, userId, nickName, role: change.role }, userId);
+    } else if (change.kind === 'leave') {
+      this.tellMembersHere(roomId, 'userLeft', { roomId, userId, reason: change.reason ?? Codes.LOGOUT_NORMAL });
+    }
     for (const fn of this.roomListeners) fn(change.roomId);
     if (change.kind === 'leave') {
       if (!this.rooms.has(change.roomId)) this.owners.delete(change.roomId);
@@ -343,9 +407,13 @@ export class ClusterNode {
       if (s.roomId === null) continue;
       const roomId = s.roomId;
       this.rooms.apply({ kind: 'leave', roomId, userId: s.userId });
-      const frame = JSON.stringify({ notification: 'userLeft', data: { roomId, userId: s.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT } });
-      for (const uid of this.rooms.get(roomId)?.members.keys() ?? []) this.sessions.localSession(uid)?.link.sendFrame(frame);
+      this.tellMembersHere(roomId, 'userLeft', { roomId, userId: s.userId, reason: Codes.LOGOUT_NETWORK_TIMEOUT });
     }
+  }
+
+  private tellMembersHere<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): void {
+    const frame = JSON.stringify({ notification, data });
+    for (const uid of this.rooms.get(roomId)?.members.keys() ?? []) if (uid !== exceptUserId) this.sessions.localSession(uid)?.link.sendFrame(frame);
   }
 
   /** A node stopped beating: the first survivor to claim it logs its users out (reason 100) for everyone. */
@@ -361,6 +429,7 @@ export class ClusterNode {
     if (theirs.length > 0) {
       tx.hdel(SESSIONS_KEY, ...theirs.map((s) => String(s.userId)));
       tx.sadd(reapedKey(node), ...theirs.map((s) => String(s.userId)));
+      this.leaveRoomsOf(tx, theirs);
     }
     await tx.publish(...this.broadcastArgs('nodeDown', { node })).exec();
     await this.registry.markDown(node);

@@ -134,7 +134,7 @@ export class AnyChatSdk {
       media: () => this.media,
       defaultFriends: () => this.defaultFriends,
       friendListOf: (userId) => this.friendListOf(userId),
-      pushToRoom: (roomId, n, d, except) => this.pushToRoom(roomId, n, d, except),
+      pushToMembersHere: (roomId, n, d, except) => this.delivery.pushToMembersHere(roomId, n, d, except),
       pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
     });
     this.remote = new ClusterSide({ cluster, sessions, calls: this.calls, events: this.events, methods: this.clientMethods, settings });

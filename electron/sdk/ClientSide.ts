@@ -155,21 +155,26 @@ export class ClientSide {
     if (d.roomId === undefined && roomName === '') throw new CodedError(Codes.BAD_REQUEST, 'roomId or roomName is required');
     const role: RoomRole = d.role ?? 'interactive';
     // Seed §2.4: the hook gets the room id even when the client named the room: the id of the
-    // room by that name, or the id the server allocates for a new name.
-    let nameId = 0;
-    if (d.roomId === undefined) nameId = this.rooms.idOfName(roomName) ?? this.sdk.allocateRoomId();
-    const req = { userId: s.userId, roomId: d.roomId ?? nameId, roomName, password: d.password ?? '', role, allocated: d.roomId === undefined };
-    const r = await this.sdk.callHook('prepareEnterRoom', req, () => 0);
-    const code = typeof r === 'number' ? r : r.code;
-    if (code !== 0) throw new CodedError(code, 'entering the room was refused');
-    // A room by that name that appeared meanwhile (a concurrent entry) wins over the allocation.
-    let roomId = typeof r === 'object' && r.roomId ? r.roomId : (d.roomId ?? this.rooms.idOfName(roomName) ?? nameId);
-    const finalRole = (typeof r === 'object' && r.role) || role;
-    if (!roomId) roomId = this.rooms.idOfName(roomName) ?? this.sdk.allocateRoomId();
-    if (this.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');
-    if (s.roomId !== null) await this.sdk.leaveRoomOf(s, 0, false);
-    const room = this.sdk.joinRoom(s, roomId, roomName, finalRole);
-    return { roomId, users: room.users };
+    // room by that name, or the id the server allocates for a new name. The reservation makes a
+    // concurrent entry by the same name (on any node of a cluster) get the same id.
+    const target = d.roomId === undefined ? { roomName } : { roomId: d.roomId };
+    const reserved = await this.rooms.reserve(target, s.userId, () => this.sdk.allocateRoomId());
+    try {
+      const req = { userId: s.userId, roomId: reserved, roomName, password: d.password ?? '', role, allocated: d.roomId === undefined };
+      const r = await this.sdk.callHook('prepareEnterRoom', req, () => 0);
+      const code = typeof r === 'number' ? r : r.code;
+      if (code !== 0) throw new CodedError(code, 'entering the room was refused');
+      const roomId = (typeof r === 'object' && r.roomId) || reserved;
+      const finalRole = (typeof r === 'object' && r.role) || role;
+      if (this.sessions.get(s.userId) !== s) throw new CodedError(SignalingCodes.NOT_LOGGED_IN, 'logged out meanwhile');
+      if (s.roomId !== null) await this.sdk.leaveRoomOf(s, 0, false);
+      const room = this.sdk.joinRoom(s, roomId, roomName, finalRole);
+      return { roomId, users: room.users };
+    } finally {
+      // Refused, redirected by the hook, or logged out: the reservation goes (unless the user is
+      // a member of that room already — re-entering it).
+      if (s.roomId !== reserved) this.rooms.release(reserved, roomName, s.userId);
+    }
   }
 
   async leaveRoom(st: ClientState): Promise<Result<'leaveRoom'>> {

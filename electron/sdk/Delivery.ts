@@ -27,6 +27,25 @@ export class Delivery {
 
   /** Every user in the room (optionally but one). Returns how many got it. */
   pushToRoom<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number {
+    return this.pushToMembers(roomId, notification, data, exceptUserId, false);
+  }
+
+  /**
+   * Like pushToRoom, to the members this host holds only. Entries and leaves go this way: in a
+   * cluster each node tells its own members when it applies another node's change (ClusterNode),
+   * so two entries that cross still tell each member once — in its list or by userEntered.
+   */
+  pushToMembersHere<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): number {
+    return this.pushToMembers(roomId, notification, data, exceptUserId, true);
+  }
+
+  private pushToMembers<N extends NotificationName>(
+    roomId: number,
+    notification: N,
+    data: Notifications[N],
+    exceptUserId: number | undefined,
+    hereOnly: boolean,
+  ): number {
     const room = this.rooms.get(roomId);
     if (!room) return 0;
     const frame = JSON.stringify({ notification, data });
@@ -34,7 +53,7 @@ export class Delivery {
     for (const uid of room.members.keys()) {
       if (uid === exceptUserId) continue;
       const s = this.sessions.get(uid);
-      if (!s) continue;
+      if (!s || (hereOnly && s.link.remoteNode !== undefined)) continue;
       s.link.sendFrame(frame);
       n++;
     }

@@ -15,16 +15,25 @@ export interface RoomEntry {
 export interface RoomTable {
   get(roomId: number): RoomEntry | undefined;
   has(roomId: number): boolean;
-  /** The room currently holding this name. */
+  /** The room currently holding this name (or reserved for it). */
   idOfName(roomName: string): number | undefined;
   /** A room id no room uses (calls, rooms entered by name). */
   allocateRoomId(): number;
+  /**
+   * Reserves the room a user is about to enter, until it joins or `release`s: by name, the room
+   * holding the name, else a new id from `allocate` that then holds the name. Two users entering
+   * one new name at once get one id (in a cluster: through any nodes). Resolves once the table
+   * shows every member whose entry finished before (a cluster node's replica has caught up).
+   */
+  reserve(target: { roomId: number } | { roomName: string }, userId: number, allocate: () => number): Promise<number>;
+  /** Gives up a reservation the user will not use (its entry was refused). */
+  release(roomId: number, roomName: string, userId: number): void;
   /** Adds (or re-roles) a member, creating the room on first use. */
   join(roomId: number, roomName: string, userId: number, role: RoomRole): RoomEntry;
   /** False when the user is not a member. */
   setRole(roomId: number, userId: number, role: RoomRole): boolean;
-  /** Removes a member; the room (and its name) goes with its last member. */
-  leave(roomId: number, userId: number): void;
+  /** Removes a member (`reason` as in userLeft); the room (and its name) goes with its last member. */
+  leave(roomId: number, userId: number, reason?: number): void;
   values(): IterableIterator<RoomEntry>;
 }
 
@@ -38,6 +47,8 @@ interface Room extends RoomEntry {
 export class InProcessRoomTable implements RoomTable {
   private readonly rooms = new Map<number, Room>();
   private readonly names = new Map<string, number>();
+  /** Names reserved by entries in progress: the id and who holds it (a name outlives an emptied room while reserved). */
+  private readonly reserved = new Map<string, { roomId: number; users: Set<number> }>();
   private nextRoomId = FIRST_ALLOCATED_ROOM;
 
   get(roomId: number): RoomEntry | undefined {
@@ -49,7 +60,26 @@ export class InProcessRoomTable implements RoomTable {
   }
 
   idOfName(roomName: string): number | undefined {
-    return this.names.get(roomName);
+    return this.names.get(roomName) ?? this.reserved.get(roomName)?.roomId;
+  }
+
+  async reserve(target: { roomId: number } | { roomName: string }, userId: number, allocate: () => number): Promise<number> {
+    if ('roomId' in target) return target.roomId;
+    const name = target.roomName;
+    let r = this.reserved.get(name);
+    if (!r) {
+      r = { roomId: this.names.get(name) ?? allocate(), users: new Set() };
+      this.reserved.set(name, r);
+    }
+    r.users.add(userId);
+    return r.roomId;
+  }
+
+  release(roomId: number, roomName: string, userId: number): void {
+    const r = this.reserved.get(roomName);
+    if (!r || r.roomId !== roomId) return;
+    r.users.delete(userId);
+    if (r.users.size === 0) this.reserved.delete(roomName);
   }
 
   allocateRoomId(): number {
@@ -65,6 +95,7 @@ export class InProcessRoomTable implements RoomTable {
       if (roomName) this.names.set(roomName, roomId);
     }
     room.members.set(userId, role);
+    if (roomName) this.release(roomId, roomName, userId);
     return room;
   }
 

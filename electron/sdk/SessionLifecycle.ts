@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Codes } from '../../shared/codes';
 import type { Db } from '../store/Database';
 import type { CallManager } from './CallManager';
+import type { Delivery } from './Delivery';
 import type { SdkInternals } from './ClientSide';
 import type { EventQueue } from './EventQueue';
 import type { RoomTable } from './RoomTable';
@@ -18,7 +19,9 @@ import type { TransferManager } from './TransferManager';
 import type { MediaControl, RoomInfo, RoomRole } from './types';
 import { roomInfoView } from './views';
 
-export interface SessionLifecycleDeps extends Pick<SdkInternals, 'friendListOf' | 'pushToRoom' | 'pushToUser'> {
+export interface SessionLifecycleDeps extends Pick<SdkInternals, 'friendListOf' | 'pushToUser'> {
+  /** Entries and leaves go to this host's members (Delivery.pushToMembersHere). */
+  pushToMembersHere: Delivery['pushToMembersHere'];
   db: Db;
   sessions: SessionTable;
   rooms: RoomTable;
@@ -84,7 +87,7 @@ export class SessionLifecycle {
     const room = d.rooms.join(roomId, roomName, s.userId, role);
     s.roomId = roomId;
     s.role = role;
-    d.pushToRoom(roomId, 'userEntered', { roomId, userId: s.userId, nickName: s.nickName, role }, s.userId);
+    d.pushToMembersHere(roomId, 'userEntered', { roomId, userId: s.userId, nickName: s.nickName, role }, s.userId);
     d.events.emit('enterRoom', { userId: s.userId, roomId, role });
     return roomInfoView(room, d.sessions);
   }
@@ -102,8 +105,8 @@ export class SessionLifecycle {
       d.logger.warn({ err, userId: s.userId }, 'media release failed');
     }
     if (inRoom) {
-      d.rooms.leave(roomId, s.userId);
-      d.pushToRoom(roomId, 'userLeft', { roomId, userId: s.userId, reason });
+      d.rooms.leave(roomId, s.userId, reason);
+      d.pushToMembersHere(roomId, 'userLeft', { roomId, userId: s.userId, reason });
     }
     if (tellSelf) s.link.push('userLeft', { roomId, userId: s.userId, reason });
     d.events.emit('leaveRoom', { userId: s.userId, roomId, reason });

@@ -39,4 +39,23 @@ describe('SDK live-state tables (in-process)', () => {
     expect(t.has(id)).toBe(false);
     expect(t.idOfName('lobby')).toBeUndefined();
   });
+
+  it('entries by one new name get one id while under way; a reserved name outlives its emptied room; releasing frees it', async () => {
+    const t = new InProcessRoomTable();
+    let next = 500;
+    const allocate = () => next++;
+    // Two entries whose hooks run at once: one id, allocated once.
+    const [a, b] = await Promise.all([t.reserve({ roomName: 'hall' }, 1, allocate), t.reserve({ roomName: 'hall' }, 2, allocate)]);
+    expect([a, b]).toEqual([500, 500]);
+    expect(t.idOfName('hall')).toBe(500);
+    t.join(500, 'hall', 1, 'interactive');
+    t.leave(500, 1);
+    // user 2's entry still holds the name: it joins the same room
+    expect(await t.reserve({ roomName: 'hall' }, 3, allocate)).toBe(500);
+    t.release(500, 'hall', 2);
+    t.release(500, 'hall', 3);
+    expect(t.idOfName('hall')).toBeUndefined();
+    expect(await t.reserve({ roomName: 'hall' }, 4, allocate)).toBe(501);
+    expect(await t.reserve({ roomId: 42 }, 4, allocate)).toBe(42);
+  });
 });

@@ -61,7 +61,7 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     [redis, pg] = await Promise.all([startRedisServer(), startPostgres()]);
     rx = await WebhookReceiver.start({ md5Key: KEY });
     const shared = {
-      users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((n, i) => ({ userName: n, password: 'pw', userId: 1001 + i })),
+      users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank'].map((n, i) => ({ userName: n, password: 'pw', userId: 1001 + i })),
       operators: [{ username: 'admin', password: 'admin-pw' }],
       apps: [{ appId: APP, md5Key: KEY, callbackUrl: rx.url, retry: { initialDelayMs: 50, maxDelayMs: 500, maxAttempts: 1000 } }],
       log: { level: 'warn' },
@@ -117,6 +117,29 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     expect(Buffer.from((await fromGateway).data, 'base64').toString()).toBe('gw a→c');
   });
 
+  it('transBufferEx and files across nodes: a client upload relayed to a user on another node, a gateway buffer above 1 KiB, a file', async () => {
+    const [alice, bob, carol] = clients as [AnyChatClient, AnyChatClient, AnyChatClient];
+    // 200 KB: several chunks, relayed by a's transfer task over the bus to bob's socket on b
+    const big = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7) % 251);
+    const got = bob.next('transBufferEx', (d) => d.srcUserId === 1001, 20_000);
+    await alice.transBufferEx(1002, big, { wParam: 7 });
+    const ev = await got;
+    expect(ev.wParam).toBe(7);
+    expect(Buffer.compare(Buffer.from(ev.data), Buffer.from(big))).toBe(0);
+    // the gateway on b sends 4 KB (above transBuffer's limit, so transBufferEx) to carol on c
+    const payload = Buffer.alloc(4096, 0x5a);
+    const fromGateway = carol.next('transBufferEx', (d) => d.srcUserId === 0, 20_000);
+    expect(await gw(hosts.b!, 'transbuffer', { userid: 1003, databuf: payload.toString('base64') })).toMatchObject({ return_code: 'SUCCESS' });
+    expect(Buffer.compare(Buffer.from((await fromGateway).data), payload)).toBe(0);
+    // a file from alice on a to carol on c
+    const file = Buffer.alloc(150_000, 0x33);
+    const gotFile = carol.next('fileReceived', (d) => d.srcUserId === 1001, 20_000);
+    await alice.sendFile(1003, 'notes.bin', file);
+    const f = await gotFile;
+    expect(f.fileName).toBe('notes.bin');
+    expect(Buffer.compare(Buffer.from(f.data), file)).toBe(0);
+  });
+
   it('one room across three nodes: members, userEntered and room text everywhere', async () => {
     const [alice, bob, carol] = clients as [AnyChatClient, AnyChatClient, AnyChatClient];
     const first = await alice.enterRoom({ roomName: 'lobby' });
@@ -166,6 +189,39 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
       op.close();
     }
   });
+
+  it('two users entering one new room name through two nodes at the same instant are in one room, each told of the other once', async () => {
+    const gina = await login(hosts.a!, 'gina');
+    const hank = await login(hosts.c!, 'hank');
+    const entered = new Map<AnyChatClient, number[]>([
+      [gina, []],
+      [hank, []],
+    ]);
+    for (const c of [gina, hank]) c.on('userEntered', (d) => entered.get(c)!.push(d.userId));
+    const other = (c: AnyChatClient) => (c === gina ? 1008 : 1007);
+    for (let round = 0; round < 15; round++) {
+      for (const list of entered.values()) list.length = 0;
+      const [g, h] = await Promise.all([gina.enterRoom({ roomName: `crossing-${round}` }), hank.enterRoom({ roomName: `crossing-${round}` })]);
+      expect(h.roomId).toBe(g.roomId);
+      const listed = new Map([
+        [gina, g.users.map((u) => u.userId)],
+        [hank, h.users.map((u) => u.userId)],
+      ]);
+      // In its list on entry, or by userEntered after: once, never both, never neither.
+      const seen = (c: AnyChatClient) => listed.get(c)!.filter((id) => id === other(c)).length + entered.get(c)!.filter((id) => id === other(c)).length;
+      await until(() => seen(gina) >= 1 && seen(hank) >= 1, 10_000, `each sees the other (round ${round})`);
+      await new Promise((r) => setTimeout(r, 100));
+      expect([seen(gina), seen(hank)]).toEqual([1, 1]);
+      const hankSeesGinaLeave = hank.next('userLeft', (d) => d.userId === 1007);
+      await gina.leaveRoom();
+      await hankSeesGinaLeave;
+      await hank.leaveRoom();
+    }
+    gina.close();
+    hank.close();
+    for (const h of Object.values(hosts))
+      await until(async () => !(await onlineIds(h)).some((id) => id === 1007 || id === 1008), 10_000, `gina and hank gone on ${h.nodeId}`);
+  }, 60_000);
 
   it("media across nodes: a publisher on a, a viewer on c consumes through c's socket from a's media node", async () => {
     const carol = clients[2]!;
