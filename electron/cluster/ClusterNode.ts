@@ -100,6 +100,7 @@ export class ClusterNode {
   private registry!: NodeRegistry;
   private sdk: ClusterSdk | null = null;
   private media: ClusterMedia | null = null;
+  private files: { delete(fileId: string): Promise<boolean> } | null = null;
   /** Which node owns each room's media (Redis is the truth; this caches it while the room lives). */
   private readonly owners = new Map<number, string>();
   private readonly remoteProducers = new RemoteProducers();
@@ -150,6 +151,10 @@ export class ClusterNode {
     bus.on('calls', () => this.need().listCalls());
     bus.on('call', (m) => this.need().remote.serve(m.call as ForwardedCall));
     bus.on('method', (m) => this.need().remote.serveMethod(m.method as string, m.userId as number, m.data as Record<string, unknown>));
+    bus.on('deleteFile', (m) => {
+      if (!this.files) throw new CodedError(Codes.NOT_FOUND, 'no file index on this node');
+      return this.files.delete(m.fileId as string);
+    });
     bus.on('media', (m) => this.serveMedia(m.row as MediaRowName | 'announceExisting', m.userId as number, m.data));
     this.mediaForwarder = {
       ownerOf: (roomId) => this.ownerOf(roomId),
@@ -182,6 +187,31 @@ export class ClusterNode {
 
   nodes(): Promise<NodeInfo[]> {
     return this.registry.list();
+  }
+
+  /** A node's public URL while it is up (undefined otherwise). */
+  async urlOf(nodeId: string): Promise<string | undefined> {
+    if (nodeId === this.o.nodeId) return this.o.url();
+    // As last listed (every beat); a node that started since is looked up.
+    const known = this.registry.urlOf(nodeId);
+    if (known !== undefined) return known;
+    await this.registry.list();
+    return this.registry.urlOf(nodeId);
+  }
+
+  /** Has the node whose disk holds a file delete it (entry and bytes); false when it does not answer in 5 s. */
+  async deleteFileOn(node: string, fileId: string): Promise<boolean> {
+    try {
+      return (await this.bus.request(node, 'deleteFile', { fileId }, 5000)) === true;
+    } catch (err) {
+      this.o.logger.warn({ err: (err as Error).message, node, fileId }, "a deleted file's bytes stay on its node (it did not answer)");
+      return false;
+    }
+  }
+
+  /** This node's files, which other nodes have it delete. */
+  attachFiles(files: { delete(fileId: string): Promise<boolean> }): void {
+    this.files = files;
   }
 
   get nodeId(): string {

@@ -38,6 +38,8 @@ export class NodeRegistry {
   private beating: Promise<void> | null = null;
   /** Nodes found without a heartbeat at the last check. */
   private readonly silent = new Set<string>();
+  /** The nodes as last listed (at least every beat). */
+  private known = new Map<string, NodeInfo>();
 
   constructor(
     private readonly redis: Redis,
@@ -50,6 +52,7 @@ export class NodeRegistry {
 
   async start(): Promise<void> {
     await this.beat();
+    await this.list();
     this.timer = setInterval(() => {
       if (this.beating) return;
       this.beating = this.beat()
@@ -62,9 +65,17 @@ export class NodeRegistry {
 
   async list(): Promise<NodeInfo[]> {
     const all = await this.redis.hgetall(NODES_KEY);
-    return Object.values(all)
+    const nodes = Object.values(all)
       .map((v) => JSON.parse(v) as NodeInfo)
       .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+    this.known = new Map(nodes.map((n) => [n.nodeId, n]));
+    return nodes;
+  }
+
+  /** A node's public URL while it is up, as last listed (read synchronously, e.g. for download links). */
+  urlOf(nodeId: string): string | undefined {
+    const n = this.known.get(nodeId);
+    return n?.status === 'up' ? n.url : undefined;
   }
 
   /** Marks another node down (the one that won the report does). */

@@ -154,7 +154,8 @@ export class Core {
           nodeId: config.cluster.nodeId,
           redisUrl: config.cluster.redisUrl,
           logger: logger.child({ component: 'cluster' }),
-          url: () => this.http.url,
+          // What other nodes link to (download URLs of files on this node's disk) and the Nodes panel shows.
+          url: () => config.gateway.publicBaseUrl ?? this.http.url,
           mediaLoad: () => this.producerCount(),
         })
       : null;
@@ -259,7 +260,15 @@ export class Core {
       this.status.set('rooms', 'stopped', 'stopped');
     });
     this.status.set('gateway', 'starting', 'loading apps and the notice outbox');
-    const platform = await SdkPlatform.create({ sdk, db: this.db, store: this.store.shared, logger: logger.child({ component: 'gateway-platform' }) });
+    const platform = await SdkPlatform.create({
+      sdk,
+      db: this.db,
+      store: this.store.shared,
+      logger: logger.child({ component: 'gateway-platform' }),
+      // In a cluster a file's bytes stay on the node that wrote them: it serves and deletes them.
+      ...(cluster ? { cluster: { nodeId: cluster.nodeId, deleteOnNode: (node: string, fileId: string) => cluster.deleteFileOn(node, fileId) } } : {}),
+    });
+    cluster?.attachFiles(platform.files);
     this.register('gateway-platform', () => platform.close());
     const gateway = await Gateway.create({
       db: this.db,
@@ -269,6 +278,7 @@ export class Core {
       logger: logger.child({ component: 'gateway' }),
       platform,
       publicBaseUrl: () => this.http.url,
+      ...(cluster ? { nodeBaseUrl: (node: string) => cluster.urlOf(node) } : {}),
     });
     this.http.route('*', '/gateway', gateway.handle);
     this.http.mount(DOWNLOAD_PREFIX, gateway.handleDownload);

@@ -6,6 +6,7 @@ import { chatLogPgMigrations } from '../business/chat/chatLogRepository';
 import { gatewayMigrations } from '../gateway';
 import { outboxPgMigrations } from '../gateway/outbox/NotifyOutbox';
 import { fileIndexPgMigrations } from '../gateway/sdkFileIndex';
+import { serverKeyPgMigrations } from '../gateway/serverKey';
 import { historyMigrations } from '../observability/historyMigrations';
 import { sdkMigrations } from '../sdk';
 import { sdkPgMigrations } from '../sdk/SdkStore';
@@ -34,4 +35,5 @@ export const sharedPgMigrations: PgMigration[] = [
   ...sdkPgMigrations,
   ...outboxPgMigrations,
   ...banBookPgMigrations,
+  ...serverKeyPgMigrations,
 ];

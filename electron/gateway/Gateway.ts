@@ -22,12 +22,12 @@ import { DOWNLOAD_PREFIX, DownloadSigner, serveFile } from './downloads';
 import { methodHandlers, type MethodContext } from './methods';
 import { agentStatusNotice, noticeForEvent, noticeMethods, type Notice } from './notices';
 import { NotifyOutbox, outboxMigrations, type DeliveryLogEntry, type OutboxDepth, type OutboxEntry } from './outbox/NotifyOutbox';
-import type { PlatformPort } from './platformPort';
+import type { PlatformFile, PlatformPort } from './platformPort';
 import { controlKey, IdempotencyFullError, IdempotencyStore, idempotencyMigrations, type StoredReply } from './idempotency';
 import { httpStatusFor } from './httpStatus';
 import { fileIndexMigrations } from './sdkFileIndex';
 import { describeIssue, gatewayMethods, requestSchemas, type GatewayMethod } from './requestSchemas';
-import { loadOrCreateServerKey, type ServerKey } from './serverKey';
+import { clusterServerKey, loadOrCreateServerKey, type ServerKey } from './serverKey';
 import { loadPublicKey, md5Signature, rsaSignature, verifyMd5, verifyRsa } from './signature';
 import { describeZone, formatTimestamp, parseTimestamp, type TimestampZone } from './timestamp';
 
@@ -48,6 +48,8 @@ export interface GatewayOptions {
   platform: PlatformPort;
   /** Base of download URLs, e.g. `http://127.0.0.1:8600` (a function when known only after listen); `gateway.publicBaseUrl` overrides it. */
   publicBaseUrl: string | (() => string);
+  /** In a cluster: another node's public base URL (its disk holds the files it recorded); undefined while it is not up. */
+  nodeBaseUrl?: (nodeId: string) => Promise<string | undefined>;
 }
 
 /** What the Gateway console screen shows per app (never the MD5 key itself). */
@@ -144,7 +146,13 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
 
   static async create(opts: GatewayOptions): Promise<Gateway> {
     const { config, logger } = opts;
-    const serverKey = loadOrCreateServerKey(path.resolve(config.dataDir, config.gateway.serverKeyFile));
+    const store = opts.store ?? sqliteClientFor(opts.db);
+    let serverKey = loadOrCreateServerKey(path.resolve(config.dataDir, config.gateway.serverKeyFile));
+    if (store.dialect === 'postgres') {
+      const shared = await clusterServerKey(store, serverKey);
+      if (shared.adopted) logger.info({ keyFile: serverKey.file }, "gateway: signing with the cluster's shared server key (this node's key file differs)");
+      serverKey = shared.key;
+    }
     const sign = (appId: string, method: string) => {
       const app = config.apps.find((a) => a.appId === appId)!;
       const timestamp = formatTimestamp(Date.now(), app.timestampZone ?? config.gateway.timestampZone);
@@ -152,7 +160,6 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
       const signstr = type === 'MD5' ? md5Signature(method, appId, timestamp, app.md5Key ?? '') : rsaSignature(method, appId, timestamp, serverKey.privateKey);
       return { timestamp, signtype: type, signstr };
     };
-    const store = opts.store ?? sqliteClientFor(opts.db);
     const outbox = await NotifyOutbox.create({
       db: store,
       owner: opts.nodeId ?? 'local',
@@ -207,6 +214,17 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
   private baseUrl(): string {
     const b = this.opts.config.gateway.publicBaseUrl ?? this.opts.publicBaseUrl;
     return (typeof b === 'function' ? b() : b).replace(/\/+$/, '');
+  }
+
+  /** Where a file is downloaded from: the node whose disk holds it (in a cluster), else here. */
+  private async baseUrlOf(file: PlatformFile): Promise<string> {
+    const there = this.elsewhere(file) ? await this.opts.nodeBaseUrl?.(file.node!) : undefined;
+    return there?.replace(/\/+$/, '') ?? this.baseUrl();
+  }
+
+  /** True when another node of the cluster holds the file's bytes. */
+  private elsewhere(file: PlatformFile): boolean {
+    return file.node !== undefined && this.opts.nodeId !== undefined && file.node !== this.opts.nodeId;
   }
 
   // ---- POST /gateway ----------------------------------------------------------------------------
@@ -345,7 +363,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
       fmt: app.fmt,
       logger: this.opts.logger,
       operationTimeoutMs: this.opts.config.gateway.operationTimeoutMs,
-      fileUrl: (file, seconds) => this.downloads.url(this.baseUrl(), file, seconds),
+      fileUrl: async (file, seconds) => this.downloads.url(await this.baseUrlOf(file), file, seconds),
     };
   }
 
@@ -354,7 +372,7 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     const file = await this.opts.platform.files.get(fileId);
     if (!file) return null;
     const now = Date.now();
-    return { url: this.downloads.url(this.baseUrl(), file, seconds, now), expiresAt: now + seconds * 1000 };
+    return { url: this.downloads.url(await this.baseUrlOf(file), file, seconds, now), expiresAt: now + seconds * 1000 };
   }
 
   // ---- GET /gateway/files/{fileid}/{name}?expires=…&sign=… ----------------------------------------
@@ -378,6 +396,13 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     if (verdict === 'expired') return fail(403, Codes.GW_TIMESTAMP_INVALID, 'download URL expired');
     const file = await this.opts.platform.files.get(fileId);
     if (!file) return fail(404, Codes.GW_FILE_MISSING, 'file does not exist');
+    if (this.elsewhere(file)) {
+      // Signed with the cluster's one key: the holding node accepts the same URL.
+      const base = await this.opts.nodeBaseUrl?.(file.node!);
+      if (!base) return fail(503, Codes.GW_FILE_MISSING, `the file is on node ${file.node}, which is not up`);
+      res.writeHead(307, { location: `${base.replace(/\/+$/, '')}${url.pathname}${url.search}` }).end();
+      return;
+    }
     serveFile(req, res, file);
   };
 

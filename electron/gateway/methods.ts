@@ -19,7 +19,7 @@ export interface MethodContext {
   queue: SmartQueue;
   zone: TimestampZone;
   fmt(ms: number): string;
-  fileUrl(file: PlatformFile, seconds: number): string;
+  fileUrl(file: PlatformFile, seconds: number): Promise<string>;
   logger: Logger;
   /** A control that has not completed after this long answers 100709. */
   operationTimeoutMs: number;
@@ -58,13 +58,13 @@ function objectInfo(o: QueueObject): Reply {
   };
 }
 
-function fileInfo(ctx: MethodContext, f: PlatformFile, seconds: number): Reply {
+async function fileInfo(ctx: MethodContext, f: PlatformFile, seconds: number): Promise<Reply> {
   return {
     fileid: f.fileId,
     filename: f.fileName,
     filelength: f.fileLength,
     filetype: f.fileType,
-    fileurl: ctx.fileUrl(f, seconds),
+    fileurl: await ctx.fileUrl(f, seconds),
     createtime: ctx.fmt(f.createTime),
     recordtime: f.recordSeconds,
     flags: f.flags,
@@ -222,7 +222,7 @@ export const methodHandlers: Handlers = {
       pageindex: body.pageindex,
       totalcount: total,
       filecount: files.length,
-      filelist: files.map((f) => fileInfo(ctx, f, ctx.downloadUrlSeconds)),
+      filelist: await Promise.all(files.map((f) => fileInfo(ctx, f, ctx.downloadUrlSeconds))),
     };
   },
 
@@ -232,7 +232,7 @@ export const methodHandlers: Handlers = {
     for (const { fileid } of body.filelist) {
       const f = await ctx.platform.files.get(fileid);
       if (!f) throw new CodedError(Codes.GW_FILE_MISSING, `file ${fileid} does not exist`);
-      out.push(fileInfo(ctx, f, seconds));
+      out.push(await fileInfo(ctx, f, seconds));
     }
     return { filecount: out.length, filelist: out };
   },

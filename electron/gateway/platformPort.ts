@@ -39,6 +39,8 @@ export interface PlatformFile {
   userIp: string;
   param: number;
   strParam: string;
+  /** In a cluster: the node whose disk holds the bytes (absent on a single host). */
+  node?: string;
 }
 
 export interface FileQuery {

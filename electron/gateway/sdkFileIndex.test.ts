@@ -61,4 +61,28 @@ describeEachStore('SqlFileIndex', { sqlite: fileIndexMigrations, postgres: fileI
     expect(existsSync(onDisk)).toBe(false);
     expect(await other.delete(f.fileId)).toBe(false);
   });
+
+  it('in a cluster a file keeps its node; deleting through another node has that node delete it, or drops only the entry when it does not answer', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'files-'));
+    const [first, second] = [path.join(dir, '1.webm'), path.join(dir, '2.webm')];
+    for (const p of [first, second]) writeFileSync(p, 'x');
+    const a = new SqlFileIndex(store().db, { nodeId: 'a' });
+    const b = new SqlFileIndex(store().db, { nodeId: 'b', deleteOnNode: async (node, fileId) => node === 'a' && a.delete(fileId) });
+    const f = a.add(file({ filePath: first }));
+    expect(f.node).toBe('a');
+    expect((await a.get(f.fileId))?.node).toBe('a'); // written
+    expect((await b.get(f.fileId))?.node).toBe('a');
+    expect(await b.delete(f.fileId)).toBe(true);
+    expect(existsSync(first)).toBe(false);
+    expect(await a.get(f.fileId)).toBeUndefined();
+    // a is down: the entry goes, a's disk is out of reach
+    const g = a.add(file({ filePath: second }));
+    await a.get(g.fileId);
+    const c = new SqlFileIndex(store().db, { nodeId: 'c', deleteOnNode: () => Promise.resolve(false) });
+    expect(await c.delete(g.fileId)).toBe(true);
+    expect(await a.get(g.fileId)).toBeUndefined();
+    expect(existsSync(second)).toBe(true);
+    // a single host's files carry no node
+    expect(new SqlFileIndex(store().db).add(file({})).node).toBeUndefined();
+  });
 });

@@ -33,6 +33,12 @@ export const fileIndexMigrations: Migration[] = [
       CREATE INDEX gateway_files_time ON gateway_files (create_time);`);
     },
   },
+  {
+    id: 'gateway:006_files_node',
+    up(db) {
+      db.exec(`ALTER TABLE gateway_files ADD COLUMN node_id TEXT NOT NULL DEFAULT ''`);
+    },
+  },
 ];
 
 export const fileIndexPgMigrations: PgMigration[] = [
@@ -55,6 +61,8 @@ export const fileIndexPgMigrations: PgMigration[] = [
       );
       CREATE INDEX gateway_files_time ON gateway_files (create_time);`,
   },
+  // The cluster node whose disk holds the bytes ('' on a single host).
+  { id: 'gateway:006_files_node', sql: `ALTER TABLE gateway_files ADD COLUMN node_id TEXT NOT NULL DEFAULT ''` },
 ];
 
 interface Row {
@@ -71,6 +79,7 @@ interface Row {
   user_ip: string;
   param: number;
   str_param: string;
+  node_id: string;
 }
 
 const toFile = (r: Row): PlatformFile => ({
@@ -87,7 +96,17 @@ const toFile = (r: Row): PlatformFile => ({
   userIp: r.user_ip,
   param: r.param,
   strParam: r.str_param,
+  ...(r.node_id ? { node: r.node_id } : {}),
 });
+
+export interface SqlFileIndexOptions {
+  /** An index write failed (the file is not listed). */
+  onWriteError?: (err: unknown) => void;
+  /** In a cluster: this node, recorded with the files it indexes (their bytes are on its disk). */
+  nodeId?: string;
+  /** In a cluster: has the node that holds a file's bytes delete it (entry and bytes); false when that node does not answer. */
+  deleteOnNode?: (node: string, fileId: string) => Promise<boolean>;
+}
 
 /** The file index in the shared store (a file recorded on one node is listed on every node). */
 export class SqlFileIndex implements FileIndex {
@@ -96,17 +115,18 @@ export class SqlFileIndex implements FileIndex {
 
   constructor(
     private readonly db: SqlClient,
-    private readonly onWriteError: (err: unknown) => void = () => undefined,
+    private readonly opts: SqlFileIndexOptions = {},
   ) {}
 
   /** Indexes a file; its id is known at once, the row is written in the background. */
   add(f: Omit<PlatformFile, 'fileId'> & { fileId?: string }): PlatformFile {
-    const file: PlatformFile = { ...f, fileId: f.fileId ?? randomUUID().toUpperCase() };
+    const node = f.node ?? this.opts.nodeId;
+    const file: PlatformFile = { ...f, fileId: f.fileId ?? randomUUID().toUpperCase(), ...(node ? { node } : {}) };
     this.writes = this.writes
       .then(() =>
         this.db.run(
-          `INSERT INTO gateway_files (file_id, file_type, file_name, file_path, file_length, create_time, record_seconds, flags, user_id, user_name, user_ip, param, str_param)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO gateway_files (file_id, file_type, file_name, file_path, file_length, create_time, record_seconds, flags, user_id, user_name, user_ip, param, str_param, node_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             file.fileId,
             file.fileType,
@@ -121,10 +141,11 @@ export class SqlFileIndex implements FileIndex {
             file.userIp,
             file.param,
             file.strParam,
+            file.node ?? '',
           ],
         ),
       )
-      .catch(this.onWriteError);
+      .catch(this.opts.onWriteError ?? (() => undefined));
     return file;
   }
 
@@ -168,8 +189,13 @@ export class SqlFileIndex implements FileIndex {
   async delete(fileId: string): Promise<boolean> {
     const f = await this.get(fileId);
     if (!f) return false;
+    const { nodeId, deleteOnNode } = this.opts;
+    const elsewhere = f.node !== undefined && f.node !== nodeId;
+    // The bytes are on the disk of the node that indexed the file: that node deletes it. One
+    // that does not answer (down) loses the entry here; its bytes stay on its disk.
+    if (elsewhere && deleteOnNode && (await deleteOnNode(f.node!, fileId))) return true;
     await this.db.run('DELETE FROM gateway_files WHERE file_id = ?', [fileId]);
-    await unlink(f.filePath).catch(() => undefined);
+    if (!elsewhere) await unlink(f.filePath).catch(() => undefined);
     return true;
   }
 

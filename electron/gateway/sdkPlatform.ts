@@ -11,7 +11,7 @@ import { CodedError, Codes } from '../../shared/codes';
 import { TypedEmitter } from '../util/TypedEmitter';
 import type { AnyChatSdk, OnlineUser } from '../sdk';
 import type { ClientMethodHandler, FileIndex, PlatformEvent, PlatformPort, PlatformUser } from './platformPort';
-import { SqlFileIndex } from './sdkFileIndex';
+import { SqlFileIndex, type SqlFileIndexOptions } from './sdkFileIndex';
 import type { SqlClient } from '../store/sql/SqlClient';
 import { sqliteClientFor } from '../store/sql/SqliteClient';
 import type { Db } from '../store/Database';
@@ -30,6 +30,8 @@ export interface SdkPlatformOptions {
   files?: FileIndex & { add?: SqlFileIndex['add'] };
   /** The shared store the default index lives in (default: `db`). */
   store?: SqlClient;
+  /** In a cluster: this node, and how another node deletes its files (the default index's `SqlFileIndexOptions`). */
+  cluster?: Pick<SqlFileIndexOptions, 'nodeId' | 'deleteOnNode'>;
   /** How long a queue-started call may ring before startVideoCall gives up (ms). */
   callStartTimeoutMs?: number;
 }
@@ -69,7 +71,10 @@ export class SdkPlatform implements PlatformPort {
   private constructor(private readonly opts: SdkPlatformOptions) {
     this.index = opts.files
       ? null
-      : new SqlFileIndex(opts.store ?? sqliteClientFor(opts.db), (err) => opts.logger.error({ err }, 'file index: a file could not be indexed'));
+      : new SqlFileIndex(opts.store ?? sqliteClientFor(opts.db), {
+          ...opts.cluster,
+          onWriteError: (err) => opts.logger.error({ err }, 'file index: a file could not be indexed'),
+        });
     this.files = opts.files ?? this.index!;
   }
 

@@ -4,6 +4,8 @@
  * gateway, one userlogin_notify per login, the duplicate-login policy across nodes, and a node
  * SIGKILLed: its users offline cluster-wide (reason 100, one notice each) while the others work.
  */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
@@ -138,6 +140,49 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     const f = await gotFile;
     expect(f.fileName).toBe('notes.bin');
     expect(Buffer.compare(Buffer.from(f.data), file)).toBe(0);
+  });
+
+  it("a file is served and deleted by the node whose disk holds it, through any node's gateway; every node signs with one server key", async () => {
+    const alice = clients[0]!;
+    const data = Buffer.from(Uint8Array.from({ length: 70_000 }, (_, i) => (i * 13) % 256));
+    const filesOnA = () => readdirSync(path.join(hosts.a!.dataDir, 'transfers'), { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    const before = filesOnA().length;
+    await alice.sendFile(0, 'report.bin', data);
+    await until(
+      async () => ((await gw(hosts.b!, 'filelist_get', { pageindex: 1, perpagecount: 10, filename: 'report.bin' })).filecount as number) === 1,
+      10_000,
+      'indexed',
+    );
+    const listed = (await gw(hosts.b!, 'filelist_get', { pageindex: 1, perpagecount: 10, filename: 'report.bin' })).filelist as {
+      fileid: string;
+      fileurl: string;
+    }[];
+    const { fileid, fileurl } = listed[0]!;
+    // b links to a, whose disk holds the bytes
+    expect(fileurl).toMatch(new RegExp(`^${hosts.a!.url}/`));
+    expect(Buffer.compare(Buffer.from(await (await fetch(fileurl)).arrayBuffer()), data)).toBe(0);
+    // the same signed URL at b is sent on to a
+    const atB = hosts.b!.url + fileurl.slice(hosts.a!.url.length);
+    const redirected = await fetch(atB, { redirect: 'manual' });
+    expect(redirected.status).toBe(307);
+    expect(redirected.headers.get('location')).toBe(fileurl);
+    expect(Buffer.compare(Buffer.from(await (await fetch(atB)).arrayBuffer()), data)).toBe(0);
+    // deleted through c: a deletes it, bytes included
+    expect(filesOnA().length).toBe(before + 1);
+    expect(await gw(hosts.c!, 'fileinfo_ctrl', { ctrltype: 1, filelist: [{ fileid }] })).toMatchObject({ return_code: 'SUCCESS' });
+    expect(filesOnA().length).toBe(before);
+    expect((await fetch(fileurl)).status).toBe(404);
+    // one key signs every node's RSA notices and download URLs
+    const keys = new Set<string>();
+    for (const h of Object.values(hosts)) {
+      const op = await consoleOf(h.url, { username: 'admin', password: 'admin-pw' });
+      try {
+        keys.add((await op.call<{ serverPublicKeyPem: string }>('gateway:overview')).serverPublicKeyPem);
+      } finally {
+        op.close();
+      }
+    }
+    expect(keys.size).toBe(1);
   });
 
   it('one room across three nodes: members, userEntered and room text everywhere', async () => {
