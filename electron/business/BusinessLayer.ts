@@ -59,6 +59,8 @@ export class BusinessLayer {
   private sweepTimer: TimerHandle | null = null;
   private lastPrune = 0;
   private closed = false;
+  /** Rooms whose names this node gave out cluster-wide (createNamed). */
+  private readonly heldNames = new Set<number>();
 
   private constructor(
     private readonly sdk: AnyChatSdk,
@@ -82,8 +84,9 @@ export class BusinessLayer {
       maxRoomUsers: settings.maxRoomUsers,
       maxRooms: settings.maxRooms,
       allocateRoomId: () => opts.sdk.allocateRoomId(),
+      onNameReleased: (name, roomId) => layer.nameReleased(name, roomId),
     });
-    const layer = new BusinessLayer(
+    const layer: BusinessLayer = new BusinessLayer(
       opts.sdk,
       registry,
       new ChatLogRepository(opts.store ?? sqliteClientFor(opts.db)),
@@ -121,8 +124,8 @@ export class BusinessLayer {
   }
 
   /** Creates a room ahead of time (417 if the name exists); `persistent` keeps it in the store and across restarts. */
-  createRoom(o: OperatorCreateRoom): RoomSummary {
-    const room = this.registry.create({ ...o, createdBy: null });
+  async createRoom(o: OperatorCreateRoom): Promise<RoomSummary> {
+    const room = await this.createNamed({ ...o, createdBy: null });
     if (room.persistent) {
       try {
         this.savePersistent(room);
@@ -135,6 +138,33 @@ export class BusinessLayer {
     return this.roomChanged(room);
   }
 
+  /**
+   * Creates a room whose name, in a cluster, is given to it on every node (a client entering the
+   * name through another node enters this room, admitted here). 417 when another node's room has it.
+   */
+  private async createNamed(o: CreateRoomOptions): Promise<RoomRecord> {
+    const room = this.registry.create(o);
+    if (room.name === null) return room;
+    let holder: number;
+    try {
+      holder = await this.sdk.holdRoomName(room.name, room.roomId);
+    } catch (err) {
+      this.registry.remove(room.roomId);
+      throw err;
+    }
+    if (holder !== room.roomId) {
+      this.registry.remove(room.roomId);
+      throw new CodedError(Codes.ROOM_ALREADY_EXISTS, `a room named "${room.name}" exists (room ${holder})`);
+    }
+    this.heldNames.add(room.roomId);
+    return room;
+  }
+
+  /** The registry freed a name: one this node gave out cluster-wide goes there too. */
+  private nameReleased(name: string, roomId: number): void {
+    if (this.heldNames.delete(roomId)) this.sdk.releaseRoomName(name, roomId);
+  }
+
   private savePersistent(room: RoomRecord): void {
     this.persistentRooms.save(persistentRowOf(room));
   }
@@ -142,11 +172,9 @@ export class BusinessLayer {
   /** At start: every persistent room with the same id, name and settings as before. */
   private restorePersistentRooms(): void {
     for (const r of this.persistentRooms.all()) {
-      try {
-        this.registry.create({ ...r, persistent: true, createdBy: null });
-      } catch (err) {
-        this.logger.error({ err, roomId: r.roomId }, 'a persistent room could not be restored');
-      }
+      this.createNamed({ ...r, persistent: true, createdBy: null }).catch((err: unknown) =>
+        this.logger.error({ err, roomId: r.roomId }, 'a persistent room could not be restored'),
+      );
     }
   }
 
@@ -223,6 +251,7 @@ export class BusinessLayer {
       sdk.on('enterRoom', (ev) => this.guard('enterRoom', () => this.onEnterRoom(ev))),
       sdk.on('leaveRoom', (ev) => this.guard('leaveRoom', () => this.handleLeave(ev.roomId, ev.userId))),
       sdk.on('remoteMemberLeft', (ev) => this.guard('leaveRoom', () => this.handleLeave(ev.roomId, ev.userId))),
+      sdk.on('remoteMemberEntered', (ev) => this.guard('enterRoom', () => this.onRemoteEnter(ev))),
       sdk.on('logout', (ev) => this.guard('logout', () => this.onLogout(ev))),
       sdk.on('textMessage', (ev) => this.guard('textMessage', () => this.onTextMessage(ev))),
       sdk.on('videoCall', (ev) => this.guardAsync('videoCall', () => this.onVideoCall(ev))),
@@ -275,9 +304,9 @@ export class BusinessLayer {
 
   // ================================================================ client methods
 
-  private clientCreateRoom(userId: number, data: unknown): Record<string, unknown> {
+  private async clientCreateRoom(userId: number, data: unknown): Promise<Record<string, unknown>> {
     const d = parseClientRequest('createRoom', data);
-    const room = this.registry.create({
+    const room = await this.createNamed({
       name: d.roomName,
       password: d.password ?? null,
       capacity: d.capacity ?? null,
@@ -322,6 +351,25 @@ export class BusinessLayer {
     const current = this.registry.roomOf(ev.userId);
     if (current && current.roomId !== ev.roomId) this.handleLeave(current.roomId, ev.userId);
     this.handleJoin(ev.roomId, ev.userId, ev.role);
+  }
+
+  /**
+   * Another node's user entered a room (cluster). Counted here if this node knows the room; the
+   * node that admitted it (the room's owner) also gives it the seats and the custom info, as
+   * handleJoin does for its own users.
+   */
+  private onRemoteEnter(ev: SdkEvents['remoteMemberEntered']): void {
+    const room = this.registry.get(ev.roomId);
+    if (!room) return;
+    const current = this.registry.roomOf(ev.userId);
+    if (current && current.roomId !== ev.roomId) this.handleLeave(current.roomId, ev.userId);
+    if (room.reservations.has(ev.userId)) {
+      this.handleJoin(ev.roomId, ev.userId, ev.role);
+      return;
+    }
+    this.registry.join(ev.roomId, ev.userId, ev.role);
+    this.emitMembers(room);
+    this.roomChanged(room);
   }
 
   private onLogout(ev: SdkEvents['logout']): void {

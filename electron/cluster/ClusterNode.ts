@@ -9,7 +9,17 @@ import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import { CodedError, Codes, SignalingCodes } from '../../shared/codes';
 import type { NotificationName, Notifications } from '../../shared/protocol/messages';
-import type { ActiveCall, AnyChatSdk, ClientState, ClusterPort, ForwardedCall, KickOptions, Session } from '../sdk';
+import type {
+  ActiveCall,
+  AnyChatSdk,
+  ClientState,
+  ClusterPort,
+  ForwardedCall,
+  KickOptions,
+  PrepareEnterRoomRequest,
+  PrepareEnterRoomResult,
+  Session,
+} from '../sdk';
 import type { MediaForwarder, MediaRowName } from '../signaling/media/MediaRequests';
 import { RemoteProducers } from './RemoteProducers';
 import { ClusterBus, type BusMessage } from './ClusterBus';
@@ -61,6 +71,23 @@ if not id then
 end
 redis.call('SADD', ARGV[4] .. id, ARGV[3])
 return tonumber(id)`;
+
+/**
+ * A room created ahead of its members takes its name (unless another room has it: that id is
+ * returned) and is owned by the creating node; the marker member `held` keeps both until the
+ * room ends.
+ */
+const HOLD_NAME_SCRIPT = `
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if id and id ~= ARGV[2] then return tonumber(id) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', ARGV[3] .. ARGV[2], 'held')
+redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[4])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
+return tonumber(ARGV[2])`;
+/** roomId → name of the rooms held (HOLD_NAME_SCRIPT), so a dead node's holds can be let go. */
+const ROOM_HELD_KEY = 'anychat:roomheld';
+const HELD = 'held';
 
 /** A member leaves (or gives up an entry); the last one out frees the room's name and media owner. */
 const LEAVE_ROOM_SCRIPT = `
@@ -137,6 +164,20 @@ export class ClusterNode {
       ownerOf: (roomId) => this.ownerOf(roomId),
       claimLogin: async (userId) => (await this.bus.redis.eval(CLAIM_LOGIN_SCRIPT, 2, SESSIONS_KEY, loginClaimKey(userId), String(userId), nodeId)) === 1,
       invokeRemote: async (node, method, userId, data) => (await this.bus.request(node, 'method', { method, userId, data })) as Record<string, unknown>,
+      admitRemote: async (node, req) => (await this.bus.request(node, 'admit', { req })) as PrepareEnterRoomResult,
+      holdRoomName: async (roomName, roomId) =>
+        Number(
+          await this.bus.redis.eval(HOLD_NAME_SCRIPT, 3, ROOM_NAMES_KEY, ROOM_OWNER_KEY, ROOM_HELD_KEY, roomName, String(roomId), ROOM_MEMBERS_PREFIX, nodeId),
+        ),
+      releaseRoomName: (roomName, roomId) =>
+        this.bus.background(
+          this.bus.redis
+            .multi()
+            .eval(...this.leaveRoomArgs(roomId, roomName, HELD))
+            .hdel(ROOM_HELD_KEY, String(roomId))
+            .exec(),
+          'release room name',
+        ),
     };
     bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
     bus.on('down', (m) => {
@@ -150,6 +191,7 @@ export class ClusterNode {
     bus.on('nodeDown', (m: BusMessage) => this.dropNode(m.node as string));
     bus.on('calls', () => this.need().listCalls());
     bus.on('call', (m) => this.need().remote.serve(m.call as ForwardedCall));
+    bus.on('admit', (m) => this.need().remote.serveAdmit(m.req as PrepareEnterRoomRequest));
     bus.on('method', (m) => this.need().remote.serveMethod(m.method as string, m.userId as number, m.data as Record<string, unknown>));
     bus.on('deleteFile', (m) => {
       if (!this.files) throw new CodedError(Codes.NOT_FOUND, 'no file index on this node');
@@ -262,6 +304,16 @@ export class ClusterNode {
       await tx.exec();
       await this.bus.broadcast('nodeDown', { node: me });
     }
+    // Names this node's previous run held: its business layer holds its persistent rooms' again as it restores them.
+    const mine = Object.entries(await redis.hgetall(ROOM_OWNER_KEY)).filter(([, owner]) => owner === me);
+    if (mine.length > 0) {
+      const tx = redis.multi();
+      await this.releaseHolds(
+        tx,
+        mine.map(([roomId]) => roomId),
+      );
+      await tx.exec();
+    }
     for (const s of all) if (s.node !== me) this.onUp(s);
     this.registry = new NodeRegistry(
       redis,
@@ -331,14 +383,23 @@ export class ClusterNode {
     this.bus.background(tx.publish(...this.broadcastArgs('room', { change })).exec(), 'room');
   }
 
+  /** The names a node that is gone held for its created rooms go with them (once their members are gone too). */
+  private async releaseHolds(tx: ChainableCommander, roomIds: string[]): Promise<void> {
+    const held = await this.bus.redis.hgetall(ROOM_HELD_KEY);
+    for (const roomId of roomIds) {
+      const name = held[roomId];
+      if (name !== undefined) tx.eval(...this.leaveRoomArgs(Number(roomId), name, HELD)).hdel(ROOM_HELD_KEY, roomId);
+    }
+  }
+
   /** Takes users of a node that is gone out of their rooms' member sets. */
   private leaveRoomsOf(tx: ChainableCommander, snaps: SessionSnapshot[]): void {
     for (const s of snaps) if (s.roomId !== null) tx.eval(...this.leaveRoomArgs(s.roomId, s.roomName, s.userId));
   }
 
   /** LEAVE_ROOM_SCRIPT's arguments to `eval`, on the connection or in a transaction. */
-  private leaveRoomArgs(roomId: number, roomName: string, userId: number): [string, number, ...string[]] {
-    return [LEAVE_ROOM_SCRIPT, 2, ROOM_NAMES_KEY, ROOM_OWNER_KEY, String(roomId), String(userId), roomName, ROOM_MEMBERS_PREFIX];
+  private leaveRoomArgs(roomId: number, roomName: string, member: number | typeof HELD): [string, number, ...string[]] {
+    return [LEAVE_ROOM_SCRIPT, 2, ROOM_NAMES_KEY, ROOM_OWNER_KEY, String(roomId), String(member), roomName, ROOM_MEMBERS_PREFIX];
   }
 
   private broadcastArgs(type: string, body: Record<string, unknown>): [string, string] {
@@ -361,6 +422,7 @@ export class ClusterNode {
     if (change.kind === 'join') {
       const nickName = this.sessions.get(userId)?.nickName ?? '';
       this.tellMembersHere(roomId, 'userEntered', { roomId, userId, nickName, role: change.role }, userId);
+      if (!this.sessions.isLocal(userId)) this.sdk?.remote.enteredRoom(userId, roomId, change.role);
     } else if (change.kind === 'leave') {
       this.tellMembersHere(roomId, 'userLeft', { roomId, userId, reason: change.reason ?? Codes.LOGOUT_NORMAL });
     }
@@ -456,6 +518,10 @@ export class ClusterNode {
     const tx = redis.multi();
     const rooms = Object.entries(await redis.hgetall(ROOM_OWNER_KEY)).filter(([, owner]) => owner === node);
     if (rooms.length > 0) tx.hdel(ROOM_OWNER_KEY, ...rooms.map(([roomId]) => roomId));
+    await this.releaseHolds(
+      tx,
+      rooms.map(([roomId]) => roomId),
+    );
     if (theirs.length > 0) {
       tx.hdel(SESSIONS_KEY, ...theirs.map((s) => String(s.userId)));
       tx.sadd(reapedKey(node), ...theirs.map((s) => String(s.userId)));

@@ -90,4 +90,18 @@ describe.skipIf(skip)('room names claimed in Redis', () => {
     expect(await entering).toBe(id);
     expect([...(b.rooms.get(id)?.members.keys() ?? [])]).toEqual([1]);
   });
+
+  it('a created room holds its name with no member: entries get its id, another node cannot take the name, and releasing it frees the name once the members are gone', async () => {
+    expect(await a.port.holdRoomName('stage', 777)).toBe(777);
+    expect(await raw.hget('anychat:roomowner', '777')).toBe('a');
+    expect(await b.port.holdRoomName('stage', 888)).toBe(777);
+    expect(await b.rooms.reserve({ roomName: 'stage' }, 2, () => nextB++)).toBe(777);
+    a.port.releaseRoomName('stage', 777);
+    await new Promise((r) => setTimeout(r, 100));
+    // b's user is still entering: the name stays
+    expect(await raw.hget('anychat:roomnames', 'stage')).toBe('777');
+    b.rooms.release(777, 'stage', 2);
+    while (await raw.hexists('anychat:roomnames', 'stage')) await new Promise((r) => setTimeout(r, 5));
+    expect(await raw.hget('anychat:roomowner', '777')).toBeNull();
+  });
 });

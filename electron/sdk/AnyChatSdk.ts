@@ -137,7 +137,15 @@ export class AnyChatSdk {
       pushToMembersHere: (roomId, n, d, except) => this.delivery.pushToMembersHere(roomId, n, d, except),
       pushToUser: (userId, n, d) => this.pushToUser(userId, n, d),
     });
-    this.remote = new ClusterSide({ cluster, sessions, calls: this.calls, events: this.events, methods: this.clientMethods, settings });
+    this.remote = new ClusterSide({
+      cluster,
+      sessions,
+      calls: this.calls,
+      events: this.events,
+      methods: this.clientMethods,
+      settings,
+      admitHere: (req) => this.callHook('prepareEnterRoom', req, () => 0),
+    });
     this.moderation = new Moderation({ store, sessions, events: this.events, cluster, endSession: (s, reason) => this.lifecycle.endSession(s, reason) });
     // ClientSide sees the SDK through SdkInternals only: these parts and the session/room lifecycle.
     const internals: SdkInternals = {
@@ -149,6 +157,7 @@ export class AnyChatSdk {
       calls: this.calls,
       clientMethods: this.clientMethods,
       callHook: (name, arg, fallback) => this.callHook(name, arg, fallback),
+      admit: (req) => this.remote.admit(req),
       startSession: (s) => this.lifecycle.startSession(s),
       endSession: (s, reason) => this.lifecycle.endSession(s, reason),
       joinRoom: (s, roomId, roomName, role) => this.lifecycle.joinRoom(s, roomId, roomName, role),
@@ -270,6 +279,20 @@ export class AnyChatSdk {
   /** Seed §6 on the server's initiative (smart queueing): `caller` requests a call with `callee`, who replies as usual. */
   startVideoCall(caller: number, callee: number, flags: number, param: number, userStr: string): Promise<void> {
     return this.calls.request(caller, callee, flags, param, userStr);
+  }
+
+  /**
+   * Gives a created room's name to it ahead of its first member, cluster-wide (a client entering
+   * the name through any node enters this room). Returns the id holding the name: another id
+   * means the name is taken. On a single host the business layer's registry is the only one.
+   */
+  holdRoomName(roomName: string, roomId: number): Promise<number> {
+    return this.cluster ? this.cluster.holdRoomName(roomName, roomId) : Promise.resolve(roomId);
+  }
+
+  /** A created room's name goes with the room. */
+  releaseRoomName(roomName: string, roomId: number): void {
+    this.cluster?.releaseRoomName(roomName, roomId);
   }
 
   /** Allocates a room id no room uses (calls, rooms by name). */

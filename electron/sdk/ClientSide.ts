@@ -17,7 +17,7 @@ import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
-import type { ClientMethodHandler, ForwardedCall, HookName, RoomInfo, RoomRole, SdkHooks } from './types';
+import type { ClientMethodHandler, ForwardedCall, HookName, PrepareEnterRoomRequest, PrepareEnterRoomResult, RoomInfo, RoomRole, SdkHooks } from './types';
 
 /** The SDK as ClientSide sees it: its parts and the session/room lifecycle (AnyChatSdk builds it). */
 /** A ban beyond the user id (guest name, address), asked at login; set by the console. */
@@ -37,6 +37,8 @@ export interface SdkInternals {
   readonly calls: CallManager;
   readonly clientMethods: ReadonlyMap<string, ClientMethodHandler>;
   callHook<K extends HookName>(name: K, arg: Parameters<SdkHooks[K]>[0], fallback: () => ReturnType<SdkHooks[K]>): Promise<Awaited<ReturnType<SdkHooks[K]>>>;
+  /** The prepareEnterRoom hook, where the room is owned (ClusterSide.admit). */
+  admit(req: PrepareEnterRoomRequest): Promise<PrepareEnterRoomResult>;
   startSession(s: Session): void;
   endSession(s: Session, reason: number): Promise<void>;
   joinRoom(s: Session, roomId: number, roomName: string, role: RoomRole): RoomInfo;
@@ -161,7 +163,7 @@ export class ClientSide {
     const reserved = await this.rooms.reserve(target, s.userId, () => this.sdk.allocateRoomId());
     try {
       const req = { userId: s.userId, roomId: reserved, roomName, password: d.password ?? '', role, allocated: d.roomId === undefined };
-      const r = await this.sdk.callHook('prepareEnterRoom', req, () => 0);
+      const r = await this.sdk.admit(req);
       const code = typeof r === 'number' ? r : r.code;
       if (code !== 0) throw new CodedError(code, 'entering the room was refused');
       const roomId = (typeof r === 'object' && r.roomId) || reserved;

@@ -9,7 +9,7 @@ import type { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
 import type { Session } from './Session';
 import type { SessionTable } from './SessionTable';
-import type { ClientMethodHandler, ClusterPort, ForwardedCall } from './types';
+import type { ClientMethodHandler, ClusterPort, ForwardedCall, PrepareEnterRoomRequest, PrepareEnterRoomResult, RoomRole } from './types';
 
 export interface ClusterSideDeps {
   cluster: ClusterPort | null;
@@ -18,6 +18,8 @@ export interface ClusterSideDeps {
   events: EventQueue;
   methods: ReadonlyMap<string, ClientMethodHandler>;
   settings: { hookTimeoutMs: number };
+  /** This node's prepareEnterRoom hook (the business layer's admission). */
+  admitHere(req: PrepareEnterRoomRequest): Promise<PrepareEnterRoomResult>;
 }
 
 export class ClusterSide {
@@ -81,6 +83,27 @@ export class ClusterSide {
   /** Another node's user logged out: a call this node runs with them ends. */
   userGone(userId: number, reason: number): void {
     this.d.calls.userGone(userId, reason);
+  }
+
+  /**
+   * prepareEnterRoom runs where the room is owned: that node's business layer holds what an
+   * operator or a client created the room with (password, capacity, seats). Here on a single
+   * host, and for a room nobody owns yet (this node becomes its owner).
+   */
+  async admit(req: PrepareEnterRoomRequest): Promise<PrepareEnterRoomResult> {
+    const { cluster } = this.d;
+    const owner = cluster ? await cluster.ownerOf(req.roomId) : null;
+    return owner === null ? this.d.admitHere(req) : cluster!.admitRemote(owner, req);
+  }
+
+  /** Another node's user enters a room this node owns. */
+  serveAdmit(req: PrepareEnterRoomRequest): Promise<PrepareEnterRoomResult> {
+    return this.d.admitHere(req);
+  }
+
+  /** Another node's user entered a room: its admission here (if this node admitted it) becomes membership. */
+  enteredRoom(userId: number, roomId: number, role: RoomRole): void {
+    this.d.events.emit('remoteMemberEntered', { userId, roomId, role });
   }
 
   /** Another node's user left a room: the call this node runs in that room ends, the room's seats here let go. */

@@ -91,6 +91,8 @@ export interface SdkEvents {
   leaveRoom: { userId: number; roomId: number; reason: number };
   /** A cluster: another node's user left a room (this node may run its mic seats). */
   remoteMemberLeft: { userId: number; roomId: number };
+  /** A cluster: another node's user entered a room (this node may run its admission and mic seats). */
+  remoteMemberEntered: { userId: number; roomId: number; role: RoomRole };
   /** sendSDKFilterData from a client. */
   filterData: { userId: number; data: Uint8Array };
   textMessage: { roomId: number; srcUserId: number; targetUserId: number; secret: boolean; text: string };
@@ -178,6 +180,12 @@ export interface ClusterPort {
   ownerOf(roomId: number): Promise<string | null>;
   /** Runs a registered client method for `userId` on another node. */
   invokeRemote(nodeId: string, method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Runs this SDK's prepareEnterRoom hook on another node (the room's owner admits). */
+  admitRemote(nodeId: string, req: PrepareEnterRoomRequest): Promise<PrepareEnterRoomResult>;
+  /** Gives a name to a room ahead of its first member (an operator's or a client's createRoom); returns the id holding the name. */
+  holdRoomName(roomName: string, roomId: number): Promise<number>;
+  /** The name goes with its room (the room ended or closed). */
+  releaseRoomName(roomName: string, roomId: number): void;
 }
 
 /** A call reply (2) or hang-up (4) by `userId` for a call another node runs (seed §6). */

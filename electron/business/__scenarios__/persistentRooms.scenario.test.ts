@@ -19,9 +19,9 @@ afterEach(async () => {
 
 it('a persistent room keeps what the operator set across a restart and is never swept', async () => {
   h = await startBusiness();
-  const room = h.business.createRoom({ name: 'board', password: 's3cret', capacity: 2, seatCount: 3, persistent: true });
+  const room = await h.business.createRoom({ name: 'board', password: 's3cret', capacity: 2, seatCount: 3, persistent: true });
   h.business.setSeatCount(room.roomId, 4);
-  const temp = h.business.createRoom({ name: 'temp' });
+  const temp = await h.business.createRoom({ name: 'temp' });
   h.business.close();
 
   // The business layer starts again on the same store (the SDK keeps running).

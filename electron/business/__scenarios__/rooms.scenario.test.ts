@@ -51,7 +51,7 @@ describe('rooms (real sockets)', () => {
     const ended: number[] = [];
     h.business.on('roomChanged', (r) => r.removed && ended.push(r.roomId));
     const { roomId } = (await a.request('createRoom', { roomName: 'later' })) as { roomId: number };
-    const kept = h.business.createRoom({ name: 'kept' });
+    const kept = await h.business.createRoom({ name: 'kept' });
     await a.enterRoom({ roomId: kept.roomId });
     h.clock.advance(30_000);
     expect(
@@ -142,7 +142,7 @@ describe('rooms (real sockets)', () => {
     const [psst] = await h.business.chatHistory({ roomId });
     expect(psst).toMatchObject({ roomId, roomName: 'talk', srcUserId: uid(2), targetUserId: uid(1), secret: true });
     // Operator-created room with the log off: nothing is kept.
-    h.business.createRoom({ name: 'quiet', chatLog: false });
+    await h.business.createRoom({ name: 'quiet', chatLog: false });
     await a.enterRoom({ roomName: 'quiet' });
     await a.sendTextMessage(-1, 'not kept');
     await h.sdk.idle();

@@ -76,6 +76,8 @@ export interface RoomRegistryOptions {
   allocateRoomId: () => number;
   /** How long an admitted user's place is held until the SDK reports the entry. */
   reservationMs?: number;
+  /** A named room's name is free again (it ended, or an operator closed it). */
+  onNameReleased?: (name: string, roomId: number) => void;
 }
 
 export const MAX_ROOM_NAME = 64;
@@ -314,7 +316,9 @@ export class RoomRegistry {
   }
 
   private releaseName(room: RoomRecord): void {
-    if (room.name !== null && this.byName.get(room.name) === room.roomId) this.byName.delete(room.name);
+    if (room.name === null || this.byName.get(room.name) !== room.roomId) return;
+    this.byName.delete(room.name);
+    this.opts.onNameReleased?.(room.name, room.roomId);
   }
 
   private allocateId(): number {

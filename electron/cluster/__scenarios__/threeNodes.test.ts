@@ -9,6 +9,8 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
+import { Codes } from '../../../shared/codes';
+import { expectCode } from '../../signaling/__scenarios__/harness';
 import { WebhookReceiver } from '../../gateway/webhookReceiver';
 import { testConsumer, TestPublisher } from '../../observability/testing/testPublisher';
 import { call, nextTimestamp } from '../../gateway/testHarness';
@@ -63,7 +65,11 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     [redis, pg] = await Promise.all([startRedisServer(), startPostgres()]);
     rx = await WebhookReceiver.start({ md5Key: KEY });
     const shared = {
-      users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank'].map((n, i) => ({ userName: n, password: 'pw', userId: 1001 + i })),
+      users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan', 'judy'].map((n, i) => ({
+        userName: n,
+        password: 'pw',
+        userId: 1001 + i,
+      })),
       operators: [{ username: 'admin', password: 'admin-pw' }],
       apps: [{ appId: APP, md5Key: KEY, callbackUrl: rx.url, retry: { initialDelayMs: 50, maxDelayMs: 500, maxAttempts: 1000 } }],
       log: { level: 'warn' },
@@ -267,6 +273,40 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     for (const h of Object.values(hosts))
       await until(async () => !(await onlineIds(h)).some((id) => id === 1007 || id === 1008), 10_000, `gina and hank gone on ${h.nodeId}`);
   }, 60_000);
+
+  it("a room created through a is the room its name names on every node, and a admits to it: password, capacity, custom info; the name is a's until the room ends", async () => {
+    const [ivan, judy, gina] = [await login(hosts.a!, 'ivan'), await login(hosts.c!, 'judy'), await login(hosts.b!, 'gina')];
+    const created = (await ivan.request('createRoom', { roomName: 'vault', password: 'pw1', capacity: 2, customInfo: 'rules: be nice' })) as { roomId: number };
+    // the name is taken on every node
+    await expectCode(judy.request('createRoom', { roomName: 'vault' }), Codes.ROOM_ALREADY_EXISTS);
+    // judy enters through c: a, which owns the room, checks the password
+    await expectCode(judy.enterRoom({ roomName: 'vault', password: 'nope' }), Codes.ROOM_PASSWORD_WRONG);
+    const info = judy.next('roomCustomInfo', (d) => d.roomId === created.roomId);
+    expect((await judy.enterRoom({ roomName: 'vault', password: 'pw1' })).roomId).toBe(created.roomId);
+    expect(await info).toMatchObject({ customInfo: 'rules: be nice' });
+    expect((await ivan.enterRoom({ roomName: 'vault', password: 'pw1' })).roomId).toBe(created.roomId);
+    // two members, one through c and one through a: gina through b finds it full
+    await expectCode(gina.enterRoom({ roomName: 'vault', password: 'pw1' }), Codes.ROOM_FULL);
+    await judy.leaveRoom();
+    expect((await gina.enterRoom({ roomName: 'vault', password: 'pw1' })).roomId).toBe(created.roomId);
+    // the room ends with its last member: the name is free for anyone
+    await gina.leaveRoom();
+    await ivan.leaveRoom();
+    await until(
+      async () => {
+        try {
+          return ((await judy.request('createRoom', { roomName: 'vault' })) as { roomId: number }).roomId > 0;
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+      'the name free again',
+    );
+    for (const c of [ivan, judy, gina]) c.close();
+    for (const h of Object.values(hosts))
+      await until(async () => !(await onlineIds(h)).some((id) => id >= 1007), 10_000, `ivan, judy and gina gone on ${h.nodeId}`);
+  });
 
   it("media across nodes: a publisher on a, a viewer on c consumes through c's socket from a's media node", async () => {
     const carol = clients[2]!;
