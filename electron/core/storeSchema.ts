@@ -7,6 +7,7 @@ import { gatewayMigrations } from '../gateway';
 import { outboxPgMigrations } from '../gateway/outbox/NotifyOutbox';
 import { fileIndexPgMigrations } from '../gateway/sdkFileIndex';
 import { serverKeyPgMigrations } from '../gateway/serverKey';
+import { sharedIdempotencyPgMigrations } from '../gateway/sharedIdempotency';
 import { historyMigrations } from '../observability/historyMigrations';
 import { sdkMigrations } from '../sdk';
 import { sdkPgMigrations } from '../sdk/SdkStore';
@@ -36,4 +37,5 @@ export const sharedPgMigrations: PgMigration[] = [
   ...outboxPgMigrations,
   ...banBookPgMigrations,
   ...serverKeyPgMigrations,
+  ...sharedIdempotencyPgMigrations,
 ];

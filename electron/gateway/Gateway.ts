@@ -24,6 +24,7 @@ import { agentStatusNotice, noticeForEvent, noticeMethods, type Notice } from '.
 import { NotifyOutbox, outboxMigrations, type DeliveryLogEntry, type OutboxDepth, type OutboxEntry } from './outbox/NotifyOutbox';
 import type { PlatformFile, PlatformPort } from './platformPort';
 import { controlKey, IdempotencyFullError, IdempotencyStore, idempotencyMigrations, type StoredReply } from './idempotency';
+import { SharedIdempotencyStore } from './sharedIdempotency';
 import { httpStatusFor } from './httpStatus';
 import { fileIndexMigrations } from './sdkFileIndex';
 import { describeIssue, gatewayMethods, requestSchemas, type GatewayMethod } from './requestSchemas';
@@ -105,7 +106,8 @@ const isQuery = (method: string): boolean => method.endsWith('_get');
 
 export class Gateway extends TypedEmitter<GatewayEvents> {
   private readonly apps = new Map<string, AppRuntime>();
-  private readonly idempotency: IdempotencyStore;
+  /** Replies of controls for their repeats: this node's SQLite alone, the shared store in a cluster. */
+  private readonly idempotency: Pick<IdempotencyStore, 'run'>;
   /** Refused requests are logged at most a few times per client and error code per minute. */
   private readonly warnings: WarnThrottle;
   private readonly downloads: DownloadSigner;
@@ -135,7 +137,12 @@ export class Gateway extends TypedEmitter<GatewayEvents> {
     }
     // Server-side failures (5xx, 408) are not kept: a retry may succeed where the first failed.
     this.warnings = new WarnThrottle(opts.logger, { level: 'info' });
-    this.idempotency = new IdempotencyStore(opts.db, config.gateway.replayCacheMax, (r) => r.status < 500 && r.status !== 408);
+    const keep = (r: StoredReply) => r.status < 500 && r.status !== 408;
+    const shared = opts.store?.dialect === 'postgres' ? opts.store : null;
+    // In a cluster a balancer may send a retry to another node: the replies are shared.
+    this.idempotency = shared
+      ? new SharedIdempotencyStore(shared, { maxEntries: config.gateway.replayCacheMax, keep, leaseMs: config.gateway.operationTimeoutMs + 5000 })
+      : new IdempotencyStore(opts.db, config.gateway.replayCacheMax, keep);
     this.downloads = new DownloadSigner(
       createHash('sha256')
         .update('gateway-downloads\n')

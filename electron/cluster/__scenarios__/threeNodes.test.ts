@@ -125,6 +125,24 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     expect(Buffer.from((await fromGateway).data, 'base64').toString()).toBe('gw a→c');
   });
 
+  it('a control sent again through other nodes (as a balancer may) is carried out once; the repeats get its reply', async () => {
+    const carol = clients[2]!;
+    const got: string[] = [];
+    const off = carol.on('transBuffer', (d) => {
+      if (d.srcUserId === 0) got.push(Buffer.from(d.data, 'base64').toString());
+    });
+    const timestamp = nextTimestamp();
+    const body = { userid: 1003, databuf: Buffer.from('once').toString('base64') };
+    const send = (h: ClusterHost) => call(h.url, 'transbuffer', body, { appId: APP, key: KEY, timestamp });
+    const [first, second] = await Promise.all([send(hosts.a!), send(hosts.b!)]);
+    expect([first.json.return_code, second.json.return_code]).toEqual(['SUCCESS', 'SUCCESS']);
+    expect([first.replayed, second.replayed].sort()).toEqual([false, true]);
+    expect((await send(hosts.c!)).replayed).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got).toEqual(['once']);
+    off();
+  });
+
   it('transBufferEx and files across nodes: a client upload relayed to a user on another node, a gateway buffer above 1 KiB, a file', async () => {
     const [alice, bob, carol] = clients as [AnyChatClient, AnyChatClient, AnyChatClient];
     // 200 KB: several chunks, relayed by a's transfer task over the bus to bob's socket on b
