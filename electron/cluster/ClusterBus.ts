@@ -63,6 +63,23 @@ export class ClusterBus {
     return bus;
   }
 
+  /**
+   * Calls `fn` each time both connections are back after Redis went away (a restart may have
+   * emptied it, and what was published meanwhile is lost), once the subscriber listens again.
+   */
+  onReconnect(fn: () => void): void {
+    let lost = false;
+    this.redis.on('close', () => (lost = true));
+    this.redis.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      void (async () => {
+        for (let i = 0; i < 100 && this.sub.status !== 'ready' && !this.closed; i++) await new Promise((r) => setTimeout(r, 50));
+        if (!this.closed) fn();
+      })();
+    });
+  }
+
   /** Handles messages of a type; for requests, what it returns (or resolves to) is the reply. */
   on(type: string, handler: Handler): void {
     this.handlers.set(type, handler);

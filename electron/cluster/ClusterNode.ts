@@ -128,6 +128,8 @@ export class ClusterNode {
   private sdk: ClusterSdk | null = null;
   private media: ClusterMedia | null = null;
   private files: { delete(fileId: string): Promise<boolean> } | null = null;
+  /** Names this node holds for its created rooms (roomId → name), written again after Redis comes back empty. */
+  private readonly holds = new Map<number, string>();
   /** Which node owns each room's media (Redis is the truth; this caches it while the room lives). */
   private readonly owners = new Map<number, string>();
   private readonly remoteProducers = new RemoteProducers();
@@ -165,19 +167,19 @@ export class ClusterNode {
       claimLogin: async (userId) => (await this.bus.redis.eval(CLAIM_LOGIN_SCRIPT, 2, SESSIONS_KEY, loginClaimKey(userId), String(userId), nodeId)) === 1,
       invokeRemote: async (node, method, userId, data) => (await this.bus.request(node, 'method', { method, userId, data })) as Record<string, unknown>,
       admitRemote: async (node, req) => (await this.bus.request(node, 'admit', { req })) as PrepareEnterRoomResult,
-      holdRoomName: async (roomName, roomId) =>
-        Number(
-          await this.bus.redis.eval(HOLD_NAME_SCRIPT, 3, ROOM_NAMES_KEY, ROOM_OWNER_KEY, ROOM_HELD_KEY, roomName, String(roomId), ROOM_MEMBERS_PREFIX, nodeId),
-        ),
-      releaseRoomName: (roomName, roomId) =>
-        this.bus.background(
-          this.bus.redis
-            .multi()
-            .eval(...this.leaveRoomArgs(roomId, roomName, HELD))
-            .hdel(ROOM_HELD_KEY, String(roomId))
-            .exec(),
-          'release room name',
-        ),
+      holdRoomName: async (roomName, roomId) => {
+        const holder = Number(await this.bus.redis.eval(...this.holdArgs(roomName, roomId)));
+        if (holder === roomId) this.holds.set(roomId, roomName);
+        return holder;
+      },
+      releaseRoomName: (roomName, roomId) => {
+        this.holds.delete(roomId);
+        const tx = this.bus.redis
+          .multi()
+          .eval(...this.leaveRoomArgs(roomId, roomName, HELD))
+          .hdel(ROOM_HELD_KEY, String(roomId));
+        this.bus.background(tx.exec(), 'release room name');
+      },
     };
     bus.on('up', (m) => this.onUp(m.snap as SessionSnapshot));
     bus.on('down', (m) => {
@@ -191,6 +193,9 @@ export class ClusterNode {
     bus.on('nodeDown', (m: BusMessage) => this.dropNode(m.node as string));
     bus.on('calls', () => this.need().listCalls());
     bus.on('call', (m) => this.need().remote.serve(m.call as ForwardedCall));
+    bus.on('roster', (m) => this.applyRoster(m.from, m.sessions as SessionSnapshot[]));
+    bus.on('rosterRequest', () => this.bus.background(this.broadcastRoster(), 'roster'));
+    bus.onReconnect(() => this.bus.background(this.resync(), 'resync'));
     bus.on('admit', (m) => this.need().remote.serveAdmit(m.req as PrepareEnterRoomRequest));
     bus.on('method', (m) => this.need().remote.serveMethod(m.method as string, m.userId as number, m.data as Record<string, unknown>));
     bus.on('deleteFile', (m) => {
@@ -397,6 +402,11 @@ export class ClusterNode {
     for (const s of snaps) if (s.roomId !== null) tx.eval(...this.leaveRoomArgs(s.roomId, s.roomName, s.userId));
   }
 
+  /** HOLD_NAME_SCRIPT's arguments to `eval`. */
+  private holdArgs(roomName: string, roomId: number): [string, number, ...string[]] {
+    return [HOLD_NAME_SCRIPT, 3, ROOM_NAMES_KEY, ROOM_OWNER_KEY, ROOM_HELD_KEY, roomName, String(roomId), ROOM_MEMBERS_PREFIX, this.o.nodeId];
+  }
+
   /** LEAVE_ROOM_SCRIPT's arguments to `eval`, on the connection or in a transaction. */
   private leaveRoomArgs(roomId: number, roomName: string, member: number | typeof HELD): [string, number, ...string[]] {
     return [LEAVE_ROOM_SCRIPT, 2, ROOM_NAMES_KEY, ROOM_OWNER_KEY, String(roomId), String(member), roomName, ROOM_MEMBERS_PREFIX];
@@ -506,6 +516,71 @@ export class ClusterNode {
   private tellMembersHere<N extends NotificationName>(roomId: number, notification: N, data: Notifications[N], exceptUserId?: number): void {
     const frame = JSON.stringify({ notification, data });
     for (const uid of this.rooms.get(roomId)?.members.keys() ?? []) if (uid !== exceptUserId) this.sessions.localSession(uid)?.link.sendFrame(frame);
+  }
+
+  // ------------------------------------------------------------------ Redis came back
+
+  /**
+   * Redis went away and came back (a restart may have emptied it, and what was published
+   * meanwhile is lost): this node writes its own sessions, memberships and name holds again and
+   * sends everyone its roster, asking theirs in return; each node sets its replica of the sender
+   * by it (users who left meanwhile go, their rooms told).
+   */
+  private async resync(): Promise<void> {
+    const me = this.o.nodeId;
+    const tx = this.bus.redis.multi();
+    // Entries of users who left while their removal could not be written (Redis kept its data).
+    const stale = Object.values(await this.bus.redis.hgetall(SESSIONS_KEY))
+      .map((v) => JSON.parse(v) as SessionSnapshot)
+      .filter((snap) => snap.node === me && !this.sessions.isLocal(snap.userId));
+    if (stale.length > 0) tx.hdel(SESSIONS_KEY, ...stale.map((snap) => String(snap.userId)));
+    for (const s of this.sessions.localSessions()) {
+      const room = s.roomId !== null ? this.rooms.get(s.roomId) : undefined;
+      tx.hset(SESSIONS_KEY, String(s.userId), JSON.stringify(snapshotOf(s, me, room?.roomName ?? '')));
+      if (!room) continue;
+      tx.sadd(ROOM_MEMBERS_PREFIX + room.roomId, String(s.userId));
+      if (room.roomName) tx.hsetnx(ROOM_NAMES_KEY, room.roomName, String(room.roomId));
+      const owner = this.owners.get(room.roomId);
+      if (owner !== undefined) tx.hsetnx(ROOM_OWNER_KEY, String(room.roomId), owner);
+    }
+    for (const [roomId, name] of this.holds) tx.eval(...this.holdArgs(name, roomId));
+    await tx.exec();
+    await this.broadcastRoster();
+    await this.bus.broadcast('rosterRequest');
+    this.o.logger.warn(
+      { users: this.sessions.localCount, holds: this.holds.size },
+      "redis came back: this node wrote its state again and asked for the others' rosters",
+    );
+  }
+
+  private broadcastRoster(): Promise<unknown> {
+    const me = this.o.nodeId;
+    const sessions = this.sessions.localSessions().map((s) => snapshotOf(s, me, s.roomId !== null ? (this.rooms.get(s.roomId)?.roomName ?? '') : ''));
+    return this.bus.broadcast('roster', { sessions });
+  }
+
+  /** Another node's whole list of users: the replica of that node becomes exactly it. */
+  private applyRoster(node: string, snaps: SessionSnapshot[]): void {
+    const listed = new Set(snaps.map((s) => s.userId));
+    for (const s of this.sessions.remoteOf(node)) {
+      if (listed.has(s.userId)) continue;
+      // Left while the bus was down: out of its room (members here told), then offline.
+      if (s.roomId !== null) this.onRoomChange({ kind: 'leave', roomId: s.roomId, userId: s.userId, reason: Codes.LOGOUT_NORMAL });
+      if (this.sessions.dropRemote(s.userId, node)) this.sdk?.remote.userGone(s.userId, Codes.LOGOUT_NORMAL);
+      this.touched(s.userId);
+    }
+    for (const snap of snaps) {
+      const known = this.sessions.remoteSession(snap.userId);
+      if (!known || known.link.remoteNode !== node) {
+        this.onUp(snap);
+        continue;
+      }
+      if (known.roomId === snap.roomId) continue;
+      // Changed room while the bus was down.
+      if (known.roomId !== null) this.onRoomChange({ kind: 'leave', roomId: known.roomId, userId: snap.userId });
+      if (snap.roomId !== null && snap.role !== null)
+        this.onRoomChange({ kind: 'join', roomId: snap.roomId, roomName: snap.roomName, userId: snap.userId, role: snap.role });
+    }
   }
 
   /** A node stopped beating: the first survivor to claim it logs its users out (reason 100) for everyone. */

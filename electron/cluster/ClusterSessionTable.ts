@@ -80,6 +80,11 @@ export class ClusterSessionTable implements SessionTable {
     return this.local.size;
   }
 
+  /** This node's own sessions. */
+  localSessions(): Session[] {
+    return [...this.local.values()];
+  }
+
   isLocal(userId: number): boolean {
     return this.local.has(userId);
   }

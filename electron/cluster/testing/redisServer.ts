@@ -45,10 +45,11 @@ function waitReady(proc: ChildProcess): Promise<void> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `port`: a fixed one (a test restarting Redis where its clients reconnect); a free one by default. */
+export async function startRedisServer(opts: { port?: number } = {}): Promise<RedisServer> {
   const bin = findRedisServer();
   if (!bin) throw new Error(REDIS_MISSING);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const proc = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
