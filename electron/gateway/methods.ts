@@ -120,7 +120,9 @@ function childrenOf(ctx: MethodContext, parent: QueueObject): QueueObject[] {
 }
 
 export const methodHandlers: Handlers = {
-  online_useridlist_get(ctx, body) {
+  async online_useridlist_get(ctx, body) {
+    // The flags may have been set through another node (a cluster's shared store).
+    if (body.userflags !== 0) await ctx.queue.store.fresh();
     const users = ctx.platform.onlineUsers();
     const ids = users
       .filter((u) => body.userflags === 0 || (ctx.queue.userObject(u.userId).flags & body.userflags) === body.userflags)
@@ -322,6 +324,8 @@ export const methodHandlers: Handlers = {
         skillgroups: parsed.data.skillgroups ?? cur.skillgroups,
         queuegroups: parsed.data.queuegroups ?? cur.queuegroups,
       });
+      // Written before the reply: a read through another node sees it.
+      await ctx.queue.store.settled();
       return {};
     }
     throw invalid('field ctrlcode: expected 1 (kick) or 11 (set user object)');

@@ -149,6 +149,11 @@ export class QueueObjectStore {
     );
   }
 
+  /** Resolves once the user-object writes made so far are in the store. */
+  async settled(): Promise<void> {
+    await this.writes;
+  }
+
   /** Up to date before a read that must see other nodes' writes: reloads when the store is shared. */
   async fresh(): Promise<void> {
     if (this.db.dialect === 'postgres') await this.reload();

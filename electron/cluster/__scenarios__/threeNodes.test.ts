@@ -405,6 +405,9 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     const info = await gw(hosts.c!, 'object_info_get', { objectguid: area.objectguid });
     expect(info).toMatchObject({ return_code: 'SUCCESS', objecttype: 4, name: 'Hall' });
     expect((await gw(hosts.b!, 'object_idlist_get', { objecttype: 4 })).objectcount).toBe(1);
+    // a user object (agent flag) set through a for carol on c is seen through b
+    expect(await gw(hosts.a!, 'userinfo_ctrl', { userid: 1003, ctrlcode: 11, ctrlvalue: { flags: 2, priority: 5 } })).toMatchObject({ return_code: 'SUCCESS' });
+    expect((await gw(hosts.b!, 'online_useridlist_get', { userflags: 2 })).useridlist).toEqual([1003]);
   });
 
   it("a kick through another node's gateway reaches the user (211)", async () => {
