@@ -22,6 +22,7 @@ import type {
 } from '../sdk';
 import type { MediaForwarder, MediaRowName } from '../signaling/media/MediaRequests';
 import { RemoteProducers } from './RemoteProducers';
+import { RemoteTransfers } from './RemoteTransfers';
 import { ClusterBus, type BusMessage } from './ClusterBus';
 import { ClusterRoomTable, type RoomChange } from './ClusterRoomTable';
 import { ClusterSessionTable, snapshotOf, type SessionSnapshot } from './ClusterSessionTable';
@@ -133,6 +134,7 @@ export class ClusterNode {
   /** Which node owns each room's media (Redis is the truth; this caches it while the room lives). */
   private readonly owners = new Map<number, string>();
   private readonly remoteProducers = new RemoteProducers();
+  private readonly remoteTransfers = new RemoteTransfers();
   private readonly userListeners = new Set<(userId: number) => void>();
   private readonly roomListeners = new Set<(roomId: number) => void>();
   /** Media rows of this node's users in rooms another node owns go there. */
@@ -166,6 +168,8 @@ export class ClusterNode {
       ownerOf: (roomId) => this.ownerOf(roomId),
       claimLogin: async (userId) => (await this.bus.redis.eval(CLAIM_LOGIN_SCRIPT, 2, SESSIONS_KEY, loginClaimKey(userId), String(userId), nodeId)) === 1,
       invokeRemote: async (node, method, userId, data) => (await this.bus.request(node, 'method', { method, userId, data })) as Record<string, unknown>,
+      transferNodeOf: (taskId) => this.remoteTransfers.nodeOf(taskId),
+      transferRemote: async (node, method, userId, data) => (await this.bus.request(node, 'transfer', { method, userId, data })) as Record<string, unknown>,
       admitRemote: async (node, req) => (await this.bus.request(node, 'admit', { req })) as PrepareEnterRoomResult,
       holdRoomName: async (roomName, roomId) => {
         const holder = Number(await this.bus.redis.eval(...this.holdArgs(roomName, roomId)));
@@ -196,6 +200,7 @@ export class ClusterNode {
     bus.on('roster', (m) => this.applyRoster(m.from, m.sessions as SessionSnapshot[]));
     bus.on('rosterRequest', () => this.bus.background(this.broadcastRoster(), 'roster'));
     bus.onReconnect(() => this.bus.background(this.resync(), 'resync'));
+    bus.on('transfer', (m) => this.need().remote.serveTransfer(m.method as string, m.userId as number, m.data as Record<string, unknown>));
     bus.on('admit', (m) => this.need().remote.serveAdmit(m.req as PrepareEnterRoomRequest));
     bus.on('method', (m) => this.need().remote.serveMethod(m.method as string, m.userId as number, m.data as Record<string, unknown>));
     bus.on('deleteFile', (m) => {
@@ -458,6 +463,7 @@ export class ClusterNode {
   private deliver(from: string, items: [number[], string][]): void {
     for (const [userIds, frame] of items) {
       this.remoteProducers.seen(from, frame, userIds);
+      this.remoteTransfers.seen(from, frame, userIds);
       for (const id of userIds) this.sessions.localSession(id)?.link.sendFrame(frame);
     }
   }
@@ -498,7 +504,8 @@ export class ClusterNode {
   /** A node went away: its media ends (`producerClosed`), its users leave their rooms here (this node's members are told). */
   private dropNode(node: string): void {
     for (const [roomId, owner] of this.owners) if (owner === node) this.owners.delete(roomId);
-    for (const { frame, userIds } of this.remoteProducers.dropNode(node)) {
+    const owed = [...this.remoteProducers.dropNode(node), ...this.remoteTransfers.dropNode(node, SignalingCodes.USER_OFFLINE)];
+    for (const { frame, userIds } of owed) {
       for (const id of userIds) this.sessions.localSession(id)?.link.sendFrame(frame);
     }
     for (const s of this.sessions.remoteOf(node)) {

@@ -144,6 +144,7 @@ export class AnyChatSdk {
       events: this.events,
       methods: this.clientMethods,
       settings,
+      transfers: this.transfers,
       admitHere: (req) => this.callHook('prepareEnterRoom', req, () => 0),
     });
     this.moderation = new Moderation({ store, sessions, events: this.events, cluster, endSession: (s, reason) => this.lifecycle.endSession(s, reason) });
@@ -174,6 +175,7 @@ export class AnyChatSdk {
       forwardCall: (call) => this.remote.forward(call),
       claimLogin: (userId) => this.remote.claimLogin(userId),
       forwardMethod: (s, method, data) => this.remote.forwardMethod(s, method, data),
+      forwardTransfer: (s, method, data) => this.remote.forwardTransfer(s, method, data),
     };
     this.client = new ClientSide(internals, sessions, rooms);
   }

@@ -15,6 +15,7 @@ import type { TransferManager } from './TransferManager';
 import type { UserDirectory } from './UserDirectory';
 import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
+import type { TransferMethod } from './ClusterSide';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
 import type { ClientMethodHandler, ForwardedCall, HookName, PrepareEnterRoomRequest, PrepareEnterRoomResult, RoomInfo, RoomRole, SdkHooks } from './types';
@@ -56,6 +57,8 @@ export interface SdkInternals {
   forwardCall(call: ForwardedCall): Promise<boolean>;
   /** In a cluster: true once this node may log the user in (no login of the user on another node is under way). */
   claimLogin(userId: number): Promise<boolean>;
+  /** In a cluster: a request about a download another node sends the user goes there; null when the task is here. */
+  forwardTransfer(s: Session, method: TransferMethod, data: { taskId: number }): Promise<Record<string, unknown> | null>;
   /** In a cluster: runs a room-owner method on the node owning the caller's room; null when it runs here. */
   forwardMethod(s: Session, method: string, data: Record<string, unknown>): Promise<Record<string, unknown> | null>;
 }
@@ -243,22 +246,27 @@ export class ClientSide {
     return this.sdk.transfers.chunk(s.userId, d.taskId, d.offset, bytes);
   }
 
-  transferStatus(st: ClientState, d: Data<'transferStatus'>): Result<'transferStatus'> {
-    return this.sdk.transfers.status(this.need(st).userId, d.taskId);
+  async transferStatus(st: ClientState, d: Data<'transferStatus'>): Promise<Result<'transferStatus'>> {
+    const s = this.need(st);
+    const remote = await this.sdk.forwardTransfer(s, 'transferStatus', d);
+    return (remote as Result<'transferStatus'> | null) ?? this.sdk.transfers.status(s.userId, d.taskId);
   }
 
   async transferCancel(st: ClientState, d: Data<'transferCancel'>): Promise<Result<'transferCancel'>> {
-    await this.sdk.transfers.cancel(this.need(st).userId, d.taskId);
+    const s = this.need(st);
+    if (!(await this.sdk.forwardTransfer(s, 'transferCancel', d))) await this.sdk.transfers.cancel(s.userId, d.taskId);
     return {};
   }
 
-  transferResume(st: ClientState, d: Data<'transferResume'>): Result<'transferResume'> {
-    this.sdk.transfers.resume(this.need(st).userId, d.taskId, d.offset);
+  async transferResume(st: ClientState, d: Data<'transferResume'>): Promise<Result<'transferResume'>> {
+    const s = this.need(st);
+    if (!(await this.sdk.forwardTransfer(s, 'transferResume', d))) this.sdk.transfers.resume(s.userId, d.taskId, d.offset);
     return {};
   }
 
   async transferAck(st: ClientState, d: Data<'transferAck'>): Promise<Result<'transferAck'>> {
-    await this.sdk.transfers.ack(this.need(st).userId, d.taskId);
+    const s = this.need(st);
+    if (!(await this.sdk.forwardTransfer(s, 'transferAck', d))) await this.sdk.transfers.ack(s.userId, d.taskId);
     return {};
   }
 

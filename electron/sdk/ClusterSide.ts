@@ -9,6 +9,7 @@ import type { EventQueue } from './EventQueue';
 import { runHook } from './hookRunner';
 import type { Session } from './Session';
 import type { SessionTable } from './SessionTable';
+import type { TransferManager } from './TransferManager';
 import type { ClientMethodHandler, ClusterPort, ForwardedCall, PrepareEnterRoomRequest, PrepareEnterRoomResult, RoomRole } from './types';
 
 export interface ClusterSideDeps {
@@ -18,9 +19,13 @@ export interface ClusterSideDeps {
   events: EventQueue;
   methods: ReadonlyMap<string, ClientMethodHandler>;
   settings: { hookTimeoutMs: number };
+  transfers: TransferManager;
   /** This node's prepareEnterRoom hook (the business layer's admission). */
   admitHere(req: PrepareEnterRoomRequest): Promise<PrepareEnterRoomResult>;
 }
+
+/** What a receiver asks about a download (ClientSide), forwarded to the node sending it. */
+export type TransferMethod = 'transferAck' | 'transferResume' | 'transferCancel' | 'transferStatus';
 
 export class ClusterSide {
   private readonly atRoomOwner = new Set<string>();
@@ -80,9 +85,28 @@ export class ClusterSide {
     else this.d.calls.finish(call.userId, call.errorCode, call.otherUserId);
   }
 
-  /** Another node's user logged out: a call this node runs with them ends. */
+  /** Another node's user logged out: a call this node runs with them ends, and what this node was sending them. */
   userGone(userId: number, reason: number): void {
     this.d.calls.userGone(userId, reason);
+    this.d.transfers.userGone(userId).catch(() => undefined);
+  }
+
+  /** A user's request about a download another node sends it goes to that node; null: the task is this node's (or unknown). */
+  async forwardTransfer(s: Session, method: TransferMethod, data: { taskId: number }): Promise<Record<string, unknown> | null> {
+    const node = this.d.cluster?.transferNodeOf(data.taskId);
+    return node === undefined ? null : this.d.cluster!.transferRemote(node, method, s.userId, data);
+  }
+
+  /** Another node's user about a download this node sends it. */
+  async serveTransfer(method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const taskId = Number(data.taskId);
+    const t = this.d.transfers;
+    if (method === 'transferAck') await t.ack(userId, taskId);
+    else if (method === 'transferResume') t.resume(userId, taskId, Number(data.offset));
+    else if (method === 'transferCancel') await t.cancel(userId, taskId);
+    else if (method === 'transferStatus') return t.status(userId, taskId);
+    else throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown transfer method "${method}"`);
+    return {};
   }
 
   /**

@@ -180,6 +180,10 @@ export interface ClusterPort {
   ownerOf(roomId: number): Promise<string | null>;
   /** Runs a registered client method for `userId` on another node. */
   invokeRemote(nodeId: string, method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** The node sending a download to a user of this node, when it is another node's task. */
+  transferNodeOf(taskId: number): string | undefined;
+  /** Runs a user's transferAck / transferResume / transferCancel / transferStatus on the node holding the task. */
+  transferRemote(nodeId: string, method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Runs this SDK's prepareEnterRoom hook on another node (the room's owner admits). */
   admitRemote(nodeId: string, req: PrepareEnterRoomRequest): Promise<PrepareEnterRoomResult>;
   /** Gives a name to a room ahead of its first member (an operator's or a client's createRoom); returns the id holding the name. */

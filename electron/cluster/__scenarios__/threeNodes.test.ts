@@ -152,6 +152,12 @@ describe.skipIf(skip)('three nodes on one PostgreSQL and one Redis', () => {
     const ev = await got;
     expect(ev.wParam).toBe(7);
     expect(Buffer.compare(Buffer.from(ev.data), Buffer.from(big))).toBe(0);
+    // bob's ack went through b to a, which holds the task: done there (and forgotten)
+    await until(
+      async () => ((await bob.request('transferStatus', { taskId: ev.taskId }).catch(() => null)) as { state?: string } | null)?.state === 'done',
+      10_000,
+      'the task done on a',
+    );
     // the gateway on b sends 4 KB (above transBuffer's limit, so transBufferEx) to carol on c
     const payload = Buffer.alloc(4096, 0x5a);
     const fromGateway = carol.next('transBufferEx', (d) => d.srcUserId === 0, 20_000);
