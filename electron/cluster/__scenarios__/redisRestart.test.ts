@@ -3,11 +3,11 @@
  * memberships and name holds again and exchanges rosters, so a node started afterwards sees every
  * user, a user who left meanwhile is gone everywhere, and a room name still names its room.
  */
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnyChatClient, type SocketLike } from '../../../shared/client';
+import type { AnyChatClient } from '../../../shared/client';
 import { call, nextTimestamp } from '../../gateway/testHarness';
 import { postgresUnavailableReason, startPostgres, type PostgresServer } from '../../store/testing/postgresServer';
+import { loginThrough, until } from '../testing/clusterClients';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redisServer';
 import { startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
 
@@ -20,20 +20,7 @@ let pg: PostgresServer;
 const hosts: ClusterHost[] = [];
 const clients: AnyChatClient[] = [];
 
-async function login(host: ClusterHost, name: string): Promise<AnyChatClient> {
-  const c = await AnyChatClient.connect(host.wsUrl, (u) => new WebSocket(u) as unknown as SocketLike);
-  clients.push(c);
-  await c.login(name, 'pw');
-  return c;
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`not in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const login = (host: ClusterHost, name: string) => loginThrough(host, name, clients);
 
 const onlineIds = async (h: ClusterHost) => {
   const r = await call(h.url, 'online_useridlist_get', { userflags: 0 }, { appId: APP, key: KEY, timestamp: nextTimestamp() });

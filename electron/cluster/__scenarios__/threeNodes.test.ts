@@ -6,15 +6,15 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnyChatClient, type SocketLike } from '../../../shared/client';
+import type { AnyChatClient } from '../../../shared/client';
 import { Codes } from '../../../shared/codes';
 import { expectCode } from '../../signaling/__scenarios__/harness';
 import { WebhookReceiver } from '../../gateway/webhookReceiver';
 import { testConsumer, TestPublisher } from '../../observability/testing/testPublisher';
 import { call, nextTimestamp } from '../../gateway/testHarness';
 import { postgresUnavailableReason, startPostgres, type PostgresServer } from '../../store/testing/postgresServer';
+import { loginThrough, until } from '../testing/clusterClients';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redisServer';
 import { consoleOf, startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
 
@@ -36,25 +36,12 @@ let rx: WebhookReceiver;
 const hosts: Record<string, ClusterHost> = {};
 const clients: AnyChatClient[] = [];
 
-async function login(host: ClusterHost, name: string): Promise<AnyChatClient> {
-  const c = await AnyChatClient.connect(host.wsUrl, (u) => new WebSocket(u) as unknown as SocketLike);
-  clients.push(c);
-  await c.login(name, 'pw');
-  return c;
-}
+const login = (host: ClusterHost, name: string) => loginThrough(host, name, clients);
 
 async function gw(host: ClusterHost, method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const control = !method.endsWith('_get');
   const r = await call(host.url, method, body, { appId: APP, key: KEY, ...(control ? { timestamp: nextTimestamp() } : {}) });
   return r.json;
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`not in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const onlineIds = async (h: ClusterHost) => ((await gw(h, 'online_useridlist_get', { userflags: 0 })).useridlist as number[]).slice().sort();
