@@ -15,7 +15,7 @@ import type { TransferManager } from './TransferManager';
 import type { UserDirectory } from './UserDirectory';
 import type { RoomTable } from './RoomTable';
 import type { SessionTable } from './SessionTable';
-import type { TransferMethod } from './ClusterSide';
+import { runTransferMethod, type TransferMethod } from './ClusterSide';
 import { runHook } from './hookRunner';
 import { Session, type ClientLink } from './Session';
 import type { ClientMethodHandler, ForwardedCall, HookName, PrepareEnterRoomRequest, PrepareEnterRoomResult, RoomInfo, RoomRole, SdkHooks } from './types';
@@ -246,28 +246,29 @@ export class ClientSide {
     return this.sdk.transfers.chunk(s.userId, d.taskId, d.offset, bytes);
   }
 
-  async transferStatus(st: ClientState, d: Data<'transferStatus'>): Promise<Result<'transferStatus'>> {
-    const s = this.need(st);
-    const remote = await this.sdk.forwardTransfer(s, 'transferStatus', d);
-    return (remote as Result<'transferStatus'> | null) ?? this.sdk.transfers.status(s.userId, d.taskId);
+  transferStatus(st: ClientState, d: Data<'transferStatus'>): Promise<Result<'transferStatus'>> {
+    return this.transferMethod(st, 'transferStatus', d) as Promise<Result<'transferStatus'>>;
   }
 
   async transferCancel(st: ClientState, d: Data<'transferCancel'>): Promise<Result<'transferCancel'>> {
-    const s = this.need(st);
-    if (!(await this.sdk.forwardTransfer(s, 'transferCancel', d))) await this.sdk.transfers.cancel(s.userId, d.taskId);
+    await this.transferMethod(st, 'transferCancel', d);
     return {};
   }
 
   async transferResume(st: ClientState, d: Data<'transferResume'>): Promise<Result<'transferResume'>> {
-    const s = this.need(st);
-    if (!(await this.sdk.forwardTransfer(s, 'transferResume', d))) this.sdk.transfers.resume(s.userId, d.taskId, d.offset);
+    await this.transferMethod(st, 'transferResume', d);
     return {};
   }
 
   async transferAck(st: ClientState, d: Data<'transferAck'>): Promise<Result<'transferAck'>> {
-    const s = this.need(st);
-    if (!(await this.sdk.forwardTransfer(s, 'transferAck', d))) await this.sdk.transfers.ack(s.userId, d.taskId);
+    await this.transferMethod(st, 'transferAck', d);
     return {};
+  }
+
+  /** Where the task is: here, or (a download another node sends the user) on that node. */
+  private async transferMethod(st: ClientState, method: TransferMethod, d: { taskId: number; offset?: number }): Promise<Record<string, unknown>> {
+    const s = this.need(st);
+    return (await this.sdk.forwardTransfer(s, method, d)) ?? runTransferMethod(this.sdk.transfers, method, s.userId, d);
   }
 
   async videoCall(st: ClientState, d: Data<'videoCall'>): Promise<Result<'videoCall'>> {

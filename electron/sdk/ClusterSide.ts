@@ -27,6 +27,22 @@ export interface ClusterSideDeps {
 /** What a receiver asks about a download (ClientSide), forwarded to the node sending it. */
 export type TransferMethod = 'transferAck' | 'transferResume' | 'transferCancel' | 'transferStatus';
 
+/** Runs a receiver's request about a download on the node holding the task (the user's own, or the sender's in a cluster). */
+export async function runTransferMethod(
+  t: TransferManager,
+  method: string,
+  userId: number,
+  data: { taskId?: unknown; offset?: unknown },
+): Promise<Record<string, unknown>> {
+  const taskId = Number(data.taskId);
+  if (method === 'transferAck') await t.ack(userId, taskId);
+  else if (method === 'transferResume') t.resume(userId, taskId, Number(data.offset));
+  else if (method === 'transferCancel') await t.cancel(userId, taskId);
+  else if (method === 'transferStatus') return t.status(userId, taskId);
+  else throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown transfer method "${method}"`);
+  return {};
+}
+
 export class ClusterSide {
   private readonly atRoomOwner = new Set<string>();
 
@@ -98,15 +114,8 @@ export class ClusterSide {
   }
 
   /** Another node's user about a download this node sends it. */
-  async serveTransfer(method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const taskId = Number(data.taskId);
-    const t = this.d.transfers;
-    if (method === 'transferAck') await t.ack(userId, taskId);
-    else if (method === 'transferResume') t.resume(userId, taskId, Number(data.offset));
-    else if (method === 'transferCancel') await t.cancel(userId, taskId);
-    else if (method === 'transferStatus') return t.status(userId, taskId);
-    else throw new CodedError(SignalingCodes.UNKNOWN_METHOD, `unknown transfer method "${method}"`);
-    return {};
+  serveTransfer(method: string, userId: number, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return runTransferMethod(this.d.transfers, method, userId, data);
   }
 
   /**

@@ -16,7 +16,8 @@ import { call, nextTimestamp } from '../../gateway/testHarness';
 import { postgresUnavailableReason, startPostgres, type PostgresServer } from '../../store/testing/postgresServer';
 import { loginThrough, until } from '../testing/clusterClients';
 import { findRedisServer, REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redisServer';
-import { consoleOf, startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
+import { consoleOf } from '../../util/testing/consoleClient';
+import { startClusterHost, stopClusterHost, type ClusterHost, type ClusterHostOptions } from '../testing/clusterHosts';
 
 /** The console's views this test reads (shared/ipc/types.ts; a domain layer does not import them). */
 type OnlineUser = { userId: number; node?: string };

@@ -9,6 +9,7 @@ import type { RoomSummary } from '../../../shared/ipc/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnyChatClient, type SocketLike } from '../../../shared/client';
 import { call as signedCall, nextTimestamp, TEST_APP_ID, TEST_MD5_KEY } from '../../gateway/testHarness';
+import { consoleOf } from '../../util/testing/consoleClient';
 import { DEMO_BOTS } from '../demoContent';
 import { startSourceHost, type SourceHost } from './sourceHost';
 
@@ -116,35 +117,13 @@ describe('demo install (protocol §4)', () => {
   }, 90_000);
 
   it('an operator closing demo-lobby: the bots put it back within 20 s', async () => {
-    const res = await fetch(`${host.url}/console/api/signin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(OPERATOR),
-    });
-    expect(res.status).toBe(200);
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const ws = new WebSocket(`${host.wsUrl.replace(/\/ws$/, '')}/console/ws`, { headers: { cookie } });
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    let id = 0;
-    const consoleCall = <T>(name: string, args: Record<string, unknown>) =>
-      new Promise<T>((resolve, reject) => {
-        const my = ++id;
-        const onMessage = (d: WebSocket.RawData) => {
-          const m = JSON.parse(String(d)) as { id?: number; ok: boolean; value?: T; error?: { message: string } };
-          if (m.id !== my) return;
-          ws.off('message', onMessage);
-          if (m.ok) resolve(m.value as T);
-          else reject(new Error(m.error?.message));
-        };
-        ws.on('message', onMessage);
-        ws.send(JSON.stringify({ id: my, call: name, args }));
-      });
-    const lobby = async () => (await consoleCall<RoomSummary[]>('rooms:list', {})).find((r) => r.name === 'demo-lobby');
+    const op = await consoleOf(host.url, OPERATOR);
+    const lobby = async () => (await op.call<RoomSummary[]>('rooms:list')).find((r) => r.name === 'demo-lobby');
     const before = await eventually(lobby, (r) => (r?.userCount ?? 0) >= 2, 20_000);
     expect(before).toBeDefined();
-    await consoleCall('rooms:close', { roomId: before!.roomId, reason: 'test' });
+    await op.call('rooms:close', { roomId: before!.roomId, reason: 'test' });
     const after = await eventually(lobby, (r) => r !== undefined && r.roomId !== before!.roomId && r.userCount >= 2, 20_000);
     expect(after?.userCount).toBeGreaterThanOrEqual(2);
-    ws.close();
+    op.close();
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { TypedEmitter } from '../../util/TypedEmitter';
 import type { SqlClient } from '../../store/sql/SqlClient';
-import { OutboxRepository, type OutboxRow } from './outboxRepository';
+import { OutboxRepository, type DeliveryLogRow, type OutboxRow } from './outboxRepository';
 
 export { outboxMigrations, outboxPgMigrations } from './outboxRepository';
 
@@ -48,17 +48,8 @@ export interface OutboxEntry {
   lastError: string | null;
 }
 
-export interface DeliveryLogEntry {
-  id: number;
-  notifyId: string;
-  appId: string;
-  method: string;
-  attempt: number;
-  at: number;
-  httpStatus: number | null;
-  error: string | null;
-  outcome: 'delivered' | 'retry' | 'dead';
-}
+/** One attempt to deliver a notice, as the delivery log keeps it. */
+export type DeliveryLogEntry = DeliveryLogRow;
 
 export interface OutboxDepth {
   appId: string;

@@ -11,6 +11,7 @@
  */
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { blankResult } from './finishRecording';
 import type { RecordingHandle } from '../MediaNode';
 import { RecordFlags, type RecordingResult } from '../types';
 import { buildFilterGraph, composedEncoderArgs, type CompositePart } from './compositeGraph';
@@ -127,14 +128,7 @@ export class AfterStopRoomRecording implements ComposedRecording {
   async stop(stoppedAt = Date.now()): Promise<RecordingResult> {
     const total = (stoppedAt - this.startedAt) / 1000;
     await this.endParts();
-    const result: RecordingResult = {
-      filePath: this.o.filePath,
-      fileName: path.basename(this.o.filePath),
-      durationSeconds: 0,
-      bytes: 0,
-      flags: this.o.flags,
-      errorCode: 0,
-    };
+    const result = blankResult(this.o.filePath, this.o.flags);
     if (this.done.length === 0) return { ...result, empty: true };
     const parts: CompositePart[] = this.done.map((d) => ({ source: this.order.indexOf(d.key), offset: d.offset, hasVideo: d.hasVideo, hasAudio: d.hasAudio }));
     const { width, height, fps } = this.o.layout;

@@ -15,6 +15,7 @@
  */
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { blankResult } from './finishRecording';
 import type { RecordingResult } from '../types';
 import { AfterStopRoomRecording } from './AfterStopRoomRecording';
 import { ComposeSegment, type SegmentEnd } from './ComposeSegment';
@@ -192,14 +193,7 @@ export class RoomRecording implements ComposedRecording {
     this.current = undefined;
     await Promise.all(this.handovers);
     this.done.sort((a, b) => a.order - b.order);
-    const result: RecordingResult = {
-      filePath: this.o.filePath,
-      fileName: path.basename(this.o.filePath),
-      durationSeconds: 0,
-      bytes: 0,
-      flags: this.o.flags,
-      errorCode: 0,
-    };
+    const result = blankResult(this.o.filePath, this.o.flags);
     await partsEnded;
     const live = this.done.reduce((n, d) => n + d.keep, 0);
     if (this.fed === 0 || live < LIVE_COVERAGE * this.fed) {

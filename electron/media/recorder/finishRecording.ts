@@ -20,6 +20,11 @@ export function codeOfRecordingError(err: Error): number {
   return /ENOSPC|EDQUOT|no space left/i.test(text) ? SignalingCodes.RECORDING_DISK_FULL : SignalingCodes.RECORDING_FAILED;
 }
 
+/** A result for `filePath` before anything is known of it (a room composition fills it in). */
+export function blankResult(filePath: string, flags: number): RecordingResult {
+  return { filePath, fileName: path.basename(filePath), durationSeconds: 0, bytes: 0, flags, errorCode: 0 };
+}
+
 const sizeOf = async (p: string) => (await stat(p).catch(() => null))?.size ?? 0;
 
 export async function finishRecording(raw: RecordingResult, opts: FinishOptions): Promise<RecordingResult> {
